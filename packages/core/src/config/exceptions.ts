@@ -1,0 +1,63 @@
+import type { ExceptionReport, Finding } from '../model/result.js';
+import { globToRegExp } from '../util/stable.js';
+
+/** An accepted risk, from the config file. */
+export interface ExceptionRule {
+  /** Stable name for reports; defaults to `exception-<n>` by position. */
+  id?: string;
+  /** Check id, or a glob such as `trail-bucket-*`. */
+  check: string;
+  /** Account ids the exception covers; omitted or `["*"]` means every account. */
+  accounts?: string[];
+  /** Glob over the resource ARN, e.g. `arn:aws:s3:::legacy-logs-*`. Default `*`. */
+  resource?: string;
+  reason: string;
+  approver: string;
+  /** Last day the exception applies (inclusive, UTC), `YYYY-MM-DD`. */
+  expires: string;
+}
+
+/** True once the last day (UTC) of the exception has passed. */
+export function isExpired(rule: ExceptionRule, now: Date): boolean {
+  const end = Date.parse(`${rule.expires}T23:59:59.999Z`);
+  return Number.isNaN(end) || now.getTime() > end;
+}
+
+/**
+ * Mark FAIL findings covered by an active exception (they stay FAIL, never gate) and report every
+ * exception: expired ones stop applying and are called out with what they would have covered.
+ * ERROR findings are never excepted: an exception accepts a known risk, not a blind spot.
+ */
+export function applyExceptions(findings: Finding[], rules: ExceptionRule[], now: Date): ExceptionReport[] {
+  const compiled = rules.map((rule, i) => ({
+    rule,
+    id: rule.id ?? `exception-${i + 1}`,
+    check: globToRegExp(rule.check),
+    resource: globToRegExp(rule.resource ?? '*'),
+    accounts: rule.accounts && !rule.accounts.includes('*') ? new Set(rule.accounts) : undefined,
+    expired: isExpired(rule, now),
+    matched: 0,
+  }));
+  for (const f of findings) {
+    if (f.status !== 'FAIL') continue;
+    for (const c of compiled) {
+      if (!c.check.test(f.checkId) || !c.resource.test(f.resource.arn)) continue;
+      if (c.accounts && !c.accounts.has(f.accountId)) continue;
+      c.matched++;
+      if (!c.expired && !f.exception) {
+        f.exception = { id: c.id, reason: c.rule.reason, approver: c.rule.approver, expires: c.rule.expires };
+      }
+    }
+  }
+  return compiled.map((c) => ({
+    id: c.id,
+    check: c.rule.check,
+    accounts: c.rule.accounts ?? ['*'],
+    resource: c.rule.resource ?? '*',
+    reason: c.rule.reason,
+    approver: c.rule.approver,
+    expires: c.rule.expires,
+    state: c.expired ? 'expired' : 'active',
+    matched: c.matched,
+  }));
+}

@@ -1,0 +1,275 @@
+import { type Known, type KnownError, describeKnownError, isUnknown } from '../model/known.js';
+import type { ResourceRef, Status } from '../model/result.js';
+import type { AccountSnapshot, Trail } from '../model/snapshot.js';
+import type {
+  AccountView,
+  BucketView,
+  CheckContext,
+  Evidence,
+  KeyView,
+  MessageData,
+  TrailView,
+} from '../plugin/api.js';
+import type { SelectorEvaluator } from '../selectors/evaluator.js';
+import {
+  type SnapshotIndex,
+  accountResource,
+  bucketResource,
+  keyResource,
+  knownOrNotCollected,
+  parseArn,
+  trailResource,
+} from './snapshot-index.js';
+
+export interface RawFinding {
+  status: Status;
+  resource: ResourceRef;
+  message: string;
+  messageId?: string;
+  evidence: Evidence;
+}
+
+export class CheckBudgetExceeded extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`ran past its time budget of ${budgetMs} ms`);
+  }
+}
+
+export interface ContextInput {
+  checkId: string;
+  messages: Record<string, string>;
+  options: object;
+  now: Date;
+  index: SnapshotIndex;
+  selectors: SelectorEvaluator;
+  emit(finding: RawFinding): void;
+  /** Throws CheckBudgetExceeded once the check's time is up (checked on every context call). */
+  guard(): void;
+}
+
+export function formatMessage(template: string, data: MessageData | undefined): string {
+  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key: string) =>
+    data && key in data ? String(data[key]) : whole,
+  );
+}
+
+export function createCheckContext(input: ContextInput): CheckContext<object, string> {
+  const { index, guard } = input;
+  const snapshot = index.snapshot;
+
+  const report = (status: Status, resource: ResourceRef, messageId: string, data?: MessageData, evidence?: Evidence) => {
+    guard();
+    const template = input.messages[messageId];
+    if (template === undefined) {
+      throw new Error(`reported unknown message id "${messageId}" (declare it in meta.messages)`);
+    }
+    input.emit({ status, resource, message: formatMessage(template, data), messageId, evidence: evidence ?? {} });
+  };
+
+  const error = (resource: ResourceRef, cause: KnownError | string, evidence?: Evidence) => {
+    guard();
+    const message =
+      typeof cause === 'string' ? cause : `Cannot decide: ${describeKnownError(cause)}.`;
+    const ev: Evidence = { ...(evidence ?? {}) };
+    if (typeof cause !== 'string') ev.error = { ...cause } as Evidence;
+    input.emit({ status: 'ERROR', resource, message, evidence: ev });
+  };
+
+  const trailView = (trail: Trail): TrailView => {
+    const resolved = index.trails.get(trail.arn) ?? trail;
+    const owner = resolved.ownerAccountId;
+    return {
+      trail: resolved,
+      resource: trailResource(resolved),
+      status: () => knownOrNotCollected(resolved.status, 'GetTrailStatus', owner, resolved.homeRegion),
+      eventSelectors: () => {
+        if (resolved.eventSelectors) return resolved.eventSelectors;
+        return {
+          error:
+            resolved.ownerAccountId !== trail.ownerAccountId || !snapshot.accounts[owner]
+              ? {
+                  code: 'OwnerOutOfScope',
+                  message: `the event selectors of organization trail ${resolved.name} can be read only in its owner account ${owner}, which was not scanned`,
+                  operation: 'GetEventSelectors',
+                  accountId: owner,
+                  region: resolved.homeRegion,
+                }
+              : knownOrNotCollected(undefined, 'GetEventSelectors', owner, resolved.homeRegion).error!,
+        };
+      },
+      bucket: () => (resolved.s3BucketName ? resolveBucket(resolved) : null),
+      key: () => (resolved.kmsKeyId ? resolveKey(resolved) : null),
+    };
+  };
+
+  const resolveBucket = (trail: Trail): Known<BucketView> => {
+    const name = trail.s3BucketName as string;
+    const hit = index.buckets.get(name);
+    if (hit) return { value: bucketView(name) };
+    const reason = snapshot.unresolved?.buckets?.[name];
+    return {
+      error: reason ?? {
+        code: 'BucketOutOfScope',
+        message: `bucket ${name} is not owned by any scanned account (or was not collected)`,
+        operation: 'ListBuckets',
+        accountId: trail.ownerAccountId,
+      },
+    };
+  };
+
+  const resolveKey = (trail: Trail): Known<KeyView> => {
+    const arn = trail.kmsKeyId as string;
+    if (index.keys.has(arn)) return { value: keyView(arn) };
+    const owner = parseArn(arn)?.accountId;
+    const reason = snapshot.unresolved?.keys?.[arn];
+    return {
+      error: reason ?? {
+        code: owner && snapshot.accounts[owner] ? 'NotCollected' : 'KeyOutOfScope',
+        message:
+          owner && snapshot.accounts[owner]
+            ? `key ${arn} was not read in its owner account ${owner}`
+            : `key ${arn} is owned by account ${owner ?? '(unknown)'}, which was not scanned`,
+        operation: 'DescribeKey',
+        accountId: owner ?? trail.ownerAccountId,
+        region: parseArn(arn)?.region,
+      },
+    };
+  };
+
+  // Trails by bucket / key, computed lazily once per context.
+  let trailsByBucket: Map<string, TrailView[]> | undefined;
+  let trailsByKey: Map<string, TrailView[]> | undefined;
+  const usage = () => {
+    if (!trailsByBucket || !trailsByKey) {
+      trailsByBucket = new Map();
+      trailsByKey = new Map();
+      for (const t of index.trails.values()) {
+        const view = trailView(t);
+        if (t.s3BucketName) push(trailsByBucket, t.s3BucketName, view);
+        if (t.kmsKeyId) push(trailsByKey, t.kmsKeyId, view);
+      }
+    }
+    return { byBucket: trailsByBucket, byKey: trailsByKey };
+  };
+
+  const bucketView = (name: string): BucketView => {
+    const hit = index.buckets.get(name)!;
+    const region = hit.bucket.region.value;
+    return {
+      bucket: hit.bucket,
+      resource: bucketResource(index, name, hit.accountId, region),
+      trails: usage().byBucket.get(name) ?? [],
+    };
+  };
+
+  const keyView = (arn: string): KeyView => {
+    const hit = index.keys.get(arn)!;
+    return { key: hit.key, resource: keyResource(hit.key, hit.accountId, hit.key.region), trails: usage().byKey.get(arn) ?? [] };
+  };
+
+  const accountView = (id: string): AccountView => {
+    const data = snapshot.accounts[id] as AccountSnapshot;
+    const trailsOf = (own: boolean): Known<TrailView[]> => {
+      if (isUnknown(data.access)) return { error: data.access.error };
+      const trails = knownOrNotCollected(data.trails, 'DescribeTrails', id);
+      if (isUnknown(trails)) return trails;
+      return { value: trails.value.filter((t) => !own || t.ownerAccountId === id).map(trailView) };
+    };
+    return {
+      id,
+      name: index.accountNames.get(id),
+      resource: accountResource(index, id),
+      ouPath: index.ouPaths.get(id) ?? [],
+      isManagementAccount: index.managementAccountId === id,
+      data,
+      ownTrails: () => trailsOf(true),
+      applicableTrails: () => trailsOf(false),
+    };
+  };
+
+  const accounts = () => {
+    guard();
+    return index.accountIds.map(accountView);
+  };
+
+  const ctx: CheckContext<object, string> = {
+    checkId: input.checkId,
+    options: input.options,
+    now: input.now,
+    partition: index.partition,
+    snapshot,
+    selectors: input.selectors,
+    accounts,
+    account: (id) => (snapshot.accounts[id] ? accountView(id) : undefined),
+    forEachAccount(fn) {
+      for (const account of accounts()) {
+        if (isUnknown(account.data.access)) error(account.resource, account.data.access.error);
+        else fn(account);
+      }
+    },
+    forEachTrail(fn) {
+      for (const account of accounts()) {
+        const trails = account.ownTrails();
+        if (isUnknown(trails)) error(account.resource, trails.error);
+        else for (const t of trails.value) fn(t);
+      }
+    },
+    forEachBucket(fn) {
+      const seen = new Set<string>();
+      const visit = (name: string, referrer?: Trail) => {
+        if (seen.has(name)) return;
+        seen.add(name);
+        if (index.buckets.has(name)) return fn(bucketView(name));
+        const r = referrer as Trail;
+        const res = resolveBucket(r);
+        error(bucketResource(index, name, r.ownerAccountId, r.homeRegion), res.error as KnownError);
+      };
+      const referrers = unreadableTrailAccounts();
+      for (const name of [...index.buckets.keys()].sort()) visit(name);
+      for (const t of sortedTrails()) if (t.s3BucketName) visit(t.s3BucketName, t);
+      for (const a of referrers) error(a.resource, a.why, { consequence: 'the buckets its trails use are unknown' });
+    },
+    forEachKey(fn) {
+      const seen = new Set<string>();
+      const visit = (arn: string, referrer?: Trail) => {
+        if (seen.has(arn)) return;
+        seen.add(arn);
+        if (index.keys.has(arn)) return fn(keyView(arn));
+        const r = referrer as Trail;
+        const res = resolveKey(r);
+        const parsed = parseArn(arn);
+        error(keyResource({ arn }, parsed?.accountId ?? r.ownerAccountId, parsed?.region ?? r.homeRegion), res.error as KnownError);
+      };
+      const referrers = unreadableTrailAccounts();
+      for (const arn of [...index.keys.keys()].sort()) visit(arn);
+      for (const t of sortedTrails()) if (t.kmsKeyId) visit(t.kmsKeyId, t);
+      for (const a of referrers) error(a.resource, a.why, { consequence: 'the keys its trails use are unknown' });
+    },
+    pass: (r, m, d, e) => report('PASS', r, m, d, e),
+    fail: (r, m, d, e) => report('FAIL', r, m, d, e),
+    notApplicable: (r, m, d, e) => report('NOT_APPLICABLE', r, m, d, e),
+    error,
+  };
+
+  function sortedTrails(): Trail[] {
+    return [...index.trails.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  }
+
+  function unreadableTrailAccounts(): { resource: ResourceRef; why: KnownError }[] {
+    const out: { resource: ResourceRef; why: KnownError }[] = [];
+    for (const id of index.accountIds) {
+      const data = snapshot.accounts[id] as AccountSnapshot;
+      const why = isUnknown(data.access) ? data.access.error : data.trails && isUnknown(data.trails) ? data.trails.error : undefined;
+      if (why) out.push({ resource: accountResource(index, id), why });
+    }
+    return out;
+  }
+
+  return ctx;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

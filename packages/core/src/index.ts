@@ -1,0 +1,26 @@
+/**
+ * @trailwarden/core — the model, the plugin API and the evaluation engine. This is the one entry
+ * point plugins import from; everything exported here is public API (see docs/plugin-api.md).
+ */
+export * from './model/known.js';
+export * from './model/snapshot.js';
+export * from './model/result.js';
+export * from './plugin/api.js';
+export { loadPlugin, registerPluginModule, validateCheck, validateReporter, type LoadedPlugin } from './plugin/loader.js';
+export { CHECK_ID_PATTERN } from './plugin/metadata-schema.js';
+export * from './selectors/evaluator.js';
+export { evaluate, compareFindings, DEFAULT_CHECK_TIMEOUT_MS, type EvaluateOptions, type LoadedCheck } from './engine/evaluate.js';
+export { computeCoverage } from './engine/coverage.js';
+export { formatMessage } from './engine/context.js';
+export { parseArn } from './engine/snapshot-index.js';
+export { snapshotSchema } from './snapshot/schema.js';
+export { validateSnapshot, readSnapshotFile } from './snapshot/io.js';
+export { configSchema, FAIL_ON_LEVELS, type FailOn } from './config/schema.js';
+export { loadConfig, parseConfig, CONFIG_FILE_NAMES, type TrailwardenConfig, type LoadedConfig, type CheckSetting } from './config/config.js';
+export { applyExceptions, isExpired, type ExceptionRule } from './config/exceptions.js';
+export { selectChecks } from './config/selection.js';
+export { DEFAULT_CATALOGUE, frameworkReports, controlsOf, compareControlIds, type Catalogue, type FrameworkDefinition } from './catalogue/catalogue.js';
+export { InputError, isInputError } from './util/errors.js';
+export { fingerprint, stableStringify, compareStrings, globToRegExp } from './util/stable.js';
+export { createAjv, describeAjvErrors } from './util/ajv.js';
+export { closest, didYouMean } from './util/suggest.js';

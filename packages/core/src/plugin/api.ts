@@ -1,0 +1,182 @@
+import type { Known, KnownError } from '../model/known.js';
+import type {
+  FrameworkMap,
+  Remediation,
+  ResourceRef,
+  ScanResult,
+  Severity,
+} from '../model/result.js';
+import type {
+  AccountSnapshot,
+  Bucket,
+  JsonValue,
+  Key,
+  Partition,
+  Snapshot,
+  SnapshotSection,
+  Trail,
+  TrailEventSelectors,
+  TrailStatus,
+} from '../model/snapshot.js';
+import type { SelectorEvaluator } from '../selectors/evaluator.js';
+
+/**
+ * The plugin API version this core implements. A plugin records the version it was written for
+ * (defineCheck stamps it); the loader refuses plugins written for another major version.
+ */
+export const PLUGIN_API_VERSION = 1;
+
+/** A JSON Schema object (draft 2020-12 subset that ajv understands). */
+export type JsonSchema = { [key: string]: unknown };
+
+export type Evidence = Record<string, JsonValue>;
+export type MessageData = Record<string, string | number | boolean>;
+
+export interface CheckMeta<MessageIds extends string> {
+  title: string;
+  /** One paragraph: what it checks and why it matters. */
+  description: string;
+  severity: Severity;
+  /** Resource type the check judges, e.g. `AWS::CloudTrail::Trail`, `AWS::::Account`. */
+  resource: string;
+  /** Framework id → control ids, e.g. `{ 'cis-aws-3.0.0': ['3.2'] }`. */
+  frameworks?: FrameworkMap;
+  remediation: Remediation;
+  /** Path (relative to the plugin package) or URL of the check's documentation. */
+  docs?: string;
+  helpUri?: string;
+  /** Message templates by id; `{{name}}` is replaced by the data given when reporting. */
+  messages: Record<MessageIds, string>;
+}
+
+export interface CheckOptionsSpec<Options> {
+  /** JSON Schema of the options object; validated with ajv when the config is loaded. */
+  schema: JsonSchema;
+  defaults: Options;
+}
+
+export interface CheckDefinition<Options extends object, MessageIds extends string> {
+  id: string;
+  meta: CheckMeta<MessageIds>;
+  options?: CheckOptionsSpec<Options>;
+  /** Snapshot sections the check reads; the collector gathers only these. */
+  requires: SnapshotSection[];
+  /** Evaluation budget override in milliseconds (default: the engine's). */
+  timeoutMs?: number;
+  evaluate(ctx: CheckContext<Options, MessageIds>): void | Promise<void>;
+}
+
+export interface Check<Options extends object = object, MessageIds extends string = string>
+  extends CheckDefinition<Options, MessageIds> {
+  kind: 'trailwarden-check';
+  apiVersion: number;
+}
+
+/** Declare a check. Types of options and message ids are inferred from `options.defaults` and `meta.messages`. */
+export function defineCheck<Options extends object = Record<string, never>, MessageIds extends string = string>(
+  definition: CheckDefinition<Options, MessageIds>,
+): Check<Options, MessageIds> {
+  return { ...definition, kind: 'trailwarden-check', apiVersion: PLUGIN_API_VERSION };
+}
+
+export interface ReporterDefinition<Options extends object = Record<string, unknown>> {
+  id: string;
+  /** Appended to `trailwarden-report`, e.g. `.json`, `.junit.xml`. */
+  extension: string;
+  description?: string;
+  render(result: ScanResult, options: Partial<Options>): string | Uint8Array | Promise<string | Uint8Array>;
+}
+
+export interface Reporter<Options extends object = Record<string, unknown>> extends ReporterDefinition<Options> {
+  kind: 'trailwarden-reporter';
+  apiVersion: number;
+}
+
+export function defineReporter<Options extends object = Record<string, unknown>>(
+  definition: ReporterDefinition<Options>,
+): Reporter<Options> {
+  return { ...definition, kind: 'trailwarden-reporter', apiVersion: PLUGIN_API_VERSION };
+}
+
+/** A plugin package's default export may be a check, a reporter, a list of them, or this object. */
+export interface PluginDefinition {
+  name?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: a plugin holds checks of any option type
+  checks?: Check<any, any>[];
+  // biome-ignore lint/suspicious/noExplicitAny: a plugin holds reporters of any option type
+  reporters?: Reporter<any>[];
+}
+
+// ----- The context a check evaluates in -----
+
+export interface AccountView {
+  id: string;
+  name?: string;
+  /** `arn:<partition>:iam::<id>:root`, type `AWS::::Account`, region `global`. */
+  resource: ResourceRef;
+  ouPath: string[];
+  isManagementAccount: boolean;
+  data: AccountSnapshot;
+  /** The account's own trails (including organization trails it owns), once each. */
+  ownTrails(): Known<TrailView[]>;
+  /**
+   * Trails whose events cover this account: its own, plus organization trails owned elsewhere
+   * (resolved to the owner's full record when the owner account was scanned).
+   */
+  applicableTrails(): Known<TrailView[]>;
+}
+
+export interface TrailView {
+  trail: Trail;
+  /** Owner account, home region. */
+  resource: ResourceRef;
+  /** The trail's status, or why it is unknown (including "not collected"). */
+  status(): Known<TrailStatus>;
+  /** Event selectors; a never-configured trail has AWS's default (all management events). */
+  eventSelectors(): Known<TrailEventSelectors>;
+  /** The bucket the trail delivers to, resolved in whichever scanned account owns it. */
+  bucket(): Known<BucketView> | null;
+  /** The KMS key the trail encrypts with; `null` when the trail has no KmsKeyId. */
+  key(): Known<KeyView> | null;
+}
+
+export interface BucketView {
+  bucket: Bucket;
+  resource: ResourceRef;
+  /** Trails (from any scanned account) that deliver to this bucket. */
+  trails: TrailView[];
+}
+
+export interface KeyView {
+  key: Key;
+  resource: ResourceRef;
+  trails: TrailView[];
+}
+
+export interface CheckContext<Options extends object = object, MessageIds extends string = string> {
+  readonly checkId: string;
+  readonly options: Readonly<Options>;
+  /** The evaluation's clock. Checks must not read the system clock. */
+  readonly now: Date;
+  readonly partition: Partition;
+  readonly snapshot: Readonly<Snapshot>;
+  /** The shared event-selector evaluator. */
+  readonly selectors: SelectorEvaluator;
+
+  accounts(): AccountView[];
+  account(accountId: string): AccountView | undefined;
+  /** Every trail once, in its owner account. Accounts whose trails are unknown get an ERROR. */
+  forEachTrail(fn: (trail: TrailView) => void): void;
+  /** Every bucket some trail delivers to, once, in its owner account; unresolved ones get an ERROR. */
+  forEachBucket(fn: (bucket: BucketView) => void): void;
+  /** Every KMS key some trail uses, once, in its owner account; unresolved ones get an ERROR. */
+  forEachKey(fn: (key: KeyView) => void): void;
+  /** Every scanned account whose data could be read; unreadable ones get an ERROR. */
+  forEachAccount(fn: (account: AccountView) => void): void;
+
+  pass(resource: ResourceRef, messageId: MessageIds, data?: MessageData, evidence?: Evidence): void;
+  fail(resource: ResourceRef, messageId: MessageIds, data?: MessageData, evidence?: Evidence): void;
+  notApplicable(resource: ResourceRef, messageId: MessageIds, data?: MessageData, evidence?: Evidence): void;
+  /** The check cannot decide: name what could not be read (a Known error) or why. */
+  error(resource: ResourceRef, cause: KnownError | string, evidence?: Evidence): void;
+}

@@ -1,0 +1,176 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ValidateFunction } from 'ajv';
+import { createAjv, describeAjvErrors } from '../util/ajv.js';
+import { InputError } from '../util/errors.js';
+import { type Check, PLUGIN_API_VERSION, type PluginDefinition, type Reporter } from './api.js';
+import { checkMetadataSchema, reporterMetadataSchema } from './metadata-schema.js';
+
+export interface LoadedPlugin {
+  name: string;
+  version?: string;
+  /** What the user named: a package name or a path. */
+  specifier: string;
+  // biome-ignore lint/suspicious/noExplicitAny: checks of any option type
+  checks: Check<any, any>[];
+  // biome-ignore lint/suspicious/noExplicitAny: reporters of any option type
+  reporters: Reporter<any>[];
+}
+
+const ajv = createAjv();
+const validateCheckMeta = ajv.compile(checkMetadataSchema);
+const validateReporterMeta = ajv.compile(reporterMetadataSchema);
+
+function refuse(plugin: string, what: string): never {
+  throw new InputError(what, `plugin ${plugin}`);
+}
+
+function firstProblem(validate: ValidateFunction, data: unknown, prefix: string): string | undefined {
+  if (validate(data)) return undefined;
+  return describeAjvErrors(validate.errors, prefix).join('; ');
+}
+
+/** Validate one check's metadata, options schema and defaults; throws naming the plugin and field. */
+export function validateCheck(value: unknown, plugin: string): Check {
+  const c = value as Check;
+  const label = typeof c?.id === 'string' ? `check "${c.id}"` : 'check';
+  if (!c || typeof c !== 'object') refuse(plugin, `${label} is not an object`);
+  if (c.apiVersion !== undefined && c.apiVersion !== PLUGIN_API_VERSION) {
+    refuse(plugin, `${label} was written for plugin API version ${c.apiVersion}, this Trailwarden implements version ${PLUGIN_API_VERSION}; upgrade the plugin or Trailwarden`);
+  }
+  const problem = firstProblem(validateCheckMeta, c, label);
+  if (problem) refuse(plugin, problem);
+  if (typeof c.evaluate !== 'function') refuse(plugin, `${label}.evaluate must be a function`);
+  if (c.options) {
+    let validate: ValidateFunction;
+    try {
+      validate = createAjv({ useDefaults: true }).compile(c.options.schema);
+    } catch (e) {
+      refuse(plugin, `${label}.options.schema is not a valid JSON Schema: ${(e as Error).message}`);
+    }
+    const defaults = structuredClone(c.options.defaults);
+    const bad = firstProblem(validate, defaults, `${label}.options.defaults`);
+    if (bad) refuse(plugin, `${bad} (the defaults must satisfy the options schema)`);
+  }
+  return c;
+}
+
+export function validateReporter(value: unknown, plugin: string): Reporter {
+  const r = value as Reporter;
+  const label = typeof r?.id === 'string' ? `reporter "${r.id}"` : 'reporter';
+  if (r.apiVersion !== undefined && r.apiVersion !== PLUGIN_API_VERSION) {
+    refuse(plugin, `${label} was written for plugin API version ${r.apiVersion}, this Trailwarden implements version ${PLUGIN_API_VERSION}`);
+  }
+  const problem = firstProblem(validateReporterMeta, r, label);
+  if (problem) refuse(plugin, problem);
+  if (typeof r.render !== 'function') refuse(plugin, `${label}.render must be a function`);
+  return r;
+}
+
+/**
+ * Turn a plugin module's default export into checks and reporters. Accepted shapes: a check, a
+ * reporter, an array of them, or `{ checks, reporters }`.
+ */
+export function registerPluginModule(mod: unknown, source: { name: string; version?: string; specifier: string }): LoadedPlugin {
+  const exported = (mod as { default?: unknown })?.default ?? mod;
+  const items: unknown[] = Array.isArray(exported)
+    ? exported
+    : exported && typeof exported === 'object' && ('checks' in exported || 'reporters' in exported) && !('kind' in exported)
+      ? [...((exported as PluginDefinition).checks ?? []), ...((exported as PluginDefinition).reporters ?? [])]
+      : [exported];
+  const plugin: LoadedPlugin = { ...source, checks: [], reporters: [] };
+  if (items.length === 0) refuse(source.name, 'exports no checks and no reporters');
+  for (const [i, item] of items.entries()) {
+    const kind = (item as { kind?: unknown })?.kind;
+    if (kind === 'trailwarden-check') plugin.checks.push(validateCheck(item, source.name));
+    else if (kind === 'trailwarden-reporter') plugin.reporters.push(validateReporter(item, source.name));
+    else refuse(source.name, `export #${i} is neither a check nor a reporter (define it with defineCheck or defineReporter from @trailwarden/core)`);
+  }
+  const ids = new Set<string>();
+  for (const c of plugin.checks) {
+    if (ids.has(c.id)) refuse(source.name, `exports check id "${c.id}" twice`);
+    ids.add(c.id);
+  }
+  return plugin;
+}
+
+interface ResolvedModule {
+  file: string;
+  name: string;
+  version?: string;
+}
+
+/** Find a package's entry file from `baseDir` the way Node would, preferring ESM `import`. */
+function resolvePackage(name: string, baseDir: string): ResolvedModule | undefined {
+  let dir = resolve(baseDir);
+  for (;;) {
+    const pkgDir = join(dir, 'node_modules', name);
+    const pkgJson = join(pkgDir, 'package.json');
+    if (existsSync(pkgJson)) {
+      const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as {
+        name?: string;
+        version?: string;
+        main?: string;
+        exports?: unknown;
+      };
+      const entry = exportEntry(pkg.exports) ?? pkg.main ?? 'index.js';
+      return { file: join(pkgDir, entry), name: pkg.name ?? name, version: pkg.version };
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function exportEntry(exports: unknown): string | undefined {
+  if (typeof exports === 'string') return exports;
+  if (!exports || typeof exports !== 'object') return undefined;
+  const e = exports as Record<string, unknown>;
+  const root = '.' in e ? e['.'] : e;
+  if (typeof root === 'string') return root;
+  if (root && typeof root === 'object') {
+    const r = root as Record<string, unknown>;
+    for (const cond of ['import', 'node', 'default']) {
+      const v = r[cond];
+      if (typeof v === 'string') return v;
+      if (v && typeof v === 'object') {
+        const nested = exportEntry({ '.': v });
+        if (nested) return nested;
+      }
+    }
+  }
+  return undefined;
+}
+
+function isPathSpecifier(specifier: string): boolean {
+  return specifier.startsWith('.') || isAbsolute(specifier) || specifier.startsWith('file:');
+}
+
+/** Load a plugin by npm package name (resolved from `baseDir`) or by path (relative to `baseDir`). */
+export async function loadPlugin(specifier: string, baseDir: string): Promise<LoadedPlugin> {
+  let file: string;
+  let name = specifier;
+  let version: string | undefined;
+  if (isPathSpecifier(specifier)) {
+    file = specifier.startsWith('file:') ? new URL(specifier).pathname : resolve(baseDir, specifier);
+    if (!existsSync(file)) refuse(specifier, `no file at ${file}`);
+    if (existsSync(join(file, 'package.json'))) {
+      const pkg = JSON.parse(readFileSync(join(file, 'package.json'), 'utf8')) as { name?: string; version?: string; main?: string; exports?: unknown };
+      name = pkg.name ?? specifier;
+      version = pkg.version;
+      file = join(file, exportEntry(pkg.exports) ?? pkg.main ?? 'index.js');
+    }
+  } else {
+    const resolved = resolvePackage(specifier, baseDir);
+    if (!resolved) refuse(specifier, `package not found from ${baseDir}; install it (npm install ${specifier}) next to your config`);
+    ({ file, name, version } = resolved);
+  }
+  let mod: unknown;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (e) {
+    refuse(name, `could not be imported from ${file}: ${(e as Error).message}`);
+  }
+  return registerPluginModule(mod, { name, version, specifier });
+}

@@ -1,0 +1,52 @@
+import { Ajv, type ErrorObject, type Options } from 'ajv';
+import addFormatsImport from 'ajv-formats';
+import { InputError } from './errors.js';
+
+// ajv-formats is CommonJS; under NodeNext its default import is the module object.
+const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
+
+export function createAjv(options: Options = {}): Ajv {
+  const ajv = new Ajv({ allErrors: true, strict: false, ...options });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** `/checks/0/id` → `checks[0].id`; the root is `(root)`. */
+export function pointerToPath(pointer: string): string {
+  if (!pointer) return '(root)';
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+}
+
+/** One readable line per problem: `path: what is wrong (allowed: ...)`. */
+export function describeAjvErrors(errors: ErrorObject[] | null | undefined, prefix = ''): string[] {
+  const lines = new Set<string>();
+  for (const e of errors ?? []) {
+    let path = pointerToPath(e.instancePath);
+    if (prefix) path = path === '(root)' ? prefix : `${prefix}.${path}`;
+    let what = e.message ?? 'is invalid';
+    if (e.keyword === 'additionalProperties') {
+      const extra = (e.params as { additionalProperty: string }).additionalProperty;
+      path = path === '(root)' ? extra : `${path}.${extra}`;
+      what = 'is not a known field';
+    } else if (e.keyword === 'enum') {
+      what = `must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+    } else if (e.keyword === 'oneOf' || e.keyword === 'anyOf') {
+      continue; // the branch errors say more
+    }
+    lines.add(`${path}: ${what}`);
+  }
+  if (lines.size === 0 && errors?.length) lines.add(`${prefix || '(root)'}: ${errors[0]?.message ?? 'is invalid'}`);
+  return [...lines];
+}
+
+/** Validate or throw an InputError that names the file and every bad field. */
+export function assertValid<T>(validate: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null }, data: unknown, where: string, prefix = ''): asserts data is T {
+  if (!validate(data)) {
+    const lines = describeAjvErrors(validate.errors, prefix);
+    throw new InputError(lines.slice(0, 8).join('; ') + (lines.length > 8 ? ` (and ${lines.length - 8} more)` : ''), where);
+  }
+}

@@ -1,0 +1,37 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Tests import workspace packages from their TypeScript sources, so a test run needs no build step
+ * for unit tests (the CLI end-to-end tests run the built `dist/` as users do).
+ */
+function workspaceAliases(): Record<string, string> {
+  const aliases: Record<string, string> = {};
+  for (const group of ['packages', 'checks', 'reports']) {
+    const dir = join(root, group);
+    if (!existsSync(dir)) continue;
+    for (const name of readdirSync(dir)) {
+      const pkgJson = join(dir, name, 'package.json');
+      const entry = join(dir, name, 'src', 'index.ts');
+      if (!existsSync(pkgJson) || !existsSync(entry)) continue;
+      aliases[JSON.parse(readFileSync(pkgJson, 'utf8')).name] = entry;
+    }
+  }
+  return aliases;
+}
+
+export default defineConfig({
+  root,
+  resolve: { alias: workspaceAliases() },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'checks/*/src/**/*.test.ts', 'reports/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
