@@ -1,12 +1,17 @@
-import { Ajv, type ErrorObject, type Options } from 'ajv';
+import { createRequire } from 'node:module';
+import type { ErrorObject, Options } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import { InputError } from './errors.js';
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = addFormatsImport as unknown as (ajv: Ajv) => Ajv;
+const addFormats = addFormatsImport as unknown as (ajv: Ajv2020) => Ajv2020;
+const draft07 = createRequire(import.meta.url)('ajv/dist/refs/json-schema-draft-07.json') as object;
 
-export function createAjv(options: Options = {}): Ajv {
-  const ajv = new Ajv({ allErrors: true, strict: false, ...options });
+/** JSON Schema 2020-12 by default; plugin option schemas written for draft-07 are accepted too. */
+export function createAjv(options: Options = {}): Ajv2020 {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, ...options });
+  ajv.addMetaSchema(draft07);
   addFormats(ajv);
   return ajv;
 }
