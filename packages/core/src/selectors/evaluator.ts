@@ -69,10 +69,12 @@ function operatorCoverage(op: Operator, operand: string, v: FieldValue): Selecto
 export function fieldSelectorCoverage(fs: AdvancedFieldSelector, value: FieldValue | undefined): SelectorCoverage {
   const positives = POSITIVE.flatMap((op) => (fs[op] ?? []).map((operand) => [op, operand] as const));
   const negatives = NEGATIVE.flatMap((op) => (fs[op] ?? []).map((operand) => [op, operand] as const));
-  if (value === undefined) return positives.length > 0 ? 'none' : 'all';
+  // A field the event class leaves open (e.g. userIdentity.arn) may take any value: the selector
+  // then narrows the class, it neither drops nor keeps all of it.
+  const v: FieldValue = value ?? { prefix: '' };
   let result: SelectorCoverage = positives.length === 0 ? 'all' : 'none';
-  for (const [op, operand] of positives) result = max(result, operatorCoverage(op, operand, value));
-  for (const [op, operand] of negatives) result = min(result, operatorCoverage(op, operand, value));
+  for (const [op, operand] of positives) result = max(result, operatorCoverage(op, operand, v));
+  for (const [op, operand] of negatives) result = min(result, operatorCoverage(op, operand, v));
   return result;
 }
 
