@@ -1,0 +1,293 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { type CheckSummary, type Finding, InputError, type JsonValue, type ScanResult, compareStrings } from '@trailwarden/core';
+import { guidFromHash } from './guid.js';
+import { LogicalLocations, artifactUri } from './locations.js';
+import { INFORMATION_URI, LEVEL, buildRule } from './rules.js';
+import type { SarifLog, SarifNotification, SarifResult, SarifRule, SarifRun } from './sarif-types.js';
+import { selectFindings } from './select.js';
+
+export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+
+/** GitHub code scanning keeps at most 25,000 results per run. */
+export const GITHUB_MAX_RESULTS = 25_000;
+/** GitHub refuses SARIF uploads over 10 MB gzipped; counted in decimal megabytes to stay clear of it. */
+export const GITHUB_MAX_GZIP_BYTES = 10_000_000;
+
+export interface SarifOptions {
+  /** Also report ERROR findings (checks that could not decide). Default false. */
+  includeErrors?: boolean;
+  /** Also report excepted findings, with a `suppressions` entry. Default false: GitHub ignores suppressions. */
+  includeExcepted?: boolean;
+  /** At most this many results (0–25,000). Default 25,000, GitHub's limit. */
+  maxResults?: number;
+  /** Largest gzipped size of the file in bytes. Default 10,000,000 (GitHub's 10 MB limit). */
+  maxGzipBytes?: number;
+}
+
+interface ResolvedOptions {
+  includeErrors: boolean;
+  includeExcepted: boolean;
+  maxResults: number;
+  maxGzipBytes: number;
+}
+
+export function resolveOptions(options: Partial<SarifOptions> = {}): ResolvedOptions {
+  const maxResults = options.maxResults ?? GITHUB_MAX_RESULTS;
+  if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > GITHUB_MAX_RESULTS) {
+    throw new InputError(`must be an integer from 0 to ${GITHUB_MAX_RESULTS} (GitHub's limit), got ${String(maxResults)}`, 'sarif reporter option maxResults');
+  }
+  const maxGzipBytes = options.maxGzipBytes ?? GITHUB_MAX_GZIP_BYTES;
+  if (!Number.isInteger(maxGzipBytes) || maxGzipBytes < 1 || maxGzipBytes > GITHUB_MAX_GZIP_BYTES) {
+    throw new InputError(`must be an integer from 1 to ${GITHUB_MAX_GZIP_BYTES}, got ${String(maxGzipBytes)}`, 'sarif reporter option maxGzipBytes');
+  }
+  return {
+    includeErrors: options.includeErrors === true,
+    includeExcepted: options.includeExcepted === true,
+    maxResults,
+    maxGzipBytes,
+  };
+}
+
+/**
+ * Render a ScanResult as one SARIF 2.1.0 run. The output holds no wall-clock time and no random
+ * ids, so rendering the same scan twice gives the same bytes.
+ */
+export function renderSarif(scan: ScanResult, options: Partial<SarifOptions> = {}): string {
+  const opts = resolveOptions(options);
+  const checks = [...scan.checks].sort((a, b) => compareStrings(a.id, b.id));
+  const rules = checks.map(buildRule);
+  const ruleIndex = new Map(checks.map((c, i) => [c.id, i]));
+  const { eligible, leftOut } = selectFindings(scan.findings, opts);
+  for (const f of eligible) {
+    if (!ruleIndex.has(f.checkId)) {
+      throw new InputError(`finding ${f.fingerprint} names check ${f.checkId}, which is not among the result's checks`, 'scan result');
+    }
+  }
+
+  let kept = Math.min(eligible.length, opts.maxResults);
+  let sizeLimited = false;
+  for (;;) {
+    const text = serialize(scan, checks, rules, ruleIndex, eligible, kept, leftOut, opts, sizeLimited);
+    const bytes = Buffer.byteLength(text);
+    // Gzip adds at most ~0.1% plus a header to incompressible input: skip measuring small files.
+    if (bytes + bytes / 500 + 1024 <= opts.maxGzipBytes) return text;
+    const gz = gzipSync(text).length;
+    if (gz <= opts.maxGzipBytes) return text;
+    if (kept === 0) {
+      throw new InputError(`the SARIF file is ${gz} bytes gzipped even with no results, over the limit of ${opts.maxGzipBytes}`, 'sarif reporter');
+    }
+    sizeLimited = true;
+    // Shrink in proportion with a margin; the loop re-measures, so this converges in a few rounds.
+    kept = Math.min(kept - 1, Math.floor(kept * (opts.maxGzipBytes / gz) * 0.95));
+    kept = Math.max(0, kept);
+  }
+}
+
+function serialize(
+  scan: ScanResult,
+  checks: CheckSummary[],
+  rules: SarifRule[],
+  ruleIndex: Map<string, number>,
+  eligible: Finding[],
+  kept: number,
+  leftOut: { excepted: number; errors: number },
+  opts: ResolvedOptions,
+  sizeLimited: boolean,
+): string {
+  const locations = new LogicalLocations(scan.scan.organizationId);
+  const hash = createHash('sha256');
+  const results: SarifResult[] = [];
+  for (let i = 0; i < kept; i++) {
+    const f = eligible[i]!;
+    const r = toResult(f, ruleIndex.get(f.checkId)!, locations);
+    hash.update(JSON.stringify(r));
+    results.push(r);
+  }
+  const omitted = eligible.length - kept;
+  const scope = scanScope(scan);
+  const properties = runProperties(scan, eligible.length, kept, leftOut, opts);
+  hash.update(JSON.stringify({ tool: scan.tool, scope, rules: checks.map((c) => c.id), properties }));
+
+  const run: SarifRun = {
+    tool: {
+      driver: {
+        name: 'Trailwarden',
+        ...(isSemver(scan.tool.version) ? { semanticVersion: scan.tool.version } : {}),
+        version: scan.tool.version,
+        informationUri: INFORMATION_URI,
+        rules,
+      },
+    },
+    automationDetails: {
+      id: `trailwarden/${scope}/`,
+      guid: guidFromHash(hash),
+      description: { text: describeScope(scan) },
+    },
+    invocations: [
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: notifications(scan, eligible.length, omitted, leftOut, opts, sizeLimited),
+      },
+    ],
+    logicalLocations: locations.all,
+    results,
+    columnKind: 'utf16CodeUnits',
+    properties,
+  };
+  const log: SarifLog = { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+function toResult(f: Finding, ruleIndex: number, locations: LogicalLocations): SarifResult {
+  const result: SarifResult = {
+    ruleId: f.checkId,
+    ruleIndex,
+    level: LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: artifactUri(f) }, region: { startLine: 1 } },
+        logicalLocations: [locations.resource(f)],
+      },
+    ],
+    // Our own fingerprint: there is no source line for GitHub's tooling to hash.
+    partialFingerprints: { primaryLocationLineHash: `${f.fingerprint}:1`, 'trailwarden/v1': f.fingerprint },
+    properties: {
+      status: f.status,
+      severity: f.severity,
+      arn: f.resource.arn,
+      accountId: f.accountId,
+      region: f.region,
+      resourceType: f.resource.type,
+      resourceName: f.resource.name,
+      fingerprint: f.fingerprint,
+      ...(f.messageId ? { messageId: f.messageId } : {}),
+      evidence: sortKeys(f.evidence),
+    },
+  };
+  if (f.exception) {
+    result.suppressions = [
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: f.exception.reason,
+        properties: { exceptionId: f.exception.id, approver: f.exception.approver, expires: f.exception.expires },
+      },
+    ];
+  }
+  return result;
+}
+
+/** `trailwarden/<scope>/`: the organization id, else the account id(s), so GitHub keeps one analysis per scope. */
+function scanScope(scan: ScanResult): string {
+  if (scan.scan.organizationId) return scan.scan.organizationId;
+  const ids = scan.scan.accounts.map((a) => a.id).sort(compareStrings);
+  if (ids.length === 1) return ids[0]!;
+  if (ids.length === 0) return scan.scan.mode;
+  return `accounts-${createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 12)}`;
+}
+
+function describeScope(scan: ScanResult): string {
+  const s = scan.scan;
+  const who = s.organizationId ? `organization ${s.organizationId}` : `${s.accounts.length} account(s)`;
+  return `Trailwarden ${s.mode} scan of ${who} in partition ${s.partition}, snapshot collected ${s.collectedAt}.`;
+}
+
+function runProperties(
+  scan: ScanResult,
+  eligible: number,
+  kept: number,
+  leftOut: { excepted: number; errors: number },
+  opts: ResolvedOptions,
+): Record<string, unknown> {
+  return {
+    partition: scan.scan.partition,
+    mode: scan.scan.mode,
+    ...(scan.scan.organizationId ? { organizationId: scan.scan.organizationId } : {}),
+    collectedAt: scan.scan.collectedAt,
+    accounts: scan.scan.accounts.map((a) => a.id).sort(compareStrings),
+    regions: [...scan.scan.regions].sort(compareStrings),
+    coverageComplete: scan.coverage.complete,
+    collectionErrors: scan.coverage.errors.length,
+    results: { eligible, reported: kept, truncated: eligible - kept },
+    leftOut: {
+      excepted: leftOut.excepted,
+      errors: leftOut.errors,
+    },
+    options: { includeErrors: opts.includeErrors, includeExcepted: opts.includeExcepted },
+  };
+}
+
+function notifications(
+  scan: ScanResult,
+  eligible: number,
+  omitted: number,
+  leftOut: { excepted: number; errors: number },
+  opts: ResolvedOptions,
+  sizeLimited: boolean,
+): SarifNotification[] {
+  const out: SarifNotification[] = [];
+  if (omitted > 0) {
+    const why = sizeLimited
+      ? `the file must stay under ${opts.maxGzipBytes} bytes gzipped (GitHub's upload limit is 10 MB)`
+      : `at most ${opts.maxResults} results are kept per run (GitHub code scanning's limit is ${GITHUB_MAX_RESULTS})`;
+    out.push({
+      descriptor: { id: 'trailwarden/results-truncated' },
+      level: 'warning',
+      message: {
+        text: `Results truncated: ${omitted} of ${eligible} results were left out because ${why}. The lowest-severity results went first; the JSON or HTML report has every finding.`,
+      },
+      properties: { omitted, eligible, kept: eligible - omitted, reason: sizeLimited ? 'maxGzipBytes' : 'maxResults' },
+    });
+  }
+  if (leftOut.excepted > 0) {
+    out.push({
+      descriptor: { id: 'trailwarden/excepted-omitted' },
+      level: 'note',
+      message: {
+        text: `${leftOut.excepted} failed finding(s) covered by an active exception were left out (GitHub ignores SARIF suppressions and would raise alerts); use the includeExcepted option to include them.`,
+      },
+      properties: { omitted: leftOut.excepted },
+    });
+  }
+  if (leftOut.errors > 0) {
+    out.push({
+      descriptor: { id: 'trailwarden/errors-omitted' },
+      level: 'warning',
+      message: {
+        text: `${leftOut.errors} ERROR finding(s), where a check could not decide for a resource, are not listed as results; use the includeErrors option to include them.`,
+      },
+      properties: { omitted: leftOut.errors },
+    });
+  }
+  if (!scan.coverage.complete) {
+    const failed = scan.coverage.accounts.filter((a) => a.status !== 'read').map((a) => `${a.accountId} (${a.status})`);
+    out.push({
+      descriptor: { id: 'trailwarden/coverage-incomplete' },
+      level: 'warning',
+      message: {
+        text: `The scan is incomplete: ${scan.coverage.errors.length} collection error(s)${failed.length > 0 ? `; accounts not fully read: ${failed.join(', ')}` : ''}. Resources that could not be read have no results here.`,
+      },
+      properties: { collectionErrors: scan.coverage.errors.length },
+    });
+  }
+  return out;
+}
+
+function isSemver(v: string): boolean {
+  return /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/.test(v);
+}
+
+function sortKeys(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, JsonValue> = {};
+    for (const key of Object.keys(value).sort(compareStrings)) {
+      const v = value[key];
+      if (v !== undefined) out[key] = sortKeys(v);
+    }
+    return out;
+  }
+  return value;
+}
