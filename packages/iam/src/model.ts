@@ -1,0 +1,417 @@
+import {
+  type IamData,
+  type Known,
+  type KnownError,
+  type Organization,
+  type OrganizationPolicy,
+  type Partition,
+  type PolicyDocument,
+  type Snapshot,
+  isUnknown,
+} from '@trailwarden/core';
+import type { ActionCatalog } from './catalog.js';
+import { type Tri, evaluateConditions, substituteVariables } from './conditions.js';
+import type { RequestContext } from './context.js';
+import {
+  type Gate,
+  PASS,
+  type StatementMatch,
+  type UndecidedCondition,
+  andGates,
+  failGate,
+  gateFromAllows,
+  orGates,
+} from './gates.js';
+import {
+  type CompileResult,
+  type CompiledPolicy,
+  type CompiledStatement,
+  type PolicySource,
+  type PrincipalSpec,
+  type StatementRef,
+  compilePolicy,
+  statementCoversAction,
+} from './policy.js';
+import { type OrgInfo, type Principal, buildAccountPrincipals, externalPrincipal, rootPrincipal } from './principals.js';
+import { arnMatches } from './wildcard.js';
+
+/** What is being decided: can `principal` perform `action` on `resource`? */
+export interface AccessRequest {
+  principal: Principal;
+  /** A concrete action, `service:Action`. */
+  action: string;
+  resource: ResourceTarget;
+  /** Extra request context the caller knows (e.g. `aws:SourceIp`); `null` marks a key absent. */
+  context?: Record<string, string | string[] | null>;
+}
+
+export interface ResourceTarget {
+  arn: string;
+  /** The account that owns the resource. */
+  accountId: string;
+  region?: string;
+  /**
+   * The resource's own policy (bucket policy, key policy), compiled with `compileResourcePolicy`;
+   * `null` when it has none. For KMS keys the key policy is authoritative: pass it always.
+   */
+  policy?: CompiledPolicy | null;
+}
+
+export type DecisionKind = 'allowed' | 'denied' | 'conditional';
+
+export interface Decision {
+  decision: DecisionKind;
+  principal: string;
+  action: string;
+  resource: string;
+  /**
+   * The deciding statements: for `allowed`/`conditional` the Allow statements of identity and
+   * resource policies that grant it; for `denied` the explicit Deny statements (empty when the
+   * deny is implicit — `reason` then says which step did not allow it).
+   */
+  statements: StatementRef[];
+  /** For `conditional`: what must (not) hold for the request to be allowed. */
+  conditions: UndecidedCondition[];
+  reason: string;
+}
+
+export interface OrgPolicyProblem {
+  kind: 'scp' | 'rcp';
+  /** The policy's name and id, or undefined when the whole list could not be read. */
+  policy?: string;
+  policyId?: string;
+  message: string;
+  error?: KnownError;
+}
+
+export interface OrgPolicyLevel {
+  /** Root, OU or account id. */
+  target: string;
+  policies: CompiledPolicy[];
+}
+
+export interface IamModelOptions {
+  catalog: ActionCatalog;
+}
+
+/** Bucket-policy operations the bucket owner's root user can always perform, whatever the policy says. */
+const ROOT_BUCKET_POLICY_ACTIONS = new Set(['s3:getbucketpolicy', 's3:putbucketpolicy', 's3:deletebucketpolicy']);
+
+export interface IamModel {
+  readonly partition: Partition;
+  readonly organizationId?: string;
+  readonly managementAccountId?: string;
+  readonly catalog: ActionCatalog;
+  /** Unreadable SCP/RCP lists and malformed SCP/RCP documents (they are left out of evaluation). */
+  readonly orgPolicyProblems: OrgPolicyProblem[];
+  /** Every user, role and the root of a scanned account (sorted by ARN), or why its IAM data is unknown. */
+  principals(accountId: string): Known<Principal[]>;
+  /** A principal by ARN: from a scanned account, or an external one (identity unknown) otherwise. */
+  principal(arn: string): Principal;
+  compileResourcePolicy(document: PolicyDocument | null | undefined, source: Omit<PolicySource, 'type'>): CompileResult | { policy: null };
+  /** SCPs (or RCPs) along an account's path, root first, then OUs, then the account. */
+  orgPolicyLevels(kind: 'scp' | 'rcp', accountId: string): OrgPolicyLevel[] | undefined;
+  /** Whether SCPs restrict this principal (not for the management account or service-linked roles). */
+  scpApplies(principal: Principal): boolean;
+  evaluate(request: AccessRequest): Decision;
+}
+
+function compileOrgPolicies(kind: 'scp' | 'rcp', policies: Known<OrganizationPolicy[]> | undefined, problems: OrgPolicyProblem[]) {
+  const byTarget = new Map<string, CompiledPolicy[]>();
+  if (!policies) return { byTarget, enabled: false };
+  if (isUnknown(policies)) {
+    problems.push({ kind, message: `the ${kind.toUpperCase()} list could not be read`, error: policies.error });
+    return { byTarget, enabled: false };
+  }
+  for (const p of policies.value) {
+    for (const target of p.targets) {
+      const r = compilePolicy(p.document, { type: kind, name: p.name, arn: p.arn ?? p.id, via: target });
+      if (r.error !== undefined) {
+        if (target === p.targets[0]) problems.push({ kind, policy: p.name, policyId: p.id, message: r.error });
+        continue;
+      }
+      const list = byTarget.get(target);
+      if (list) list.push(r.policy);
+      else byTarget.set(target, [r.policy]);
+    }
+  }
+  return { byTarget, enabled: policies.value.length > 0 };
+}
+
+function statementTri(st: CompiledStatement, action: string, resourceArn: string, ctx: RequestContext): Tri {
+  if (!statementCoversAction(st, action)) return false;
+  const patterns = st.resources ?? st.notResources;
+  let res: Tri = true;
+  if (patterns) {
+    let matched = false;
+    let undecided = false;
+    for (const p of patterns) {
+      const s = substituteVariables(p, ctx);
+      if (s === undefined) undecided = true;
+      else if (s !== null && arnMatches(s, resourceArn)) {
+        matched = true;
+        break;
+      }
+    }
+    const positive = st.resources !== undefined;
+    if (matched) res = positive;
+    else if (undecided) res = [{ operator: positive ? 'Resource' : 'NotResource', key: 'resource', values: patterns }];
+    else res = !positive;
+    if (res === false) return false;
+  }
+  const cond = evaluateConditions(st.conditions, ctx);
+  if (cond === false) return false;
+  if (res === true) return cond;
+  return cond === true ? res : [...(res as Exclude<Tri, boolean>), ...cond];
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** How a resource-policy Principal element names the principal: directly, through its account, or not. */
+function principalMatch(spec: PrincipalSpec, p: Principal, partition: Partition): 'direct' | 'account' | 'none' {
+  if (spec.any) return 'direct';
+  let out: 'direct' | 'account' | 'none' = 'none';
+  const rootArn = `arn:${partition}:iam::${p.accountId}:root`;
+  for (const e of spec.aws) {
+    if (e === p.arn) return 'direct';
+    if (e === p.accountId || e === rootArn) out = p.kind === 'root' ? 'direct' : 'account';
+    else if (p.kind === 'role' && e.startsWith(`arn:${partition}:sts::${p.accountId}:assumed-role/${p.name}/`)) return 'direct';
+  }
+  return out;
+}
+
+/**
+ * NotPrincipal (with Deny) exempts a caller only if every identity it acts as is listed: the
+ * account, and the user or the role's session (`arn:…:sts::…:assumed-role/Role/…`).
+ */
+function notPrincipalExempts(spec: PrincipalSpec, p: Principal, partition: Partition): boolean {
+  if (spec.any) return true;
+  const rootArn = `arn:${partition}:iam::${p.accountId}:root`;
+  const accountListed = spec.aws.some((e) => e === p.accountId || e === rootArn);
+  if (!accountListed) return false;
+  if (p.kind === 'root') return true;
+  if (p.kind === 'role') return spec.aws.some((e) => e.startsWith(`arn:${partition}:sts::${p.accountId}:assumed-role/${p.name}/`));
+  return spec.aws.includes(p.arn);
+}
+
+
+export function createIamModel(snapshot: Snapshot, options: IamModelOptions): IamModel {
+  const partition = snapshot.partition;
+  const orgKnown = snapshot.organization;
+  const org: Organization | undefined = orgKnown && !isUnknown(orgKnown) ? orgKnown.value : undefined;
+  const orgAccounts = new Map((org?.accounts ?? []).map((a) => [a.id, a]));
+  const problems: OrgPolicyProblem[] = [];
+  if (orgKnown && isUnknown(orgKnown)) {
+    problems.push({ kind: 'scp', message: 'the organization could not be read', error: orgKnown.error });
+  }
+  const scps = compileOrgPolicies('scp', org?.policies.scp, problems);
+  const rcps = compileOrgPolicies('rcp', org?.policies.rcp, problems);
+
+  const orgInfo: OrgInfo = {
+    id: org?.id,
+    inOrg: (id) => orgAccounts.has(id),
+    orgPath: (id) => {
+      const a = orgAccounts.get(id);
+      return a && org ? `${org.id}/${a.ouPath.join('/')}/` : undefined;
+    },
+  };
+
+  const principalCache = new Map<string, Known<Principal[]>>();
+  const byArnIndex = new Map<string, Principal>();
+  const principals = (accountId: string): Known<Principal[]> => {
+    let hit = principalCache.get(accountId);
+    if (hit) return hit;
+    const account = snapshot.accounts[accountId];
+    const iam: Known<IamData> | undefined = account?.iam;
+    if (!account) {
+      hit = { error: { code: 'OutOfScope', message: `account ${accountId} was not scanned`, operation: 'GetAccountAuthorizationDetails', accountId } };
+    } else if (isUnknown(account.access)) {
+      hit = { error: account.access.error };
+    } else if (!iam) {
+      hit = { error: { code: 'NotCollected', message: 'IAM data is not in the snapshot (collected without the check that needs it?)', operation: 'GetAccountAuthorizationDetails', accountId } };
+    } else if (isUnknown(iam)) {
+      hit = { error: iam.error };
+    } else {
+      const list = buildAccountPrincipals(accountId, iam.value, partition, orgInfo);
+      for (const p of list) byArnIndex.set(p.arn, p);
+      hit = { value: list };
+    }
+    principalCache.set(accountId, hit);
+    return hit;
+  };
+
+  const externalCache = new Map<string, Principal>();
+  const principal = (arnOrAccount: string): Principal => {
+    const arn = ACCOUNT_ID.test(arnOrAccount) ? `arn:${partition}:iam::${arnOrAccount}:root` : arnOrAccount;
+    const accountId = arn.split(':')[4] ?? '';
+    const scanned = principals(accountId);
+    const hit = byArnIndex.get(arn);
+    if (hit) return hit;
+    let ext = externalCache.get(arn);
+    if (!ext) {
+      ext = scanned.value && arn.endsWith(':root') ? rootPrincipal(accountId, partition, orgInfo, true) : externalPrincipal(arn, accountId, orgInfo);
+      externalCache.set(arn, ext);
+    }
+    return ext;
+  };
+
+  const orgPolicyLevels = (kind: 'scp' | 'rcp', accountId: string): OrgPolicyLevel[] | undefined => {
+    const a = orgAccounts.get(accountId);
+    const compiled = kind === 'scp' ? scps : rcps;
+    if (!a || !compiled.enabled) return undefined;
+    return [...a.ouPath, accountId].map((target) => ({ target, policies: compiled.byTarget.get(target) ?? [] }));
+  };
+
+  const scpApplies = (p: Principal) =>
+    !p.serviceLinked && orgAccounts.has(p.accountId) && p.accountId !== org?.managementAccountId && scps.enabled;
+
+  /** Evaluate one set of policies: its Allow gate and the Deny statements that match. */
+  const scan = (statements: CompiledStatement[], action: string, arn: string, ctx: RequestContext, denies: StatementMatch[], failure: string): Gate => {
+    const allows: StatementMatch[] = [];
+    for (const st of statements) {
+      const tri = statementTri(st, action, arn, ctx);
+      if (tri === false) continue;
+      (st.ref.effect === 'Deny' ? denies : allows).push({ ref: st.ref, tri });
+    }
+    return gateFromAllows(allows, failure);
+  };
+
+  const levelGates = (kind: 'scp' | 'rcp', levels: OrgPolicyLevel[], action: string, arn: string, ctx: RequestContext, denies: StatementMatch[]): Gate =>
+    andGates(
+      ...levels
+        .filter((l) => l.policies.length > 0)
+        .map((l) => scan(l.policies.flatMap((p) => p.statements), action, arn, ctx, denies, `no ${kind.toUpperCase()} attached to ${l.target} allows it`)),
+    );
+
+  const evaluate = (req: AccessRequest): Decision => {
+    const { principal: p, action, resource: r } = req;
+    const service = action.slice(0, action.indexOf(':')).toLowerCase();
+    const extra: Record<string, string | string[] | null | undefined> = {
+      'aws:ResourceAccount': r.accountId,
+      'aws:RequestedRegion': r.region,
+    };
+    if (orgInfo.inOrg(r.accountId)) {
+      extra['aws:ResourceOrgID'] = org?.id;
+      extra['aws:ResourceOrgPaths'] = orgInfo.orgPath(r.accountId);
+    }
+    if (service === 's3') extra['s3:ResourceAccount'] = r.accountId;
+    if (service === 'kms') extra['kms:CallerAccount'] = p.accountId;
+    const ctx = p.context.with({ ...extra, ...(req.context ?? {}) });
+    const denies: StatementMatch[] = [];
+
+    // Identity side: the root user holds every permission of its account; unscanned principals are unknown.
+    let identity: Gate;
+    if (p.kind === 'root') identity = PASS;
+    else if (!p.identityKnown) {
+      identity = {
+        state: 'conditional',
+        allows: [],
+        conditions: [{ operator: 'Unknown', key: 'identity-policies', values: [p.accountId], requirement: 'must-hold', note: `allowed if the identity policies in account ${p.accountId} (not scanned) allow it` }],
+      };
+    } else identity = scan(p.identity, action, r.arn, ctx, denies, 'no identity-based policy allows it');
+    const boundary = p.boundary
+      ? scan(p.boundary.statements, action, r.arn, ctx, denies, `the permissions boundary ${p.boundary.source.arn} does not allow it`)
+      : PASS;
+    const identityPath = andGates(identity, boundary);
+
+    // Resource policy: direct grants, grants to the principal's account (delegation), denies.
+    const direct: StatementMatch[] = [];
+    const delegated: StatementMatch[] = [];
+    let rootBucketPolicyException = false;
+    if (r.policy) {
+      rootBucketPolicyException = p.kind === 'root' && p.accountId === r.accountId && ROOT_BUCKET_POLICY_ACTIONS.has(action.toLowerCase());
+      for (const st of r.policy.statements) {
+        let how: 'direct' | 'account' | 'none';
+        if (st.principal) how = principalMatch(st.principal, p, partition);
+        else how = notPrincipalExempts(st.notPrincipal as PrincipalSpec, p, partition) ? 'none' : 'direct';
+        if (how === 'none') continue;
+        const tri = statementTri(st, action, r.arn, ctx);
+        if (tri === false) continue;
+        if (st.ref.effect === 'Deny') {
+          if (!rootBucketPolicyException) denies.push({ ref: st.ref, tri });
+        } else (how === 'direct' ? direct : delegated).push({ ref: st.ref, tri });
+      }
+    }
+    const resourceName = r.policy?.source.name ?? 'resource policy';
+    const directGate = gateFromAllows(direct, `the ${resourceName} does not name the principal`);
+    const anyGate = gateFromAllows([...direct, ...delegated], `the ${resourceName} does not allow the principal or its account`);
+    // A resource-policy grant to a role ARN is still limited by the role's boundary; a user's is not.
+    const directPath = andGates(directGate, p.kind === 'role' ? boundary : PASS);
+    const sameAccount = p.accountId === r.accountId;
+
+    let principalSide: Gate;
+    if (service === 'kms' && r.policy !== undefined) {
+      const delegation = gateFromAllows(delegated, `the key policy neither names the principal nor delegates to account ${p.accountId}`);
+      principalSide = r.policy === null ? failGate('the key has no key policy') : orGates(directPath, andGates(delegation, identityPath));
+    } else if (sameAccount) {
+      principalSide = r.policy ? orGates(identityPath, directPath) : identityPath;
+      if (rootBucketPolicyException) principalSide = PASS;
+    } else {
+      principalSide = r.policy
+        ? andGates(identityPath, anyGate)
+        : andGates(identityPath, failGate(`cross-account access to ${r.arn} needs a resource policy, and it has none`));
+    }
+
+    const scpLevels = scpApplies(p) ? orgPolicyLevels('scp', p.accountId) : undefined;
+    const scp = scpLevels ? levelGates('scp', scpLevels, action, r.arn, ctx, denies) : PASS;
+    const rcpLevels =
+      options.catalog.rcpServices.has(service) && !p.serviceLinked && r.accountId !== org?.managementAccountId
+        ? orgPolicyLevels('rcp', r.accountId)
+        : undefined;
+    const rcp = rcpLevels ? levelGates('rcp', rcpLevels, action, r.arn, ctx, denies) : PASS;
+
+    const base = { principal: p.arn, action, resource: r.arn };
+    const sureDenies = denies.filter((d) => d.tri === true).map((d) => d.ref);
+    if (sureDenies.length > 0) {
+      return { ...base, decision: 'denied', statements: sureDenies, conditions: [], reason: `explicitly denied by ${sureDenies.length} statement(s)` };
+    }
+    const total = andGates(principalSide, scp, rcp);
+    if (total.state === 'fail') return { ...base, decision: 'denied', statements: [], conditions: [], reason: total.failure ?? 'not allowed' };
+    const grants = dedupe(total.allows.filter((s) => s.type === 'identity' || s.type === 'resource'));
+    const denyConditions: UndecidedCondition[] = denies.flatMap((d) =>
+      (d.tri as Exclude<Tri, boolean>).map((c) => ({ ...c, requirement: 'must-not-hold' as const, statement: d.ref })),
+    );
+    if (total.state === 'pass' && denyConditions.length === 0) {
+      return { ...base, decision: 'allowed', statements: grants, conditions: [], reason: p.kind === 'root' && grants.length === 0 ? 'the root user holds every permission of its account' : 'allowed' };
+    }
+    return {
+      ...base,
+      decision: 'conditional',
+      statements: grants,
+      conditions: [...total.conditions, ...denyConditions],
+      reason: 'allowed only if undecidable conditions hold',
+    };
+  };
+
+  return {
+    partition,
+    organizationId: org?.id,
+    managementAccountId: org?.managementAccountId,
+    catalog: options.catalog,
+    orgPolicyProblems: problems,
+    principals,
+    principal,
+    compileResourcePolicy(document, source) {
+      if (document === null || document === undefined) return { policy: null };
+      return compilePolicy(document, { ...source, type: 'resource' });
+    },
+    orgPolicyLevels,
+    scpApplies,
+    evaluate,
+  };
+}
+
+function dedupe(refs: StatementRef[]): StatementRef[] {
+  const seen = new Set<string>();
+  const out: StatementRef[] = [];
+  for (const r of refs) {
+    const k = `${r.type}|${r.arn ?? ''}|${r.name}|${r.via ?? ''}|${r.index}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+

@@ -1,0 +1,206 @@
+import type { IamData, IamInlinePolicy, IamTag, Partition, PolicyDocument } from '@trailwarden/core';
+import { ABSENT_FOR_DIRECT_CALLS, RequestContext } from './context.js';
+import { type CompileResult, type CompiledPolicy, type CompiledStatement, type PolicySource, compilePolicy } from './policy.js';
+
+export type PrincipalKind = 'user' | 'role' | 'root' | 'external';
+
+/** A policy of a principal that could not be used: malformed, or referenced but not in the IAM data. */
+export interface PolicyProblem {
+  /** Policy name (inline name or managed policy name/ARN). */
+  policy: string;
+  arn?: string;
+  /** `inline`, `attached`, `group:<name>`, `permissionsBoundary`. */
+  via: string;
+  message: string;
+}
+
+/** A principal ready for evaluation: its policies compiled once and its request context filled. */
+export interface Principal {
+  kind: PrincipalKind;
+  arn: string;
+  name: string;
+  accountId: string;
+  id?: string;
+  path?: string;
+  /** Service-linked roles (path `/aws-service-role/`) are not restricted by SCPs or RCPs. */
+  serviceLinked: boolean;
+  /** False for principals of accounts that were not scanned: their identity policies are unknown. */
+  identityKnown: boolean;
+  /** Identity statements from inline, attached and group policies. */
+  identity: CompiledStatement[];
+  /** The permissions boundary, when one is set (a missing boundary policy is a problem, not "none"). */
+  boundary?: CompiledPolicy;
+  problems: PolicyProblem[];
+  tags: Record<string, string>;
+  /** Condition keys the engine knows for any request by this principal. */
+  context: RequestContext;
+}
+
+export interface OrgInfo {
+  id?: string;
+  /** Account id → `o-xxx/r-xxx/ou-xxx/` path used by aws:PrincipalOrgPaths / aws:ResourceOrgPaths. */
+  orgPath(accountId: string): string | undefined;
+  inOrg(accountId: string): boolean;
+}
+
+function tagMap(tags: IamTag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) out[t.key] = t.value;
+  return out;
+}
+
+function principalContext(p: Omit<Principal, 'context'>, org: OrgInfo): RequestContext {
+  const ctx = new RequestContext()
+    .set('aws:PrincipalArn', p.arn)
+    .set('aws:PrincipalAccount', p.accountId)
+    .set('aws:PrincipalIsAWSService', 'false');
+  for (const k of ABSENT_FOR_DIRECT_CALLS) ctx.set(k, null);
+  const type = { user: 'User', role: 'AssumedRole', root: 'Account', external: undefined }[p.kind];
+  ctx.set('aws:PrincipalType', type);
+  if (p.kind === 'user') ctx.set('aws:username', p.name).set('aws:userid', p.id);
+  else if (p.kind === 'root') ctx.set('aws:username', null).set('aws:userid', p.accountId);
+  else if (p.kind === 'role') ctx.set('aws:username', null);
+  if (org.inOrg(p.accountId)) {
+    ctx.set('aws:PrincipalOrgID', org.id).set('aws:PrincipalOrgPaths', org.orgPath(p.accountId));
+  } else if (org.id !== undefined && p.identityKnown) {
+    // A scanned account outside the organization: it belongs to no organization we know of.
+    ctx.set('aws:PrincipalOrgID', null).set('aws:PrincipalOrgPaths', null);
+  }
+  if (p.identityKnown) {
+    for (const [k, v] of Object.entries(p.tags)) ctx.set(`aws:PrincipalTag/${k}`, v);
+    ctx.closePrefix('aws:PrincipalTag/');
+  }
+  return ctx;
+}
+
+function finish(p: Omit<Principal, 'context'>, org: OrgInfo): Principal {
+  return { ...p, context: principalContext(p, org) };
+}
+
+/**
+ * Build every principal of one account from GetAccountAuthorizationDetails: users (with their
+ * groups' policies), roles and the account root, sorted by ARN. Policies are compiled once per
+ * account and shared between principals.
+ */
+export function buildAccountPrincipals(accountId: string, iam: IamData, partition: Partition, org: OrgInfo): Principal[] {
+  const managed = new Map(iam.policies.map((p) => [p.arn, p]));
+  const groups = new Map(iam.groups.map((g) => [g.name, g]));
+  const cache = new Map<string, CompileResult>();
+  const compileCached = (key: string, doc: PolicyDocument | undefined, source: PolicySource): CompileResult => {
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = compilePolicy(doc, source);
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+
+  const collect = (
+    owner: string,
+    inline: IamInlinePolicy[],
+    attached: { arn: string; name: string }[],
+    via: { inline: string; attached: string },
+    statements: CompiledStatement[],
+    problems: PolicyProblem[],
+  ) => {
+    for (const p of inline) {
+      const r = compileCached(`inline|${owner}|${p.name}`, p.document, { type: 'identity', name: p.name, via: via.inline });
+      if (r.error !== undefined) problems.push({ policy: p.name, via: via.inline, message: r.error });
+      else statements.push(...r.policy.statements);
+    }
+    for (const a of attached) {
+      const doc = managed.get(a.arn);
+      if (!doc) {
+        problems.push({ policy: a.name, arn: a.arn, via: via.attached, message: 'the managed policy is not in the IAM data' });
+        continue;
+      }
+      const r = compileCached(`managed|${a.arn}|${via.attached}`, doc.document, { type: 'identity', name: doc.name, arn: a.arn, via: via.attached });
+      if (r.error !== undefined) problems.push({ policy: doc.name, arn: a.arn, via: via.attached, message: r.error });
+      else statements.push(...r.policy.statements);
+    }
+  };
+
+  const boundaryOf = (arn: string | undefined, problems: PolicyProblem[]): CompiledPolicy | undefined => {
+    if (!arn) return undefined;
+    const doc = managed.get(arn);
+    const name = doc?.name ?? arn.split('/').pop() ?? arn;
+    if (!doc) {
+      problems.push({ policy: name, arn, via: 'permissionsBoundary', message: 'the permissions boundary policy is not in the IAM data' });
+      // Unknown boundary: evaluate as if it allowed nothing would hide access; the problem is reported instead.
+      return undefined;
+    }
+    const r = compileCached(`boundary|${arn}`, doc.document, { type: 'permissionsBoundary', name, arn, via: 'permissionsBoundary' });
+    if (r.error !== undefined) {
+      problems.push({ policy: name, arn, via: 'permissionsBoundary', message: r.error });
+      return undefined;
+    }
+    return r.policy;
+  };
+
+  const out: Principal[] = [];
+  for (const u of iam.users) {
+    const identity: CompiledStatement[] = [];
+    const problems: PolicyProblem[] = [];
+    collect(u.arn, u.inlinePolicies, u.attachedPolicies, { inline: 'inline', attached: 'attached' }, identity, problems);
+    for (const gName of u.groups) {
+      const g = groups.get(gName);
+      if (!g) {
+        problems.push({ policy: gName, via: `group:${gName}`, message: 'the group is not in the IAM data' });
+        continue;
+      }
+      const via = `group:${g.name}`;
+      collect(g.arn, g.inlinePolicies, g.attachedPolicies, { inline: via, attached: via }, identity, problems);
+    }
+    out.push(
+      finish(
+        {
+          kind: 'user', arn: u.arn, name: u.name, accountId, id: u.id, path: u.path, serviceLinked: false, identityKnown: true,
+          identity, boundary: boundaryOf(u.permissionsBoundary, problems), problems, tags: tagMap(u.tags),
+        },
+        org,
+      ),
+    );
+  }
+  for (const r of iam.roles) {
+    const identity: CompiledStatement[] = [];
+    const problems: PolicyProblem[] = [];
+    collect(r.arn, r.inlinePolicies, r.attachedPolicies, { inline: 'inline', attached: 'attached' }, identity, problems);
+    out.push(
+      finish(
+        {
+          kind: 'role', arn: r.arn, name: r.name, accountId, id: r.id, path: r.path,
+          serviceLinked: r.path.startsWith('/aws-service-role/'), identityKnown: true,
+          identity, boundary: boundaryOf(r.permissionsBoundary, problems), problems, tags: tagMap(r.tags),
+        },
+        org,
+      ),
+    );
+  }
+  out.push(rootPrincipal(accountId, partition, org, true));
+  return out.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+}
+
+export function rootPrincipal(accountId: string, partition: Partition, org: OrgInfo, identityKnown: boolean): Principal {
+  return finish(
+    {
+      kind: 'root', arn: `arn:${partition}:iam::${accountId}:root`, name: 'root', accountId, serviceLinked: false,
+      identityKnown, identity: [], problems: [], tags: {},
+    },
+    org,
+  );
+}
+
+/**
+ * A principal of an account that was not scanned (named in a bucket or key policy): only its ARN
+ * is known, so its own account's policies are an undecided requirement of every decision.
+ */
+export function externalPrincipal(arn: string, accountId: string, org: OrgInfo): Principal {
+  const name = arn.split(/[:/]/).pop() ?? arn;
+  return finish(
+    {
+      kind: arn.endsWith(':root') ? 'root' : 'external', arn, name, accountId, serviceLinked: false,
+      identityKnown: false, identity: [], problems: [], tags: {},
+    },
+    org,
+  );
+}
