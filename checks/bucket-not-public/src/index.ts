@@ -1,0 +1,150 @@
+import { type BucketView, type Evidence, type JsonValue, type Known, type KnownError, defineCheck } from '@trailwarden/core';
+import { type Exposure, type WayIn, assessExposure } from './exposure.js';
+
+export { analyseBucketPolicy, isFixedValue, isUniversalCidr, PINNING_KEYS, type PolicyAnalysis } from './policy.js';
+export { publicAclGrants, type PublicGrant } from './acl.js';
+export { assessExposure, type Exposure, type ExposureInputs, type WayIn } from './exposure.js';
+
+const fixCommand = (bucket: string): string =>
+  `aws s3api put-public-access-block --bucket ${bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`;
+
+/**
+ * The bucket that holds CloudTrail logs must not be readable or writable by the public: whoever can
+ * read the logs learns the organization's whole activity; whoever can write can plant or bury
+ * events. Decided by our own reading of the ACL and the bucket policy; Block Public Access and S3's
+ * IsPublic are taken into account as described in README.md.
+ */
+export default defineCheck({
+  id: 'trail-bucket-not-public',
+  meta: {
+    title: 'The CloudTrail log bucket is not public',
+    description:
+      'The S3 bucket a trail delivers to must not be public, neither by ACL (grants to AllUsers or AuthenticatedUsers) nor by bucket policy (an Allow to "*" not pinned by a fixed account, organization, source, VPC or IP condition), unless Block Public Access or Object Ownership neutralises it. A public log bucket exposes every API call of the organization, or lets anyone tamper with the record.',
+    severity: 'critical',
+    resource: 'AWS::S3::Bucket',
+    frameworks: {
+      'cis-aws-1.2.0': ['2.3'],
+      'cis-aws-1.4.0': ['3.3'],
+      'cis-aws-1.5.0': ['3.3'],
+      'cis-aws-2.0.0': ['3.3'],
+      'aws-fsbp': ['CloudTrail.6'],
+    },
+    remediation: {
+      text: 'Turn on all four Block Public Access settings for the bucket (or the account), disable ACLs with Object Ownership "BucketOwnerEnforced", remove grants to AllUsers/AuthenticatedUsers, and remove or pin (aws:PrincipalOrgID, aws:SourceArn, ...) every bucket policy statement that allows "*".',
+      cli: `${fixCommand('<bucket>')}\naws s3api put-bucket-ownership-controls --bucket <bucket> --ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'`,
+      terraform:
+        'resource "aws_s3_bucket_public_access_block" "trail_logs" {\n  bucket                  = aws_s3_bucket.trail_logs.id\n  block_public_acls       = true\n  ignore_public_acls      = true\n  block_public_policy     = true\n  restrict_public_buckets = true\n}\n\nresource "aws_s3_bucket_ownership_controls" "trail_logs" {\n  bucket = aws_s3_bucket.trail_logs.id\n  rule {\n    object_ownership = "BucketOwnerEnforced"\n  }\n}',
+    },
+    docs: 'README.md',
+    messages: {
+      notPublic: 'Bucket {{bucket}} (CloudTrail logs of {{trails}}) is not public: {{summary}}.',
+      publicAcl: 'Bucket {{bucket}} (CloudTrail logs of {{trails}}) is public: {{reasons}}. Fix: {{fix}}',
+      publicPolicy: 'Bucket {{bucket}} (CloudTrail logs of {{trails}}) is public: {{reasons}}. Fix: {{fix}}',
+      publicAclAndPolicy: 'Bucket {{bucket}} (CloudTrail logs of {{trails}}) is public by ACL and by policy: {{reasons}}. Fix: {{fix}}',
+      awsSaysPublic:
+        'Bucket {{bucket}} (CloudTrail logs of {{trails}}) is public according to AWS, although our own analysis of its policy found no public statement: {{reasons}}. Fix: {{fix}}',
+    },
+  },
+  requires: ['buckets', 's3AccountPublicAccessBlock'],
+  evaluate(ctx) {
+    ctx.forEachBucket((view) => {
+      const { bucket, resource } = view;
+      const collected = <T>(k: Known<T> | undefined, operation: string): Known<T> =>
+        k ?? { error: notCollected(operation, resource.accountId, resource.region) };
+      const account = ctx.account(resource.accountId);
+      const exposure = assessExposure({
+        acl: collected(bucket.acl, 'GetBucketAcl'),
+        policy: collected(bucket.policy, 'GetBucketPolicy'),
+        policyStatus: bucket.policyStatus,
+        ownership: collected(bucket.ownershipControls, 'GetBucketOwnershipControls'),
+        bucketBlock: collected(bucket.publicAccessBlock, 'GetPublicAccessBlock'),
+        accountBlock: collected(account?.data.s3AccountPublicAccessBlock, 's3control:GetPublicAccessBlock'),
+      });
+      const evidence = buildEvidence(view, exposure, account?.data.s3AccountPublicAccessBlock);
+      const data = { bucket: bucket.name, trails: describeTrails(view), fix: fixCommand(bucket.name) };
+
+      if (exposure.verdict === 'unknown') {
+        const why = [...unknownsOf(exposure.acl), ...unknownsOf(exposure.policy)];
+        ctx.error(resource, `Cannot decide whether bucket ${bucket.name} is public: ${why.join('; ')}.`, evidence);
+        return;
+      }
+      if (exposure.verdict === 'not-public') {
+        ctx.pass(resource, 'notPublic', { ...data, summary: `${summarise('ACL', exposure.acl)}; ${summarise('policy', exposure.policy)}` }, evidence);
+        return;
+      }
+      const reasons = [...reasonsOf(exposure.acl), ...reasonsOf(exposure.policy)].join('; ');
+      const byAcl = exposure.acl.state === 'public';
+      const byPolicy = exposure.policy.state === 'public';
+      const messageId = byAcl && byPolicy ? 'publicAclAndPolicy' : byAcl ? 'publicAcl' : exposure.awsDisagrees ? 'awsSaysPublic' : 'publicPolicy';
+      ctx.fail(resource, messageId, { ...data, reasons }, evidence);
+    });
+  },
+});
+
+function notCollected(operation: string, accountId: string, region: string): KnownError {
+  return { code: 'NotCollected', message: 'this setting is not in the snapshot', operation, accountId, region };
+}
+
+function describeTrails(view: BucketView): string {
+  const names = view.trails.map((t) => t.trail.name).sort();
+  if (names.length === 0) return 'no scanned trail';
+  if (names.length > 3) return `${names.length} trails (${names.slice(0, 3).join(', ')}, ...)`;
+  return `${names.length === 1 ? 'trail' : 'trails'} ${names.join(', ')}`;
+}
+
+function reasonsOf(way: WayIn): string[] {
+  return way.state === 'public' ? way.reasons : [];
+}
+
+function unknownsOf(way: WayIn): string[] {
+  return way.state === 'unknown' ? way.why : [];
+}
+
+function summarise(what: 'ACL' | 'policy', way: WayIn): string {
+  const subject = what === 'ACL' ? 'no public ACL grant' : 'no public bucket policy statement';
+  if (way.state !== 'neutralised') return subject;
+  const by = way.by.join(' and ');
+  return way.wouldBe.length > 0
+    ? `${way.wouldBe.join('; ')}, but ${by} neutralises it`
+    : `the ${what} could not be read or analysed, but ${by} neutralises it`;
+}
+
+function known(k: Known<unknown> | undefined): JsonValue {
+  if (k === undefined) return 'not collected';
+  if (k.error) return { error: `${k.error.operation}: ${k.error.code}` };
+  return (k.value ?? null) as JsonValue;
+}
+
+function buildEvidence(view: BucketView, e: Exposure, accountBlock: Known<unknown> | undefined): Evidence {
+  const b = view.bucket;
+  const errors: KnownError[] = [
+    ...(e.acl.state === 'unknown' ? e.acl.errors : []),
+    ...(e.policy.state === 'unknown' ? e.policy.errors : []),
+  ];
+  const ev: Evidence = {
+    trails: view.trails.map((t) => t.trail.arn).sort(),
+    acl: e.acl.state,
+    policy: e.policy.state,
+    publicAclGrants: e.publicGrants === null ? 'unknown' : e.publicGrants.map((g) => ({ group: g.group, permission: g.permission })),
+    objectOwnership: known(b.ownershipControls),
+    bucketPublicAccessBlock: known(b.publicAccessBlock),
+    accountPublicAccessBlock: known(accountBlock),
+    awsPolicyStatus: known(b.policyStatus),
+  };
+  if (e.acl.state === 'neutralised') ev.aclNeutralisedBy = e.acl.by;
+  if (e.policy.state === 'neutralised') ev.policyNeutralisedBy = e.policy.by;
+  if (e.policyAnalysis?.ok) {
+    ev.publicPolicyStatements = e.policyAnalysis.publicStatements.map((s) => ({
+      index: s.index,
+      sid: s.sid ?? null,
+      principal: s.principal,
+      actions: s.actions,
+    }));
+    ev.pinnedPolicyStatements = e.policyAnalysis.pinnedStatements.map((s) => ({ index: s.index, sid: s.sid ?? null, pinnedBy: s.pinnedBy }));
+  } else if (e.policyAnalysis) {
+    ev.policyMalformed = e.policyAnalysis.reason;
+  }
+  if (e.awsDisagrees) ev.awsDisagrees = true;
+  if (errors.length > 0) ev.errors = errors.map((x) => ({ ...x }) as JsonValue);
+  return ev;
+}
