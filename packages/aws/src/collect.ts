@@ -1,0 +1,367 @@
+import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import {
+  type AccountSnapshot,
+
+  type KnownError,
+  type Partition,
+  resolveSections,
+  SNAPSHOT_SCHEMA_VERSION,
+  type Snapshot,
+  type SnapshotScope,
+  type SnapshotSection,
+  type Trail,
+} from '@trailwarden/core';
+import { compareStrings, parseArn } from './arn.js';
+import { ClientFactory, type Credentials } from './clients.js';
+import { RoleAssumer } from './credentials.js';
+import { toKnownError } from './errors.js';
+import { Caller } from './pacing/caller.js';
+import { Metrics } from './pacing/metrics.js';
+import { forEachLimit } from './pool.js';
+import { type CollectProgress, ProgressReporter } from './progress.js';
+import { readAccountPublicAccessBlock } from './read/account-public-access-block.js';
+import { type ListedBucket, listBuckets, readBucket } from './read/buckets.js';
+import { readIam } from './read/iam.js';
+import { readKey } from './read/keys.js';
+import { discoverOrganization } from './read/organization.js';
+import { readRegions, regionsToScan } from './read/regions.js';
+import { listTrails, readTrailDetails } from './read/trails.js';
+import { selectAccounts, validateFilters } from './scope.js';
+import { AccountSession } from './session.js';
+
+export interface CollectOptions {
+  sections: SnapshotSection[];
+  endpointUrl?: string;
+  region?: string;
+  profile?: string;
+  credentials?: Credentials;
+  roleName?: string;
+  externalId?: string;
+  accounts?: string[];
+  excludeAccounts?: string[];
+  ous?: string[];
+  regions?: string[];
+  concurrency?: number;
+  maxAttempts?: number;
+  onProgress?: (e: CollectProgress) => void;
+  now?: () => Date;
+}
+
+export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
+export const DEFAULT_CONCURRENCY = 16;
+const TOOL = { name: 'trailwarden', version: '0.1.0' };
+const PARTITIONS = new Set<Partition>(['aws', 'aws-cn', 'aws-us-gov', 'aws-iso', 'aws-iso-b']);
+const TRAIL_DETAIL_SECTIONS: SnapshotSection[] = ['trailStatus', 'eventSelectors', 'insightSelectors'];
+/** Buckets (and keys) of one owner read at once. */
+const RESOURCES_PER_OWNER = 8;
+
+/**
+ * Collect a Snapshot: discover the organization, read every scanned account (bounded concurrency,
+ * one account's clients and pacing state alive only while it is processed), then read the buckets
+ * and keys the trails use, each in the account that owns it.
+ */
+export async function collect(options: CollectOptions): Promise<Snapshot> {
+  validateFilters(options, options.regions);
+  const sections = new Set(resolveSections(options.sections));
+  const homeRegion = options.region ?? 'us-east-1';
+  const metrics = new Metrics();
+  const progress = new ProgressReporter(metrics, options.onProgress);
+  const caller = new Caller({ metrics, maxAttempts: options.maxAttempts ?? 8 });
+  const factory = new ClientFactory(options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined));
+  const baseCredentials: Credentials = options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
+  const now = options.now ?? (() => new Date());
+  progress.emit('discovery');
+  try {
+    // Who is calling: the account read with the caller's own credentials, and the partition.
+    const probe = new AccountSession('caller', baseCredentials, factory, caller);
+    const identity = await probe.send<GetCallerIdentityCommandOutput>('sts', homeRegion, new GetCallerIdentityCommand({}));
+    probe.close();
+    const callerId = identity.Account ?? '';
+    const partitionName = parseArn(identity.Arn ?? '')?.partition ?? 'aws';
+    const partition: Partition = PARTITIONS.has(partitionName as Partition) ? (partitionName as Partition) : 'aws';
+    const callerSession = new AccountSession(callerId, baseCredentials, factory, caller);
+
+    const discovery = await discoverOrganization(callerSession, homeRegion, metrics, sections.has('organization'));
+    const notes = [...discovery.notes];
+    let targets: { id: string; name?: string }[];
+    if (discovery.mode === 'organization') {
+      const selected = selectAccounts(discovery.organization.accounts, options);
+      targets = selected.accounts;
+      notes.push(...selected.notes);
+    } else {
+      const excluded = (options.accounts?.length && !options.accounts.includes(callerId)) || options.excludeAccounts?.includes(callerId);
+      targets = excluded ? [] : [{ id: callerId }];
+      if (excluded) notes.push(`The caller's account ${callerId} is excluded by the account filters: nothing was scanned.`);
+      if (options.ous?.length) notes.push('--ous was ignored: OUs need Organizations access.');
+    }
+    const scanned = new Set(targets.map((t) => t.id));
+
+    const assumer = new RoleAssumer(callerSession, {
+      partition,
+      roleName: options.roleName ?? DEFAULT_ROLE_NAME,
+      region: homeRegion,
+      ...(options.externalId ? { externalId: options.externalId } : {}),
+    });
+    const ctx: AccountContext = {
+      sections,
+      homeRegion,
+      regions: options.regions,
+      callerId,
+      scanned,
+      metrics,
+      factory,
+      caller,
+      baseCredentials,
+      assumer,
+      bucketOwners: new Map(),
+      listBucketsGaps: [],
+      bucketRefs: new Map(),
+      keyRefs: new Map(),
+    };
+
+    const accounts: Record<string, AccountSnapshot> = {};
+    progress.accountsTotal = targets.length;
+    progress.emit('accounts');
+    await forEachLimit(targets, options.concurrency ?? DEFAULT_CONCURRENCY, async (target) => {
+      accounts[target.id] = await collectAccount(ctx, target);
+      progress.accountsDone += 1;
+      progress.emit();
+    });
+
+    progress.emit('resources');
+    const unresolved = await collectResources(ctx, accounts, partition, options.concurrency ?? DEFAULT_CONCURRENCY);
+    callerSession.close();
+
+    const scope: SnapshotScope = { mode: discovery.mode, accounts: [...scanned].sort(compareStrings), regions: [...(options.regions ?? [])].sort(compareStrings) };
+    const filters = definedFilters(options);
+    if (filters) scope.filters = filters;
+    if (notes.length > 0) scope.notes = notes;
+    const snapshot: Snapshot = {
+      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+      collectedAt: now().toISOString(),
+      partition,
+      sections: [...sections],
+      scope,
+      tool: TOOL,
+      accounts: sortRecord(accounts),
+    };
+    if (sections.has('organization') || discovery.mode === 'organization') snapshot.organization = discovery.mode === 'organization' ? { value: discovery.organization } : discovery.organization;
+    if (unresolved) snapshot.unresolved = unresolved;
+    progress.emit('done');
+    return snapshot;
+  } finally {
+    factory.close();
+  }
+}
+
+interface AccountContext {
+  sections: ReadonlySet<SnapshotSection>;
+  homeRegion: string;
+  regions: string[] | undefined;
+  callerId: string;
+  scanned: ReadonlySet<string>;
+  metrics: Metrics;
+  factory: ClientFactory;
+  caller: Caller;
+  baseCredentials: Credentials;
+  assumer: RoleAssumer;
+  /** Bucket name → owner (from ListBuckets in every scanned account). */
+  bucketOwners: Map<string, { accountId: string; region?: string }>;
+  /** Accounts whose ListBuckets could not run or failed (their buckets' owners are unknown). */
+  listBucketsGaps: KnownError[];
+  /** Buckets and keys trails use: name / key ARN → the account that saw the reference. */
+  bucketRefs: Map<string, string>;
+  keyRefs: Map<string, { ownerAccountId: string; region: string; keyId: string }>;
+}
+
+/** A session for an account: the caller's own credentials for the caller, the assumed role otherwise. */
+function sessionFor(ctx: AccountContext, accountId: string): AccountSession {
+  const credentials = accountId === ctx.callerId ? ctx.baseCredentials : ctx.assumer.provider(accountId);
+  return new AccountSession(accountId, credentials, ctx.factory, ctx.caller);
+}
+
+async function accessFor(ctx: AccountContext, accountId: string): Promise<AccountSnapshot['access']> {
+  if (accountId === ctx.callerId) return { value: { via: 'caller' } };
+  try {
+    await ctx.assumer.credentials(accountId);
+    return { value: { via: 'role', roleArn: ctx.assumer.roleArn(accountId) } };
+  } catch (err) {
+    ctx.metrics.errors += 1;
+    return { error: toKnownError(err, 'AssumeRole', accountId, ctx.homeRegion) };
+  }
+}
+
+async function collectAccount(ctx: AccountContext, target: { id: string; name?: string }): Promise<AccountSnapshot> {
+  const snap: AccountSnapshot = { id: target.id, access: await accessFor(ctx, target.id) };
+  if (target.name) snap.name = target.name;
+  if (snap.access.error) {
+    if (ctx.sections.has('buckets')) ctx.listBucketsGaps.push({ ...snap.access.error });
+    return snap;
+  }
+  const session = sessionFor(ctx, target.id);
+  const { sections, homeRegion, metrics } = ctx;
+  const jobs: Promise<unknown>[] = [];
+  if (sections.has('regions')) jobs.push(collectRegionsAndTrails(ctx, session, snap));
+  if (sections.has('buckets')) {
+    jobs.push(
+      listBuckets(session, homeRegion, metrics).then((listed) => {
+        if (listed.error) ctx.listBucketsGaps.push(listed.error);
+        else for (const b of listed.value) recordBucketOwner(ctx, b, target.id);
+      }),
+    );
+  }
+  if (sections.has('iam')) jobs.push(readIam(session, homeRegion, metrics).then((k) => (snap.iam = k)));
+  if (sections.has('s3AccountPublicAccessBlock')) jobs.push(readAccountPublicAccessBlock(session, homeRegion, metrics).then((k) => (snap.s3AccountPublicAccessBlock = k)));
+  await Promise.all(jobs);
+  session.close();
+  return snap;
+}
+
+function recordBucketOwner(ctx: AccountContext, bucket: ListedBucket, accountId: string): void {
+  ctx.bucketOwners.set(bucket.name, bucket.region ? { accountId, region: bucket.region } : { accountId });
+}
+
+async function collectRegionsAndTrails(ctx: AccountContext, session: AccountSession, snap: AccountSnapshot): Promise<void> {
+  const regions = await readRegions(session, ctx.homeRegion, ctx.metrics);
+  snap.regions = regions;
+  if (!ctx.sections.has('trails')) return;
+  let scan: string[];
+  if (regions.value) scan = regionsToScan(regions.value, ctx.regions);
+  else if (ctx.regions?.length) scan = [...ctx.regions];
+  else {
+    snap.trails = {
+      error: { ...regions.error, message: `the account's enabled regions are unknown, so its trails were not listed: ${regions.error.message}` },
+    };
+    return;
+  }
+  const { listing, trails } = await listTrails(session, scan, ctx.metrics);
+  snap.trailListing = listing;
+  snap.trails = trails;
+  if (!trails.value) return;
+  const details = TRAIL_DETAIL_SECTIONS.filter((s) => ctx.sections.has(s));
+  await Promise.all(
+    trails.value.map(async (trail) => {
+      noteReferences(ctx, trail, session.accountId);
+      if (details.length === 0) return;
+      // A trail owned by another scanned account (an organization trail) is judged from the
+      // owner's record; only when the owner is not scanned is it read from here, by ARN.
+      if (trail.ownerAccountId !== session.accountId && ctx.scanned.has(trail.ownerAccountId)) return;
+      await readTrailDetails(session, trail, ctx.sections, ctx.metrics);
+    }),
+  );
+}
+
+function noteReferences(ctx: AccountContext, trail: Trail, seenIn: string): void {
+  if (ctx.sections.has('buckets') && trail.s3BucketName && !ctx.bucketRefs.has(trail.s3BucketName)) ctx.bucketRefs.set(trail.s3BucketName, seenIn);
+  if (ctx.sections.has('keys') && trail.kmsKeyId) {
+    const parsed = parseArn(trail.kmsKeyId);
+    const ref = parsed
+      ? { arn: trail.kmsKeyId, ownerAccountId: parsed.accountId, region: parsed.region, keyId: parsed.resource.replace(/^key\//, '') }
+      : {
+          arn: `arn:${parseArn(trail.arn)?.partition ?? 'aws'}:kms:${trail.homeRegion}:${trail.ownerAccountId}:key/${trail.kmsKeyId}`,
+          ownerAccountId: trail.ownerAccountId,
+          region: trail.homeRegion,
+          keyId: trail.kmsKeyId,
+        };
+    if (!ctx.keyRefs.has(ref.arn)) ctx.keyRefs.set(ref.arn, { ownerAccountId: ref.ownerAccountId, region: ref.region, keyId: ref.keyId });
+  }
+}
+
+/**
+ * Read every bucket and key the trails use, once, in the account that owns it. Ones no scanned
+ * account owns (or whose owner could not be read) go to `unresolved`, with the reason.
+ */
+async function collectResources(ctx: AccountContext, accounts: Record<string, AccountSnapshot>, partition: string, concurrency: number): Promise<Snapshot['unresolved']> {
+  const unresolvedBuckets: Record<string, KnownError> = {};
+  const unresolvedKeys: Record<string, KnownError> = {};
+  const byOwner = new Map<string, { buckets: { name: string; region?: string }[]; keys: { arn: string; region: string; keyId: string }[] }>();
+  const group = (owner: string) => {
+    let g = byOwner.get(owner);
+    if (!g) {
+      g = { buckets: [], keys: [] };
+      byOwner.set(owner, g);
+    }
+    return g;
+  };
+
+  for (const [name, seenIn] of ctx.bucketRefs) {
+    const owner = ctx.bucketOwners.get(name);
+    if (owner) {
+      group(owner.accountId).buckets.push(owner.region ? { name, region: owner.region } : { name });
+    } else if (ctx.listBucketsGaps.length > 0) {
+      const gaps = ctx.listBucketsGaps.map((e) => e.accountId).filter(Boolean);
+      unresolvedBuckets[name] = {
+        code: 'BucketOwnerUnknown',
+        message: `no scanned account lists bucket ${name} (used by a trail seen in ${seenIn}), and ListBuckets could not be read in ${gaps.length} account(s): ${gaps.slice(0, 10).join(', ')}${gaps.length > 10 ? ', …' : ''}`,
+        operation: 'ListBuckets',
+      };
+    } else {
+      unresolvedBuckets[name] = {
+        code: 'BucketOutOfScope',
+        message: `bucket ${name} (used by a trail seen in ${seenIn}) is owned by an account outside the scanned accounts`,
+        operation: 'ListBuckets',
+      };
+    }
+  }
+  for (const [arn, ref] of ctx.keyRefs) {
+    const ownerSnap = accounts[ref.ownerAccountId];
+    if (!ownerSnap) {
+      unresolvedKeys[arn] = {
+        code: 'KeyOutOfScope',
+        message: `key ${arn} is owned by account ${ref.ownerAccountId}, which is not scanned`,
+        operation: 'DescribeKey',
+        accountId: ref.ownerAccountId,
+        region: ref.region,
+      };
+    } else if (ownerSnap.access.error) {
+      unresolvedKeys[arn] = { ...ownerSnap.access.error, message: `the key's owner account could not be read: ${ownerSnap.access.error.message}` };
+    } else {
+      group(ref.ownerAccountId).keys.push({ arn, region: ref.region, keyId: ref.keyId });
+    }
+  }
+
+  const owners = [...byOwner.keys()].sort(compareStrings);
+  await forEachLimit(owners, concurrency, async (owner) => {
+    const work = byOwner.get(owner)!;
+    const snap = accounts[owner]!;
+    const session = sessionFor(ctx, owner);
+    const jobs: (() => Promise<void>)[] = [
+      ...work.buckets.map((b) => async () => {
+        const bucket = await readBucket(session, b.name, partition, ctx.homeRegion, ctx.metrics, b.region);
+        snap.buckets ??= {};
+        snap.buckets[b.name] = bucket;
+      }),
+      ...work.keys.map((k) => async () => {
+        const key = await readKey(session, k.arn, k.keyId, k.region, ctx.metrics);
+        snap.keys ??= {};
+        snap.keys[k.arn] = key;
+      }),
+    ];
+    await forEachLimit(jobs, RESOURCES_PER_OWNER, (job) => job());
+    if (snap.buckets) snap.buckets = sortRecord(snap.buckets);
+    if (snap.keys) snap.keys = sortRecord(snap.keys);
+    session.close();
+  });
+
+  const out: NonNullable<Snapshot['unresolved']> = {};
+  if (Object.keys(unresolvedBuckets).length > 0) out.buckets = sortRecord(unresolvedBuckets);
+  if (Object.keys(unresolvedKeys).length > 0) out.keys = sortRecord(unresolvedKeys);
+  return out.buckets || out.keys ? out : undefined;
+}
+
+function definedFilters(o: CollectOptions): SnapshotScope['filters'] | undefined {
+  const f: NonNullable<SnapshotScope['filters']> = {};
+  if (o.accounts?.length) f.accounts = [...o.accounts].sort(compareStrings);
+  if (o.excludeAccounts?.length) f.excludeAccounts = [...o.excludeAccounts].sort(compareStrings);
+  if (o.ous?.length) f.ous = [...o.ous].sort(compareStrings);
+  if (o.regions?.length) f.regions = [...o.regions].sort(compareStrings);
+  return Object.keys(f).length > 0 ? f : undefined;
+}
+
+function sortRecord<V>(record: Record<string, V>): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const k of Object.keys(record).sort(compareStrings)) out[k] = record[k]!;
+  return out;
+}
+

@@ -1,0 +1,11 @@
+/**
+ * @trailwarden/aws — the only code that talks to AWS. `collect()` discovers the organization,
+ * assumes a role in each account, reads every enabled region with paced, retried, read-only calls,
+ * and returns a Snapshot (see @trailwarden/core).
+ */
+export { collect, DEFAULT_CONCURRENCY, DEFAULT_ROLE_NAME, type CollectOptions } from './collect.js';
+export type { CollectProgress } from './progress.js';
+export { COLLECTOR_ACTIONS, OPERATION_ACTIONS } from './actions.js';
+export { QUOTAS, PACE_FRACTION } from './pacing/quotas.js';
+export { isReadOnlyCommandName, MutatingCallRefused } from './read-only.js';
+export { SESSION_NAME } from './credentials.js';

@@ -1,0 +1,26 @@
+/** The AWS services the collector talks to. */
+export type Service = 'sts' | 'organizations' | 'ec2' | 'cloudtrail' | 's3' | 's3control' | 'iam' | 'kms';
+
+/**
+ * Request-rate quotas per (account, region, service), requests per second. Where AWS publishes a
+ * number we use it; where it does not (IAM, Organizations, S3 Control), a conservative assumption.
+ * The collector paces at PACE_FRACTION of these. See README.md "Pacing".
+ */
+export const QUOTAS: Record<Service, { rps: number; source: string }> = {
+  cloudtrail: { rps: 10, source: 'CloudTrail quotas: 10 TPS per account per region for the control-plane read APIs' },
+  ec2: { rps: 20, source: 'EC2 API throttling: non-mutating actions refill 20 tokens/s (bucket of 100)' },
+  sts: { rps: 600, source: 'STS: 600 requests/s per account per region (AssumeRole)' },
+  s3: { rps: 5500, source: 'S3: 5,500 GET/HEAD requests/s per prefix' },
+  kms: { rps: 1000, source: 'KMS: DescribeKey/GetKeyPolicy/GetKeyRotationStatus ≥ 1,000 requests/s' },
+  iam: { rps: 20, source: 'IAM: not published per operation; assumed 20/s' },
+  organizations: { rps: 20, source: 'Organizations: not published per operation; assumed 20/s' },
+  s3control: { rps: 20, source: 'S3 Control: not published; assumed 20/s' },
+};
+
+export const PACE_FRACTION = 0.8;
+
+/** The pace (tokens/s) and burst used for a service. */
+export function paceFor(service: Service): { rate: number; burst: number } {
+  const rate = QUOTAS[service].rps * PACE_FRACTION;
+  return { rate, burst: Math.max(1, Math.min(rate, 50)) };
+}

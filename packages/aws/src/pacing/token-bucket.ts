@@ -1,0 +1,75 @@
+/**
+ * A token bucket with adaptive rate: `take()` resolves when a token is available. On throttling
+ * the rate is halved (never below `minRate`); each success wins back a little, up to the ceiling.
+ * Waiters are served in order, so one bucket never starves a caller.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private rate: number;
+  private last: number;
+  private readonly queue: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly maxRate: number,
+    private readonly burst: number,
+    private readonly clock: () => number = performance.now.bind(performance),
+    private readonly minRate = Math.min(0.5, maxRate),
+  ) {
+    this.rate = maxRate;
+    this.tokens = burst;
+    this.last = clock();
+  }
+
+  get currentRate(): number {
+    return this.rate;
+  }
+
+  take(): Promise<void> {
+    this.refill();
+    if (this.queue.length === 0 && this.tokens >= 1) {
+      this.tokens -= 1;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      this.queue.push(resolve);
+      this.schedule();
+    });
+  }
+
+  /** AWS said slow down: halve the rate and drop saved-up tokens. */
+  throttled(): void {
+    this.rate = Math.max(this.minRate, this.rate / 2);
+    this.tokens = Math.min(this.tokens, 0);
+  }
+
+  /** A call went through: recover towards the ceiling additively. */
+  succeeded(): void {
+    if (this.rate < this.maxRate) this.rate = Math.min(this.maxRate, this.rate + this.maxRate / 20);
+  }
+
+  get idle(): boolean {
+    return this.queue.length === 0;
+  }
+
+  private refill(): void {
+    const now = this.clock();
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.rate);
+    this.last = now;
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    this.refill();
+    while (this.queue.length > 0 && this.tokens >= 1) {
+      this.tokens -= 1;
+      this.queue.shift()!();
+    }
+    if (this.queue.length === 0) return;
+    const waitMs = Math.max(1, ((1 - this.tokens) / this.rate) * 1000);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.schedule();
+    }, waitMs);
+  }
+}

@@ -1,0 +1,248 @@
+import {
+  GetBucketAclCommand,
+  type GetBucketAclCommandOutput,
+  GetBucketEncryptionCommand,
+  type GetBucketEncryptionCommandOutput,
+  GetBucketLifecycleConfigurationCommand,
+  type GetBucketLifecycleConfigurationCommandOutput,
+  GetBucketLocationCommand,
+  type GetBucketLocationCommandOutput,
+  GetBucketLoggingCommand,
+  type GetBucketLoggingCommandOutput,
+  GetBucketOwnershipControlsCommand,
+  type GetBucketOwnershipControlsCommandOutput,
+  GetBucketPolicyCommand,
+  type GetBucketPolicyCommandOutput,
+  GetBucketPolicyStatusCommand,
+  type GetBucketPolicyStatusCommandOutput,
+  GetBucketVersioningCommand,
+  type GetBucketVersioningCommandOutput,
+  GetObjectLockConfigurationCommand,
+  type GetObjectLockConfigurationCommandOutput,
+  GetPublicAccessBlockCommand,
+  type GetPublicAccessBlockCommandOutput,
+  ListBucketsCommand,
+  type ListBucketsCommandOutput,
+  type PublicAccessBlockConfiguration,
+} from '@aws-sdk/client-s3';
+import type { AclGrant, Bucket, EncryptionRule, Known, LifecycleRule, ObjectLockConfiguration, PublicAccessBlock } from '@trailwarden/core';
+import { compact, parsePolicy, readKnown, toJson } from '../known-read.js';
+import type { Metrics } from '../pacing/metrics.js';
+import type { AccountSession } from '../session.js';
+
+export interface ListedBucket {
+  name: string;
+  /** When ListBuckets says (newer S3 responses carry BucketRegion); saves a GetBucketLocation. */
+  region?: string;
+}
+
+/** ListBuckets, all pages: which buckets this account owns (bucket names are global). */
+export async function listBuckets(session: AccountSession, homeRegion: string, metrics: Metrics): Promise<Known<ListedBucket[]>> {
+  return readKnown({ accountId: session.accountId, region: homeRegion, metrics }, 'ListBuckets', async () => {
+    const out: ListedBucket[] = [];
+    let token: string | undefined;
+    do {
+      const page: ListBucketsCommandOutput = await session.send('s3', homeRegion, new ListBucketsCommand(token ? { ContinuationToken: token } : {}));
+      for (const b of page.Buckets ?? []) if (b.Name) out.push(b.BucketRegion ? { name: b.Name, region: b.BucketRegion } : { name: b.Name });
+      token = page.ContinuationToken || undefined;
+    } while (token);
+    return out;
+  });
+}
+
+/** GetBucketLocation's answer → region name ('' / null is us-east-1, 'EU' is eu-west-1). */
+export function locationToRegion(constraint: string | null | undefined): string {
+  if (!constraint) return 'us-east-1';
+  if (constraint === 'EU') return 'eu-west-1';
+  return constraint;
+}
+
+type ObjectOwnership = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter' | null;
+
+const NOT_CONFIGURED = {
+  policy: ['NoSuchBucketPolicy'],
+  publicAccessBlock: ['NoSuchPublicAccessBlockConfiguration'],
+  ownership: ['OwnershipControlsNotFoundError'],
+  objectLock: ['ObjectLockConfigurationNotFoundError'],
+  encryption: ['ServerSideEncryptionConfigurationNotFoundError'],
+  lifecycle: ['NoSuchLifecycleConfiguration'],
+} as const;
+
+/** Every setting the checks need of one bucket, read in its owner account and its own region. */
+export async function readBucket(
+  session: AccountSession,
+  name: string,
+  partition: string,
+  homeRegion: string,
+  metrics: Metrics,
+  listedRegion?: string,
+): Promise<Bucket> {
+  const accountId = session.accountId;
+  let region: Known<string>;
+  if (listedRegion) region = { value: listedRegion };
+  else {
+    region = await readKnown({ accountId, region: homeRegion, metrics }, 'GetBucketLocation', async () => {
+      const out = await session.send<GetBucketLocationCommandOutput>('s3', homeRegion, new GetBucketLocationCommand({ Bucket: name }));
+      return locationToRegion(out.LocationConstraint);
+    });
+  }
+  // When the region is unknown we still ask (from the home region) so each setting says why it failed.
+  const at = region.value ?? homeRegion;
+  const place = { accountId, region: at, metrics };
+  const send = <T>(command: object) => session.send<T>('s3', at, command);
+  const Bucket = name;
+
+  const [policy, policyStatus, acl, publicAccessBlock, ownershipControls, objectLock, encryption, logging, versioning, lifecycle] = await Promise.all([
+    readKnown(
+      place,
+      'GetBucketPolicy',
+      async () => parsePolicy((await send<GetBucketPolicyCommandOutput>(new GetBucketPolicyCommand({ Bucket }))).Policy),
+      { codes: NOT_CONFIGURED.policy, value: null },
+    ),
+    readKnown(
+      place,
+      'GetBucketPolicyStatus',
+      async () => {
+        const out = await send<GetBucketPolicyStatusCommandOutput>(new GetBucketPolicyStatusCommand({ Bucket }));
+        return out.PolicyStatus ? { isPublic: out.PolicyStatus.IsPublic === true } : null;
+      },
+      { codes: NOT_CONFIGURED.policy, value: null },
+    ),
+    readKnown(place, 'GetBucketAcl', async () => {
+      const out = await send<GetBucketAclCommandOutput>(new GetBucketAclCommand({ Bucket }));
+      const grants: AclGrant[] = [];
+      for (const g of out.Grants ?? []) {
+        if (!g.Grantee?.Type || !g.Permission) continue;
+        grants.push({
+          grantee: compact({
+            type: g.Grantee.Type as AclGrant['grantee']['type'],
+            id: g.Grantee.ID,
+            uri: g.Grantee.URI,
+            displayName: g.Grantee.DisplayName,
+            emailAddress: g.Grantee.EmailAddress,
+          }),
+          permission: g.Permission as AclGrant['permission'],
+        });
+      }
+      return compact({ ownerId: out.Owner?.ID, grants });
+    }),
+    readKnown(
+      place,
+      'GetPublicAccessBlock',
+      async () => toPublicAccessBlock((await send<GetPublicAccessBlockCommandOutput>(new GetPublicAccessBlockCommand({ Bucket }))).PublicAccessBlockConfiguration),
+      { codes: NOT_CONFIGURED.publicAccessBlock, value: null },
+    ),
+    readKnown(
+      place,
+      'GetBucketOwnershipControls',
+      async () => {
+        const out = await send<GetBucketOwnershipControlsCommandOutput>(new GetBucketOwnershipControlsCommand({ Bucket }));
+        const rule = out.OwnershipControls?.Rules?.[0]?.ObjectOwnership;
+        return (rule ?? null) as ObjectOwnership;
+      },
+      { codes: NOT_CONFIGURED.ownership, value: null },
+    ),
+    readKnown(
+      place,
+      'GetObjectLockConfiguration',
+      async () => {
+        const out = await send<GetObjectLockConfigurationCommandOutput>(new GetObjectLockConfigurationCommand({ Bucket }));
+        const cfg = out.ObjectLockConfiguration;
+        if (!cfg) return null;
+        const lock: ObjectLockConfiguration = { enabled: cfg.ObjectLockEnabled === 'Enabled' };
+        const retention = cfg.Rule?.DefaultRetention;
+        if (retention?.Mode) lock.defaultRetention = compact({ mode: retention.Mode, days: retention.Days, years: retention.Years });
+        return lock;
+      },
+      { codes: NOT_CONFIGURED.objectLock, value: null },
+    ),
+    readKnown(
+      place,
+      'GetBucketEncryption',
+      async () => {
+        const out = await send<GetBucketEncryptionCommandOutput>(new GetBucketEncryptionCommand({ Bucket }));
+        const rules = out.ServerSideEncryptionConfiguration?.Rules;
+        if (!rules) return null;
+        return rules.map((r) =>
+          compact<EncryptionRule>({
+            sseAlgorithm: r.ApplyServerSideEncryptionByDefault?.SSEAlgorithm ?? 'NONE',
+            kmsMasterKeyId: r.ApplyServerSideEncryptionByDefault?.KMSMasterKeyID,
+            bucketKeyEnabled: r.BucketKeyEnabled,
+          }),
+        );
+      },
+      { codes: NOT_CONFIGURED.encryption, value: null },
+    ),
+    readKnown(place, 'GetBucketLogging', async () => {
+      const out = await send<GetBucketLoggingCommandOutput>(new GetBucketLoggingCommand({ Bucket }));
+      const enabled = out.LoggingEnabled;
+      if (!enabled?.TargetBucket) return null;
+      return compact({ targetBucket: enabled.TargetBucket, targetPrefix: enabled.TargetPrefix });
+    }),
+    readKnown(place, 'GetBucketVersioning', async () => {
+      const out = await send<GetBucketVersioningCommandOutput>(new GetBucketVersioningCommand({ Bucket }));
+      return {
+        status: (out.Status ?? null) as 'Enabled' | 'Suspended' | null,
+        mfaDelete: (out.MFADelete ?? null) as 'Enabled' | 'Disabled' | null,
+      };
+    }),
+    readKnown(
+      place,
+      'GetBucketLifecycleConfiguration',
+      async () => {
+        const out = await send<GetBucketLifecycleConfigurationCommandOutput>(new GetBucketLifecycleConfigurationCommand({ Bucket }));
+        return (out.Rules ?? []).map(toLifecycleRule);
+      },
+      { codes: NOT_CONFIGURED.lifecycle, value: null },
+    ),
+  ]);
+
+  return {
+    name,
+    arn: `arn:${partition}:s3:::${name}`,
+    ownerAccountId: accountId,
+    region,
+    policy,
+    policyStatus,
+    acl,
+    publicAccessBlock,
+    ownershipControls,
+    objectLock,
+    encryption,
+    logging,
+    versioning,
+    lifecycle,
+  };
+}
+
+/** Block Public Access settings; a setting AWS leaves out is off. */
+export function toPublicAccessBlock(cfg: PublicAccessBlockConfiguration | undefined): PublicAccessBlock | null {
+  if (!cfg) return null;
+  return {
+    blockPublicAcls: cfg.BlockPublicAcls === true,
+    ignorePublicAcls: cfg.IgnorePublicAcls === true,
+    blockPublicPolicy: cfg.BlockPublicPolicy === true,
+    restrictPublicBuckets: cfg.RestrictPublicBuckets === true,
+  };
+}
+
+type SdkLifecycleRule = NonNullable<GetBucketLifecycleConfigurationCommandOutput['Rules']>[number];
+
+function toLifecycleRule(r: SdkLifecycleRule): LifecycleRule {
+  return compact<LifecycleRule>({
+    id: r.ID,
+    status: r.Status === 'Enabled' ? 'Enabled' : 'Disabled',
+    prefix: r.Prefix,
+    filter: r.Filter ? toJson(r.Filter) : undefined,
+    expiration: r.Expiration
+      ? compact({ days: r.Expiration.Days, date: r.Expiration.Date?.toISOString(), expiredObjectDeleteMarker: r.Expiration.ExpiredObjectDeleteMarker })
+      : undefined,
+    noncurrentVersionExpiration: r.NoncurrentVersionExpiration
+      ? compact({ noncurrentDays: r.NoncurrentVersionExpiration.NoncurrentDays, newerNoncurrentVersions: r.NoncurrentVersionExpiration.NewerNoncurrentVersions })
+      : undefined,
+    transitions: r.Transitions?.map((t) => compact({ days: t.Days, date: t.Date?.toISOString(), storageClass: t.StorageClass ?? 'UNKNOWN' })),
+    abortIncompleteMultipartUpload: r.AbortIncompleteMultipartUpload
+      ? compact({ daysAfterInitiation: r.AbortIncompleteMultipartUpload.DaysAfterInitiation })
+      : undefined,
+  });
+}

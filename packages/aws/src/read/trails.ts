@@ -1,0 +1,182 @@
+import {
+  DescribeTrailsCommand,
+  type DescribeTrailsCommandOutput,
+  GetEventSelectorsCommand,
+  type GetEventSelectorsCommandOutput,
+  GetInsightSelectorsCommand,
+  type GetInsightSelectorsCommandOutput,
+  GetTrailStatusCommand,
+  type GetTrailStatusCommandOutput,
+  type Trail as SdkTrail,
+} from '@aws-sdk/client-cloudtrail';
+import type { AdvancedEventSelector, ClassicEventSelector, InsightSelector, Known, SnapshotSection, Trail, TrailEventSelectors, TrailStatus } from '@trailwarden/core';
+import { compareStrings, parseArn } from '../arn.js';
+import { compact, isoDate, readKnown } from '../known-read.js';
+import type { Metrics } from '../pacing/metrics.js';
+import type { AccountSession } from '../session.js';
+
+export interface TrailListing {
+  /** Per scanned region: the trail ARNs DescribeTrails listed there (shadow copies included). */
+  listing: Record<string, Known<string[]>>;
+  /** De-duplicated by ARN, sorted; `undefined` value with an error when no region could be listed. */
+  trails: Known<Trail[]>;
+}
+
+/**
+ * DescribeTrails in every region (each region lists its own trails, shadow copies of multi-region
+ * trails and, in member accounts, organization trails), de-duplicated by ARN.
+ */
+export async function listTrails(session: AccountSession, regions: string[], metrics: Metrics): Promise<TrailListing> {
+  const byArn = new Map<string, Trail>();
+  const listing: Record<string, Known<string[]>> = {};
+  const results = await Promise.all(
+    regions.map((region) =>
+      readKnown({ accountId: session.accountId, region, metrics }, 'DescribeTrails', async () => {
+        const out = await session.send<DescribeTrailsCommandOutput>('cloudtrail', region, new DescribeTrailsCommand({ includeShadowTrails: true }));
+        return out.trailList ?? [];
+      }),
+    ),
+  );
+  let firstError: Known<Trail[]> | undefined;
+  regions.forEach((region, i) => {
+    const result = results[i]!;
+    if (result.error) {
+      listing[region] = { error: result.error };
+      firstError ??= { error: result.error };
+      return;
+    }
+    const arns: string[] = [];
+    for (const raw of result.value) {
+      const trail = toTrail(raw, region, session.accountId);
+      if (!trail) continue;
+      arns.push(trail.arn);
+      if (!byArn.has(trail.arn)) byArn.set(trail.arn, trail);
+    }
+    listing[region] = { value: [...new Set(arns)].sort(compareStrings) };
+  });
+  const listedSomewhere = regions.some((_, i) => !results[i]!.error);
+  if (!listedSomewhere && firstError) return { listing, trails: firstError };
+  return { listing, trails: { value: [...byArn.values()].sort((a, b) => compareStrings(a.arn, b.arn)) } };
+}
+
+export function toTrail(raw: SdkTrail, listedIn: string, accountId: string): Trail | undefined {
+  const arn = raw.TrailARN;
+  if (!arn) return undefined;
+  const parsed = parseArn(arn);
+  return compact<Trail>({
+    arn,
+    name: raw.Name ?? arn.split('/').pop() ?? arn,
+    homeRegion: raw.HomeRegion ?? parsed?.region ?? listedIn,
+    ownerAccountId: parsed?.accountId && /^\d{12}$/.test(parsed.accountId) ? parsed.accountId : accountId,
+    isOrganizationTrail: raw.IsOrganizationTrail === true,
+    isMultiRegionTrail: raw.IsMultiRegionTrail === true,
+    includeGlobalServiceEvents: raw.IncludeGlobalServiceEvents === true,
+    logFileValidationEnabled: raw.LogFileValidationEnabled === true,
+    s3BucketName: raw.S3BucketName,
+    s3KeyPrefix: raw.S3KeyPrefix,
+    snsTopicArn: raw.SnsTopicARN,
+    kmsKeyId: raw.KmsKeyId,
+    cloudWatchLogsLogGroupArn: raw.CloudWatchLogsLogGroupArn,
+    cloudWatchLogsRoleArn: raw.CloudWatchLogsRoleArn,
+    hasCustomEventSelectors: raw.HasCustomEventSelectors,
+    hasInsightSelectors: raw.HasInsightSelectors,
+  });
+}
+
+/**
+ * Status, event selectors and insight selectors of one trail, read in its home region by full ARN
+ * (by name these fail for shadow copies and for organization trails seen from a member account).
+ */
+export async function readTrailDetails(session: AccountSession, trail: Trail, sections: ReadonlySet<SnapshotSection>, metrics: Metrics): Promise<void> {
+  const region = trail.homeRegion;
+  const place = { accountId: session.accountId, region, metrics };
+  const name = trail.arn;
+  const jobs: Promise<void>[] = [];
+  if (sections.has('trailStatus')) {
+    jobs.push(
+      readKnown(place, 'GetTrailStatus', async () => toStatus(await session.send<GetTrailStatusCommandOutput>('cloudtrail', region, new GetTrailStatusCommand({ Name: name })))).then(
+        (k) => {
+          trail.status = k;
+        },
+      ),
+    );
+  }
+  if (sections.has('eventSelectors')) {
+    jobs.push(
+      readKnown(place, 'GetEventSelectors', async () =>
+        toSelectors(await session.send<GetEventSelectorsCommandOutput>('cloudtrail', region, new GetEventSelectorsCommand({ TrailName: name }))),
+      ).then((k) => {
+        trail.eventSelectors = k;
+      }),
+    );
+  }
+  if (sections.has('insightSelectors')) {
+    if (trail.hasInsightSelectors === false && trail.ownerAccountId === session.accountId) {
+      // DescribeTrails already says the trail has none: that is AWS's answer, no call needed.
+      trail.insightSelectors = { value: [] };
+    } else {
+      jobs.push(
+        readKnown(
+          place,
+          'GetInsightSelectors',
+          async () => {
+            const out = await session.send<GetInsightSelectorsCommandOutput>('cloudtrail', region, new GetInsightSelectorsCommand({ TrailName: name }));
+            return (out.InsightSelectors ?? []).filter((s) => s.InsightType).map((s): InsightSelector => ({ insightType: s.InsightType! }));
+          },
+          { codes: ['InsightNotEnabledException'], value: [] },
+        ).then((k) => {
+          trail.insightSelectors = k;
+        }),
+      );
+    }
+  }
+  await Promise.all(jobs);
+}
+
+function toStatus(out: GetTrailStatusCommandOutput): TrailStatus {
+  return compact<TrailStatus>({
+    isLogging: out.IsLogging === true,
+    latestDeliveryError: out.LatestDeliveryError || undefined,
+    latestDeliveryTime: isoDate(out.LatestDeliveryTime),
+    latestDigestDeliveryError: out.LatestDigestDeliveryError || undefined,
+    latestDigestDeliveryTime: isoDate(out.LatestDigestDeliveryTime),
+    latestCloudWatchLogsDeliveryError: out.LatestCloudWatchLogsDeliveryError || undefined,
+    latestCloudWatchLogsDeliveryTime: isoDate(out.LatestCloudWatchLogsDeliveryTime),
+    latestNotificationError: out.LatestNotificationError || undefined,
+    startLoggingTime: isoDate(out.StartLoggingTime),
+    stopLoggingTime: isoDate(out.StopLoggingTime),
+  });
+}
+
+function toSelectors(out: GetEventSelectorsCommandOutput): TrailEventSelectors {
+  const result: TrailEventSelectors = {};
+  if (out.EventSelectors) {
+    result.eventSelectors = out.EventSelectors.map((s) =>
+      compact<ClassicEventSelector>({
+        readWriteType: s.ReadWriteType as ClassicEventSelector['readWriteType'],
+        includeManagementEvents: s.IncludeManagementEvents,
+        excludeManagementEventSources: s.ExcludeManagementEventSources,
+        dataResources: s.DataResources?.map((d) => ({ type: d.Type ?? '', values: d.Values ?? [] })),
+      }),
+    );
+  }
+  if (out.AdvancedEventSelectors) {
+    result.advancedEventSelectors = out.AdvancedEventSelectors.map((s) =>
+      compact<AdvancedEventSelector>({
+        name: s.Name,
+        fieldSelectors: (s.FieldSelectors ?? []).map((f) =>
+          compact({
+            field: f.Field ?? '',
+            equals: f.Equals,
+            notEquals: f.NotEquals,
+            startsWith: f.StartsWith,
+            notStartsWith: f.NotStartsWith,
+            endsWith: f.EndsWith,
+            notEndsWith: f.NotEndsWith,
+          }),
+        ),
+      }),
+    );
+  }
+  return result;
+}
