@@ -340,7 +340,8 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     const sameAccount = p.accountId === r.accountId;
 
     let principalSide: Gate;
-    if (service === 'kms' && r.policy !== undefined) {
+    if (service === 'kms' && r.policy !== undefined && sameAccount) {
+      // KMS: the key policy is authoritative; identity policies count only where it delegates to the account.
       const delegation = gateFromAllows(delegated, `the key policy neither names the principal nor delegates to account ${p.accountId}`);
       principalSide = r.policy === null ? failGate('the key has no key policy') : orGates(directPath, andGates(delegation, identityPath));
     } else if (sameAccount) {
