@@ -17,11 +17,14 @@ function prepare(): NonNullable<typeof compiled> {
       // Raw (triple-stash) insertion is reserved for our own static assets and the escaped JSON.
       if (/<\/(style|script)/i.test(body)) throw new Error(`report-html: templates/${name} must not contain a closing tag`);
     }
+    const csp = contentSecurityPolicy(assets.script, assets.style);
+    // The policy goes into an attribute verbatim; base64 hashes and keywords never need escaping.
+    if (/["<>&]/.test(csp)) throw new Error('report-html: unexpected character in the Content-Security-Policy');
     compiled = {
       template: hbs.compile(assets.template, { strict: false, noEscape: false }),
       style: assets.style,
       script: assets.script,
-      csp: contentSecurityPolicy(assets.script, assets.style),
+      csp,
     };
   }
   return compiled;

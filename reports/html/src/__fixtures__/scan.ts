@@ -211,3 +211,38 @@ export async function fixtureResult(): Promise<ScanResult> {
   result.scan.finishedAt = '2026-11-20T12:00:01.000Z';
   return result;
 }
+
+const DEMO_NAMES = ['log-archive', 'security-tooling', 'prod-payments', 'prod-web', 'staging', 'dev-sandbox', 'data-lake', 'shared-network', 'ml-research', 'legacy-erp'];
+
+/**
+ * A demo-like organization: the hostile fixture plus `extra` member accounts with a mix of
+ * well-configured, misconfigured and partly unreadable trails (for screenshots and paging).
+ */
+export async function demoResult(extra = 10): Promise<ScanResult> {
+  const snapshot = fixtureSnapshot();
+  const org = snapshot.organization?.value;
+  for (let i = 0; i < extra; i++) {
+    const id = String(444444444400 + i);
+    const name = DEMO_NAMES[i % DEMO_NAMES.length] + (i >= DEMO_NAMES.length ? `-${i}` : '');
+    org?.accounts.push({ id, name, status: 'ACTIVE', ouPath: ['r-ab12', 'ou-ab12-prod'] });
+    snapshot.scope.accounts.push(id);
+    const trails = Array.from({ length: 1 + (i % 4) }, (_, k) =>
+      trail(id, `${name}-trail-${k}`, { isMultiRegionTrail: (i + k) % 3 !== 0, logFileValidationEnabled: (i * k) % 2 === 0 }),
+    );
+    snapshot.accounts[id] = {
+      id,
+      name,
+      access: { value: { via: 'role', roleArn: `arn:aws:iam::${id}:role/TrailwardenAudit` } },
+      regions: { value: [{ name: 'eu-west-1', optInStatus: 'opt-in-not-required', enabled: true }, { name: 'us-east-1', optInStatus: 'opt-in-not-required', enabled: true }] },
+      trailListing: {
+        'eu-west-1': i % 5 === 4 ? { error: { code: 'ThrottlingException', message: 'Rate exceeded', operation: 'DescribeTrails', region: 'eu-west-1' } } : { value: [] },
+        'us-east-1': { value: trails.map((t) => t.arn) },
+      },
+      trails: { value: trails },
+    };
+  }
+  const now = new Date('2026-11-20T12:00:00.000Z');
+  const result = await evaluate(snapshot, { checks: fixtureChecks, now, startedAt: now, exceptions: fixtureExceptions, tool: { name: 'trailwarden', version: '0.1.0' } });
+  result.scan.finishedAt = '2026-11-20T12:00:01.000Z';
+  return result;
+}
