@@ -1,0 +1,50 @@
+/** Real AWS SDK v3 clients pointed at a running simulator (test-only). */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { SimServer } from './server.js';
+
+export type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+export interface ClientOptions {
+  region?: string;
+  credentials?: Credentials;
+  maxAttempts?: number;
+}
+
+export function clients(sim: SimServer, options: ClientOptions = {}) {
+  const config = {
+    endpoint: sim.url,
+    region: options.region ?? 'us-east-1',
+    credentials: options.credentials ?? sim.callerCredentials,
+    maxAttempts: options.maxAttempts ?? 1,
+  };
+  return {
+    cloudtrail: new CloudTrailClient(config),
+    ec2: new EC2Client(config),
+    iam: new IAMClient(config),
+    kms: new KMSClient(config),
+    organizations: new OrganizationsClient(config),
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+    // S3 Control's endpoint rules prefix the host with the account id (`<acct>.127.0.0.1` is no valid
+    // URL); a fixed endpoint provider sends the call to the simulator as is, the account id in its header.
+    s3control: new S3ControlClient({ ...config, endpointProvider: () => ({ url: new URL(sim.url) }) }),
+    sts: new STSClient(config),
+  };
+}
+
+/** The error an SDK call rejects with, or a failure if it resolved. */
+export async function errorOf(p: Promise<unknown>): Promise<{ name: string; message: string; status?: number }> {
+  try {
+    await p;
+  } catch (err) {
+    const e = err as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: e.name, message: e.message, status: e.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}

@@ -1,0 +1,13 @@
+/** @trailwarden/sim — a local AWS-compatible endpoint serving a simulated organization ("world"). */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type { SimCounters } from './counters.js';
+export { DEFAULT_QUOTAS, type InjectionOptions } from './inject.js';
+export { type SimOptions, type SimServer, startSimulator } from './server.js';
+export { loadWorld, validateWorld, WorldError } from './world/load.js';
+export { worldSchema } from './world/schema.js';
+export type * from './world/types.js';
+
+/** Absolute path of the demo world shipped with the package (packages/sim/worlds/demo.yaml). */
+export const DEMO_WORLD_PATH: string = join(dirname(fileURLToPath(import.meta.url)), '..', 'worlds', 'demo.yaml');

@@ -1,0 +1,48 @@
+/** Just enough policy reading for resource policies and bucket policy status. */
+import type { Identity } from './identity.js';
+
+interface Statement {
+  Effect?: string;
+  Action?: string | string[];
+  Principal?: string | Record<string, string | string[]>;
+  Condition?: unknown;
+}
+
+const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+
+function statements(text: string): Statement[] {
+  try {
+    return asArray((JSON.parse(text) as { Statement?: Statement | Statement[] }).Statement);
+  } catch {
+    return [];
+  }
+}
+
+function wildcard(pattern: string, value: string): boolean {
+  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return re.test(value);
+}
+
+/** Whether an Allow statement names the caller (its account, root, ARN, role, or `*`) for the action. */
+export function principalAllows(policyText: string, caller: Identity, partition: string, action: string): boolean {
+  return statements(policyText).some((s) => {
+    if (s.Effect !== 'Allow' || !asArray(s.Action).some((a) => wildcard(a, action))) return false;
+    if (s.Principal === '*') return true;
+    if (!s.Principal || typeof s.Principal !== 'object') return false;
+    return asArray(s.Principal.AWS).some(
+      (p) => p === '*' || p === caller.accountId || p === `arn:${partition}:iam::${caller.accountId}:root` || p === caller.arn || p === caller.roleArn,
+    );
+  });
+}
+
+/**
+ * S3's "public" test, simplified: an Allow to every principal (`*` or `{"AWS":"*"}`) without a Condition
+ * (S3 user guide, "The meaning of public").
+ */
+export function policyIsPublic(policyText: string): boolean {
+  return statements(policyText).some((s) => {
+    if (s.Effect !== 'Allow' || s.Condition !== undefined) return false;
+    if (s.Principal === '*') return true;
+    return typeof s.Principal === 'object' && s.Principal !== null && asArray(s.Principal.AWS).includes('*');
+  });
+}

@@ -1,0 +1,232 @@
+/**
+ * The world file: a hand-written description of an AWS organization that the simulator serves.
+ * Field names are camelCase; documents that AWS itself defines (IAM/SCP policies, CloudTrail event
+ * selectors) are written exactly as AWS prints them (PascalCase), so they can be pasted from the CLI.
+ */
+
+/** An IAM-style policy document: an object, or its JSON text. */
+export type PolicyDocument = Record<string, unknown> | string;
+
+export interface World {
+  /** Partition used in ARNs. Default `aws`. */
+  partition?: string;
+  /** The regions this world knows (a string, or `{ name, optIn }` to override the built-in opt-in table). Default: us-east-1, us-west-2, eu-west-1. */
+  regions?: (string | { name: string; optIn?: boolean })[];
+  organization?: WorldOrganization;
+  /** Whose credentials `SimServer.callerCredentials` carry. Default: user `admin` in the management account (or the first account). */
+  caller?: WorldCaller;
+  /** AWS managed policies beyond the built-in abridged ones (AdministratorAccess, ReadOnlyAccess, SecurityAudit, ViewOnlyAccess). */
+  awsManagedPolicies?: WorldManagedPolicy[];
+  accounts: WorldAccount[];
+}
+
+export interface WorldCaller {
+  accountId?: string;
+  /** The caller's ARN; default `arn:<partition>:iam::<accountId>:user/admin`. */
+  arn?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+export interface WorldOrganization {
+  /** `o-` followed by 10 lowercase letters/digits. */
+  id: string;
+  managementAccountId: string;
+  /** `r-` and 4 characters; default derived from the organization id. */
+  rootId?: string;
+  featureSet?: 'ALL' | 'CONSOLIDATED_BILLING';
+  /** OU paths (`Workloads/Prod`) that hold no account; OUs named by accounts' `ou` exist anyway. */
+  ous?: string[];
+  policies?: WorldOrgPolicy[];
+  delegatedAdministrators?: { accountId: string; servicePrincipal: string; delegationEnabledDate?: string }[];
+}
+
+export interface WorldOrgPolicy {
+  /** `p-` and 8-128 characters; default derived from the name. */
+  id?: string;
+  name: string;
+  type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+  description?: string;
+  document: PolicyDocument;
+  /** `root`, an OU path (`Workloads/Prod`) or an account id. */
+  targets?: string[];
+}
+
+export interface WorldAccount {
+  /** 12 digits. */
+  id: string;
+  name: string;
+  email?: string;
+  status?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE';
+  /** OU path under the root, e.g. `Workloads/Prod`; omitted = directly under the root. */
+  ou?: string;
+  joinedTimestamp?: string;
+  /** Opt-in regions this account enabled (regions that need no opt-in are always enabled). */
+  optInRegions?: string[];
+  /** Regions an SCP denies to this account: regional services answer AccessDenied there. */
+  deniedRegions?: string[];
+  trails?: WorldTrail[];
+  buckets?: WorldBucket[];
+  /** S3 account-level Block Public Access; omitted or null = never configured. */
+  publicAccessBlock?: WorldPublicAccessBlock | null;
+  kmsKeys?: WorldKmsKey[];
+  iam?: WorldIam;
+}
+
+export interface WorldTrail {
+  name: string;
+  homeRegion: string;
+  multiRegion?: boolean;
+  /** An organization trail: only valid in the management account (or a CloudTrail delegated administrator). */
+  organization?: boolean;
+  bucket: string;
+  keyPrefix?: string;
+  snsTopicName?: string;
+  includeGlobalServiceEvents?: boolean;
+  logFileValidation?: boolean;
+  cloudWatchLogsLogGroupArn?: string;
+  cloudWatchLogsRoleArn?: string;
+  /** KMS key ARN used for SSE-KMS of the log files. */
+  kmsKeyId?: string;
+  status?: WorldTrailStatus;
+  /** Classic event selectors, AWS shape. Omit both kinds for a never-configured trail (AWS's default selector). */
+  eventSelectors?: Record<string, unknown>[];
+  /** Advanced event selectors, AWS shape. */
+  advancedEventSelectors?: Record<string, unknown>[];
+  /** Insight selectors, AWS shape (`{ InsightType: ApiCallRateInsight }`). */
+  insightSelectors?: Record<string, unknown>[];
+}
+
+export interface WorldTrailStatus {
+  isLogging?: boolean;
+  latestDeliveryTime?: string;
+  latestDeliveryError?: string;
+  latestDeliveryAttemptTime?: string;
+  latestDeliveryAttemptSucceeded?: string;
+  latestDigestDeliveryTime?: string;
+  latestDigestDeliveryError?: string;
+  latestNotificationTime?: string;
+  latestNotificationError?: string;
+  latestCloudWatchLogsDeliveryTime?: string;
+  latestCloudWatchLogsDeliveryError?: string;
+  startLoggingTime?: string;
+  stopLoggingTime?: string;
+}
+
+export interface WorldPublicAccessBlock {
+  blockPublicAcls?: boolean;
+  ignorePublicAcls?: boolean;
+  blockPublicPolicy?: boolean;
+  restrictPublicBuckets?: boolean;
+}
+
+export type WorldAclGrantee =
+  | 'owner'
+  | 'AllUsers'
+  | 'AuthenticatedUsers'
+  | 'LogDelivery'
+  | { canonicalId: string; displayName?: string }
+  | { email: string };
+
+export interface WorldBucket {
+  name: string;
+  region: string;
+  creationDate?: string;
+  /** Bucket policy; omitted or null = none (NoSuchBucketPolicy). */
+  policy?: PolicyDocument | null;
+  /** Overrides the computed policy status (public = an Allow to Principal "*" without a Condition). */
+  policyStatus?: { isPublic: boolean };
+  /** Default: the owner has FULL_CONTROL. */
+  acl?: { grants: { grantee: WorldAclGrantee; permission: 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP' }[] };
+  /** Default: all four true (AWS's default since April 2023); null = never configured. */
+  publicAccessBlock?: WorldPublicAccessBlock | null;
+  /** Default BucketOwnerEnforced; null = never configured. */
+  ownershipControls?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter' | null;
+  /** Object Lock; omitted or null = not enabled. `{ enabled: true }` without mode = enabled, no default retention. */
+  objectLock?: { enabled?: boolean; mode?: 'GOVERNANCE' | 'COMPLIANCE'; days?: number; years?: number } | null;
+  /** Default SSE-S3 (AES256), as AWS applies to every bucket since January 2023; null = not configured. */
+  encryption?: { algorithm: 'AES256' | 'aws:kms' | 'aws:kms:dsse'; kmsKeyId?: string; bucketKey?: boolean } | null;
+  /** Server access logging; omitted or null = disabled. */
+  logging?: { targetBucket: string; targetPrefix?: string } | null;
+  /** Omitted or null = never configured (empty VersioningConfiguration). */
+  versioning?: { status: 'Enabled' | 'Suspended'; mfaDelete?: boolean } | null;
+  /** Lifecycle rules; omitted or null = NoSuchLifecycleConfiguration. */
+  lifecycle?: WorldLifecycleRule[] | null;
+}
+
+export interface WorldLifecycleRule {
+  id: string;
+  status?: 'Enabled' | 'Disabled';
+  prefix?: string;
+  expirationDays?: number;
+  transitions?: { days: number; storageClass: string }[];
+  noncurrentVersionExpirationDays?: number;
+  abortIncompleteMultipartUploadDays?: number;
+}
+
+export interface WorldKmsKey {
+  /** A key id (UUID or `mrk-` id). */
+  id: string;
+  region: string;
+  description?: string;
+  state?: 'Enabled' | 'Disabled' | 'PendingDeletion' | 'PendingImport' | 'Unavailable' | 'Creating';
+  deletionDate?: string;
+  manager?: 'CUSTOMER' | 'AWS';
+  /** Default: the account's root principal may do kms:*. */
+  policy?: PolicyDocument;
+  /** Default: false for customer keys, true for AWS managed keys. */
+  rotation?: boolean;
+  rotationPeriodDays?: number;
+  aliases?: string[];
+  keySpec?: string;
+  keyUsage?: string;
+  multiRegion?: boolean;
+  creationDate?: string;
+}
+
+export interface WorldIam {
+  users?: WorldIamUser[];
+  groups?: WorldIamGroup[];
+  roles?: WorldIamRole[];
+  /** Customer managed policies. */
+  policies?: WorldManagedPolicy[];
+}
+
+interface WorldIamPrincipalBase {
+  name: string;
+  path?: string;
+  id?: string;
+  createDate?: string;
+  /** Policy ARNs, or names of this account's customer managed policies. */
+  managedPolicies?: string[];
+  inlinePolicies?: Record<string, PolicyDocument>;
+}
+
+export interface WorldIamUser extends WorldIamPrincipalBase {
+  groups?: string[];
+  permissionsBoundary?: string;
+  tags?: Record<string, string>;
+}
+
+export type WorldIamGroup = WorldIamPrincipalBase;
+
+export interface WorldIamRole extends WorldIamPrincipalBase {
+  trustPolicy: PolicyDocument;
+  permissionsBoundary?: string;
+  tags?: Record<string, string>;
+  maxSessionDuration?: number;
+  description?: string;
+}
+
+export interface WorldManagedPolicy {
+  name: string;
+  path?: string;
+  /** Default `arn:<partition>:iam::<account>:policy<path><name>` (or the AWS managed ARN). */
+  arn?: string;
+  id?: string;
+  description?: string;
+  /** The default version's document (shortcut for one version `v1`). */
+  document?: PolicyDocument;
+  versions?: { id: string; document: PolicyDocument; default?: boolean; createDate?: string }[];
+  createDate?: string;
+}
