@@ -23,7 +23,8 @@ export function pointerToPath(pointer: string): string {
     .split('/')
     .slice(1)
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
+    // Short numbers are array indexes; long ones (12-digit account ids) are object keys.
+    .reduce((acc, part) => (/^\d{1,6}$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
 }
 
 /** One readable line per problem: `path: what is wrong (allowed: ...)`. */
@@ -45,7 +46,10 @@ export function describeAjvErrors(errors: ErrorObject[] | null | undefined, pref
     lines.add(`${path}: ${what}`);
   }
   if (lines.size === 0 && errors?.length) lines.add(`${prefix || '(root)'}: ${errors[0]?.message ?? 'is invalid'}`);
-  return [...lines];
+  // A deeper error says more than the union/branch errors of its ancestors: keep the deepest.
+  const all = [...lines];
+  const paths = all.map((l) => l.slice(0, l.indexOf(': ')));
+  return all.filter((_, i) => !paths.some((p, j) => j !== i && p !== paths[i] && (p.startsWith(`${paths[i]}.`) || p.startsWith(`${paths[i]}[`))));
 }
 
 /** Validate or throw an InputError that names the file and every bad field. */

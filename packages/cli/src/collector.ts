@@ -1,0 +1,52 @@
+import { InputError, type Snapshot, type SnapshotSection, resolveSections } from '@trailwarden/core';
+import { type ParsedArgs, accountListOption, listOption, regionListOption } from './args.js';
+import type { CliIO } from './io.js';
+import type { Session } from './session.js';
+import { progressReporter } from './progress.js';
+
+/** The slice of @trailwarden/aws the CLI uses. */
+interface CollectModule {
+  collect(options: Record<string, unknown>): Promise<Snapshot>;
+}
+
+async function loadCollector(): Promise<CollectModule> {
+  const specifier = '@trailwarden/aws';
+  try {
+    return (await import(specifier)) as CollectModule;
+  } catch (e) {
+    throw new InputError(`the AWS collector (${specifier}) is not installed in this build: ${(e as Error).message}`);
+  }
+}
+
+export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'config'>, sections: SnapshotSection[], io: CliIO): Record<string, unknown> {
+  const v = args.values;
+  const cfg = session.config.config;
+  const concurrency = typeof v.concurrency === 'string' ? Number(v.concurrency) : cfg.aws?.concurrency;
+  if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
+    throw new InputError(`--concurrency: "${v.concurrency}" must be a whole number from 1 to 256`);
+  }
+  const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+  return {
+    sections: resolveSections(sections),
+    endpointUrl: str(v['endpoint-url']) ?? cfg.aws?.endpointUrl ?? io.env.AWS_ENDPOINT_URL,
+    region: str(v.region) ?? cfg.aws?.region,
+    profile: str(v.profile) ?? cfg.aws?.profile,
+    roleName: str(v['role-name']) ?? cfg.aws?.roleName ?? 'OrganizationAccountAccessRole',
+    externalId: str(v['external-id']) ?? cfg.aws?.externalId,
+    accounts: accountListOption('accounts', v.accounts) ?? cfg.scope?.accounts,
+    excludeAccounts: accountListOption('exclude-accounts', v['exclude-accounts']) ?? cfg.scope?.excludeAccounts,
+    ous: listOption(v.ous) ?? cfg.scope?.ous,
+    regions: regionListOption(v.regions) ?? cfg.scope?.regions,
+    ...(concurrency ? { concurrency } : {}),
+  };
+}
+
+export async function runCollector(options: Record<string, unknown>, io: CliIO, quiet: boolean): Promise<Snapshot> {
+  const { collect } = await loadCollector();
+  const progress = progressReporter(io, quiet);
+  try {
+    return await collect({ ...options, onProgress: progress.update });
+  } finally {
+    progress.done();
+  }
+}

@@ -1,0 +1,70 @@
+import { InputError, type LoadedPlugin, controlsOf, DEFAULT_CATALOGUE, didYouMean, loadConfig } from '@trailwarden/core';
+import { helpText, parseCommandArgs } from '../args.js';
+import { type CliIO, styleFor } from '../io.js';
+import { loadAllPlugins } from '../plugins.js';
+
+const OPTIONS = {
+  config: { type: 'string' as const, short: 'c', help: 'config file (its plugins are listed too)', arg: 'FILE' },
+  framework: { type: 'string' as const, help: 'list the controls of a framework and the checks that cover them (e.g. cis-aws-3.0.0)', arg: 'ID' },
+  json: { type: 'boolean' as const, help: 'print JSON instead of a table' },
+};
+
+export const CHECKS_HELP = helpText(
+  'trailwarden checks [--framework ID] [--json]',
+  `List the checks (built in and from configured plugins) with their metadata, or a framework's controls.\nFrameworks: ${Object.keys(DEFAULT_CATALOGUE).join(', ')}`,
+  [OPTIONS],
+);
+
+export async function checksCommand(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs('checks', argv, OPTIONS);
+  if (args.values.help) {
+    io.stdout.write(CHECKS_HELP);
+    return 0;
+  }
+  const config = await loadConfig(typeof args.values.config === 'string' ? args.values.config : undefined, io.cwd);
+  const { plugins } = await loadAllPlugins(config);
+  const checks = plugins.flatMap((p: LoadedPlugin) => p.checks.map((c) => ({ plugin: p, check: c }))).sort((a, b) => a.check.id.localeCompare(b.check.id));
+  const s = styleFor(io, io.stdout as { isTTY?: boolean });
+  const framework = typeof args.values.framework === 'string' ? args.values.framework : undefined;
+
+  if (framework) {
+    const controls = controlsOf(framework, checks.map((c) => c.check));
+    if (!controls) {
+      const known = new Set([...Object.keys(DEFAULT_CATALOGUE), ...checks.flatMap((c) => Object.keys(c.check.meta.frameworks ?? {}))]);
+      throw new InputError(`unknown framework "${framework}"${didYouMean(framework, known)}; known: ${[...known].sort().join(', ')}`, '--framework');
+    }
+    if (args.values.json) {
+      io.stdout.write(`${JSON.stringify({ framework, title: DEFAULT_CATALOGUE[framework]?.title ?? framework, controls }, null, 2)}\n`);
+      return 0;
+    }
+    io.stdout.write(`${s.bold(DEFAULT_CATALOGUE[framework]?.title ?? framework)} (${framework})\n`);
+    for (const c of controls) {
+      const by = c.checks.length ? c.checks.join(', ') : s.yellow('no check');
+      io.stdout.write(`  ${c.id.padEnd(13)} ${c.title}\n  ${''.padEnd(13)} ${s.dim('→')} ${by}\n`);
+    }
+    return 0;
+  }
+
+  if (args.values.json) {
+    const out = checks.map(({ plugin, check }) => ({
+      id: check.id,
+      title: check.meta.title,
+      severity: check.meta.severity,
+      resource: check.meta.resource,
+      frameworks: check.meta.frameworks ?? {},
+      requires: check.requires,
+      options: check.options?.defaults ?? {},
+      plugin: plugin.name,
+    }));
+    io.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return 0;
+  }
+  const width = Math.max(10, ...checks.map((c) => c.check.id.length));
+  io.stdout.write(`${s.bold(`${'ID'.padEnd(width)}  SEVERITY  TITLE`)}\n`);
+  for (const { check, plugin } of checks) {
+    const origin = plugin.name.startsWith('@trailwarden/') ? '' : s.dim(`  [${plugin.name}]`);
+    io.stdout.write(`${check.id.padEnd(width)}  ${check.meta.severity.padEnd(8)}  ${check.meta.title}${origin}\n`);
+  }
+  io.stdout.write(s.dim(`\n${checks.length} checks. \`trailwarden checks --framework cis-aws-3.0.0\` maps them to controls.\n`));
+  return 0;
+}

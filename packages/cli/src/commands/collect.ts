@@ -1,0 +1,41 @@
+import { resolve } from 'node:path';
+import { SNAPSHOT_SECTIONS, loadConfig, selectChecks, validateSnapshot } from '@trailwarden/core';
+import { AWS_OPTIONS, helpText, listOption, parseCommandArgs } from '../args.js';
+import { collectOptionsFrom, runCollector } from '../collector.js';
+import type { CliIO } from '../io.js';
+import { loadAllPlugins } from '../plugins.js';
+import { writeAtomic } from '../render.js';
+
+const OPTIONS = {
+  ...AWS_OPTIONS,
+  output: { type: 'string' as const, short: 'o', help: 'snapshot file to write (default: trailwarden-snapshot.json)', arg: 'FILE' },
+  config: { type: 'string' as const, short: 'c', help: 'config file (scope, AWS settings, enabled checks)', arg: 'FILE' },
+  checks: { type: 'string' as const, help: 'collect only what these checks need (default: every enabled check)', arg: 'LIST' },
+  all: { type: 'boolean' as const, help: 'collect every section, whatever the enabled checks need' },
+  quiet: { type: 'boolean' as const, short: 'q', help: 'no progress output' },
+};
+
+export const COLLECT_HELP = helpText(
+  'trailwarden collect [--output snapshot.json] [options]',
+  'Read the organization (read-only) and write a snapshot, to evaluate later with `trailwarden evaluate` or keep as evidence.',
+  [OPTIONS],
+);
+
+export async function collectCommand(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs('collect', argv, OPTIONS);
+  if (args.values.help) {
+    io.stdout.write(COLLECT_HELP);
+    return 0;
+  }
+  const config = await loadConfig(typeof args.values.config === 'string' ? args.values.config : undefined, io.cwd);
+  const { plugins } = await loadAllPlugins(config);
+  const checks = selectChecks({ plugins, config: config.config, configWhere: config.path ?? 'config', only: listOption(args.values.checks) });
+  const sections = args.values.all ? [...SNAPSHOT_SECTIONS] : checks.flatMap((c) => c.check.requires);
+  const out = resolve(io.cwd, typeof args.values.output === 'string' ? args.values.output : 'trailwarden-snapshot.json');
+  const snapshot = await runCollector(collectOptionsFrom(args, { config }, sections, io), io, args.values.quiet === true);
+  validateSnapshot(snapshot, 'collected snapshot');
+  await writeAtomic(out, `${JSON.stringify(snapshot, null, 2)}\n`);
+  const accounts = Object.keys(snapshot.accounts).length;
+  io.stdout.write(`Wrote ${out} (${accounts} account(s), sections: ${snapshot.sections.join(', ')}).\n`);
+  return 0;
+}

@@ -1,0 +1,40 @@
+import { join } from 'node:path';
+import { InputError } from '@trailwarden/core';
+import { mkdir } from 'node:fs/promises';
+import { AWS_OPTIONS, OUTPUT_OPTIONS, helpText, parseCommandArgs } from '../args.js';
+import { collectOptionsFrom, runCollector } from '../collector.js';
+import type { CliIO } from '../io.js';
+import { writeAtomic } from '../render.js';
+import { evaluateAndReport, openSession, printSummary } from '../session.js';
+
+const SCAN_OPTIONS = {
+  ...OUTPUT_OPTIONS,
+  ...AWS_OPTIONS,
+  'keep-snapshot': { type: 'boolean' as const, help: 'also write the snapshot (trailwarden-snapshot.json) beside the reports' },
+};
+
+export const SCAN_HELP = helpText(
+  'trailwarden scan [options]',
+  'Collect every account and region of the organization (read-only), evaluate the checks, write the reports.\nCredentials come from the AWS SDK default chain (--profile, SSO, environment, instance role).',
+  [SCAN_OPTIONS],
+);
+
+export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs('scan', argv, SCAN_OPTIONS);
+  if (args.values.help) {
+    io.stdout.write(SCAN_HELP);
+    return 0;
+  }
+  if (args.positionals.length) throw new InputError(`scan takes no arguments, got: ${args.positionals.join(' ')}`);
+  const startedAt = new Date();
+  const session = await openSession(args, io);
+  const options = collectOptionsFrom(args, session, session.checks.flatMap((c) => c.check.requires), io);
+  const snapshot = await runCollector(options, io, session.quiet);
+  if (args.values['keep-snapshot']) {
+    await mkdir(session.outputDir, { recursive: true });
+    await writeAtomic(join(session.outputDir, 'trailwarden-snapshot.json'), `${JSON.stringify(snapshot, null, 2)}\n`);
+  }
+  const { result, outcome, exitCode } = await evaluateAndReport(session, snapshot, startedAt);
+  printSummary(session, result, outcome, exitCode);
+  return exitCode;
+}

@@ -1,0 +1,79 @@
+import { relative } from 'node:path';
+import type { FailOn, ScanResult, Severity, Status } from '@trailwarden/core';
+import { gatingFindings, isIncomplete } from './exit-codes.js';
+import type { CliIO, Style } from './io.js';
+import type { RenderOutcome } from './render.js';
+
+const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
+
+/** The one-screen summary: counts by status and severity, worst checks, gaps, where the reports are. */
+export function formatSummary(result: ScanResult, outcome: RenderOutcome | undefined, failOn: FailOn, exitCode: number, io: CliIO, s: Style): string {
+  const lines: string[] = [];
+  const counts: Record<Status, number> = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 };
+  const failedBySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+  let excepted = 0;
+  for (const f of result.findings) {
+    counts[f.status]++;
+    if (f.exception) excepted++;
+    else if (f.status === 'FAIL') failedBySeverity[f.severity]++;
+  }
+  const scope =
+    result.scan.mode === 'organization'
+      ? `organization ${result.scan.organizationId ?? ''}`.trim()
+      : result.scan.mode === 'single-account'
+        ? 'single account'
+        : 'snapshot';
+  lines.push(
+    s.bold(`Trailwarden ${result.tool.version}`) +
+      ` — ${result.scan.accounts.length} account(s) (${scope}), ${result.scan.regions.length} region(s), ${result.checks.length} check(s)`,
+  );
+  for (const note of result.scan.notes) lines.push(s.dim(`  note: ${note}`));
+  const sev = SEVERITIES.map((k) => `${k} ${failedBySeverity[k]}`).join(', ');
+  lines.push(
+    `  ${s.red(`FAIL ${counts.FAIL}`)} (${sev}${excepted ? `; ${excepted} excepted` : ''})   ${s.yellow(`ERROR ${counts.ERROR}`)}   ${s.green(`PASS ${counts.PASS}`)}   N/A ${counts.NOT_APPLICABLE}`,
+  );
+
+  const worst = result.checks
+    .filter((c) => c.counts.FAIL + c.counts.ERROR > 0)
+    .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.counts.FAIL - a.counts.FAIL || a.id.localeCompare(b.id))
+    .slice(0, 6);
+  if (worst.length) {
+    lines.push('', s.bold('Worst checks'));
+    const width = Math.max(...worst.map((c) => c.id.length));
+    for (const c of worst) {
+      const err = c.error ? s.yellow(` could not run: ${c.error}`) : '';
+      lines.push(`  ${c.id.padEnd(width)}  ${c.severity.padEnd(8)} ${String(c.counts.FAIL).padStart(4)} FAIL ${String(c.counts.ERROR).padStart(4)} ERROR${err}`);
+    }
+  }
+
+  const cov = result.coverage;
+  if (!cov.complete) {
+    const failed = cov.accounts.filter((a) => a.status === 'failed');
+    const partial = cov.accounts.filter((a) => a.status === 'partial');
+    lines.push('', s.bold('Not read') + s.dim(` (${cov.errors.length} collection error(s); all listed in the reports)`));
+    for (const e of cov.errors.slice(0, 5)) {
+      lines.push(`  ${e.accountId}${e.region ? ` ${e.region}` : ''}: ${e.operation} ${e.code}`);
+    }
+    if (cov.errors.length > 5) lines.push(s.dim(`  … and ${cov.errors.length - 5} more`));
+    lines.push(s.dim(`  accounts unreadable: ${failed.length}, partly read: ${partial.length}`));
+  }
+
+  if (outcome) {
+    lines.push('', s.bold('Reports'));
+    for (const w of outcome.written) lines.push(`  ${w.format.padEnd(6)} ${relative(io.cwd, w.path) || w.path}`);
+    for (const f of outcome.failed) lines.push(s.red(`  ${f.format.padEnd(6)} not written: ${f.error}`));
+  }
+
+  const gating = gatingFindings(result, failOn).length;
+  const why =
+    exitCode === 1
+      ? `${gating} FAIL finding(s) at or above --fail-on ${failOn}`
+      : exitCode === 3
+        ? 'the scan is incomplete: some data could not be read or some checks could not decide'
+        : failOn === 'none'
+          ? 'gate off (--fail-on none)'
+          : `no FAIL finding at or above --fail-on ${failOn}`;
+  if (exitCode === 1 && isIncomplete(result)) lines.push('', s.dim('The scan is also incomplete (see "Not read").'));
+  lines.push('', `Exit ${exitCode}: ${why}.`);
+  return `${lines.join('\n')}\n`;
+}
