@@ -1,0 +1,269 @@
+import { type Snapshot, validateCheck } from '@trailwarden/core';
+import {
+  CheckTester,
+  account,
+  advancedSelectors,
+  classicSelectors,
+  organization,
+  runCheck,
+  snapshot,
+  trail,
+  unreadable,
+} from '@trailwarden/testing';
+import { describe, expect, it } from 'vitest';
+import check from './index.js';
+
+const MGMT = '111111111111';
+const MEMBER = '222222222222';
+const OTHER = '333333333333';
+
+const single = (...trails: ReturnType<typeof trail>[]): Snapshot => snapshot({ accounts: [account(MGMT, { trails })] });
+const org = (mgmtTrails: ReturnType<typeof trail>[], ...members: ReturnType<typeof account>[]): Snapshot =>
+  snapshot({
+    organization: organization({ managementAccountId: MGMT }),
+    accounts: [account(MGMT, { trails: mgmtTrails }), ...members],
+  });
+
+new CheckTester().run(check, {
+  valid: [
+    { name: 'a never-configured multi-region trail (AWS default selector) that is logging', snapshot: () => single(trail({ name: 'main' })) },
+    {
+      name: 'an advanced management selector named anything passes',
+      snapshot: () =>
+        single(trail({ name: 'main', eventSelectors: [{ name: 'whatever I like', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] }] })),
+    },
+    {
+      name: 'an advanced management selector with no name passes',
+      snapshot: () => single(trail({ name: 'main', eventSelectors: [{ fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] }] })),
+    },
+    {
+      name: 'management plus S3 data selectors on one trail',
+      snapshot: () => single(trail({ name: 'main', eventSelectors: [...advancedSelectors.managementAll(), ...advancedSelectors.s3Data()] })),
+    },
+    {
+      name: 'classic ReadOnly and WriteOnly selectors on the same trail add up',
+      snapshot: () =>
+        single(
+          trail({
+            name: 'main',
+            eventSelectors: [...classicSelectors.allManagement({ readWriteType: 'ReadOnly' }), ...classicSelectors.allManagement({ readWriteType: 'WriteOnly' })],
+          }),
+        ),
+    },
+    {
+      name: 'advanced read-only and write-only selectors on the same trail add up',
+      snapshot: () =>
+        single(trail({ name: 'main', eventSelectors: [...advancedSelectors.management({ readOnly: true }), ...advancedSelectors.management({ readOnly: false })] })),
+    },
+    {
+      name: 'a member account covered only by the organization trail passes (and so does the management account)',
+      snapshot: () => org([trail({ name: 'org-trail', organization: true })], account(MEMBER), account(OTHER)),
+    },
+    {
+      name: 'one qualifying trail among failing ones is enough',
+      snapshot: () =>
+        single(
+          trail({ name: 'a-regional', multiRegion: false }),
+          trail({ name: 'b-stopped', logging: false }),
+          trail({ name: 'c-good' }),
+          trail({ name: 'd-unreadable', status: unreadable('AccessDenied', 'GetTrailStatus') }),
+        ),
+    },
+    {
+      name: 'classic excluded sources pass with allowExcludedSources',
+      snapshot: () => single(trail({ name: 'main', eventSelectors: classicSelectors.allManagement({ excludeSources: ['kms.amazonaws.com'] }) })),
+      options: { allowExcludedSources: true },
+    },
+    {
+      name: 'advanced eventSource NotEquals passes with allowExcludedSources',
+      snapshot: () => single(trail({ name: 'main', eventSelectors: advancedSelectors.management({ excludeSources: ['rdsdata.amazonaws.com'] }) })),
+      options: { allowExcludedSources: true },
+    },
+  ],
+  invalid: [
+    {
+      name: 'an account with no trail',
+      snapshot: () => single(),
+      findings: [{ status: 'FAIL', messageId: 'noTrail', accountId: MGMT, resource: `arn:aws:iam::${MGMT}:root` }],
+    },
+    {
+      name: 'a single-region trail never satisfies it',
+      snapshot: () => single(trail({ name: 'regional', multiRegion: false })),
+      findings: [{ status: 'FAIL', messageId: 'notCovered', message: /regional: single-region \(us-east-1 only\)/ }],
+    },
+    {
+      name: 'a stopped multi-region trail',
+      snapshot: () => single(trail({ name: 'main', logging: false })),
+      findings: [{ status: 'FAIL', messageId: 'notCovered', message: /main: not logging/ }],
+    },
+    {
+      name: 'read-only on one trail plus write-only on another do not add up',
+      snapshot: () =>
+        single(
+          trail({ name: 'reads', eventSelectors: classicSelectors.allManagement({ readWriteType: 'ReadOnly' }) }),
+          trail({ name: 'writes', eventSelectors: advancedSelectors.management({ readOnly: false }) }),
+        ),
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'notCovered',
+          message: /reads: records no write management events; writes: records no read management events/,
+        },
+      ],
+    },
+    {
+      name: 'classic ExcludeManagementEventSources fails by default (Security Hub CloudTrail.1)',
+      snapshot: () => single(trail({ name: 'main', eventSelectors: classicSelectors.allManagement({ excludeSources: ['kms.amazonaws.com', 'rdsdata.amazonaws.com'] }) })),
+      findings: [{ status: 'FAIL', message: /excludes management event sources kms\.amazonaws\.com, rdsdata\.amazonaws\.com \(allowExcludedSources is off\)/ }],
+    },
+    {
+      name: 'advanced eventSource NotEquals fails by default',
+      snapshot: () => single(trail({ name: 'main', eventSelectors: advancedSelectors.management({ excludeSources: ['kms.amazonaws.com'] }) })),
+      findings: [{ status: 'FAIL', message: /excludes management event sources kms\.amazonaws\.com/ }],
+    },
+    {
+      name: 'allowExcludedSources does not excuse other narrowing (read-only plus an exclusion)',
+      snapshot: () => single(trail({ name: 'main', eventSelectors: advancedSelectors.management({ readOnly: true, excludeSources: ['kms.amazonaws.com'] }) })),
+      options: { allowExcludedSources: true },
+      findings: [{ status: 'FAIL', message: /records only some read management events .* and no write management events/ }],
+    },
+    {
+      name: 'an advanced read-only management selector',
+      snapshot: () => single(trail({ name: 'main', eventSelectors: advancedSelectors.management({ readOnly: true }) })),
+      findings: [{ status: 'FAIL', message: /main: records no write management events/ }],
+    },
+    {
+      name: 'a classic WriteOnly selector',
+      snapshot: () => single(trail({ name: 'main', eventSelectors: classicSelectors.allManagement({ readWriteType: 'WriteOnly' }) })),
+      findings: [{ status: 'FAIL', message: /main: records no read management events/ }],
+    },
+    {
+      name: 'an advanced management selector narrowed by eventName',
+      snapshot: () =>
+        single(
+          trail({
+            name: 'main',
+            eventSelectors: [{ name: 'Management events selector', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }, { field: 'eventName', notEquals: ['ConsoleLogin'] }] }],
+          }),
+        ),
+      findings: [{ status: 'FAIL', message: /only some read management events .* and only some write management events/ }],
+    },
+    {
+      name: 'a data-events-only trail records no management events',
+      snapshot: () => single(trail({ name: 'data', eventSelectors: classicSelectors.s3Data('*', 'All', { includeManagement: false }) })),
+      findings: [{ status: 'FAIL', message: /data: records no management events/ }],
+    },
+    {
+      name: 'an advanced data selector named like the console management selector is not management',
+      snapshot: () =>
+        single(trail({ name: 'main', eventSelectors: [{ ...advancedSelectors.s3Data()[0]!, name: 'Management events selector' }] })),
+      findings: [{ status: 'FAIL', message: /records no management events/ }],
+    },
+    {
+      name: 'an empty selector list records nothing',
+      snapshot: () => single(trail({ name: 'main', eventSelectors: { eventSelectors: [] } })),
+      findings: [{ status: 'FAIL', message: /records no management events/ }],
+    },
+    {
+      name: 'unknown trail status is an ERROR naming GetTrailStatus, not a FAIL or PASS',
+      snapshot: () => single(trail({ name: 'main', status: unreadable('AccessDenied', 'GetTrailStatus') })),
+      findings: [{ status: 'ERROR', message: /trail main: GetTrailStatus failed in account 111111111111, region us-east-1: AccessDenied/ }],
+    },
+    {
+      name: 'unknown event selectors are an ERROR naming GetEventSelectors',
+      snapshot: () => single(trail({ name: 'main', eventSelectors: unreadable('ThrottlingException', 'GetEventSelectors') })),
+      findings: [{ status: 'ERROR', message: /GetEventSelectors failed .*ThrottlingException/ }],
+    },
+    {
+      name: 'an unknown status does not turn a definite FAIL into an ERROR (single-region anyway)',
+      snapshot: () => single(trail({ name: 'regional', multiRegion: false, status: unreadable('AccessDenied', 'GetTrailStatus') })),
+      findings: [{ status: 'FAIL', message: /regional: single-region/ }],
+    },
+    {
+      name: 'an account that could not be read',
+      snapshot: () => org([trail({ name: 'org-trail', organization: true })], account(MEMBER, { access: unreadable('AccessDenied', 'AssumeRole') })),
+      findings: [{ status: 'ERROR', accountId: MEMBER, message: /AssumeRole failed in account 222222222222: AccessDenied/ }],
+    },
+    {
+      name: 'an account whose trails could not be listed',
+      snapshot: () => snapshot({ accounts: [account(MGMT, { trails: unreadable('AccessDenied', 'DescribeTrails') })] }),
+      findings: [{ status: 'ERROR', message: /DescribeTrails failed in account 111111111111: AccessDenied/ }],
+    },
+    {
+      name: 'a stopped organization trail leaves every account uncovered',
+      snapshot: () => org([trail({ name: 'org-trail', organization: true, logging: false })], account(MEMBER)),
+      findings: [
+        { status: 'FAIL', accountId: MGMT, message: /org-trail: not logging/ },
+        { status: 'FAIL', accountId: MEMBER, message: /org-trail: not logging/ },
+      ],
+    },
+    {
+      name: "a member's own single-region trail does not help when the organization trail is stopped",
+      snapshot: () =>
+        org([trail({ name: 'org-trail', organization: true, logging: false })], account(MEMBER, { trails: [trail({ name: 'local', multiRegion: false })] })),
+      findings: [
+        { status: 'FAIL', accountId: MGMT },
+        { status: 'FAIL', accountId: MEMBER, message: /\(org-trail: not logging; local: single-region \(us-east-1 only\)\)/ },
+      ],
+    },
+    {
+      name: "the organization trail's selectors cannot be read when its owner account could not be read: ERROR in the member",
+      snapshot: () =>
+        snapshot({
+          organization: organization({ managementAccountId: MGMT }),
+          accounts: [account(MGMT, { access: unreadable('AccessDenied', 'AssumeRole'), trails: [trail({ name: 'org-trail', organization: true })] }), account(MEMBER)],
+        }),
+      findings: [
+        { status: 'ERROR', accountId: MGMT, message: /AssumeRole failed/ },
+        { status: 'ERROR', accountId: MEMBER, message: /trail org-trail: GetEventSelectors failed/ },
+      ],
+    },
+  ],
+});
+
+describe('trail-multi-region details', () => {
+  it('is a valid plugin with the frameworks of checks.md', () => {
+    expect(() => validateCheck(check, 'multi-region')).not.toThrow();
+    expect(check.meta.frameworks).toEqual({
+      'cis-aws-1.2.0': ['2.1'],
+      'cis-aws-1.4.0': ['3.1'],
+      'cis-aws-1.5.0': ['3.1'],
+      'cis-aws-2.0.0': ['3.1'],
+      'cis-aws-3.0.0': ['3.1'],
+      'cis-aws-4.0.1': ['3.1'],
+      'cis-aws-5.0.0': ['3.1'],
+      'cis-aws-6.0.0': ['4.1'],
+      'aws-fsbp': ['CloudTrail.1'],
+    });
+  });
+
+  it('reports one finding per account and the trails considered as evidence', async () => {
+    const findings = await runCheck(
+      check,
+      org([trail({ name: 'org-trail', organization: true })], account(MEMBER, { trails: [trail({ name: 'local', multiRegion: false })] })),
+    );
+    expect(findings.map((f) => `${f.accountId} ${f.status}`)).toEqual([`${MGMT} PASS`, `${MEMBER} PASS`]);
+    const member = findings[1]!;
+    expect(member.message).toMatch(/covered by multi-region trail org-trail/);
+    const trails = member.evidence.trails as { name: string; verdict: string; ownerAccountId: string }[];
+    expect(trails.map((t) => [t.name, t.ownerAccountId, t.verdict])).toEqual([
+      ['org-trail', MGMT, 'qualifies'],
+      ['local', MEMBER, 'single-region (us-east-1 only)'],
+    ]);
+  });
+
+  it('says in the PASS message when excluded sources were accepted', async () => {
+    const findings = await runCheck(
+      check,
+      single(trail({ name: 'main', eventSelectors: classicSelectors.allManagement({ excludeSources: ['kms.amazonaws.com'] }) })),
+      { options: { allowExcludedSources: true } },
+    );
+    expect(findings[0]?.message).toMatch(/excluding event sources kms\.amazonaws\.com, allowed by allowExcludedSources/);
+  });
+
+  it('refuses an option of the wrong type', async () => {
+    await expect(runCheck(check, single(trail({ name: 'main' })), { options: { allowExcludedSources: 'yes' as unknown as boolean } })).rejects.toThrow(
+      /allowExcludedSources/,
+    );
+  });
+});

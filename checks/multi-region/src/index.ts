@@ -1,0 +1,253 @@
+import {
+  type AccountView,
+  type AdvancedFieldSelector,
+  type CheckContext,
+  type Evidence,
+  type KnownError,
+  type SelectorCoverage,
+  type TrailEventSelectors,
+  type TrailView,
+  defineCheck,
+  describeKnownError,
+} from '@trailwarden/core';
+
+export interface MultiRegionOptions {
+  /** Accept a trail that excludes some management event sources (e.g. KMS or RDS Data API noise). */
+  allowExcludedSources: boolean;
+}
+
+const messages = {
+  covered:
+    'Account {{account}} is covered by multi-region trail {{trail}}, which is logging and records all read and write management events{{note}}.',
+  noTrail:
+    'Account {{account}} has no CloudTrail trail at all, so API activity in it is not recorded. Fix: aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail && aws cloudtrail start-logging --name management-events',
+  notCovered:
+    'Account {{account}} has no multi-region trail that is logging and records all read and write management events ({{reasons}}). Fix: make one trail multi-region, logging and recording all management events (aws cloudtrail update-trail --name <trail> --is-multi-region-trail; aws cloudtrail start-logging --name <trail>; aws cloudtrail put-event-selectors --trail-name <trail> --advanced-event-selectors \'[{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}]\').',
+} as const;
+type MessageId = keyof typeof messages;
+
+/** How one trail fares: it qualifies, it is ruled out (with reasons), or what is unknown about it. */
+interface Judgement {
+  trail: TrailView;
+  qualifies: boolean;
+  problems: string[];
+  unknown: KnownError[];
+  note?: string;
+  evidence: Evidence;
+}
+
+/**
+ * trail-multi-region: per account, some trail that applies to it (its own or an organization
+ * trail) is multi-region, logging, and records every read and every write management event.
+ * Coverage does not add up across trails: a read-only trail plus a write-only trail fail.
+ */
+export default defineCheck<MultiRegionOptions, MessageId>({
+  id: 'trail-multi-region',
+  meta: {
+    title: 'A multi-region trail records all management events in every account',
+    description:
+      'Every account must be covered by at least one multi-region CloudTrail trail (its own or an organization trail) that is logging and records all read and write management events. Without it, API activity in some regions or of some kinds goes unrecorded and cannot be investigated.',
+    severity: 'high',
+    resource: 'AWS::::Account',
+    frameworks: {
+      'cis-aws-1.2.0': ['2.1'],
+      'cis-aws-1.4.0': ['3.1'],
+      'cis-aws-1.5.0': ['3.1'],
+      'cis-aws-2.0.0': ['3.1'],
+      'cis-aws-3.0.0': ['3.1'],
+      'cis-aws-4.0.1': ['3.1'],
+      'cis-aws-5.0.0': ['3.1'],
+      'cis-aws-6.0.0': ['4.1'],
+      'aws-fsbp': ['CloudTrail.1'],
+    },
+    remediation: {
+      text: 'Create (or fix) a multi-region trail — ideally an organization trail in the management or delegated administrator account — that is logging and records all read and write management events with no excluded event sources.',
+      cli: [
+        'aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail --enable-log-file-validation',
+        'aws cloudtrail put-event-selectors --trail-name management-events --advanced-event-selectors \'[{"Name":"Management events","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}]\'',
+        'aws cloudtrail start-logging --name management-events',
+      ].join('\n'),
+      terraform: [
+        'resource "aws_cloudtrail" "management" {',
+        '  name                       = "management-events"',
+        '  s3_bucket_name             = aws_s3_bucket.trail.id',
+        '  is_multi_region_trail      = true',
+        '  is_organization_trail      = true # in the management or delegated administrator account',
+        '  enable_logging             = true',
+        '  enable_log_file_validation = true',
+        '',
+        '  advanced_event_selector {',
+        '    name = "Management events"',
+        '    field_selector {',
+        '      field  = "eventCategory"',
+        '      equals = ["Management"]',
+        '    }',
+        '  }',
+        '}',
+      ].join('\n'),
+    },
+    docs: 'README.md',
+    messages,
+  },
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        allowExcludedSources: {
+          type: 'boolean',
+          description:
+            'Accept a trail whose management events exclude some event sources (classic ExcludeManagementEventSources, or an advanced eventSource NotEquals). Security Hub CloudTrail.1 fails such trails.',
+        },
+      },
+      additionalProperties: false,
+    },
+    defaults: { allowExcludedSources: false },
+  },
+  requires: ['trails', 'trailStatus', 'eventSelectors'],
+  evaluate(ctx) {
+    ctx.forEachAccount((account) => judgeAccount(ctx, account));
+  },
+});
+
+function judgeAccount(ctx: CheckContext<MultiRegionOptions, MessageId>, account: AccountView): void {
+  const name = account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id;
+  const trails = account.applicableTrails();
+  if (trails.error) {
+    ctx.error(account.resource, trails.error);
+    return;
+  }
+  const judgements = [...trails.value]
+    .sort((a, b) => (a.trail.arn < b.trail.arn ? -1 : a.trail.arn > b.trail.arn ? 1 : 0))
+    .map((t) => judgeTrail(ctx, t));
+  const evidence: Evidence = { trails: judgements.map((j) => j.evidence) };
+  const winner = judgements.find((j) => j.qualifies);
+  if (winner) {
+    ctx.pass(account.resource, 'covered', { account: name, trail: winner.trail.trail.name, note: winner.note ? ` (${winner.note})` : '' }, evidence);
+    return;
+  }
+  if (judgements.length === 0) {
+    ctx.fail(account.resource, 'noTrail', { account: name }, evidence);
+    return;
+  }
+  const undecided = judgements.filter((j) => j.problems.length === 0 && j.unknown.length > 0);
+  if (undecided.length > 0) {
+    const why = undecided
+      .map((j) => `trail ${j.trail.trail.name}: ${j.unknown.map(describeKnownError).join('; ')}`)
+      .join(' | ');
+    ctx.error(
+      account.resource,
+      `Cannot decide whether account ${name} is covered by a multi-region trail recording all management events: no trail qualifies on what could be read, and ${why}.`,
+      evidence,
+    );
+    return;
+  }
+  const reasons = judgements.map((j) => `${j.trail.trail.name}: ${j.problems.join(', ')}`).join('; ');
+  ctx.fail(account.resource, 'notCovered', { account: name, reasons }, evidence);
+}
+
+function judgeTrail(ctx: CheckContext<MultiRegionOptions, MessageId>, view: TrailView): Judgement {
+  const { trail } = view;
+  const problems: string[] = [];
+  const unknown: KnownError[] = [];
+  let note: string | undefined;
+  if (!trail.isMultiRegionTrail) problems.push(`single-region (${trail.homeRegion} only)`);
+
+  const status = view.status();
+  if (status.error) unknown.push(status.error);
+  else if (!status.value.isLogging) problems.push('not logging');
+
+  const selectors = view.eventSelectors();
+  let read: SelectorCoverage | null = null;
+  let write: SelectorCoverage | null = null;
+  let excluded: string[] = [];
+  if (selectors.error) unknown.push(selectors.error);
+  else {
+    read = ctx.selectors.managementEvents(selectors.value, 'read');
+    write = ctx.selectors.managementEvents(selectors.value, 'write');
+    if (read !== 'all' || write !== 'all') {
+      excluded = excludedSources(selectors.value);
+      // Ask the evaluator again with the exclusions lifted: if that records everything, the
+      // exclusions are the only narrowing, which the option may accept.
+      const lifted = withoutSourceExclusions(selectors.value);
+      const exclusionOnly =
+        excluded.length > 0 &&
+        ctx.selectors.managementEvents(lifted, 'read') === 'all' &&
+        ctx.selectors.managementEvents(lifted, 'write') === 'all';
+      if (exclusionOnly && ctx.options.allowExcludedSources) {
+        note = `excluding event sources ${excluded.join(', ')}, allowed by allowExcludedSources`;
+      } else if (exclusionOnly) {
+        problems.push(`excludes management event sources ${excluded.join(', ')} (allowExcludedSources is off)`);
+      } else {
+        problems.push(describeManagementCoverage(read, write));
+      }
+    }
+  }
+
+  const qualifies = problems.length === 0 && unknown.length === 0;
+  return {
+    trail: view,
+    qualifies,
+    problems,
+    unknown,
+    note,
+    evidence: {
+      arn: trail.arn,
+      name: trail.name,
+      ownerAccountId: trail.ownerAccountId,
+      homeRegion: trail.homeRegion,
+      isOrganizationTrail: trail.isOrganizationTrail,
+      isMultiRegionTrail: trail.isMultiRegionTrail,
+      isLogging: status.error ? null : status.value.isLogging,
+      readManagementEvents: read,
+      writeManagementEvents: write,
+      excludedEventSources: excluded,
+      verdict: qualifies ? 'qualifies' : problems.length > 0 ? problems.join(', ') : `unknown: ${unknown.map(describeKnownError).join('; ')}`,
+    },
+  };
+}
+
+function describeManagementCoverage(read: SelectorCoverage, write: SelectorCoverage): string {
+  const part = (c: SelectorCoverage, access: string) =>
+    c === 'none' ? `no ${access} management events` : c === 'some' ? `only some ${access} management events (narrowed by event source, event name or another filter)` : '';
+  if (read === 'none' && write === 'none') return 'records no management events';
+  return `records ${[part(read, 'read'), part(write, 'write')].filter(Boolean).join(' and ')}`;
+}
+
+/** Event sources excluded from management events: classic exclusions and advanced eventSource NotEquals. */
+function excludedSources(selectors: TrailEventSelectors): string[] {
+  const out = new Set<string>();
+  for (const s of selectors.eventSelectors ?? []) for (const src of s.excludeManagementEventSources ?? []) out.add(src);
+  for (const s of selectors.advancedEventSelectors ?? []) {
+    for (const fs of s.fieldSelectors) if (isExclusionOnly(fs)) for (const src of fs.notEquals ?? []) out.add(src);
+  }
+  return [...out].sort();
+}
+
+function withoutSourceExclusions(selectors: TrailEventSelectors): TrailEventSelectors {
+  return {
+    ...(selectors.eventSelectors
+      ? { eventSelectors: selectors.eventSelectors.map((s) => ({ ...s, excludeManagementEventSources: [] })) }
+      : {}),
+    ...(selectors.advancedEventSelectors
+      ? {
+          advancedEventSelectors: selectors.advancedEventSelectors.map((s) => ({
+            ...s,
+            fieldSelectors: s.fieldSelectors.filter((fs) => !isExclusionOnly(fs)),
+          })),
+        }
+      : {}),
+  };
+}
+
+/** An advanced field selector that only says "eventSource is not one of these". */
+function isExclusionOnly(fs: AdvancedFieldSelector): boolean {
+  return (
+    fs.field === 'eventSource' &&
+    (fs.notEquals?.length ?? 0) > 0 &&
+    !fs.equals?.length &&
+    !fs.startsWith?.length &&
+    !fs.notStartsWith?.length &&
+    !fs.endsWith?.length &&
+    !fs.notEndsWith?.length
+  );
+}
