@@ -33,5 +33,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // CI reads the JSON results to print its closing "N passed, N failed" line.
+    reporters: process.env.TRAILWARDEN_TEST_RESULTS ? ['default', ['json', { outputFile: process.env.TRAILWARDEN_TEST_RESULTS }]] : ['default'],
   },
 });

@@ -59,7 +59,7 @@ function collectAccountErrors(account: AccountSnapshot, id: string, out: Coverag
 function collectErrors(value: unknown, path: string, accountId: string, out: CoverageError[]): void {
   if (!value || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    value.forEach((v, i) => collectErrors(v, `${path}[${i}]`, accountId, out));
+    for (const [i, v] of value.entries()) collectErrors(v, `${path}[${i}]`, accountId, out);
     return;
   }
   const obj = value as Record<string, unknown>;
