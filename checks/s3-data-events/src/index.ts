@@ -96,6 +96,7 @@ function makeCheck(access: Access) {
           '    }',
           '    field_selector {',
           '      field       = "resources.ARN"',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform interpolation, not a JS template
           '      starts_with = ["${aws_s3_bucket.trail.arn}/"]',
           '    }',
           '  }',
