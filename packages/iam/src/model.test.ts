@@ -257,7 +257,7 @@ describe('IAM evaluation rules', () => {
     expect(list.map((p) => p.arn)).toEqual([...list.map((p) => p.arn)].sort());
     expect(list.filter((p) => p.kind === 'root').map((p) => p.arn)).toEqual([ROOT(A)]);
     expect(list.find((p) => p.arn === SLR)?.serviceLinked).toBe(true);
-    expect(list.find((p) => p.name === 'broken')?.problems).toEqual([{ policy: 'Garbled', via: 'inline', message: 'the document is not valid JSON' }]);
+    expect(list.find((p) => p.name === 'broken')?.problems).toEqual([{ policy: 'Garbled', via: 'inline', kind: 'malformed', message: 'the document is not valid JSON' }]);
     expect(list.filter((p) => p.problems.length > 0).map((p) => p.name)).toEqual(['broken']);
   });
 });

@@ -108,7 +108,7 @@ export interface IamModel {
   principals(accountId: string): Known<Principal[]>;
   /** A principal by ARN: from a scanned account, or an external one (identity unknown) otherwise. */
   principal(arn: string): Principal;
-  compileResourcePolicy(document: PolicyDocument | null | undefined, source: Omit<PolicySource, 'type'>): CompileResult | { policy: null };
+  compileResourcePolicy(document: PolicyDocument | null | undefined, source: Omit<PolicySource, 'type'>): CompileResult | { policy: null; error?: never };
   /** SCPs (or RCPs) along an account's path, root first, then OUs, then the account. */
   orgPolicyLevels(kind: 'scp' | 'rcp', accountId: string): OrgPolicyLevel[] | undefined;
   /** Whether SCPs restrict this principal (not for the management account or service-linked roles). */

@@ -11,6 +11,8 @@ export interface PolicyProblem {
   arn?: string;
   /** `inline`, `attached`, `group:<name>`, `permissionsBoundary`. */
   via: string;
+  /** `malformed`: the document is not a valid policy; `missing`: referenced but not in the IAM data. */
+  kind: 'malformed' | 'missing';
   message: string;
 }
 
@@ -105,17 +107,17 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
   ) => {
     for (const p of inline) {
       const r = compileCached(`inline|${owner}|${p.name}`, p.document, { type: 'identity', name: p.name, via: via.inline });
-      if (r.error !== undefined) problems.push({ policy: p.name, via: via.inline, message: r.error });
+      if (r.error !== undefined) problems.push({ policy: p.name, via: via.inline, kind: 'malformed', message: r.error });
       else statements.push(...r.policy.statements);
     }
     for (const a of attached) {
       const doc = managed.get(a.arn);
       if (!doc) {
-        problems.push({ policy: a.name, arn: a.arn, via: via.attached, message: 'the managed policy is not in the IAM data' });
+        problems.push({ policy: a.name, arn: a.arn, via: via.attached, kind: 'missing', message: 'the managed policy is not in the IAM data' });
         continue;
       }
       const r = compileCached(`managed|${a.arn}|${via.attached}`, doc.document, { type: 'identity', name: doc.name, arn: a.arn, via: via.attached });
-      if (r.error !== undefined) problems.push({ policy: doc.name, arn: a.arn, via: via.attached, message: r.error });
+      if (r.error !== undefined) problems.push({ policy: doc.name, arn: a.arn, via: via.attached, kind: 'malformed', message: r.error });
       else statements.push(...r.policy.statements);
     }
   };
@@ -125,13 +127,13 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
     const doc = managed.get(arn);
     const name = doc?.name ?? arn.split('/').pop() ?? arn;
     if (!doc) {
-      problems.push({ policy: name, arn, via: 'permissionsBoundary', message: 'the permissions boundary policy is not in the IAM data' });
+      problems.push({ policy: name, arn, via: 'permissionsBoundary', kind: 'missing', message: 'the permissions boundary policy is not in the IAM data' });
       // Unknown boundary: evaluate as if it allowed nothing would hide access; the problem is reported instead.
       return undefined;
     }
     const r = compileCached(`boundary|${arn}`, doc.document, { type: 'permissionsBoundary', name, arn, via: 'permissionsBoundary' });
     if (r.error !== undefined) {
-      problems.push({ policy: name, arn, via: 'permissionsBoundary', message: r.error });
+      problems.push({ policy: name, arn, via: 'permissionsBoundary', kind: 'malformed', message: r.error });
       return undefined;
     }
     return r.policy;
@@ -145,7 +147,7 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
     for (const gName of u.groups) {
       const g = groups.get(gName);
       if (!g) {
-        problems.push({ policy: gName, via: `group:${gName}`, message: 'the group is not in the IAM data' });
+        problems.push({ policy: gName, via: `group:${gName}`, kind: 'missing', message: 'the group is not in the IAM data' });
         continue;
       }
       const via = `group:${g.name}`;

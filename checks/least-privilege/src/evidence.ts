@@ -1,0 +1,41 @@
+import type { JsonValue } from '@trailwarden/core';
+import type { Decision, Principal, StatementRef, UndecidedCondition } from '@trailwarden/iam';
+import type { Target } from './targets.js';
+
+export function statementEvidence(s: StatementRef): JsonValue {
+  const out: Record<string, JsonValue> = { policyType: s.type, policy: s.name, effect: s.effect, index: s.index };
+  if (s.arn !== undefined) out.policyArn = s.arn;
+  if (s.via !== undefined) out.via = s.via;
+  if (s.sid !== undefined) out.sid = s.sid;
+  return out;
+}
+
+export function conditionEvidence(c: UndecidedCondition): JsonValue {
+  const out: Record<string, JsonValue> = { requirement: c.requirement, operator: c.operator, key: c.key, values: c.values };
+  if (c.note !== undefined) out.note = c.note;
+  if (c.statement) out.statement = statementEvidence(c.statement);
+  return out;
+}
+
+export function hitEvidence(d: Decision, t: Target): JsonValue {
+  const out: Record<string, JsonValue> = {
+    action: d.action,
+    resource: t.kind === 'object' ? t.resource.arn.replace(/\/[^/]*$/, '/*') : d.resource,
+    resourceKind: t.kind,
+    decision: d.decision,
+    statements: d.statements.map(statementEvidence),
+  };
+  if (d.decision === 'allowed' && d.statements.length === 0) out.reason = d.reason;
+  if (d.conditions.length > 0) out.allowedIf = d.conditions.map(conditionEvidence);
+  return out;
+}
+
+export function principalType(p: Principal): string {
+  return { user: 'AWS::IAM::User', role: 'AWS::IAM::Role', root: 'AWS::::Account', external: 'AWS::IAM::Principal' }[p.kind];
+}
+
+/** "a, b, c and 4 more" */
+export function summarize(items: string[], max = 5): string {
+  if (items.length <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+}

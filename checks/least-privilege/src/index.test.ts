@@ -1,0 +1,209 @@
+import type { Finding } from '@trailwarden/core';
+import {
+  account,
+  allow,
+  bucket,
+  deny,
+  iamRole,
+  iamUser,
+  managedPolicy,
+  organization,
+  policy,
+  runCheck,
+  snapshot,
+  trail,
+  unreadable,
+} from '@trailwarden/testing';
+import { describe, expect, it } from 'vitest';
+import check from './index.js';
+
+const MGMT = '111111111111';
+const A = '222222222222';
+const EXT = '999999999999';
+const ALL_TAMPER = [
+  'cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors',
+  's3:DeleteObject*', 's3:PutBucketPolicy', 's3:DeleteBucketPolicy', 's3:PutLifecycleConfiguration', 's3:PutBucketVersioning',
+  's3:PutBucketObjectLockConfiguration', 's3:DeleteBucket', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:PutKeyPolicy',
+];
+
+/** Deny every tamper action to everyone but the break-glass role (the SCP AWS recommends). */
+const denyTamperScp = (exempt: string[] = ['arn:aws:iam::*:role/BreakGlass']) => ({
+  name: 'DenyTrailTamper',
+  targets: ['ou-workloads'],
+  document: policy(deny(ALL_TAMPER, '*', { Sid: 'DenyTamper', Condition: { ArnNotLike: { 'aws:PrincipalArn': exempt } } })),
+});
+
+/**
+ * AWS attaches FullAWSAccess to every root, OU and account (each level of the path needs an SCP
+ * that allows); the kit attaches it to the root only, so attach it below the root here.
+ */
+const fullAccessBelowRoot = { name: 'FullAWSAccessBelowRoot', targets: ['ou-workloads', A, MGMT], document: policy(allow('*')) };
+
+const org = (scps: ReturnType<typeof denyTamperScp>[] = []) =>
+  organization({ id: 'o-abc123def4', managementAccountId: MGMT, ous: [{ id: 'ou-workloads', name: 'Workloads', accounts: [A] }], scps: [fullAccessBelowRoot, ...scps] });
+
+const byName = (findings: Finding[], name: string) => findings.filter((f) => f.resource.name === name);
+const statusOf = (findings: Finding[], name: string) => byName(findings, name).map((f) => f.status);
+
+describe('trail-api-least-privilege', () => {
+  it('admin user: FAIL with the actions and the granting statement', async () => {
+    const snap = snapshot({ accounts: [account(A, { trails: [trail({ name: 'main' })], iam: { users: [iamUser('admin', { attachedPolicies: ['AdministratorAccess'] })] } })] });
+    const findings = await runCheck(check, snap);
+    const [f] = byName(findings, 'admin');
+    expect(f?.status).toBe('FAIL');
+    expect(f?.messageId).toBe('canTamper');
+    expect(f?.resource).toEqual({ arn: `arn:aws:iam::${A}:user/admin`, type: 'AWS::IAM::User', name: 'admin' });
+    const actions = (f?.evidence.actions as { action: string; statements: { policy: string; policyArn: string; index: number }[] }[]);
+    expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['cloudtrail:StopLogging', 's3:PutBucketPolicy', 'kms:ScheduleKeyDeletion']));
+    expect(actions.find((a) => a.action === 'cloudtrail:StopLogging')?.statements).toEqual([
+      { policyType: 'identity', policy: 'AdministratorAccess', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', via: 'attached', effect: 'Allow', index: 0 },
+    ]);
+    // The default bucket has Object Lock in COMPLIANCE mode: deleting log objects is impossible.
+    expect(actions.map((a) => a.action)).not.toContain('s3:DeleteObject');
+    expect(f?.evidence.notes).toEqual([expect.stringMatching(/COMPLIANCE/)]);
+    // The root user of a standalone account has full access too.
+    expect(statusOf(findings, 'root')).toEqual(['FAIL']);
+  });
+
+  it('read-only role: not FAIL', async () => {
+    const snap = snapshot({ accounts: [account(A, { trails: [trail({ name: 'main' })], iam: { roles: [iamRole('Reader', { attachedPolicies: ['AWSCloudTrail_ReadOnlyAccess'] })] } })] });
+    const findings = await runCheck(check, snap);
+    expect(byName(findings, 'Reader')).toEqual([]);
+  });
+
+  it('SCP deny with a break-glass exception: admin not FAIL, break-glass FAIL unless allow-listed; the account PASSes', async () => {
+    const snap = () =>
+      snapshot({
+        organization: org([denyTamperScp()]),
+        accounts: [
+          account(MGMT, { iam: {} }),
+          account(A, {
+            trails: [trail({ name: 'main' })],
+            iam: { roles: [iamRole('Admin', { attachedPolicies: ['AdministratorAccess'] }), iamRole('BreakGlass', { attachedPolicies: ['AdministratorAccess'] })] },
+          }),
+        ],
+      });
+    const findings = await runCheck(check, snap());
+    expect(byName(findings, 'Admin')).toEqual([]);
+    expect(statusOf(findings, 'BreakGlass')).toEqual(['FAIL']);
+    expect(findings.filter((f) => f.accountId === A && f.resource.name === 'root')).toEqual([]);
+
+    const allowListed = await runCheck(check, snap(), { options: { allowedPrincipals: ['arn:aws:iam::*:role/BreakGlass'] } });
+    expect(allowListed.filter((f) => f.accountId === A).map((f) => [f.status, f.resource.type])).toEqual([['PASS', 'AWS::::Account']]);
+    expect(allowListed.find((f) => f.accountId === A)?.evidence.allowListedPrincipalsThatCanTamper).toEqual([`arn:aws:iam::${A}:role/BreakGlass`]);
+    // SCPs do not restrict the management account: its root can still reach... nothing here (no trail there).
+    expect(allowListed.find((f) => f.accountId === MGMT)?.status).toBe('PASS');
+  });
+
+  it('permission boundary that removes the tamper actions: not FAIL', async () => {
+    const boundary = managedPolicy('NoTamper', policy({ Effect: 'Allow', NotAction: ALL_TAMPER, Resource: '*' }));
+    const snap = snapshot({
+      accounts: [
+        account(A, {
+          trails: [trail({ name: 'main' })],
+          iam: { policies: [boundary], roles: [iamRole('Bounded', { attachedPolicies: ['AdministratorAccess'], permissionsBoundary: 'NoTamper' }), iamRole('Unbounded', { attachedPolicies: ['AdministratorAccess'] })] },
+        }),
+      ],
+    });
+    const findings = await runCheck(check, snap);
+    expect(byName(findings, 'Bounded')).toEqual([]);
+    expect(statusOf(findings, 'Unbounded')).toEqual(['FAIL']);
+  });
+
+  it("bucket policy granting s3:DeleteObject to another account's role: FAIL for that role", async () => {
+    const ext = `arn:aws:iam::${EXT}:role/Partner`;
+    const snap = snapshot({
+      accounts: [
+        account(A, {
+          trails: [trail({ name: 'main', bucket: 'central-logs' })],
+          buckets: [
+            bucket('central-logs', {
+              objectLock: null,
+              policy: policy({ Sid: 'PartnerCleanup', Effect: 'Allow', Principal: { AWS: ext }, Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::central-logs/*' }),
+            }),
+          ],
+        }),
+      ],
+    });
+    const findings = await runCheck(check, snap);
+    const [f] = byName(findings, 'Partner');
+    expect(f).toMatchObject({ status: 'FAIL', accountId: A, messageId: 'canTamperIf', resource: { arn: ext, type: 'AWS::IAM::Principal' } });
+    const [hit] = f?.evidence.actions as { action: string; resource: string; statements: { sid: string }[]; allowedIf: { note: string }[] }[];
+    expect(hit?.action).toBe('s3:DeleteObject');
+    expect(hit?.resource).toBe(`arn:aws:s3:::central-logs/AWSLogs/${A}/CloudTrail/us-east-1/*`);
+    expect(hit?.statements.map((s) => s.sid)).toEqual(['PartnerCleanup']);
+    expect(hit?.allowedIf[0]?.note).toMatch(/account 999999999999 \(not scanned\)/);
+  });
+
+  it('malformed policy: ERROR for that principal naming the policy, the rest is evaluated', async () => {
+    const snap = snapshot({
+      accounts: [
+        account(A, {
+          trails: [trail({ name: 'main' })],
+          iam: {
+            roles: [iamRole('Garbled', { inlinePolicies: { Broken: '{"Version":"2012-10-17","Statement":[' } }), iamRole('Admin', { attachedPolicies: ['AdministratorAccess'] })],
+          },
+        }),
+      ],
+    });
+    const findings = await runCheck(check, snap);
+    const [e] = byName(findings, 'Garbled');
+    expect(e?.status).toBe('ERROR');
+    expect(e?.message).toMatch(/policy Broken \(inline\) is malformed: the document is not valid JSON/);
+    expect(statusOf(findings, 'Admin')).toEqual(['FAIL']);
+    expect(findings.some((f) => f.status === 'PASS')).toBe(false);
+  });
+
+  it('unknown IAM data: ERROR for the account, never PASS', async () => {
+    const snap = snapshot({ accounts: [account(A, { trails: [trail({ name: 'main' })], iam: unreadable('AccessDenied', 'GetAccountAuthorizationDetails') })] });
+    const findings = await runCheck(check, snap);
+    expect(findings.map((f) => [f.status, f.resource.type])).toEqual([['ERROR', 'AWS::::Account']]);
+    expect(findings[0]?.message).toMatch(/GetAccountAuthorizationDetails failed.*AccessDenied/);
+  });
+
+  it('Object Lock in GOVERNANCE mode does not stop deletion', async () => {
+    const deleter = iamRole('Deleter', { inlinePolicies: { Del: policy(allow('s3:DeleteObject', 'arn:aws:s3:::logs-a/*')) } });
+    const build = (mode: 'COMPLIANCE' | 'GOVERNANCE') =>
+      snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', bucket: 'logs-a' })], buckets: [bucket('logs-a', { objectLock: { mode, days: 365 } })], iam: { roles: [deleter] } })] });
+    expect(byName(await runCheck(check, build('COMPLIANCE')), 'Deleter')).toEqual([]);
+    const gov = byName(await runCheck(check, build('GOVERNANCE')), 'Deleter');
+    expect(gov.map((f) => f.status)).toEqual(['FAIL']);
+    expect((gov[0]?.evidence.actions as { action: string }[]).map((a) => a.action)).toEqual(['s3:DeleteObject']);
+  });
+
+  it('organization trail: changed only from the management account', async () => {
+    const snap = snapshot({
+      organization: org(),
+      accounts: [
+        account(MGMT, { trails: [trail({ name: 'org', organization: true })], iam: { roles: [iamRole('OrgAdmin', { attachedPolicies: ['AdministratorAccess'] })] } }),
+        account(A, { iam: { roles: [iamRole('MemberAdmin', { attachedPolicies: ['AdministratorAccess'] })] } }),
+      ],
+    });
+    const findings = await runCheck(check, snap);
+    expect(byName(findings, 'MemberAdmin')).toEqual([]);
+    const [f] = byName(findings, 'OrgAdmin');
+    expect(f?.status).toBe('FAIL');
+    expect(f?.evidence.notes).toEqual(expect.arrayContaining([expect.stringMatching(/organization trail: it can be changed only from its owner account 111111111111/)]));
+    expect(findings.find((x) => x.accountId === A)?.status).toBe('PASS');
+  });
+
+  it('unreadable bucket policy: ERROR for the bucket, the trail and key are still judged', async () => {
+    const snap = snapshot({
+      accounts: [
+        account(A, {
+          trails: [trail({ name: 'main', bucket: 'logs-a' })],
+          buckets: [bucket('logs-a', { policy: unreadable('AccessDenied', 'GetBucketPolicy') })],
+          iam: { roles: [iamRole('TrailOnly', { inlinePolicies: { T: policy(allow('cloudtrail:StopLogging')) } })] },
+        }),
+      ],
+    });
+    const findings = await runCheck(check, snap);
+    expect(findings.find((f) => f.resource.type === 'AWS::S3::Bucket')).toMatchObject({ status: 'ERROR', resource: { name: 'logs-a' } });
+    expect(statusOf(findings, 'TrailOnly')).toEqual(['FAIL']);
+  });
+
+  it('options are validated by the schema', async () => {
+    const snap = snapshot({ accounts: [account(A, {})] });
+    await expect(runCheck(check, snap, { options: { allowedPrincipals: 'x' as never } })).rejects.toThrow(/allowedPrincipals/);
+  });
+});

@@ -1,0 +1,173 @@
+import { type AccountView, type Evidence, type JsonValue, type ResourceRef, type Snapshot, defineCheck } from '@trailwarden/core';
+import {
+  type ActionCatalog,
+  type Decision,
+  type IamModel,
+  type Principal,
+  TAMPER_SERVICES,
+  createIamModel,
+  loadActionCatalog,
+  wildcardMatcher,
+} from '@trailwarden/iam';
+import { hitEvidence, principalType, summarize } from './evidence.js';
+import { type Target, TargetCollector } from './targets.js';
+
+export interface LeastPrivilegeOptions {
+  /** ARN patterns (`*`, `?` wildcards) of principals allowed to tamper, e.g. break-glass roles. */
+  allowedPrincipals: string[];
+}
+
+let catalogPromise: Promise<ActionCatalog> | undefined;
+const catalog = () => {
+  catalogPromise ??= loadActionCatalog(TAMPER_SERVICES);
+  return catalogPromise;
+};
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+function accountOfNamed(entry: string): string | undefined {
+  if (ACCOUNT_ID.test(entry)) return entry;
+  const id = entry.split(':')[4];
+  return id && ACCOUNT_ID.test(id) ? id : undefined;
+}
+
+/**
+ * trail-api-least-privilege: who can stop, reconfigure or delete CloudTrail logging, its log bucket
+ * or its KMS key. Every principal of every scanned account (and outside principals the bucket and
+ * key policies name) is evaluated with @trailwarden/iam against each tamper action; one FAIL per
+ * principal, with the actions and the statements that grant them.
+ */
+export default defineCheck({
+  id: 'trail-api-least-privilege',
+  meta: {
+    title: 'Only allow-listed principals can tamper with CloudTrail logging',
+    description:
+      'Nobody outside a short allow-list (break-glass roles) may stop or change a trail, delete or rewrite its log objects, change its bucket policy, lifecycle, versioning or Object Lock, or disable, re-key or schedule the deletion of its KMS key. Evaluated with AWS\'s policy logic: identity policies (inline, managed, groups), permission boundaries, SCPs and RCPs along the OU path, bucket and key policies, and conditions.',
+    severity: 'high',
+    resource: 'AWS::IAM::Principal',
+    frameworks: {
+      'cis-aws-1.4.0': ['1.16'],
+      'cis-aws-3.0.0': ['1.15'],
+      'aws-fsbp': ['IAM.1'],
+    },
+    remediation: {
+      text: 'Remove the tamper actions from the principal\'s policies (use AWSCloudTrail_ReadOnlyAccess for people who read trails), or add a permission boundary without them, or deny them with an SCP that exempts only break-glass roles. Lock the log bucket with Object Lock in COMPLIANCE mode.',
+      cli: 'aws iam detach-role-policy --role-name <role> --policy-arn <policy-arn>\naws iam attach-role-policy --role-name <role> --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess\naws iam put-role-permissions-boundary --role-name <role> --permissions-boundary <boundary-arn>',
+      terraform:
+        'resource "aws_iam_role_policy_attachment" "trail_readers" {\n  role       = aws_iam_role.auditor.name\n  policy_arn = "arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess"\n}',
+    },
+    docs: 'README.md',
+    messages: {
+      canTamper: '{{principal}} can tamper with CloudTrail logging: {{actions}} (on {{resources}}).',
+      canTamperIf: '{{principal}} can tamper with CloudTrail logging if undecidable conditions hold: {{actions}} (on {{resources}}).',
+      noTamper: 'No principal of account {{account}} outside the allow-list can tamper with CloudTrail logging ({{principals}} principals evaluated).',
+      noTrails: 'No trail, trail bucket or trail key was found in the scanned accounts, so there is nothing to tamper with.',
+    },
+  },
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        allowedPrincipals: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          description: 'ARN patterns (IAM wildcards * and ?) of principals allowed to tamper, e.g. arn:aws:iam::*:role/BreakGlass',
+        },
+      },
+      additionalProperties: false,
+    },
+    defaults: { allowedPrincipals: [] as string[] },
+  },
+  requires: ['organization', 'trails', 'buckets', 'keys', 'iam'],
+  async evaluate(ctx) {
+    const model = createIamModel(ctx.snapshot as Snapshot, { catalog: await catalog() });
+    const collector = new TargetCollector(ctx as never, model, await catalog());
+    ctx.forEachTrail((t) => collector.addTrail(t));
+    const targets = collector.targets;
+    const allowList = ctx.options.allowedPrincipals.map((p) => wildcardMatcher(p));
+    const isAllowListed = (arn: string) => allowList.some((m) => m(arn));
+    const caveats = model.orgPolicyProblems.map((p) => `${p.kind.toUpperCase()} ${p.policy ?? 'list'}: ${p.error?.code ?? p.message}; treated as not restricting`);
+
+    const flagged = new Set<string>();
+    const judge = (p: Principal, findingAccount: string): { allowListed: boolean } => {
+      const hits: { d: Decision; t: Target }[] = [];
+      for (const t of targets) {
+        for (const action of t.actions) {
+          const d = model.evaluate({ principal: p, action, resource: t.resource });
+          if (d.decision !== 'denied') hits.push({ d, t });
+        }
+      }
+      const resource: ResourceRef = { arn: p.arn, type: principalType(p), name: p.arn === '*' ? 'everyone (*)' : p.name, accountId: findingAccount, region: 'global' };
+      const evidence: Evidence = { principal: p.arn, principalKind: p.kind };
+      if (hits.length > 0) evidence.actions = hits.map((h) => hitEvidence(h.d, h.t));
+      const notes = [...new Set(hits.flatMap((h) => h.t.notes)), ...caveats];
+      if (notes.length > 0) evidence.notes = notes;
+      if (p.problems.length > 0) {
+        flagged.add(findingAccount);
+        const first = p.problems[0]!;
+        ctx.error(
+          resource,
+          `Cannot decide whether ${p.arn} can tamper with CloudTrail logging: policy ${first.arn ?? first.policy} (${first.via}) ${first.kind === 'malformed' ? 'is malformed: ' : 'cannot be used: '}${first.message}${p.problems.length > 1 ? ` (and ${p.problems.length - 1} more problem(s))` : ''}.`,
+          { ...evidence, problems: p.problems.map((x) => ({ ...x }) as unknown as JsonValue) },
+        );
+        return { allowListed: false };
+      }
+      if (hits.length === 0) return { allowListed: false };
+      if (isAllowListed(p.arn)) return { allowListed: true };
+      flagged.add(findingAccount);
+      const actions = [...new Set(hits.map((h) => h.d.action))].sort();
+      const resources = [...new Set(hits.map((h) => h.t.resource.arn.replace(/^(arn:[^:]+:s3:::[^/]+)\/.*$/, '$1/*')))].sort();
+      const conditional = hits.every((h) => h.d.decision === 'conditional');
+      ctx.fail(resource, conditional ? 'canTamperIf' : 'canTamper', { principal: p.arn, actions: summarize(actions), resources: summarize(resources, 3) }, evidence);
+      return { allowListed: false };
+    };
+
+    if (targets.length === 0) {
+      ctx.forEachAccount((a) => ctx.notApplicable(a.resource, 'noTrails'));
+      return;
+    }
+
+    const scannedWithIam = new Set<string>();
+    const summaries: { account: AccountView; evaluated: number; allowListed: string[] }[] = [];
+    ctx.forEachAccount((account) => {
+      const principals = model.principals(account.id);
+      if (principals.error) {
+        ctx.error(account.resource, principals.error, { consequence: 'who in this account can tamper with CloudTrail logging is unknown' });
+        flagged.add(account.id);
+        return;
+      }
+      scannedWithIam.add(account.id);
+      const allowListed: string[] = [];
+      for (const p of principals.value) if (judge(p, account.id).allowListed) allowListed.push(p.arn);
+      summaries.push({ account, evaluated: principals.value.length, allowListed });
+    });
+
+    // Principals of accounts outside the scan, named in bucket and key policies.
+    const external = new Map<string, string>();
+    for (const t of targets) {
+      for (const entry of t.namedPrincipals) {
+        const acct = entry === '*' ? undefined : accountOfNamed(entry);
+        if (entry !== '*' && (!acct || scannedWithIam.has(acct) || ctx.snapshot.accounts[acct])) continue;
+        if (!external.has(entry)) external.set(entry, t.resource.accountId);
+      }
+    }
+    for (const [entry, owner] of [...external].sort(([a], [b]) => (a < b ? -1 : 1))) judge(model.principal(entry), owner);
+
+    for (const s of summaries) {
+      if (flagged.has(s.account.id)) continue;
+      ctx.pass(
+        s.account.resource,
+        'noTamper',
+        { account: s.account.id, principals: s.evaluated },
+        {
+          principalsEvaluated: s.evaluated,
+          allowListedPrincipalsThatCanTamper: s.allowListed,
+          targets: targets.map((t) => t.resource.arn),
+          ...(caveats.length > 0 ? { notes: caveats } : {}),
+        },
+      );
+    }
+  },
+});
+
+export type { IamModel };

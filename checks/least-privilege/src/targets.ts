@@ -1,0 +1,148 @@
+import type { BucketView, CheckContext, JsonValue, KeyView, ResourceRef, TrailView } from '@trailwarden/core';
+import {
+  type ActionCatalog,
+  BUCKET_TAMPER_ACTIONS,
+  type IamModel,
+  KEY_TAMPER_ACTIONS,
+  LOCKED_OBJECT_DELETIONS,
+  type ResourceTarget,
+  TRAIL_TAMPER_ACTIONS,
+} from '@trailwarden/iam';
+
+/** One resource whose tamper actions are judged: a trail, its bucket (and a log object in it), its key. */
+export interface Target {
+  kind: 'trail' | 'bucket' | 'object' | 'key';
+  resource: ResourceTarget;
+  actions: string[];
+  /** Principals named in the resource's policy (ARNs, account ids, `*`), for cross-account principals. */
+  namedPrincipals: string[];
+  notes: string[];
+}
+
+const LOCKED = new Set<string>(LOCKED_OBJECT_DELETIONS.map((a) => a.toLowerCase()));
+
+function expand(catalog: ActionCatalog, patterns: readonly string[]): string[] {
+  return [...new Set(patterns.flatMap((p) => catalog.expand(p)))].sort();
+}
+
+/** AWS principals named by Allow statements of a resource policy (ARNs, account ids, `*`). */
+export function namedPrincipals(document: JsonValue | null | undefined): string[] {
+  const out = new Set<string>();
+  if (!document || typeof document !== 'object' || Array.isArray(document)) return [];
+  const raw = document.Statement;
+  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  for (const st of list) {
+    if (!st || typeof st !== 'object' || Array.isArray(st) || st.Effect !== 'Allow') continue;
+    const p = st.Principal;
+    if (p === '*') out.add('*');
+    else if (p && typeof p === 'object' && !Array.isArray(p)) {
+      const aws = p.AWS;
+      for (const e of Array.isArray(aws) ? aws : aws !== undefined ? [aws] : []) if (typeof e === 'string') out.add(e);
+    }
+  }
+  return [...out].sort();
+}
+
+/**
+ * Collects the tamper targets of every trail once (buckets and keys shared by several trails once),
+ * reporting ERROR for what cannot be judged (unresolved bucket or key, unreadable or malformed policy).
+ */
+export class TargetCollector {
+  readonly targets: Target[] = [];
+  private readonly seen = new Set<string>();
+  private readonly trailActions: string[];
+  private readonly bucketActions: string[];
+  private readonly objectActions: string[];
+  private readonly keyActions: string[];
+
+  constructor(
+    private readonly ctx: CheckContext<object, string>,
+    private readonly model: IamModel,
+    catalog: ActionCatalog,
+  ) {
+    this.trailActions = expand(catalog, TRAIL_TAMPER_ACTIONS);
+    const bucket = expand(catalog, BUCKET_TAMPER_ACTIONS);
+    this.objectActions = bucket.filter((a) => a.toLowerCase().startsWith('s3:deleteobject'));
+    this.bucketActions = bucket.filter((a) => !this.objectActions.includes(a));
+    this.keyActions = expand(catalog, KEY_TAMPER_ACTIONS);
+  }
+
+  addTrail(view: TrailView): void {
+    const t = view.trail;
+    const notes = t.isOrganizationTrail
+      ? [`organization trail: it can be changed only from its owner account ${t.ownerAccountId} (the management account)`]
+      : [];
+    this.push({ kind: 'trail', resource: { arn: t.arn, accountId: t.ownerAccountId, region: t.homeRegion }, actions: this.trailActions, namedPrincipals: [], notes });
+    const bucket = view.bucket();
+    if (bucket?.error) this.ctx.error(this.bucketRef(t.s3BucketName as string, t.ownerAccountId), bucket.error);
+    else if (bucket) this.addBucket(bucket.value, view);
+    const key = view.key();
+    if (key?.error) this.ctx.error({ arn: t.kmsKeyId as string, type: 'AWS::KMS::Key', name: t.kmsKeyId as string, accountId: key.error.accountId ?? t.ownerAccountId, region: key.error.region ?? t.homeRegion }, key.error);
+    else if (key) this.addKey(key.value);
+  }
+
+  private bucketRef(name: string, accountId: string): ResourceRef {
+    return { arn: `arn:${this.ctx.partition}:s3:::${name}`, type: 'AWS::S3::Bucket', name, accountId, region: 'global' };
+  }
+
+  private push(t: Target): void {
+    if (this.seen.has(`${t.kind}|${t.resource.arn}`)) return;
+    this.seen.add(`${t.kind}|${t.resource.arn}`);
+    this.targets.push(t);
+  }
+
+  private addBucket(view: BucketView, trail: TrailView): void {
+    const b = view.bucket;
+    if (this.seen.has(`bucket|${b.arn}`)) return;
+    const policy = b.policy;
+    if (!policy || policy.error) {
+      this.seen.add(`bucket|${b.arn}`);
+      const cause = policy?.error ?? { code: 'NotCollected', message: 'the bucket policy is not in the snapshot', operation: 'GetBucketPolicy', accountId: b.ownerAccountId };
+      this.ctx.error(view.resource, cause, { consequence: 'who can tamper with this bucket is unknown' });
+      return;
+    }
+    const compiled = this.model.compileResourcePolicy(policy.value, { name: 'bucket policy', arn: b.arn });
+    if (compiled.error !== undefined) {
+      this.seen.add(`bucket|${b.arn}`);
+      this.ctx.error(view.resource, `Cannot decide who can tamper with bucket ${b.name}: its bucket policy is malformed (${compiled.error}).`);
+      return;
+    }
+    const region = b.region.value;
+    const named = namedPrincipals(policy.value);
+    this.push({ kind: 'bucket', resource: { arn: b.arn, accountId: b.ownerAccountId, region, policy: compiled.policy }, actions: this.bucketActions, namedPrincipals: named, notes: [] });
+    // Object deletions are judged on a log object the trail writes, so prefix-scoped statements count.
+    const t = trail.trail;
+    const prefix = t.s3KeyPrefix ? `${t.s3KeyPrefix.replace(/\/+$/, '')}/` : '';
+    const orgPart = t.isOrganizationTrail && this.model.organizationId ? `${this.model.organizationId}/` : '';
+    const objectArn = `${b.arn}/${prefix}AWSLogs/${orgPart}${t.ownerAccountId}/CloudTrail/${t.homeRegion}/log.json.gz`;
+    const lock = b.objectLock;
+    const compliance = lock?.value?.enabled === true && lock.value.defaultRetention?.mode === 'COMPLIANCE';
+    const notes: string[] = [];
+    let actions = this.objectActions;
+    if (compliance) {
+      actions = actions.filter((a) => !LOCKED.has(a.toLowerCase()));
+      notes.push('Object Lock in COMPLIANCE mode: nobody can delete locked log objects, so s3:DeleteObject and s3:DeleteObjectVersion are not counted');
+    } else if (lock?.error) notes.push('Object Lock configuration unknown; object deletion counted as possible');
+    this.push({ kind: 'object', resource: { arn: objectArn, accountId: b.ownerAccountId, region, policy: compiled.policy }, actions, namedPrincipals: named, notes });
+  }
+
+  private addKey(view: KeyView): void {
+    const k = view.key;
+    if (this.seen.has(`key|${k.arn}`)) return;
+    const policy = k.policy;
+    if (!policy || policy.error) {
+      this.seen.add(`key|${k.arn}`);
+      const cause = policy?.error ?? { code: 'NotCollected', message: 'the key policy is not in the snapshot', operation: 'GetKeyPolicy', accountId: k.ownerAccountId, region: k.region };
+      this.ctx.error(view.resource, cause, { consequence: 'who can tamper with this key is unknown' });
+      return;
+    }
+    const compiled = this.model.compileResourcePolicy(policy.value, { name: 'key policy', arn: k.arn });
+    if (compiled.error !== undefined) {
+      this.seen.add(`key|${k.arn}`);
+      this.ctx.error(view.resource, `Cannot decide who can tamper with key ${k.arn}: its key policy is malformed (${compiled.error}).`);
+      return;
+    }
+    const policyDoc = compiled.policy ?? null;
+    this.push({ kind: 'key', resource: { arn: k.arn, accountId: k.ownerAccountId, region: k.region, policy: policyDoc }, actions: this.keyActions, namedPrincipals: namedPrincipals(policy.value), notes: [] });
+  }
+}
