@@ -53,7 +53,7 @@ describe('trail-api-least-privilege', () => {
     expect(f?.status).toBe('FAIL');
     expect(f?.messageId).toBe('canTamper');
     expect(f?.resource).toEqual({ arn: `arn:aws:iam::${A}:user/admin`, type: 'AWS::IAM::User', name: 'admin' });
-    const actions = (f?.evidence.actions as { action: string; statements: { policy: string; policyArn: string; index: number }[] }[]);
+    const actions = ((f?.evidence.actions ?? []) as { action: string; statements: { policy: string; policyArn: string; index: number }[] }[]);
     expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['cloudtrail:StopLogging', 's3:PutBucketPolicy', 'kms:ScheduleKeyDeletion']));
     expect(actions.find((a) => a.action === 'cloudtrail:StopLogging')?.statements).toEqual([
       { policyType: 'identity', policy: 'AdministratorAccess', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', via: 'attached', effect: 'Allow', index: 0 },
@@ -128,7 +128,7 @@ describe('trail-api-least-privilege', () => {
     const findings = await runCheck(check, snap);
     const [f] = byName(findings, 'Partner');
     expect(f).toMatchObject({ status: 'FAIL', accountId: A, messageId: 'canTamperIf', resource: { arn: ext, type: 'AWS::IAM::Principal' } });
-    const [hit] = f?.evidence.actions as { action: string; resource: string; statements: { sid: string }[]; allowedIf: { note: string }[] }[];
+    const [hit] = (f?.evidence.actions ?? []) as { action: string; resource: string; statements: { sid: string }[]; allowedIf: { note: string }[] }[];
     expect(hit?.action).toBe('s3:DeleteObject');
     expect(hit?.resource).toBe(`arn:aws:s3:::central-logs/AWSLogs/${A}/CloudTrail/us-east-1/*`);
     expect(hit?.statements.map((s) => s.sid)).toEqual(['PartnerCleanup']);
@@ -168,7 +168,7 @@ describe('trail-api-least-privilege', () => {
     expect(byName(await runCheck(check, build('COMPLIANCE')), 'Deleter')).toEqual([]);
     const gov = byName(await runCheck(check, build('GOVERNANCE')), 'Deleter');
     expect(gov.map((f) => f.status)).toEqual(['FAIL']);
-    expect((gov[0]?.evidence.actions as { action: string }[]).map((a) => a.action)).toEqual(['s3:DeleteObject']);
+    expect(((gov[0]?.evidence.actions ?? []) as { action: string }[]).map((a) => a.action)).toEqual(['s3:DeleteObject']);
   });
 
   it('organization trail: changed only from the management account', async () => {
