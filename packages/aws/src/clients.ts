@@ -9,7 +9,6 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { HttpRequest } from '@smithy/protocol-http';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Service } from './pacing/quotas.js';
 import { guardClient } from './read-only.js';
@@ -38,8 +37,6 @@ export class ClientFactory {
   private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST });
   private readonly handler: NodeHttpHandler;
-  private readonly endpointHost: string | undefined;
-  private readonly endpointHostHeader: string | undefined;
 
   constructor(private readonly endpointUrl: string | undefined) {
     this.handler = new NodeHttpHandler({
@@ -48,9 +45,6 @@ export class ClientFactory {
       connectionTimeout: 10_000,
       requestTimeout: 60_000,
     });
-    const url = endpointUrl ? new URL(endpointUrl) : undefined;
-    this.endpointHost = url?.hostname;
-    this.endpointHostHeader = url?.host;
   }
 
   create<S extends Service>(service: S, region: string, credentials: Credentials): ServiceClients[S] {
@@ -80,8 +74,11 @@ export class ClientFactory {
         client = new S3Client({ ...base, forcePathStyle: this.endpointUrl !== undefined, followRegionRedirects: false });
         break;
       case 's3control':
-        client = new S3ControlClient(base);
-        if (this.endpointHost) this.keepEndpointHost(client, this.endpointHost, this.endpointHostHeader ?? this.endpointHost);
+        // S3 Control's endpoint rules put the account id in front of the host
+        // (`123456789012.s3-control...`), which an AWS-compatible endpoint does not serve (and which
+        // is not even a valid URL for an IP address): resolve every S3 Control call to the endpoint
+        // itself. The account id still travels in the `x-amz-account-id` header.
+        client = new S3ControlClient(this.endpointUrl ? { ...base, endpointProvider: () => ({ url: new URL(this.endpointUrl!) }) } : base);
         break;
       case 'iam':
         client = new IAMClient(base);
@@ -99,24 +96,5 @@ export class ClientFactory {
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
-  }
-
-  /**
-   * S3 Control puts the account id in front of the host (`123456789012.s3-control...`); against a
-   * custom endpoint that name does not resolve, so put the endpoint's own host back. The account id
-   * still travels in the `x-amz-account-id` header.
-   */
-  private keepEndpointHost(client: S3ControlClient, host: string, hostHeader: string): void {
-    client.middlewareStack.add(
-      (next) => async (args) => {
-        const request = args.request;
-        if (HttpRequest.isInstance(request) && request.hostname !== host && request.hostname.endsWith(`.${host}`)) {
-          request.hostname = host;
-          if (request.headers.host) request.headers.host = hostHeader;
-        }
-        return next(args);
-      },
-      { step: 'build', name: 'trailwardenKeepEndpointHost', priority: 'low' },
-    );
   }
 }

@@ -35,7 +35,11 @@ export function operationOf(command: object): string {
 export function guardClient<C extends { send: (...args: never[]) => unknown }>(client: C): C {
   const original = client.send.bind(client) as (...args: unknown[]) => unknown;
   (client as { send: unknown }).send = (command: object, ...rest: unknown[]) => {
-    assertReadOnlyCommand(command);
+    try {
+      assertReadOnlyCommand(command);
+    } catch (refusal) {
+      return Promise.reject(refusal);
+    }
     return original(command, ...rest);
   };
   return client;
