@@ -1,0 +1,192 @@
+import { type JsonValue, type Snapshot, validateCheck } from '@trailwarden/core';
+import { CheckTester, account, kmsKey, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
+import { describe, expect, it } from 'vitest';
+import check from './index.js';
+import { cloudTrailMayUseKey } from './key-policy.js';
+
+const A = '111111111111';
+const ARCHIVE = '333333333333';
+const TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${A}:trail/main`;
+const KEY_ARN = `arn:aws:kms:us-east-1:${A}:key/k1`;
+
+const root = { Sid: 'Root', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:root` }, Action: 'kms:*', Resource: '*' };
+const cloudtrail = (extra: Record<string, JsonValue> = {}) => ({
+  Sid: 'CloudTrail',
+  Effect: 'Allow',
+  Principal: { Service: 'cloudtrail.amazonaws.com' },
+  Action: 'kms:GenerateDataKey*',
+  Resource: '*',
+  ...extra,
+});
+const doc = (...Statement: JsonValue[]): JsonValue => ({ Version: '2012-10-17', Statement });
+
+/** Account A, trail `main` encrypted with key `k1` (defined with the given properties). */
+const withKey = (key: Parameters<typeof kmsKey>[0] = {}): Snapshot =>
+  snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', kmsKey: 'k1' })], keys: [kmsKey({ id: 'k1', ...key })] })] });
+
+new CheckTester().run(check, {
+  valid: [
+    { name: 'a customer-managed key with the console policy', snapshot: () => snapshot({ accounts: [account(A, { trails: [trail({ name: 'main' })] })] }) },
+    {
+      name: 'a key in the log-archive account, judged from that account',
+      snapshot: () =>
+        snapshot({
+          organization: organization({ managementAccountId: A }),
+          accounts: [
+            account(A, { trails: [trail({ name: 'main', organization: true, kmsKey: `arn:aws:kms:us-east-1:${ARCHIVE}:key/archive-key` })] }),
+            account(ARCHIVE, { keys: [kmsKey({ id: 'archive-key' })] }),
+          ],
+        }),
+    },
+    { name: 'Principal "*" pinned by aws:SourceArn', snapshot: () => withKey({ policy: doc(root, { ...cloudtrail(), Principal: '*', Condition: { StringEquals: { 'aws:SourceArn': TRAIL_ARN } } }) }) },
+    { name: 'kms:* to the CloudTrail service principal, in a list', snapshot: () => withKey({ policy: doc(root, cloudtrail({ Action: ['kms:*'], Principal: { Service: ['cloudtrail.amazonaws.com'] } })) }) },
+    {
+      name: 'an ArnLike aws:SourceArn and a StringEquals aws:SourceAccount both hold',
+      snapshot: () =>
+        withKey({
+          policy: doc(root, cloudtrail({ Condition: { ArnLike: { 'aws:SourceArn': `arn:aws:cloudtrail:*:${A}:trail/*` }, StringEquals: { 'aws:SourceAccount': A } } })),
+        }),
+    },
+    {
+      name: 'a Deny on key deletion does not block encryption',
+      snapshot: () => withKey({ policy: doc(root, cloudtrail(), { Sid: 'NoDelete', Effect: 'Deny', Principal: '*', Action: 'kms:ScheduleKeyDeletion', Resource: '*' }) }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'no KMS key: SSE-S3 only',
+      snapshot: () => snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', kmsKey: null })] })] }),
+      findings: [{ status: 'FAIL', messageId: 'noKey', resource: TRAIL_ARN, message: /--kms-key-id <customer-managed-key-arn>/ }],
+    },
+    {
+      name: 'a disabled key',
+      snapshot: () => withKey({ state: 'Disabled' }),
+      findings: [{ status: 'FAIL', messageId: 'keyUnusable', message: /is disabled \(state Disabled\).*aws kms enable-key --key-id arn:aws:kms:us-east-1:111111111111:key\/k1/ }],
+    },
+    {
+      name: 'a key pending deletion',
+      snapshot: () => withKey({ state: 'PendingDeletion' }),
+      findings: [{ status: 'FAIL', messageId: 'keyUnusable', message: /pending deletion \(deletion on 2026-01-22.*cancel-key-deletion/ }],
+    },
+    {
+      name: 'an AWS-managed key',
+      snapshot: () => withKey({ manager: 'AWS' }),
+      findings: [{ status: 'FAIL', messageId: 'awsManaged' }],
+    },
+    {
+      name: 'a key policy with no statement for CloudTrail',
+      snapshot: () => withKey({ policy: doc(root) }),
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /no statement grants it kms:GenerateDataKey\*/ }],
+    },
+    {
+      name: 'a Deny statement that blocks CloudTrail wins over the Allow',
+      snapshot: () => withKey({ policy: doc(root, cloudtrail(), { Sid: 'NoCloudTrail', Effect: 'Deny', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Resource: '*' }) }),
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /statement NoCloudTrail denies kms:GenerateDataKey\* to cloudtrail\.amazonaws\.com/ }],
+    },
+    {
+      name: 'a Deny with NotPrincipal that does not exempt CloudTrail',
+      snapshot: () =>
+        withKey({ policy: doc(root, cloudtrail(), { Sid: 'OnlyAdmins', Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${A}:role/Admin` }, Action: 'kms:*', Resource: '*' }) }),
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /OnlyAdmins/ }],
+    },
+    {
+      name: 'Principal "*" without conditions does not count',
+      snapshot: () => withKey({ policy: doc(root, { ...cloudtrail(), Principal: '*' }) }),
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /allows everyone \("\*"\) without conditions/ }],
+    },
+    {
+      name: "an encryption-context condition for another account's trails",
+      snapshot: () => withKey({ policy: doc(root, cloudtrail({ Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:999999999999:trail/*' } } })) }),
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /condition does not hold for this trail/ }],
+    },
+    {
+      name: 'an Allow for other actions only',
+      snapshot: () => withKey({ policy: doc(root, cloudtrail({ Action: ['kms:Decrypt', 'kms:DescribeKey'] })) }),
+      findings: [{ status: 'FAIL', messageId: 'policyDenies' }],
+    },
+    {
+      name: 'a condition key the reader does not understand is an ERROR, not a guess',
+      snapshot: () => withKey({ policy: doc(root, cloudtrail({ Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } })) }),
+      findings: [{ status: 'ERROR', message: /condition key kms:ViaService/ }],
+    },
+    {
+      name: 'a key that no longer exists',
+      snapshot: () => withKey({ state: unreadable('NotFoundException', 'DescribeKey', 'Key does not exist') }),
+      findings: [{ status: 'FAIL', messageId: 'keyMissing' }],
+    },
+    {
+      name: 'DescribeKey denied is an ERROR',
+      snapshot: () => withKey({ state: unreadable('AccessDeniedException', 'DescribeKey') }),
+      findings: [{ status: 'ERROR', message: /DescribeKey failed in account 111111111111, region us-east-1: AccessDeniedException/ }],
+    },
+    {
+      name: 'GetKeyPolicy denied is an ERROR',
+      snapshot: () => withKey({ policy: unreadable('AccessDeniedException', 'GetKeyPolicy') }),
+      findings: [{ status: 'ERROR', message: /GetKeyPolicy failed/ }],
+    },
+    {
+      name: 'a key owned outside the scanned accounts is an ERROR',
+      snapshot: () => snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', kmsKey: 'arn:aws:kms:us-east-1:999999999999:key/far' })] })] }),
+      findings: [{ status: 'ERROR', resource: TRAIL_ARN, message: /KeyOutOfScope/ }],
+    },
+  ],
+});
+
+describe('trail-kms-encryption details', () => {
+  it('is a valid plugin with the frameworks of checks.md', () => {
+    expect(() => validateCheck(check, 'kms-encryption')).not.toThrow();
+    expect(check.meta.frameworks).toEqual({
+      'cis-aws-1.2.0': ['2.7'],
+      'cis-aws-1.4.0': ['3.7'],
+      'cis-aws-1.5.0': ['3.7'],
+      'cis-aws-2.0.0': ['3.7'],
+      'cis-aws-3.0.0': ['3.5'],
+      'cis-aws-4.0.1': ['3.5'],
+      'cis-aws-5.0.0': ['3.5'],
+      'cis-aws-6.0.0': ['4.5'],
+      'aws-fsbp': ['CloudTrail.2'],
+    });
+  });
+
+  it('reports the trail once, in its owner account, with the key and the deciding statement as evidence', async () => {
+    const findings = await runCheck(check, withKey());
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ status: 'PASS', accountId: A, region: 'us-east-1' });
+    expect(findings[0]?.evidence).toMatchObject({ kmsKeyId: KEY_ARN, keyManager: 'CUSTOMER', keyState: 'Enabled', policyDecision: 'allowed' });
+  });
+});
+
+describe('key policy reader', () => {
+  const req = { trailArn: TRAIL_ARN, trailAccountId: A, keyArn: KEY_ARN };
+  const cases: [string, JsonValue, string][] = [
+    ['console policy', doc(root, cloudtrail({ Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${A}:trail/*` } } })), 'allowed'],
+    ['single statement object, not a list', { Statement: cloudtrail() }, 'allowed'],
+    ['policy as a JSON string', JSON.stringify(doc(cloudtrail())), 'allowed'],
+    ['kms:GenerateDataKey exactly', doc(cloudtrail({ Action: 'kms:GenerateDataKey' })), 'allowed'],
+    ['action case does not matter', doc(cloudtrail({ Action: 'KMS:generatedatakey*' })), 'allowed'],
+    ['kms:Generate* wildcard', doc(cloudtrail({ Action: 'kms:Generate*' })), 'allowed'],
+    ['"*" action', doc(cloudtrail({ Action: '*' })), 'allowed'],
+    ['NotAction that leaves GenerateDataKey', doc(cloudtrail({ Action: undefined as unknown as JsonValue, NotAction: 'kms:Decrypt' })), 'allowed'],
+    ['NotAction that removes it', doc(cloudtrail({ Action: undefined as unknown as JsonValue, NotAction: 'kms:Generate*' })), 'not-allowed'],
+    ['Resource is the key ARN', doc(cloudtrail({ Resource: KEY_ARN })), 'allowed'],
+    ['Resource is another key', doc(cloudtrail({ Resource: 'arn:aws:kms:us-east-1:111111111111:key/other' })), 'not-allowed'],
+    ['other service principal', doc(cloudtrail({ Principal: { Service: 'logs.amazonaws.com' } })), 'not-allowed'],
+    ['{ AWS: "*" } pinned by SourceAccount', doc(cloudtrail({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:SourceAccount': A } } })), 'allowed'],
+    ['"*" pinned to another account', doc(cloudtrail({ Principal: '*', Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } })), 'not-allowed'],
+    ['StringNotEquals that holds', doc(cloudtrail({ Condition: { StringNotEquals: { 'aws:SourceAccount': '999999999999' } } })), 'allowed'],
+    ['IfExists suffix', doc(cloudtrail({ Condition: { StringEqualsIfExists: { 'aws:SourceArn': TRAIL_ARN } } })), 'allowed'],
+    ['Null false on a key CloudTrail sends', doc(cloudtrail({ Condition: { Null: { 'aws:SourceArn': 'false' } } })), 'allowed'],
+    ['unknown operator', doc(cloudtrail({ Condition: { DateGreaterThan: { 'aws:SourceArn': '2020-01-01' } } })), 'uncertain'],
+    ['Deny "*" with a condition that holds', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:SourceAccount': '999999999999' } } }), 'denied'],
+    ['Deny "*" with a condition that does not hold', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } }), 'allowed'],
+    ['Deny without TLS does not touch CloudTrail', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }), 'allowed'],
+    ['Deny unless AWS service applies to nobody here', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } } }), 'allowed'],
+    ['Deny with a condition the reader does not know', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } } }), 'uncertain'],
+    ['Deny NotPrincipal exempting CloudTrail', doc(cloudtrail(), { Effect: 'Deny', NotPrincipal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:*', Resource: '*' }), 'allowed'],
+    ['empty policy', doc(), 'not-allowed'],
+    ['not an object', 'not json', 'uncertain'],
+  ];
+  it.each(cases)('%s → %s', (_name, policy, decision) => {
+    expect(cloudTrailMayUseKey(policy, req).decision).toBe(decision);
+  });
+});
