@@ -86,7 +86,8 @@ export function clientData(result: ScanResult): ClientData {
       f.resource.name,
       f.resource.arn,
       f.message,
-      sortKeys(f.evidence),
+      // As the check gave it: key order is the check's, so the same result gives the same bytes.
+      f.evidence,
       f.fingerprint,
       exception,
     ];
@@ -125,26 +126,13 @@ export function clientData(result: ScanResult): ClientData {
   };
 }
 
-/** Canonical key order, so the same evidence always gives the same bytes. */
-function sortKeys(value: JsonValue): JsonValue {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const out: { [key: string]: JsonValue } = {};
-    for (const key of Object.keys(value).sort(compareStrings)) {
-      const v = value[key];
-      if (v !== undefined) out[key] = sortKeys(v);
-    }
-    return out;
-  }
-  return value;
-}
-
 const UNSAFE_IN_SCRIPT = /[<>&\u2028\u2029]/g;
+const ESCAPES: Record<string, string> = { '<': '\\u003c', '>': '\\u003e', '&': '\\u0026', '\u2028': '\\u2028', '\u2029': '\\u2029' };
 
 /**
  * JSON that is safe inside `<script type="application/json">`: `<`, `>` and `&` become \u escapes
  * (so no `</script>` or `<!--` can end or confuse the element), and so do U+2028/2029.
  */
 export function embedJson(value: unknown): string {
-  return JSON.stringify(value).replace(UNSAFE_IN_SCRIPT, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(UNSAFE_IN_SCRIPT, (c) => ESCAPES[c] as string);
 }

@@ -83,7 +83,8 @@
   }
 
   const sortKeys = {
-    status: (r) => STATUS_RANK[statusOf(r)] + (r[C_EXC] >= 0 ? 3 : 0),
+    // Within a status, the most severe first.
+    status: (r) => STATUS_RANK[statusOf(r)] * 10 + (r[C_EXC] >= 0 ? 30 : 0) + r[C_SEV],
     severity: (r) => r[C_SEV],
     check: (r) => data.checks[r[C_CHECK]].id,
     account: (r) => data.accounts[r[C_ACCOUNT]][0],
@@ -203,9 +204,9 @@
       const tdSev = el('td');
       tdSev.appendChild(el('span', `sev sev-${sev}`, SEV_LABEL[sev]));
       tr.appendChild(tdSev);
-      tr.appendChild(el('td', 'mono', data.checks[r[C_CHECK]].id));
-      tr.appendChild(el('td', 'mono', data.accounts[r[C_ACCOUNT]][0]));
-      tr.appendChild(el('td', 'mono', data.regions[r[C_REGION]]));
+      tr.appendChild(el('td', 'mono nowrap', data.checks[r[C_CHECK]].id));
+      tr.appendChild(el('td', 'mono nowrap', data.accounts[r[C_ACCOUNT]][0]));
+      tr.appendChild(el('td', 'mono nowrap', data.regions[r[C_REGION]]));
       tr.appendChild(el('td', 'resource mono', r[C_NAME]));
       tr.appendChild(el('td', 'message', r[C_MESSAGE]));
       frag.appendChild(tr);
