@@ -32,7 +32,7 @@ import {
   compilePolicy,
   statementCoversAction,
 } from './policy.js';
-import { type OrgInfo, type Principal, buildAccountPrincipals, externalPrincipal, rootPrincipal } from './principals.js';
+import { type OrgInfo, type Principal, buildAccountPrincipals, externalPrincipal, probeRole, rootPrincipal } from './principals.js';
 import { arnMatches } from './wildcard.js';
 
 /** What is being decided: can `principal` perform `action` on `resource`? */
@@ -114,6 +114,14 @@ export interface IamModel {
   /** Whether SCPs restrict this principal (not for the management account or service-linked roles). */
   scpApplies(principal: Principal): boolean;
   evaluate(request: AccessRequest): Decision;
+  /**
+   * SCPs alone: would they let this request through (`allowed`), block it (`denied`, with the Deny
+   * statements, or none when no SCP at some level allows it), or depend on conditions? `allowed` too
+   * when SCPs do not apply to the principal.
+   */
+  evaluateScps(request: AccessRequest): Decision;
+  /** A role with no policies and no tags in an account (e.g. to ask what SCPs deny to "anyone"). */
+  probeRole(accountId: string, name: string): Principal;
 }
 
 function compileOrgPolicies(kind: 'scp' | 'rcp', policies: Known<OrganizationPolicy[]> | undefined, problems: OrgPolicyProblem[]) {
@@ -384,6 +392,25 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     };
   };
 
+  const evaluateScps = (req: AccessRequest): Decision => {
+    const { principal: p, action, resource: r } = req;
+    const base = { principal: p.arn, action, resource: r.arn };
+    const levels = scpApplies(p) ? orgPolicyLevels('scp', p.accountId) : undefined;
+    if (!levels) return { ...base, decision: 'allowed', statements: [], conditions: [], reason: 'SCPs do not apply to this principal' };
+    const ctx = p.context.with({ 'aws:ResourceAccount': r.accountId, 'aws:RequestedRegion': r.region, ...(req.context ?? {}) });
+    const denies: StatementMatch[] = [];
+    const gate = levelGates('scp', levels, action, r.arn, ctx, denies);
+    const sure = denies.filter((d) => d.tri === true).map((d) => d.ref);
+    if (sure.length > 0) return { ...base, decision: 'denied', statements: sure, conditions: [], reason: 'explicitly denied by an SCP' };
+    if (gate.state === 'fail') return { ...base, decision: 'denied', statements: [], conditions: [], reason: gate.failure ?? 'no SCP allows it' };
+    const conditions: UndecidedCondition[] = [
+      ...gate.conditions,
+      ...denies.flatMap((d) => (d.tri as Exclude<Tri, boolean>).map((c) => ({ ...c, requirement: 'must-not-hold' as const, statement: d.ref }))),
+    ];
+    if (conditions.length === 0) return { ...base, decision: 'allowed', statements: [], conditions: [], reason: 'SCPs allow it' };
+    return { ...base, decision: 'conditional', statements: denies.map((d) => d.ref), conditions, reason: 'SCPs deny it only under undecidable conditions' };
+  };
+
   return {
     partition,
     organizationId: org?.id,
@@ -399,6 +426,8 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     orgPolicyLevels,
     scpApplies,
     evaluate,
+    evaluateScps,
+    probeRole: (accountId, name) => probeRole(accountId, name, partition, orgInfo),
   };
 }
 

@@ -206,3 +206,14 @@ export function externalPrincipal(arn: string, accountId: string, org: OrgInfo):
     org,
   );
 }
+
+/** A role with no policies, no tags and no boundary: what SCPs do to "anyone" in the account. */
+export function probeRole(accountId: string, name: string, partition: Partition, org: OrgInfo): Principal {
+  return finish(
+    {
+      kind: 'role', arn: `arn:${partition}:iam::${accountId}:role/${name}`, name, accountId, serviceLinked: false,
+      identityKnown: true, identity: [], problems: [], tags: {},
+    },
+    org,
+  );
+}

@@ -1,0 +1,119 @@
+import type { Finding } from '@trailwarden/core';
+import { account, allow, deny, iamRole, iamUser, organization, policy, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
+import { describe, expect, it } from 'vitest';
+import check from './index.js';
+
+const MGMT = '111111111111';
+const A = '222222222222';
+const B = '333333333333';
+const TAMPER = ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors'];
+
+/** AWS attaches FullAWSAccess at every level; the kit only at the root. */
+const fullAccessBelowRoot = { name: 'FullAWSAccessBelowRoot', targets: ['ou-workloads', A, B, MGMT], document: policy(allow('*')) };
+
+const denyScp = (condition: Record<string, unknown> | undefined, actions = TAMPER, targets = ['ou-workloads']) => ({
+  name: 'DenyCloudTrailTamper',
+  id: 'p-denyct',
+  targets,
+  document: policy(deny(actions, '*', { Sid: 'ProtectCloudTrail', ...(condition ? { Condition: condition as never } : {}) })),
+});
+
+const breakGlass = { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/BreakGlass*' } };
+
+const roles = (...names: string[]) => names.map((n) => iamRole(n, { attachedPolicies: ['AdministratorAccess'] }));
+
+function world(scps: ReturnType<typeof denyScp>[], aRoles = roles('Admin', 'BreakGlass'), extra: { otherAccounts?: boolean } = {}) {
+  return snapshot({
+    organization: organization({
+      managementAccountId: MGMT,
+      ous: [{ id: 'ou-workloads', name: 'Workloads', accounts: extra.otherAccounts ? [A] : [A, B] }],
+      scps: [fullAccessBelowRoot, ...scps],
+    }),
+    accounts: [
+      account(MGMT, { trails: [trail({ name: 'org', organization: true })], iam: {} }),
+      account(A, { trails: [trail({ name: 'local' })], iam: { roles: aRoles, users: [iamUser('dev', { attachedPolicies: ['AdministratorAccess'] })] } }),
+      ...(extra.otherAccounts ? [] : [account(B, { iam: { roles: roles('Ops') } })]),
+    ],
+  });
+}
+
+const of = (findings: Finding[], id: string) => findings.find((f) => f.accountId === id);
+
+describe('org-scp-trail-protection', () => {
+  it('PASS: deny SCP with a break-glass exception; the exempted principal is the evidence', async () => {
+    const findings = await runCheck(check, world([denyScp(breakGlass)]));
+    const a = of(findings, A);
+    expect(a?.status).toBe('PASS');
+    expect(a?.evidence.exemptedPrincipals).toEqual([{ arn: `arn:aws:iam::${A}:role/BreakGlass`, actions: TAMPER.slice().sort(), conditional: false }]);
+    expect(a?.evidence.denyingStatements).toEqual([
+      { policy: 'DenyCloudTrailTamper', attachedTo: 'ou-workloads', effect: 'Deny', index: 0, policyArn: expect.stringContaining('p-denyct'), sid: 'ProtectCloudTrail' },
+    ]);
+    expect(of(findings, B)?.status).toBe('PASS');
+    expect(of(findings, MGMT)?.status).toBe('NOT_APPLICABLE');
+  });
+
+  it('FAIL: no SCP denies the tamper actions', async () => {
+    const findings = await runCheck(check, world([]));
+    expect(of(findings, A)).toMatchObject({ status: 'FAIL', messageId: 'notDenied' });
+  });
+
+  it('FAIL: the SCP misses an action', async () => {
+    const findings = await runCheck(check, world([denyScp(breakGlass, TAMPER.filter((a) => a !== 'cloudtrail:PutEventSelectors'))]));
+    expect(of(findings, A)).toMatchObject({ status: 'FAIL', messageId: 'notDenied', evidence: { notDenied: ['cloudtrail:PutEventSelectors'] } });
+  });
+
+  it('FAIL: the deny holds only under an undecidable condition', async () => {
+    const findings = await runCheck(check, world([denyScp({ BoolIfExists: { 'aws:MultiFactorAuthPresent': 'false' } })]));
+    expect(of(findings, A)).toMatchObject({ status: 'FAIL', messageId: 'conditional' });
+  });
+
+  it('an SCP on a single account protects only that account', async () => {
+    const findings = await runCheck(check, world([denyScp(breakGlass, TAMPER, [A])]));
+    expect(of(findings, A)?.status).toBe('PASS');
+    expect(of(findings, B)?.status).toBe('FAIL');
+  });
+
+  it('exemption by principal tag', async () => {
+    const tagged = [iamRole('Admin', { attachedPolicies: ['AdministratorAccess'] }), iamRole('Responder', { attachedPolicies: ['AdministratorAccess'], tags: { 'trail-admin': 'true' } })];
+    const findings = await runCheck(check, world([denyScp({ StringNotEquals: { 'aws:PrincipalTag/trail-admin': 'true' } })], tagged));
+    expect(of(findings, A)?.status).toBe('PASS');
+    expect((of(findings, A)?.evidence.exemptedPrincipals as { arn: string }[]).map((e) => e.arn)).toEqual([`arn:aws:iam::${A}:role/Responder`]);
+  });
+
+  it('FAIL: more exempted principals than maxExemptedPrincipals', async () => {
+    const many = roles('BreakGlass1', 'BreakGlass2', 'BreakGlass3', 'BreakGlass4');
+    const findings = await runCheck(check, world([denyScp(breakGlass)], many));
+    expect(of(findings, A)).toMatchObject({ status: 'FAIL', messageId: 'tooManyExempted', message: expect.stringContaining('exempts 4 principals, more than the maximum of 3') });
+    const raised = await runCheck(check, world([denyScp(breakGlass)], many), { options: { maxExemptedPrincipals: 4 } });
+    expect(of(raised, A)?.status).toBe('PASS');
+  });
+
+  it('FAIL: exempted principals outside allowedPrincipals', async () => {
+    const findings = await runCheck(check, world([denyScp({ ArnNotLike: { 'aws:PrincipalArn': ['arn:aws:iam::*:role/BreakGlass', 'arn:aws:iam::*:role/Admin'] } })]), {
+      options: { allowedPrincipals: ['arn:aws:iam::*:role/BreakGlass'] },
+    });
+    expect(of(findings, A)).toMatchObject({ status: 'FAIL', messageId: 'notAllowListed', evidence: { notAllowListed: [`arn:aws:iam::${A}:role/Admin`] } });
+  });
+
+  it('ERROR: SCPs unreadable, malformed SCP on the path, IAM unknown, no organization', async () => {
+    const unreadableScps = snapshot({
+      organization: organization({ managementAccountId: MGMT, ous: [{ id: 'ou-workloads', name: 'W', accounts: [A] }], scps: unreadable('AccessDenied', 'ListPolicies') }),
+      accounts: [account(A, { iam: {} })],
+    });
+    expect(of(await runCheck(check, unreadableScps), A)?.status).toBe('ERROR');
+
+    const malformed = world([{ name: 'Broken', id: 'p-broken', targets: ['ou-workloads'], document: '{"Statement": [' as never }, denyScp(breakGlass)]);
+    const m = of(await runCheck(check, malformed), A);
+    expect(m?.status).toBe('ERROR');
+    expect(m?.message).toMatch(/SCP Broken \(p-broken\) on the path of account 222222222222 is malformed/);
+
+    const noIam = snapshot({
+      organization: organization({ managementAccountId: MGMT, ous: [{ id: 'ou-workloads', name: 'W', accounts: [A] }], scps: [{ ...fullAccessBelowRoot, targets: ['ou-workloads', A] }, denyScp(breakGlass)] }),
+      accounts: [account(A, { iam: unreadable('AccessDenied', 'GetAccountAuthorizationDetails') })],
+    });
+    expect(of(await runCheck(check, noIam), A)).toMatchObject({ status: 'ERROR', message: expect.stringMatching(/GetAccountAuthorizationDetails/) });
+
+    const single = snapshot({ accounts: [account(A, { iam: {} })] });
+    expect(of(await runCheck(check, single), A)).toMatchObject({ status: 'ERROR', message: expect.stringMatching(/no organization data/) });
+  });
+});
