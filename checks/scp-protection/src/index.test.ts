@@ -77,7 +77,7 @@ describe('org-scp-trail-protection', () => {
     const tagged = [iamRole('Admin', { attachedPolicies: ['AdministratorAccess'] }), iamRole('Responder', { attachedPolicies: ['AdministratorAccess'], tags: { 'trail-admin': 'true' } })];
     const findings = await runCheck(check, world([denyScp({ StringNotEquals: { 'aws:PrincipalTag/trail-admin': 'true' } })], tagged));
     expect(of(findings, A)?.status).toBe('PASS');
-    expect((of(findings, A)?.evidence.exemptedPrincipals as { arn: string }[]).map((e) => e.arn)).toEqual([`arn:aws:iam::${A}:role/Responder`]);
+    expect(((of(findings, A)?.evidence.exemptedPrincipals ?? []) as { arn: string }[]).map((e) => e.arn)).toEqual([`arn:aws:iam::${A}:role/Responder`]);
   });
 
   it('FAIL: more exempted principals than maxExemptedPrincipals', async () => {
