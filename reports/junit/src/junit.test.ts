@@ -168,6 +168,11 @@ describe('JUnit XML', () => {
     expect(d.testsuites.tests).toBe('0');
   });
 
+  it('refuses unknown or mistyped options with a message naming the option', () => {
+    expect(() => renderJunit(scan, { includePassed: 'no' } as never)).toThrow(/^junit reporter options: includePassed must be true or false, got "no"$/);
+    expect(() => renderJunit(scan, { includePass: false } as never)).toThrow(/unknown option "includePass" \(did you mean "includePassed"\?\)/);
+  });
+
   it('the default export is the junit reporter', async () => {
     expect(reporter).toMatchObject({ kind: 'trailwarden-reporter', id: 'junit', extension: '.junit.xml' });
     expect(await reporter.render(scan, {})).toBe(xml);

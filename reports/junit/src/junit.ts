@@ -1,4 +1,4 @@
-import { type CheckSummary, type Finding, type JsonValue, type ScanResult, compareStrings, stableStringify } from '@trailwarden/core';
+import { type CheckSummary, type Finding, InputError, type JsonValue, type ScanResult, compareStrings, didYouMean, stableStringify } from '@trailwarden/core';
 import { escapeText, openTag } from './xml.js';
 
 export interface JunitOptions {
@@ -16,6 +16,17 @@ interface Counts {
 }
 
 const COVERAGE_SUITE = 'trailwarden.coverage';
+const OPTION_NAMES = ['includePassed', 'includeCoverage'] as const;
+
+function checkOptions(options: Partial<JunitOptions>): void {
+  const where = 'junit reporter options';
+  for (const [key, value] of Object.entries(options)) {
+    if (!(OPTION_NAMES as readonly string[]).includes(key)) {
+      throw new InputError(`unknown option "${key}"${didYouMean(key, OPTION_NAMES)}; known: ${OPTION_NAMES.join(', ')}`, where);
+    }
+    if (value !== undefined && typeof value !== 'boolean') throw new InputError(`${key} must be true or false, got ${JSON.stringify(value)}`, where);
+  }
+}
 
 /**
  * JUnit XML: one `<testsuite>` per check, one `<testcase>` per (account, region, resource).
@@ -23,6 +34,7 @@ const COVERAGE_SUITE = 'trailwarden.coverage';
  * passing case. No timestamps or host names, so the same scan renders the same bytes.
  */
 export function renderJunit(scan: ScanResult, options: Partial<JunitOptions> = {}): string {
+  checkOptions(options);
   const includePassed = options.includePassed !== false;
   const includeCoverage = options.includeCoverage !== false;
 

@@ -3,7 +3,7 @@ import { type ScanResult, compareFindings, isInputError } from '@trailwarden/cor
 import { beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE, engineScan, syntheticScan } from './__fixtures__/scan.js';
 import { sarifSchemaErrors } from './__fixtures__/schema.js';
-import reporter, { GITHUB_MAX_RESULTS, type SarifLog, type SarifResult, renderSarif } from './index.js';
+import reporter, { GITHUB_MAX_RESULTS, type SarifLog, type SarifOptions, type SarifResult, renderSarif } from './index.js';
 
 const parse = (text: string): SarifLog => JSON.parse(text) as SarifLog;
 const resultsOf = (log: SarifLog): SarifResult[] => log.runs[0]!.results;
@@ -155,16 +155,27 @@ describe('SARIF document', () => {
     expect(await reporter.render(scan, {})).toBe(renderSarif(scan));
   });
 
-  it('refuses a bad maxResults with a message naming the option', () => {
-    for (const bad of [-1, 1.5, GITHUB_MAX_RESULTS + 1]) {
+  it('refuses bad options with a one-line message naming the option', () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ maxResults: -1 }, /maxResults must be an integer from 0 to 25000/],
+      [{ maxResults: 1.5 }, /maxResults/],
+      [{ maxResults: GITHUB_MAX_RESULTS + 1 }, /maxResults/],
+      [{ maxGzipBytes: 0 }, /maxGzipBytes/],
+      [{ includeErrors: 'yes' }, /includeErrors must be true or false, got "yes"/],
+      [{ includeExcepted: 1 }, /includeExcepted/],
+      [{ includeError: true }, /unknown option "includeError" \(did you mean "includeErrors"\?\)/],
+    ];
+    for (const [options, message] of cases) {
       let caught: unknown;
       try {
-        renderSarif(scan, { maxResults: bad });
+        renderSarif(scan, options as SarifOptions);
       } catch (e) {
         caught = e;
       }
       expect(isInputError(caught)).toBe(true);
-      expect(String((caught as Error).message)).toMatch(/maxResults/);
+      expect((caught as Error).message).toMatch(/^sarif reporter options: /);
+      expect((caught as Error).message).toMatch(message);
+      expect((caught as Error).message).not.toContain('\n');
     }
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { type CheckSummary, type Finding, InputError, type JsonValue, type ScanResult, compareStrings } from '@trailwarden/core';
+import { type CheckSummary, type Finding, InputError, type JsonValue, type ScanResult, compareStrings, didYouMean } from '@trailwarden/core';
 import { guidFromHash } from './guid.js';
 import { LogicalLocations, artifactUri } from './locations.js';
 import { INFORMATION_URI, LEVEL, buildRule } from './rules.js';
@@ -32,14 +32,27 @@ interface ResolvedOptions {
   maxGzipBytes: number;
 }
 
+const OPTION_NAMES = ['includeErrors', 'includeExcepted', 'maxResults', 'maxGzipBytes'] as const;
+const WHERE = 'sarif reporter options';
+
 export function resolveOptions(options: Partial<SarifOptions> = {}): ResolvedOptions {
+  for (const key of Object.keys(options)) {
+    if (!(OPTION_NAMES as readonly string[]).includes(key)) {
+      throw new InputError(`unknown option "${key}"${didYouMean(key, OPTION_NAMES)}; known: ${OPTION_NAMES.join(', ')}`, WHERE);
+    }
+  }
+  for (const key of ['includeErrors', 'includeExcepted'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') {
+      throw new InputError(`${key} must be true or false, got ${JSON.stringify(options[key])}`, WHERE);
+    }
+  }
   const maxResults = options.maxResults ?? GITHUB_MAX_RESULTS;
   if (!Number.isInteger(maxResults) || maxResults < 0 || maxResults > GITHUB_MAX_RESULTS) {
-    throw new InputError(`must be an integer from 0 to ${GITHUB_MAX_RESULTS} (GitHub's limit), got ${String(maxResults)}`, 'sarif reporter option maxResults');
+    throw new InputError(`maxResults must be an integer from 0 to ${GITHUB_MAX_RESULTS} (GitHub's limit), got ${JSON.stringify(maxResults)}`, WHERE);
   }
   const maxGzipBytes = options.maxGzipBytes ?? GITHUB_MAX_GZIP_BYTES;
   if (!Number.isInteger(maxGzipBytes) || maxGzipBytes < 1 || maxGzipBytes > GITHUB_MAX_GZIP_BYTES) {
-    throw new InputError(`must be an integer from 1 to ${GITHUB_MAX_GZIP_BYTES}, got ${String(maxGzipBytes)}`, 'sarif reporter option maxGzipBytes');
+    throw new InputError(`maxGzipBytes must be an integer from 1 to ${GITHUB_MAX_GZIP_BYTES}, got ${JSON.stringify(maxGzipBytes)}`, WHERE);
   }
   return {
     includeErrors: options.includeErrors === true,
