@@ -1,0 +1,280 @@
+/** What the generated package is built from. */
+export interface TemplateInput {
+  /** npm package name. */
+  name: string;
+  /** The sample check's id. */
+  checkId: string;
+  description: string;
+  /** Semver range of @trailwarden/core and @trailwarden/testing, e.g. `^0.1.0`. */
+  coreRange: string;
+  license: string;
+}
+
+/** Tool versions the generated package is known to build and test with. */
+export const TOOL_VERSIONS = { typescript: '^5.9.3', vitest: '^4.1.12', typesNode: '^20.19.0' };
+
+export function renderFiles(t: TemplateInput): Record<string, string> {
+  return {
+    'package.json': packageJson(t),
+    'tsconfig.json': tsconfig(),
+    'tsconfig.build.json': tsconfigBuild(),
+    'src/index.ts': indexTs(t),
+    'src/index.test.ts': indexTestTs(),
+    'README.md': readme(t),
+    '.gitignore': 'node_modules/\ndist/\n*.tgz\ncoverage/\n',
+  };
+}
+
+function packageJson(t: TemplateInput): string {
+  const pkg = {
+    name: t.name,
+    version: '0.1.0',
+    description: t.description,
+    license: t.license,
+    type: 'module',
+    keywords: ['trailwarden', 'trailwarden-plugin', 'trailwarden-check', 'cloudtrail', 'aws', 'compliance'],
+    exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
+    main: './dist/index.js',
+    types: './dist/index.d.ts',
+    files: ['dist', 'README.md'],
+    engines: { node: '>=20.11' },
+    scripts: {
+      build: 'tsc -p tsconfig.build.json',
+      typecheck: 'tsc -p tsconfig.json',
+      test: 'vitest run',
+      prepublishOnly: 'npm run build && npm test',
+    },
+    peerDependencies: { '@trailwarden/core': t.coreRange },
+    devDependencies: {
+      '@trailwarden/core': t.coreRange,
+      '@trailwarden/testing': t.coreRange,
+      '@types/node': TOOL_VERSIONS.typesNode,
+      typescript: TOOL_VERSIONS.typescript,
+      vitest: TOOL_VERSIONS.vitest,
+    },
+  };
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
+
+function tsconfig(): string {
+  const cfg = {
+    compilerOptions: {
+      target: 'ES2022',
+      lib: ['ES2023'],
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noUncheckedIndexedAccess: true,
+      declaration: true,
+      sourceMap: true,
+      skipLibCheck: true,
+      verbatimModuleSyntax: true,
+      types: ['node'],
+      rootDir: 'src',
+      outDir: 'dist',
+      noEmit: true,
+    },
+    include: ['src'],
+  };
+  return `${JSON.stringify(cfg, null, 2)}\n`;
+}
+
+function tsconfigBuild(): string {
+  const cfg = { extends: './tsconfig.json', compilerOptions: { noEmit: false }, exclude: ['src/**/*.test.ts'] };
+  return `${JSON.stringify(cfg, null, 2)}\n`;
+}
+
+function indexTs(t: TemplateInput): string {
+  return `import { defineCheck } from '@trailwarden/core';
+
+/**
+ * ${t.description}
+ *
+ * Every trail must deliver its log files to a bucket owned by the organization's designated
+ * log-archive account, where workload accounts' administrators cannot delete or rewrite them.
+ */
+export default defineCheck({
+  id: '${t.checkId}',
+  meta: {
+    title: 'Trails deliver to the designated log-archive account',
+    description:
+      'Every CloudTrail trail must deliver to an S3 bucket owned by the designated log-archive account. Logs kept in the account they describe can be deleted or altered by whoever compromises that account.',
+    severity: 'high',
+    resource: 'AWS::CloudTrail::Trail',
+    // Framework id → control ids. Add the controls of your own framework, e.g. { 'acme-logging-policy': ['LOG-3'] }.
+    frameworks: {},
+    remediation: {
+      text: 'Point the trail at the log-archive bucket (and let cloudtrail.amazonaws.com write to it in the bucket policy), or replace it with the organization trail.',
+      cli: 'aws cloudtrail update-trail --name <trail-arn> --s3-bucket-name <log-archive-bucket>',
+      terraform: 'resource "aws_cloudtrail" "main" {\\n  # ...\\n  s3_bucket_name = "<log-archive-bucket>"\\n}',
+    },
+    docs: 'README.md',
+    messages: {
+      archived: 'Trail {{name}} delivers to bucket {{bucket}} in the log-archive account {{archive}}.',
+      elsewhere: 'Trail {{name}} delivers to bucket {{bucket}} in account {{owner}}, not in the log-archive account {{archive}}.',
+    },
+  },
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        logArchiveAccountId: {
+          type: 'string',
+          pattern: '^(\\\\d{12})?$',
+          description: 'The account that must own every trail bucket (12 digits).',
+        },
+      },
+      additionalProperties: false,
+    },
+    defaults: { logArchiveAccountId: '' },
+  },
+  requires: ['trails', 'buckets'],
+  evaluate(ctx) {
+    const archive = ctx.options.logArchiveAccountId;
+    ctx.forEachTrail((trail) => {
+      const { name } = trail.trail;
+      if (!archive) {
+        // Not configured is not compliant: say what to set rather than pass.
+        ctx.error(trail.resource, 'Set the option logArchiveAccountId (checks.${t.checkId}.options in trailwarden.config.yaml) to the log-archive account id.');
+        return;
+      }
+      const bucket = trail.bucket();
+      if (bucket === null) return;
+      if (bucket.error) {
+        // The bucket could not be read (owner not scanned, access denied...): unknown, never PASS.
+        ctx.error(trail.resource, bucket.error, { bucket: trail.trail.s3BucketName ?? null });
+        return;
+      }
+      const owner = bucket.value.bucket.ownerAccountId;
+      const data = { name, bucket: bucket.value.bucket.name, owner, archive };
+      const evidence = { bucket: bucket.value.bucket.name, bucketOwner: owner, logArchiveAccountId: archive };
+      if (owner === archive) ctx.pass(trail.resource, 'archived', data, evidence);
+      else ctx.fail(trail.resource, 'elsewhere', data, evidence);
+    });
+  },
+});
+`;
+}
+
+function indexTestTs(): string {
+  return `import { CheckTester, account, bucket, organization, snapshot, trail, unreadable } from '@trailwarden/testing';
+import check from './index.js';
+
+const MANAGEMENT = '111111111111';
+const LOG_ARCHIVE = '222222222222';
+const WORKLOAD = '333333333333';
+const options = { logArchiveAccountId: LOG_ARCHIVE };
+
+/** An organization whose trail \`org\` delivers to a bucket owned by \`bucketOwner\`. */
+const org = (bucketOwner: string) =>
+  snapshot({
+    organization: organization({ managementAccountId: MANAGEMENT }),
+    accounts: [
+      account(MANAGEMENT, { trails: [trail({ name: 'org', organization: true, bucket: 'org-logs-bucket' })] }),
+      account(LOG_ARCHIVE, bucketOwner === LOG_ARCHIVE ? { buckets: [bucket('org-logs-bucket')] } : {}),
+      account(WORKLOAD, bucketOwner === WORKLOAD ? { buckets: [bucket('org-logs-bucket')] } : {}),
+    ],
+  });
+
+new CheckTester().run(check, {
+  valid: [
+    { name: 'the organization trail delivers to the log-archive account', snapshot: org(LOG_ARCHIVE), options },
+  ],
+  invalid: [
+    {
+      name: 'a bucket in a workload account',
+      snapshot: org(WORKLOAD),
+      options,
+      findings: [{ status: 'FAIL', messageId: 'elsewhere', resource: 'org', accountId: MANAGEMENT }],
+    },
+    {
+      name: 'a trail that keeps its logs in its own account',
+      snapshot: snapshot({ accounts: [account(WORKLOAD, { trails: [trail({ name: 'local' })] })] }),
+      options,
+      findings: [{ status: 'FAIL', messageId: 'elsewhere', message: /in account 333333333333, not in the log-archive account 222222222222/ }],
+    },
+    {
+      name: 'a bucket nobody could read is an ERROR, not a PASS',
+      snapshot: snapshot({
+        accounts: [account(WORKLOAD, { trails: [trail({ name: 'local', bucket: 'hidden-bucket', unresolved: { bucket: unreadable('AccessDenied', 'ListBuckets') } })] })],
+      }),
+      options,
+      findings: [{ status: 'ERROR', message: /ListBuckets failed .*AccessDenied/ }],
+    },
+    {
+      name: 'without logArchiveAccountId the check says what to set',
+      snapshot: org(LOG_ARCHIVE),
+      findings: [{ status: 'ERROR', message: /Set the option logArchiveAccountId/ }],
+    },
+  ],
+});
+`;
+}
+
+function readme(t: TemplateInput): string {
+  return `# ${t.name}
+
+A [Trailwarden](https://github.com/trailwarden/trailwarden) check plugin.
+
+## \`${t.checkId}\` — Trails deliver to the designated log-archive account
+
+**What.** ${t.description}
+
+**Why.** Logs kept in the account they describe can be deleted or altered by whoever compromises
+that account. A separate log-archive account, with a locked-down bucket, keeps the evidence out of
+reach.
+
+**How it decides.** For every trail (once, in the account that owns it — organization trails
+included), the check resolves the bucket the trail delivers to, wherever it lives:
+
+| Situation | Finding |
+|---|---|
+| The bucket is owned by \`logArchiveAccountId\` | PASS |
+| The bucket is owned by any other account | FAIL |
+| The bucket could not be read (owner not scanned, access denied) | ERROR |
+| \`logArchiveAccountId\` is not set | ERROR (says what to set) |
+
+Severity: **high**. Resource: \`AWS::CloudTrail::Trail\`. Snapshot sections: \`trails\`, \`buckets\`.
+
+**Remediation.** Point the trail at the log-archive bucket, or replace it with the organization trail:
+
+\`\`\`sh
+aws cloudtrail update-trail --name <trail-arn> --s3-bucket-name <log-archive-bucket>
+\`\`\`
+
+## Options
+
+| Option | Type | Default | Meaning |
+|---|---|---|---|
+| \`logArchiveAccountId\` | string (12 digits) | \`""\` | The account that must own every trail bucket. |
+
+## Frameworks
+
+None mapped yet: add your controls to \`meta.frameworks\` in \`src/index.ts\`.
+
+## Use it
+
+\`\`\`sh
+npm install --save-dev ${t.name}
+\`\`\`
+
+\`\`\`yaml
+# trailwarden.config.yaml
+plugins:
+  - ${t.name}
+checks:
+  ${t.checkId}:
+    options:
+      logArchiveAccountId: "222222222222"
+\`\`\`
+
+## Develop
+
+\`\`\`sh
+npm install
+npm test          # CheckTester cases in src/index.test.ts
+npm run build     # dist/
+npm publish       # runs build and tests first
+\`\`\`
+`;
+}
