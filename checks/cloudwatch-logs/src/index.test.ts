@@ -1,0 +1,79 @@
+import { type Snapshot, validateCheck } from '@trailwarden/core';
+import { CheckTester, account, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
+import { describe, expect, it } from 'vitest';
+import check from './index.js';
+
+const A = '111111111111';
+const MEMBER = '222222222222';
+const NOW = '2026-01-15T12:00:00.000Z';
+const hoursAgo = (h: number) => new Date(Date.parse(NOW) - h * 3_600_000).toISOString();
+const one = (t: Omit<Parameters<typeof trail>[0], 'name'>): Snapshot => snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', ...t })] })] });
+const GROUP = `arn:aws:logs:us-east-1:${A}:log-group:aws-cloudtrail-logs-main:*`;
+
+new CheckTester({ now: new Date(NOW) }).run(check, {
+  valid: [
+    { name: 'integrated, delivered 4 minutes ago', snapshot: () => one({}) },
+    { name: 'delivered 23 hours ago', snapshot: () => one({ status: { latestCloudWatchLogsDeliveryTime: hoursAgo(23) } }) },
+    {
+      name: 'a delivery time with a UTC offset is compared as an instant',
+      // 13:30+02:00 is 11:30Z, half an hour before NOW.
+      snapshot: () => one({ status: { latestCloudWatchLogsDeliveryTime: '2026-01-15T13:30:00+02:00' } }),
+      options: { maxDeliveryAgeHours: 1 },
+    },
+    {
+      name: 'an organization trail is judged once, in its owner account',
+      snapshot: () => snapshot({ organization: organization({ managementAccountId: A }), accounts: [account(A, { trails: [trail({ name: 'org', organization: true })] }), account(MEMBER)] }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'no CloudWatch Logs group',
+      snapshot: () => one({ cloudWatchLogsLogGroupArn: null }),
+      findings: [{ status: 'FAIL', messageId: 'notIntegrated', message: /--cloud-watch-logs-log-group-arn/ }],
+    },
+    {
+      name: 'a CloudWatch Logs delivery error',
+      snapshot: () => one({ status: { latestCloudWatchLogsDeliveryError: 'Access denied. Verify in IAM that the role has adequate permissions.' } }),
+      findings: [{ status: 'FAIL', messageId: 'deliveryError', message: new RegExp(`cannot deliver to CloudWatch Logs group ${GROUP.replace(/[*]/g, '\\*')}: Access denied`) }],
+    },
+    {
+      name: 'never delivered',
+      snapshot: () => one({ status: { latestCloudWatchLogsDeliveryTime: undefined } }),
+      findings: [{ status: 'FAIL', messageId: 'neverDelivered' }],
+    },
+    {
+      name: 'last delivery more than 24 hours ago (a stopped trail stops delivering)',
+      snapshot: () => one({ logging: false }),
+      findings: [{ status: 'FAIL', messageId: 'stale', message: /2 d 0 h ago \(at 2026-01-13T12:00:00\.000Z\), more than the allowed 24 h/ }],
+    },
+    {
+      name: 'a tighter maxDeliveryAgeHours',
+      snapshot: () => one({ status: { latestCloudWatchLogsDeliveryTime: hoursAgo(3) } }),
+      options: { maxDeliveryAgeHours: 2 },
+      findings: [{ status: 'FAIL', messageId: 'stale' }],
+    },
+    {
+      name: 'unreadable status is an ERROR',
+      snapshot: () => one({ status: unreadable('AccessDenied', 'GetTrailStatus') }),
+      findings: [{ status: 'ERROR', message: /GetTrailStatus failed/ }],
+    },
+  ],
+});
+
+describe('trail-cloudwatch-logs details', () => {
+  it('is a valid plugin with the frameworks of checks.md', () => {
+    expect(() => validateCheck(check, 'cloudwatch-logs')).not.toThrow();
+    expect(check.meta.frameworks).toEqual({
+      'cis-aws-1.2.0': ['2.4'],
+      'cis-aws-1.4.0': ['3.4'],
+      'cis-aws-1.5.0': ['3.4'],
+      'cis-aws-2.0.0': ['3.4'],
+      'aws-fsbp': ['CloudTrail.5'],
+    });
+  });
+
+  it('judges an unintegrated trail without needing its status', async () => {
+    const findings = await runCheck(check, one({ cloudWatchLogsLogGroupArn: null, status: unreadable('AccessDenied', 'GetTrailStatus') }), { now: new Date(NOW) });
+    expect(findings.map((f) => f.status)).toEqual(['FAIL']);
+  });
+});

@@ -1,0 +1,132 @@
+import { defineCheck } from '@trailwarden/core';
+
+export interface CloudWatchLogsOptions {
+  /** The newest delivery to CloudWatch Logs must be at most this old (CIS: within the last day). */
+  maxDeliveryAgeHours: number;
+}
+
+const messages = {
+  delivering: 'Trail {{name}} delivers to CloudWatch Logs group {{group}}; last delivery {{age}} ago.',
+  notIntegrated:
+    'Trail {{name}} does not send its events to CloudWatch Logs, so no metric filter or alarm can watch them. Fix: aws cloudtrail update-trail --name {{arn}} --cloud-watch-logs-log-group-arn <log-group-arn>:* --cloud-watch-logs-role-arn <role-arn>',
+  deliveryError:
+    'Trail {{name}} cannot deliver to CloudWatch Logs group {{group}}: {{error}}. Fix the role {{role}} (it must allow logs:CreateLogStream and logs:PutLogEvents on the group and trust cloudtrail.amazonaws.com).',
+  neverDelivered:
+    'Trail {{name}} is set to deliver to CloudWatch Logs group {{group}} but has never delivered. Check that the trail is logging and that role {{role}} lets cloudtrail.amazonaws.com write to the group.',
+  stale:
+    'Trail {{name}} last delivered to CloudWatch Logs group {{group}} {{age}} ago (at {{time}}), more than the allowed {{max}} h. Check that the trail is logging and that role {{role}} still works.',
+} as const;
+type MessageId = keyof typeof messages;
+
+/**
+ * trail-cloudwatch-logs: the trail sends events to a CloudWatch Logs group, and that delivery is
+ * working and recent (in UTC: CloudTrail's timestamps and `ctx.now` are both absolute instants).
+ */
+export default defineCheck<CloudWatchLogsOptions, MessageId>({
+  id: 'trail-cloudwatch-logs',
+  meta: {
+    title: 'Trails deliver their events to CloudWatch Logs',
+    description:
+      'Every trail must send its events to a CloudWatch Logs log group, and delivery must be working and recent. CloudWatch Logs is where metric filters and alarms watch for root logins, policy changes and trail tampering in near real time.',
+    severity: 'low',
+    resource: 'AWS::CloudTrail::Trail',
+    frameworks: {
+      'cis-aws-1.2.0': ['2.4'],
+      'cis-aws-1.4.0': ['3.4'],
+      'cis-aws-1.5.0': ['3.4'],
+      'cis-aws-2.0.0': ['3.4'],
+      'aws-fsbp': ['CloudTrail.5'],
+    },
+    remediation: {
+      text: 'Create a log group and a role that cloudtrail.amazonaws.com can assume with logs:CreateLogStream and logs:PutLogEvents on it, then set both on the trail.',
+      cli: [
+        'aws logs create-log-group --log-group-name cloudtrail',
+        'aws cloudtrail update-trail --name <trail-arn> --cloud-watch-logs-log-group-arn arn:aws:logs:<region>:<account>:log-group:cloudtrail:* --cloud-watch-logs-role-arn <role-arn>',
+      ].join('\n'),
+      terraform: [
+        'resource "aws_cloudwatch_log_group" "cloudtrail" {',
+        '  name              = "cloudtrail"',
+        '  retention_in_days = 365',
+        '}',
+        '',
+        'resource "aws_cloudtrail" "main" {',
+        '  # ...',
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Terraform interpolation, not a JS template
+        '  cloud_watch_logs_group_arn = "${aws_cloudwatch_log_group.cloudtrail.arn}:*"',
+        '  cloud_watch_logs_role_arn  = aws_iam_role.cloudtrail_to_cloudwatch.arn',
+        '}',
+      ].join('\n'),
+    },
+    docs: 'README.md',
+    messages,
+  },
+  options: {
+    schema: {
+      type: 'object',
+      properties: {
+        maxDeliveryAgeHours: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          description: 'Maximum age in hours of the last delivery to CloudWatch Logs.',
+        },
+      },
+      additionalProperties: false,
+    },
+    defaults: { maxDeliveryAgeHours: 24 },
+  },
+  requires: ['trails', 'trailStatus'],
+  evaluate(ctx) {
+    const maxHours = ctx.options.maxDeliveryAgeHours;
+    ctx.forEachTrail((view) => {
+      const { trail, resource } = view;
+      const group = trail.cloudWatchLogsLogGroupArn;
+      const base = { name: trail.name, arn: trail.arn, group: group ?? '(none)', role: trail.cloudWatchLogsRoleArn ?? '(none)' };
+      if (!group) {
+        ctx.fail(resource, 'notIntegrated', base, { cloudWatchLogsLogGroupArn: null });
+        return;
+      }
+      const status = view.status();
+      if (status.error) {
+        ctx.error(resource, status.error, { cloudWatchLogsLogGroupArn: group });
+        return;
+      }
+      const s = status.value;
+      const evidence = {
+        cloudWatchLogsLogGroupArn: group,
+        cloudWatchLogsRoleArn: trail.cloudWatchLogsRoleArn ?? null,
+        isLogging: s.isLogging,
+        latestCloudWatchLogsDeliveryTime: s.latestCloudWatchLogsDeliveryTime ?? null,
+        latestCloudWatchLogsDeliveryError: s.latestCloudWatchLogsDeliveryError ?? null,
+        maxDeliveryAgeHours: maxHours,
+      };
+      if (s.latestCloudWatchLogsDeliveryError) {
+        ctx.fail(resource, 'deliveryError', { ...base, error: s.latestCloudWatchLogsDeliveryError }, evidence);
+        return;
+      }
+      if (!s.latestCloudWatchLogsDeliveryTime) {
+        ctx.fail(resource, 'neverDelivered', base, evidence);
+        return;
+      }
+      const delivered = Date.parse(s.latestCloudWatchLogsDeliveryTime);
+      if (Number.isNaN(delivered)) {
+        ctx.error(resource, `Cannot decide: LatestCloudWatchLogsDeliveryTime "${s.latestCloudWatchLogsDeliveryTime}" of trail ${trail.name} is not a timestamp.`, evidence);
+        return;
+      }
+      const ageMs = ctx.now.getTime() - delivered;
+      if (ageMs > maxHours * 3_600_000) {
+        ctx.fail(resource, 'stale', { ...base, age: formatAge(ageMs), time: new Date(delivered).toISOString(), max: maxHours }, evidence);
+        return;
+      }
+      ctx.pass(resource, 'delivering', { ...base, age: formatAge(ageMs) }, evidence);
+    });
+  },
+});
+
+function formatAge(ms: number): string {
+  if (ms < 0) return '0 min';
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
