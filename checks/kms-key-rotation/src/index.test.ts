@@ -1,0 +1,100 @@
+import { type Snapshot, validateCheck } from '@trailwarden/core';
+import { CheckTester, account, kmsKey, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
+import { describe, expect, it } from 'vitest';
+import check from './index.js';
+
+const A = '111111111111';
+const ARCHIVE = '333333333333';
+const KEY_ARN = `arn:aws:kms:us-east-1:${A}:key/k1`;
+
+const withKey = (key: Parameters<typeof kmsKey>[0] = {}): Snapshot =>
+  snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', kmsKey: 'k1' })], keys: [kmsKey({ id: 'k1', ...key })] })] });
+
+const withOrigin = (origin: string): Snapshot => {
+  const snap = withKey();
+  const meta = snap.accounts[A]?.keys?.[KEY_ARN]?.metadata;
+  if (!meta?.value) throw new Error('test setup: key metadata missing');
+  meta.value.origin = origin;
+  return snap;
+};
+
+new CheckTester().run(check, {
+  valid: [
+    { name: 'rotation on, every 365 days', snapshot: () => withKey() },
+    { name: 'rotation on, every 180 days', snapshot: () => withKey({ rotation: { enabled: true, rotationPeriodInDays: 180 } }) },
+    { name: 'rotation on without a period given (365 by default)', snapshot: () => withKey({ rotation: { enabled: true } }) },
+    { name: 'a longer period accepted by maxRotationPeriodDays', snapshot: () => withKey({ rotation: { enabled: true, rotationPeriodInDays: 730 } }), options: { maxRotationPeriodDays: 730 } },
+    { name: 'an AWS-managed key is not applicable (AWS rotates it)', snapshot: () => withKey({ manager: 'AWS', rotation: false }) },
+    { name: 'imported key material cannot rotate automatically: not applicable', snapshot: () => withOrigin('EXTERNAL') },
+    {
+      name: 'a key in the log-archive account is judged there',
+      snapshot: () =>
+        snapshot({
+          organization: organization({ managementAccountId: A }),
+          accounts: [
+            account(A, { trails: [trail({ name: 'org', organization: true, kmsKey: `arn:aws:kms:us-east-1:${ARCHIVE}:key/archive-key` })] }),
+            account(ARCHIVE, { keys: [kmsKey({ id: 'archive-key' })] }),
+          ],
+        }),
+    },
+  ],
+  invalid: [
+    {
+      name: 'rotation off',
+      snapshot: () => withKey({ rotation: false }),
+      findings: [{ status: 'FAIL', messageId: 'notRotating', resource: KEY_ARN, accountId: A, message: /\(used by trail main\).*aws kms enable-key-rotation --key-id arn:aws:kms:us-east-1:111111111111:key\/k1/ }],
+    },
+    {
+      name: 'a rotation period longer than allowed',
+      snapshot: () => withKey({ rotation: { enabled: true, rotationPeriodInDays: 730 } }),
+      findings: [{ status: 'FAIL', messageId: 'periodTooLong', message: /every 730 days, longer than the allowed 365/ }],
+    },
+    {
+      name: 'GetKeyRotationStatus denied is an ERROR',
+      snapshot: () => withKey({ rotation: unreadable('AccessDeniedException', 'GetKeyRotationStatus') }),
+      findings: [{ status: 'ERROR', message: /GetKeyRotationStatus failed in account 111111111111, region us-east-1: AccessDeniedException/ }],
+    },
+    {
+      name: 'DescribeKey denied is an ERROR',
+      snapshot: () => withKey({ state: unreadable('AccessDeniedException', 'DescribeKey') }),
+      findings: [{ status: 'ERROR', message: /DescribeKey failed/ }],
+    },
+    {
+      name: 'a key owned outside the scanned accounts is an ERROR',
+      snapshot: () => snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', kmsKey: 'arn:aws:kms:us-east-1:999999999999:key/far' })] })] }),
+      findings: [{ status: 'ERROR', accountId: '999999999999', message: /KeyOutOfScope/ }],
+    },
+  ],
+});
+
+describe('trail-kms-key-rotation details', () => {
+  it('is a valid plugin with the frameworks of checks.md', () => {
+    expect(() => validateCheck(check, 'kms-key-rotation')).not.toThrow();
+    expect(check.meta.frameworks).toEqual({
+      'cis-aws-1.2.0': ['2.8'],
+      'cis-aws-1.4.0': ['3.8'],
+      'cis-aws-1.5.0': ['3.8'],
+      'cis-aws-2.0.0': ['3.8'],
+      'cis-aws-3.0.0': ['3.6'],
+      'cis-aws-4.0.1': ['3.6'],
+      'cis-aws-5.0.0': ['3.6'],
+      'cis-aws-6.0.0': ['4.6'],
+    });
+  });
+
+  it('reports a key shared by several trails once, naming them all', async () => {
+    const snap = snapshot({
+      accounts: [
+        account(A, { trails: [trail({ name: 'a', kmsKey: 'k1' }), trail({ name: 'b', kmsKey: 'k1' })], keys: [kmsKey({ id: 'k1', rotation: false })] }),
+      ],
+    });
+    const findings = await runCheck(check, snap);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]?.message).toMatch(/\(used by trail a, b\)/);
+    expect(findings[0]?.evidence).toMatchObject({ rotationEnabled: false, trails: [`arn:aws:cloudtrail:us-east-1:${A}:trail/a`, `arn:aws:cloudtrail:us-east-1:${A}:trail/b`] });
+  });
+
+  it('refuses a rotation period AWS does not allow', async () => {
+    await expect(runCheck(check, withKey(), { options: { maxRotationPeriodDays: 30 } })).rejects.toThrow(/maxRotationPeriodDays/);
+  });
+});
