@@ -160,6 +160,11 @@ describe('JUnit XML', () => {
     expect(renderJunit(again)).toBe(xml);
   });
 
+  it('does not depend on the order of checks and findings in the input', () => {
+    const shuffled: ScanResult = { ...scan, checks: [...scan.checks].reverse(), findings: [...scan.findings].reverse() };
+    expect(renderJunit(shuffled)).toBe(xml);
+  });
+
   it('writes an empty suite for a check without findings', () => {
     const empty: ScanResult = { ...scan, findings: [], coverage: { ...scan.coverage, complete: true, errors: [] } };
     const d = parse(renderJunit(empty));

@@ -45,6 +45,18 @@ describe('SARIF document', () => {
     }
   });
 
+  it('does not depend on the order of checks, findings or evidence keys in the input', () => {
+    const shuffled: ScanResult = {
+      ...scan,
+      checks: [...scan.checks].reverse(),
+      findings: [...scan.findings].reverse().map((f) => ({ ...f, evidence: Object.fromEntries(Object.entries(f.evidence).reverse()) })),
+      scan: { ...scan.scan, regions: [...scan.scan.regions].reverse() },
+    };
+    for (const options of [{}, { includeErrors: true, includeExcepted: true }]) {
+      expect(renderSarif(shuffled, options)).toBe(renderSarif(scan, options));
+    }
+  });
+
   it('changes the automation GUID when the results change', () => {
     const a = parse(renderSarif(scan)).runs[0]!.automationDetails.guid;
     const b = parse(renderSarif(scan, { includeErrors: true })).runs[0]!.automationDetails.guid;
