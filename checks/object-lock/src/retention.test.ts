@@ -23,7 +23,7 @@ describe('assessObjectLock', () => {
     ['GOVERNANCE 30 days', lock('GOVERNANCE', { days: 30 }), {}, { problems: ['governanceMode', 'retentionTooShort'] }],
     ['GOVERNANCE 30 days with allowGovernance', lock('GOVERNANCE', { days: 30 }), { allowGovernance: true }, { problems: ['retentionTooShort'] }],
     ['allowGovernance does not weaken COMPLIANCE', lock('COMPLIANCE', { days: 400 }), { allowGovernance: true }, { problems: [] }],
-    ['a rule without a period', lock('COMPLIANCE', {}), {}, { problems: ['retentionTooShort'], retention: 'no period', retentionDays: 0 }],
+    ['a rule without a period', lock('COMPLIANCE', {}), {}, { problems: ['retentionTooShort'], retention: '0 days (no period set)', retentionDays: 0 }],
   ])('%s', (_name, config, options, expected) => {
     expect(assessObjectLock(config, { ...DEFAULT_OPTIONS, ...options })).toMatchObject(expected);
   });

@@ -34,7 +34,7 @@ export function assessObjectLock(config: ObjectLockConfiguration | null, options
       : rule.days !== undefined && rule.years === undefined
         ? plural(rule.days, 'day')
         : rule.days === undefined
-          ? 'no period'
+          ? '0 days (no period set)'
           : `${plural(rule.years ?? 0, 'year')} and ${plural(rule.days, 'day')} (${retentionDays} days)`;
   const problems: ObjectLockProblem[] = [];
   if (rule.mode !== 'COMPLIANCE' && !(rule.mode === 'GOVERNANCE' && options.allowGovernance)) problems.push('governanceMode');
