@@ -145,7 +145,11 @@ export async function startSimulator(options: SimOptions): Promise<SimServer> {
     if (delay > 0) await sleep(delay);
 
     const invalidToken = (message: string) => new SimError(spec.invalidToken.code, message, spec.invalidToken.status);
-    if (!signature) throw invalidToken('Request is missing Authentication Token');
+    if (!signature) {
+      const missing = { json: ['MissingAuthenticationTokenException', 400], query: ['MissingAuthenticationToken', 403], ec2: ['AuthFailure', 401], restxml: ['AccessDenied', 403] } as const;
+      const [code, status] = missing[spec.protocol];
+      throw new SimError(code, 'Request is missing Authentication Token', status);
+    }
     if (!identity) throw invalidToken('The security token included in the request is invalid.');
     if (identity.sessionToken !== undefined && req.headers['x-amz-security-token'] !== identity.sessionToken) {
       throw invalidToken('The security token included in the request is invalid.');
