@@ -242,6 +242,26 @@ describe('HTML report in Chromium', () => {
     await close(o);
   });
 
+  it('loads a result with no findings, checks or exceptions', async () => {
+    const empty: ScanResult = {
+      ...result,
+      coverage: { accounts: [], errors: [], complete: true },
+      checks: [],
+      findings: [],
+      exceptions: [],
+      frameworks: [],
+    };
+    const file = join(dir, 'empty.html');
+    writeFileSync(file, renderHtml(empty));
+    const url = pathToFileURL(file).href;
+    const o = await open(url);
+    expect(await matching(o.page)).toBe(0);
+    expect(await o.page.textContent('#findings-body')).toContain('No findings match these filters.');
+    expect(await o.page.textContent('#exceptions')).toContain('No exceptions are configured.');
+    expect(o.problems).toEqual([]);
+    await close(o);
+  });
+
   it('pages through a larger report and saves a screenshot of it', async () => {
     const demo = await demoResult(24);
     const file = join(dir, 'demo.html');

@@ -38,7 +38,6 @@
 
   const state = { status: '', severity: '', exception: '', account: -1, check: -1, text: '', sort: 'status', dir: 1, page: 0, size: 200 };
   let view = [];
-  let haystack = null;
 
   function fillSelect(select, items) {
     const frag = document.createDocumentFragment();
@@ -58,28 +57,42 @@
     data.checks.map((c, i) => [i, `${c.id} — ${c.title}`]),
   );
 
-  // Lower-cased text of each finding, built on the first text search only.
-  function searchText() {
-    if (!haystack) {
-      haystack = rows.map((r) => {
-        const exc = r[C_EXC] >= 0 ? data.exceptions[r[C_EXC]] : null;
-        return [
-          data.checks[r[C_CHECK]].id,
-          accountLabel(r[C_ACCOUNT]),
-          data.regions[r[C_REGION]],
-          data.types[r[C_TYPE]],
-          r[C_NAME],
-          r[C_ARN],
-          r[C_MESSAGE],
-          r[C_FP],
-          JSON.stringify(r[C_EVIDENCE]),
-          exc ? `${exc.id} ${exc.reason} ${exc.approver}` : '',
-        ]
-          .join('\n')
-          .toLowerCase();
-      });
+  // Lower-cased text of each finding for the text filter: built in small slices while the page is
+  // idle after loading, and finished at once if someone searches before that.
+  const haystack = new Array(rows.length);
+  let indexed = 0;
+  function indexText(upTo) {
+    const end = Math.min(rows.length, upTo);
+    for (; indexed < end; indexed++) {
+      const r = rows[indexed];
+      const exc = r[C_EXC] >= 0 ? data.exceptions[r[C_EXC]] : null;
+      haystack[indexed] = [
+        data.checks[r[C_CHECK]].id,
+        accountLabel(r[C_ACCOUNT]),
+        data.regions[r[C_REGION]],
+        data.types[r[C_TYPE]],
+        r[C_NAME],
+        r[C_ARN],
+        r[C_MESSAGE],
+        r[C_FP],
+        JSON.stringify(r[C_EVIDENCE]),
+        exc ? `${exc.id} ${exc.reason} ${exc.approver}` : '',
+      ]
+        .join('\n')
+        .toLowerCase();
     }
+  }
+  function searchText() {
+    indexText(rows.length);
     return haystack;
+  }
+  function indexWhileIdle() {
+    indexText(indexed + 4000);
+    if (indexed < rows.length) setTimeout(indexWhileIdle, 0);
+    else {
+      document.documentElement.dataset.indexed = 'true';
+      performance.mark('tw-indexed');
+    }
   }
 
   const sortKeys = {
@@ -111,13 +124,13 @@
       out.push(i);
     }
     const key = sortKeys[state.sort];
-    const keys = new Map();
-    for (const i of out) keys.set(i, key(rows[i]));
+    const keys = new Array(rows.length);
+    for (const i of out) keys[i] = key(rows[i]);
     const dir = state.dir;
     // Ties keep the result's own (deterministic) order.
     out.sort((a, b) => {
-      const x = keys.get(a);
-      const y = keys.get(b);
+      const x = keys[a];
+      const y = keys[b];
       return x < y ? -dir : x > y ? dir : a - b;
     });
     view = out;
@@ -345,4 +358,5 @@
   update();
   document.documentElement.dataset.ready = 'true';
   performance.mark('tw-ready');
+  setTimeout(indexWhileIdle, 50);
 })();
