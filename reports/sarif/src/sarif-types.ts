@@ -59,6 +59,7 @@ export interface SarifInvocation {
 
 export interface SarifNotification {
   descriptor: { id: string };
+  associatedRule?: { id: string; index: number };
   level: SarifLevel;
   message: SarifMessage;
   properties?: Record<string, unknown>;

@@ -149,6 +149,20 @@ describe('SARIF document', () => {
     expect(note?.message.text).toMatch(/333333333333/);
   });
 
+  it('reports a check that could not run as an error notification tied to its rule', () => {
+    const broken: ScanResult = {
+      ...scan,
+      checks: scan.checks.map((c) => (c.id === 'trail-insights' ? { ...c, error: 'it threw TypeError: boom' } : c)),
+    };
+    const log = parse(renderSarif(broken));
+    const notes = log.runs[0]!.invocations[0]!.toolExecutionNotifications.filter((n) => n.descriptor.id === 'trailwarden/check-not-evaluated');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ level: 'error', associatedRule: { id: 'trail-insights', index: 1 } });
+    expect(notes[0]!.message.text).toMatch(/Check trail-insights could not be evaluated: it threw TypeError: boom/);
+    expect(log.runs[0]!.tool.driver.rules[1]!.id).toBe('trail-insights');
+    expect(sarifSchemaErrors(log)).toEqual([]);
+  });
+
   it('chains logical locations organization → account → region → resource, with the ARN', () => {
     const run = parse(renderSarif(scan)).runs[0]!;
     for (const r of run.results) {

@@ -140,7 +140,7 @@ function serialize(
     invocations: [
       {
         executionSuccessful: true,
-        toolExecutionNotifications: notifications(scan, eligible.length, omitted, leftOut, opts, sizeLimited),
+        toolExecutionNotifications: [...checkFailures(checks), ...notifications(scan, eligible.length, omitted, leftOut, opts, sizeLimited)],
       },
     ],
     logicalLocations: locations.all,
@@ -230,6 +230,21 @@ function runProperties(
     },
     options: { includeErrors: opts.includeErrors, includeExcepted: opts.includeExcepted },
   };
+}
+
+/** A check that threw, timed out or lacked data: its rule has ERROR findings, not verdicts. */
+function checkFailures(checks: CheckSummary[]): SarifNotification[] {
+  const out: SarifNotification[] = [];
+  checks.forEach((c, index) => {
+    if (c.error === undefined) return;
+    out.push({
+      descriptor: { id: 'trailwarden/check-not-evaluated' },
+      associatedRule: { id: c.id, index },
+      level: 'error',
+      message: { text: `Check ${c.id} could not be evaluated: ${c.error}. It has no FAIL results in this run, which does not mean it passed.` },
+    });
+  });
+  return out;
 }
 
 function notifications(
