@@ -1,0 +1,151 @@
+import { type AccountView, type Evidence, type KnownError, type TrailView, defineCheck, describeKnownError } from '@trailwarden/core';
+
+const messages = {
+  byOrgTrail: 'Account {{account}} is covered by organization trail {{trail}} (owned by {{owner}}), which is multi-region and logging.',
+  byOwnTrail: 'Account {{account}} is covered by its own multi-region trail {{trail}}, which is logging.',
+  uncovered:
+    'Account {{account}} is covered neither by a logging multi-region organization trail nor by a logging multi-region trail of its own ({{reasons}}). Fix: create an organization trail from the management account (aws cloudtrail create-trail --name org-trail --s3-bucket-name <bucket> --is-organization-trail --is-multi-region-trail && aws cloudtrail start-logging --name org-trail) or start/fix the trail named above.',
+} as const;
+type MessageId = keyof typeof messages;
+
+interface Candidate {
+  view: TrailView;
+  kind: 'org' | 'own' | 'other';
+  problems: string[];
+  unknown: KnownError[];
+}
+
+/**
+ * org-trail-coverage: one finding per scanned account — covered by an organization trail or by its
+ * own multi-region, logging trail. What the covering trail records is trail-multi-region's business;
+ * this check answers "is any trail watching this account at all?". The management account's
+ * finding lists every uncovered scanned account as evidence.
+ */
+export default defineCheck<Record<string, never>, MessageId>({
+  id: 'org-trail-coverage',
+  meta: {
+    title: 'Every account is covered by an organization trail or its own multi-region trail',
+    description:
+      'Every account of the organization must be covered by a logging, multi-region trail: ideally the organization trail (which new accounts inherit automatically), otherwise a multi-region trail of its own. An account no trail covers is a blind spot for investigations.',
+    severity: 'high',
+    resource: 'AWS::::Account',
+    remediation: {
+      text: 'Create a multi-region organization trail from the management account (or the CloudTrail delegated administrator) and keep it logging; it covers every member account, present and future.',
+      cli: [
+        'aws organizations enable-aws-service-access --service-principal cloudtrail.amazonaws.com',
+        'aws cloudtrail create-trail --name org-trail --s3-bucket-name <log-archive-bucket> --is-organization-trail --is-multi-region-trail --enable-log-file-validation',
+        'aws cloudtrail start-logging --name org-trail',
+      ].join('\n'),
+      terraform: [
+        'resource "aws_cloudtrail" "org" {',
+        '  name                       = "org-trail"',
+        '  s3_bucket_name             = "<log-archive-bucket>"',
+        '  is_organization_trail      = true',
+        '  is_multi_region_trail      = true',
+        '  enable_logging             = true',
+        '  enable_log_file_validation = true',
+        '}',
+      ].join('\n'),
+    },
+    docs: 'README.md',
+    messages,
+  },
+  requires: ['organization', 'trails', 'trailStatus'],
+  evaluate(ctx) {
+    const verdicts: { account: AccountView; covered: boolean | null }[] = [];
+    const pending: (() => void)[] = [];
+    ctx.forEachAccount((account) => {
+      const name = account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id;
+      const trails = account.applicableTrails();
+      if (trails.error) {
+        verdicts.push({ account, covered: null });
+        pending.push(() => ctx.error(account.resource, trails.error));
+        return;
+      }
+      const candidates = [...trails.value]
+        .sort((a, b) => (a.trail.arn < b.trail.arn ? -1 : a.trail.arn > b.trail.arn ? 1 : 0))
+        .map((t) => judge(t, account.id));
+      const evidence = (): Evidence => ({
+        trails: candidates.map((c) => ({
+          arn: c.view.trail.arn,
+          name: c.view.trail.name,
+          ownerAccountId: c.view.trail.ownerAccountId,
+          isOrganizationTrail: c.view.trail.isOrganizationTrail,
+          verdict:
+            c.problems.length === 0 && c.unknown.length === 0
+              ? 'covers'
+              : c.problems.length > 0
+                ? c.problems.join(', ')
+                : `unknown: ${c.unknown.map(describeKnownError).join('; ')}`,
+        })),
+        ...(account.isManagementAccount
+          ? {
+              uncoveredAccounts: uncoveredList(),
+              // Organization accounts outside the scan: covered only if the organization trail is.
+              unscannedAccounts: unscannedList(),
+              unscannedCoveredByOrganizationTrail: org !== undefined,
+            }
+          : {}),
+      });
+      const org = candidates.find((c) => c.kind === 'org' && c.problems.length === 0 && c.unknown.length === 0);
+      const own = candidates.find((c) => c.kind === 'own' && c.problems.length === 0 && c.unknown.length === 0);
+      if (org) {
+        verdicts.push({ account, covered: true });
+        pending.push(() =>
+          ctx.pass(account.resource, 'byOrgTrail', { account: name, trail: org.view.trail.name, owner: org.view.trail.ownerAccountId }, evidence()),
+        );
+        return;
+      }
+      if (own) {
+        verdicts.push({ account, covered: true });
+        pending.push(() => ctx.pass(account.resource, 'byOwnTrail', { account: name, trail: own.view.trail.name }, evidence()));
+        return;
+      }
+      const undecided = candidates.filter((c) => c.kind !== 'other' && c.problems.length === 0 && c.unknown.length > 0);
+      if (undecided.length > 0) {
+        verdicts.push({ account, covered: null });
+        const why = undecided.map((c) => `trail ${c.view.trail.name}: ${c.unknown.map(describeKnownError).join('; ')}`).join(' | ');
+        pending.push(() =>
+          ctx.error(account.resource, `Cannot decide whether account ${name} is covered by a trail: no trail qualifies on what could be read, and ${why}.`, evidence()),
+        );
+        return;
+      }
+      verdicts.push({ account, covered: false });
+      const relevant = candidates.filter((c) => c.kind !== 'other');
+      const reasons =
+        relevant.length === 0
+          ? 'no organization trail applies to it and it has no trail of its own'
+          : relevant.map((c) => `${c.view.trail.name}: ${c.problems.join(', ')}`).join('; ');
+      pending.push(() => ctx.fail(account.resource, 'uncovered', { account: name, reasons }, evidence()));
+    });
+    // Findings are reported once every account is judged, so the management account's evidence
+    // can list all uncovered accounts.
+    for (const report of pending) report();
+
+    function unscannedList(): string[] {
+      const members = ctx.snapshot.organization?.value?.accounts ?? [];
+      return members
+        .filter((a) => !ctx.snapshot.accounts[a.id] && a.status === 'ACTIVE')
+        .map((a) => a.id)
+        .sort();
+    }
+
+    function uncoveredList(): string[] {
+      return verdicts.filter((v) => v.covered === false).map((v) => v.account.id).sort();
+    }
+  },
+});
+
+function judge(view: TrailView, accountId: string): Candidate {
+  const { trail } = view;
+  // A trail owned by another account covers this one only if it is an organization trail.
+  const kind = trail.isOrganizationTrail ? 'org' : trail.ownerAccountId === accountId ? 'own' : 'other';
+  const problems: string[] = [];
+  const unknown: KnownError[] = [];
+  if (kind === 'other') problems.push(`owned by ${trail.ownerAccountId} and not an organization trail`);
+  if (!trail.isMultiRegionTrail) problems.push(`single-region (${trail.homeRegion} only)`);
+  const status = view.status();
+  if (status.error) unknown.push(status.error);
+  else if (!status.value.isLogging) problems.push('not logging');
+  return { view, kind, problems, unknown };
+}
