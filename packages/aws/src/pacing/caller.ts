@@ -69,7 +69,9 @@ export class Caller {
       this.metrics.countCall(operation);
       let failure: unknown;
       try {
-        const out = (await client.send(command)) as T;
+        // A fresh command per attempt: some SDK commands (S3 Control) add middleware to themselves
+        // when sent, and refuse to be sent twice.
+        const out = (await client.send(attempt === 1 ? command : freshCopy(command))) as T;
         bucket.succeeded();
         return out;
       } catch (err) {
@@ -132,4 +134,9 @@ export class Caller {
     if (next) next();
     else this.orgInFlight -= 1;
   }
+}
+
+function freshCopy(command: AnyCommand): AnyCommand {
+  const { constructor: Ctor, input } = command as { constructor: new (input: unknown) => AnyCommand; input?: unknown };
+  return new Ctor(input);
 }

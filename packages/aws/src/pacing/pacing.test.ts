@@ -90,6 +90,24 @@ describe('Caller', () => {
     expect(caller.rateOf(target)).toBeLessThan(8);
   });
 
+  it('sends a fresh copy of the command on each retry (some SDK commands cannot be sent twice)', async () => {
+    const caller = new Caller({ metrics: new Metrics(), sleep: async () => {} });
+    const sent: GetThingCommand[] = [];
+    const client = {
+      send: async (c: GetThingCommand) => {
+        sent.push(c);
+        if (sent.length === 1) throw err('InternalError', 500);
+        return 'ok';
+      },
+    };
+    const command = new GetThingCommand({ Name: 'x' });
+    await caller.send(target, client, command);
+    expect(sent[0]).toBe(command);
+    expect(sent[1]).not.toBe(command);
+    expect(sent[1]).toBeInstanceOf(GetThingCommand);
+    expect(sent[1]!.input).toEqual({ Name: 'x' });
+  });
+
   it('never retries a final error and rethrows it as is', async () => {
     const metrics = new Metrics();
     const caller = new Caller({ metrics, sleep: async () => {} });

@@ -10,11 +10,11 @@ export const QUOTAS: Record<Service, { rps: number; source: string }> = {
   cloudtrail: { rps: 10, source: 'CloudTrail quotas: 10 TPS per account per region for the control-plane read APIs' },
   ec2: { rps: 20, source: 'EC2 API throttling: non-mutating actions refill 20 tokens/s (bucket of 100)' },
   sts: { rps: 600, source: 'STS: 600 requests/s per account per region (AssumeRole)' },
-  s3: { rps: 5500, source: 'S3: 5,500 GET/HEAD requests/s per prefix' },
+  s3: { rps: 100, source: 'S3: only object request rates are published (5,500 GET/s per prefix); bucket-configuration calls assumed 100/s' },
   kms: { rps: 1000, source: 'KMS: DescribeKey/GetKeyPolicy/GetKeyRotationStatus ≥ 1,000 requests/s' },
   iam: { rps: 20, source: 'IAM: not published per operation; assumed 20/s' },
   organizations: { rps: 20, source: 'Organizations: not published per operation; assumed 20/s' },
-  s3control: { rps: 20, source: 'S3 Control: not published; assumed 20/s' },
+  s3control: { rps: 100, source: 'S3 Control: not published; paced like S3 bucket-configuration calls (100/s)' },
 };
 
 export const PACE_FRACTION = 0.8;
