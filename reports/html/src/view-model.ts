@@ -44,6 +44,8 @@ export interface WorstCheck {
   severityLabel: string;
   fail: string;
   error: string;
+  failCls: string;
+  errorCls: string;
   accounts: string;
 }
 
@@ -53,6 +55,10 @@ export interface CountCells {
   error: string;
   na: string;
   excepted: string;
+  /** Status colour for non-zero counts; zeros are muted. */
+  failCls: string;
+  errorCls: string;
+  exceptedCls: string;
 }
 
 export interface AccountRow extends CountCells {
@@ -142,6 +148,9 @@ function cells(c: Counts): CountCells {
     error: formatCount(c.ERROR),
     na: formatCount(c.NOT_APPLICABLE),
     excepted: formatCount(c.excepted),
+    failCls: c.FAIL > 0 ? 'st-fail' : 'zero',
+    errorCls: c.ERROR > 0 ? 'st-error' : 'zero',
+    exceptedCls: c.excepted > 0 ? 'st-excepted' : 'zero',
   };
 }
 
@@ -292,6 +301,8 @@ function worstChecks(checks: CheckSummary[], byCheck: Map<string, Counts>, accou
       severityLabel: SEVERITY_LABELS[c.severity],
       fail: formatCount(counts.FAIL),
       error: formatCount(counts.ERROR),
+      failCls: counts.FAIL > 0 ? 'st-fail' : 'zero',
+      errorCls: counts.ERROR > 0 ? 'st-error' : 'zero',
       accounts: formatCount(accounts.get(c.id)?.size ?? 0),
     }));
 }
