@@ -207,8 +207,10 @@ describe('HTML report in Chromium', () => {
     expect(await page.$$eval('[onerror]', (e) => e.length)).toBe(0);
     const reason = (await page.textContent('#exceptions-table')) ?? '';
     expect(reason).toContain(`Legacy trail ${SCRIPT_PAYLOAD}${ATTR_PAYLOAD}`);
-    const detail = (await page.locator('#findings-body tr.detail').first().textContent()) ?? '';
-    expect(detail).toContain('onerror=alert(1)');
+    const details = (await page.$$eval('#findings-body tr.detail', (rows) => rows.map((r) => r.textContent ?? ''))).join('\n');
+    expect(details).toContain('onerror=alert(1)');
+    expect(details).toContain(`DenyCloudTrailStop${SCRIPT_PAYLOAD}`);
+    expect(details).toContain(`Make the trail multi-region (see ${SCRIPT_PAYLOAD}).`);
     expect(o.problems).toEqual([]);
     await close(o);
   });

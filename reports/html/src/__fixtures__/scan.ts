@@ -113,7 +113,7 @@ export const fixtureChecks: LoadedCheck[] = [
         severity: 'high',
         resource: 'AWS::CloudTrail::Trail',
         frameworks: { 'cis-aws-3.0.0': ['3.1'] },
-        remediation: { text: 'Make the trail multi-region.', cli: 'aws cloudtrail update-trail --is-multi-region-trail' },
+        remediation: { text: `Make the trail multi-region (see ${SCRIPT_PAYLOAD}).`, cli: 'aws cloudtrail update-trail --is-multi-region-trail' },
         helpUri: 'https://docs.aws.amazon.com/awscloudtrail/latest/userguide/receive-cloudtrail-log-files-from-multiple-regions.html',
         messages: { ok: 'Trail {{name}} records every region.', single: 'Trail {{name}} records only {{region}}.' },
       },
@@ -176,7 +176,13 @@ export const fixtureChecks: LoadedCheck[] = [
         ctx.forEachAccount((a) => {
           const trails = a.applicableTrails();
           if (isUnknown(trails)) return ctx.error(a.resource, trails.error);
-          if (trails.value.length > 0) ctx.pass(a.resource, 'covered', { id: a.id, count: trails.value.length }, { trails: trails.value.map((t) => t.trail.name) });
+          // SCP names and tags come from the account too.
+          const evidence = {
+            trails: trails.value.map((t) => t.trail.name),
+            scp: { name: `DenyCloudTrailStop${SCRIPT_PAYLOAD}` },
+            tags: [{ key: 'owner', value: `team${ATTR_PAYLOAD}` }],
+          };
+          if (trails.value.length > 0) ctx.pass(a.resource, 'covered', { id: a.id, count: trails.value.length }, evidence);
           else ctx.fail(a.resource, 'none', { id: a.id });
         });
       },
