@@ -47,6 +47,8 @@ function world(): Snapshot {
             ],
           }),
           role(A, 'Wildcard', { inlinePolicies: [{ name: 'Q', document: doc({ Effect: 'Allow', Action: 'cloudtrail:?pdateTrail', Resource: 'arn:aws:cloudtrail:*:*:trail/m?in' }) }] }),
+          role(A, 'BoundedRole', { permissionsBoundary: `arn:aws:iam::${A}:policy/Boundary` }),
+          role(A, 'SessionRole', { permissionsBoundary: `arn:aws:iam::${A}:policy/Boundary` }),
           role(A, 'NotResource', {
             inlinePolicies: [{ name: 'NR', document: doc({ Effect: 'Allow', Action: 'cloudtrail:*', NotResource: 'arn:aws:cloudtrail:*:*:trail/main' }) }],
           }),
@@ -112,6 +114,9 @@ beforeAll(async () => {
       Resource: 'arn:aws:s3:::logs-a',
       Condition: { StringNotLike: { 'aws:PrincipalArn': [`arn:aws:iam::${A}:role/NoPolicy`, `arn:aws:iam::${A}:role/Admin`] } },
     },
+    { Sid: 'ToRoleArn', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:role/BoundedRole` }, Action: 's3:PutLifecycleConfiguration', Resource: 'arn:aws:s3:::logs-a' },
+    { Sid: 'ToSession', Effect: 'Allow', Principal: { AWS: `arn:aws:sts::${A}:assumed-role/SessionRole/ops` }, Action: 's3:PutLifecycleConfiguration', Resource: 'arn:aws:s3:::logs-a' },
+    { Sid: 'ToUser', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${A}:user/carol` }, Action: 's3:PutLifecycleConfiguration', Resource: 'arn:aws:s3:::logs-a' },
     { Sid: 'Outsider', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OUTSIDE}:role/Ext` }, Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::logs-a/*' },
   );
   const logsB = doc(
@@ -209,6 +214,10 @@ const rows: Row[] = [
   ['NotPrincipal deny: exempt with account and session listed', R(B, 'Auditor'), 's3:DeleteObject', 'objectB', 'allowed'],
   ['NotPrincipal deny: others denied', R(B, 'Writer'), 's3:DeleteObject', 'objectB', 'denied', (d) => expect(d.statements[0]?.sid).toBe('OnlyAuditor')],
   ['NotPrincipal deny: the role ARN alone does not exempt its sessions', R(B, 'Auditor'), 's3:DeleteBucket', 'bucketB', 'denied'],
+  ['boundary limits a bucket grant naming the role ARN', R(A, 'BoundedRole'), 's3:PutLifecycleConfiguration', 'bucketA', 'denied'],
+  ['boundary does not limit a grant naming the role session', R(A, 'SessionRole'), 's3:PutLifecycleConfiguration', 'bucketA', 'allowed', (d) =>
+    expect(d.statements).toEqual([expect.objectContaining({ sid: 'ToSession' })])],
+  ["boundary does not limit a grant naming the user", U(A, 'carol'), 's3:PutLifecycleConfiguration', 'bucketA', 'allowed'],
   ['malformed policy is skipped, the rest evaluated', U(A, 'broken'), 'cloudtrail:UpdateTrail', 'trail', 'allowed'],
 ];
 
@@ -220,6 +229,21 @@ describe('IAM evaluation rules', () => {
     const d = model.evaluate({ principal, action, resource });
     expect(d.decision, d.reason).toBe(expected);
     check?.(d);
+  });
+
+  it('evaluateScps answers for SCPs alone, and probe roles stand for "anyone"', () => {
+    const r = resources.trail!;
+    const probe = model.probeRole(A, 'probe');
+    expect(probe).toMatchObject({ arn: `arn:aws:iam::${A}:role/probe`, identity: [], tags: {} });
+    const denied = model.evaluateScps({ principal: probe, action: 'cloudtrail:StopLogging', resource: r });
+    expect(denied).toMatchObject({ decision: 'denied', statements: [{ sid: 'DenyTamper', via: 'r-1' }] });
+    // SCPs alone allow it, though the probe has no identity policy.
+    expect(model.evaluateScps({ principal: probe, action: 'cloudtrail:UpdateTrail', resource: r }).decision).toBe('allowed');
+    expect(model.evaluate({ principal: probe, action: 'cloudtrail:UpdateTrail', resource: r }).decision).toBe('denied');
+    expect(model.evaluateScps({ principal: model.principal(R(A, 'BreakGlass')), action: 'cloudtrail:StopLogging', resource: r }).decision).toBe('allowed');
+    expect(model.evaluateScps({ principal: model.principal(R(MGMT, 'Admin')), action: 'cloudtrail:StopLogging', resource: resources.mgmtTrail! }).reason).toBe(
+      'SCPs do not apply to this principal',
+    );
   });
 
   it('request context supplied by the caller decides conditions', () => {

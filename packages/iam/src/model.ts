@@ -175,15 +175,19 @@ function statementTri(st: CompiledStatement, action: string, resourceArn: string
 
 const ACCOUNT_ID = /^\d{12}$/;
 
-/** How a resource-policy Principal element names the principal: directly, through its account, or not. */
-function principalMatch(spec: PrincipalSpec, p: Principal, partition: Partition): 'direct' | 'account' | 'none' {
+/**
+ * How a resource-policy Principal element names the principal: by the role's ARN (a grant that the
+ * role's permissions boundary still limits), directly otherwise (user ARN, session ARN, `*`), through
+ * its account (a delegation to the account's identity policies), or not at all.
+ */
+function principalMatch(spec: PrincipalSpec, p: Principal, partition: Partition): 'roleArn' | 'direct' | 'account' | 'none' {
   if (spec.any) return 'direct';
-  let out: 'direct' | 'account' | 'none' = 'none';
+  let out: 'roleArn' | 'direct' | 'account' | 'none' = 'none';
   const rootArn = `arn:${partition}:iam::${p.accountId}:root`;
   for (const e of spec.aws) {
-    if (e === p.arn) return 'direct';
-    if (e === p.accountId || e === rootArn) out = p.kind === 'root' ? 'direct' : 'account';
-    else if (p.kind === 'role' && e.startsWith(`arn:${partition}:sts::${p.accountId}:assumed-role/${p.name}/`)) return 'direct';
+    if (p.kind === 'role' && e.startsWith(`arn:${partition}:sts::${p.accountId}:assumed-role/${p.name}/`)) return 'direct';
+    if (e === p.arn) out = p.kind === 'role' ? 'roleArn' : 'direct';
+    else if ((e === p.accountId || e === rootArn) && out === 'none') out = p.kind === 'root' ? 'direct' : 'account';
   }
   return out;
 }
@@ -324,12 +328,13 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
 
     // Resource policy: direct grants, grants to the principal's account (delegation), denies.
     const direct: StatementMatch[] = [];
+    const roleArnGrants: StatementMatch[] = [];
     const delegated: StatementMatch[] = [];
     let rootBucketPolicyException = false;
     if (r.policy) {
       rootBucketPolicyException = p.kind === 'root' && p.accountId === r.accountId && ROOT_BUCKET_POLICY_ACTIONS.has(action.toLowerCase());
       for (const st of r.policy.statements) {
-        let how: 'direct' | 'account' | 'none';
+        let how: 'roleArn' | 'direct' | 'account' | 'none';
         if (st.principal) how = principalMatch(st.principal, p, partition);
         else how = notPrincipalExempts(st.notPrincipal as PrincipalSpec, p, partition) ? 'none' : 'direct';
         if (how === 'none') continue;
@@ -337,14 +342,17 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
         if (tri === false) continue;
         if (st.ref.effect === 'Deny') {
           if (!rootBucketPolicyException) denies.push({ ref: st.ref, tri });
-        } else (how === 'direct' ? direct : delegated).push({ ref: st.ref, tri });
+        } else (how === 'direct' ? direct : how === 'roleArn' ? roleArnGrants : delegated).push({ ref: st.ref, tri });
       }
     }
     const resourceName = r.policy?.source.name ?? 'resource policy';
-    const directGate = gateFromAllows(direct, `the ${resourceName} does not name the principal`);
-    const anyGate = gateFromAllows([...direct, ...delegated], `the ${resourceName} does not allow the principal or its account`);
-    // A resource-policy grant to a role ARN is still limited by the role's boundary; a user's is not.
-    const directPath = andGates(directGate, p.kind === 'role' ? boundary : PASS);
+    const anyGate = gateFromAllows([...direct, ...roleArnGrants, ...delegated], `the ${resourceName} does not allow the principal or its account`);
+    // A grant naming the role's ARN is still limited by the role's boundary; one naming a user, the
+    // role's session or everyone (`*`) is not (AWS: "Evaluating permissions boundaries").
+    const directPath = orGates(
+      gateFromAllows(direct, `the ${resourceName} does not name the principal`),
+      andGates(gateFromAllows(roleArnGrants, `the ${resourceName} does not name the role`), boundary),
+    );
     const sameAccount = p.accountId === r.accountId;
 
     let principalSide: Gate;
