@@ -1,4 +1,4 @@
-import { type Snapshot, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Snapshot, validateCheck } from '@trailwarden/core';
 import { CheckTester, account, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check from './index.js';
@@ -63,6 +63,7 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
 describe('trail-cloudwatch-logs details', () => {
   it('is a valid plugin with the frameworks of checks.md', () => {
     expect(() => validateCheck(check, 'cloudwatch-logs')).not.toThrow();
+    expectCatalogued(check.meta.frameworks, /CloudWatch/);
     expect(check.meta.frameworks).toEqual({
       'cis-aws-1.2.0': ['2.4'],
       'cis-aws-1.4.0': ['3.4'],
@@ -77,3 +78,10 @@ describe('trail-cloudwatch-logs details', () => {
     expect(findings.map((f) => f.status)).toEqual(['FAIL']);
   });
 });
+
+/** Every control the check maps to is in the core catalogue, with a title about the same thing. */
+function expectCatalogued(frameworks: Record<string, string[]> | undefined, topic: RegExp): void {
+  for (const [fw, controls] of Object.entries(frameworks ?? {})) {
+    for (const id of controls) expect(DEFAULT_CATALOGUE[fw]?.controls[id], `${fw} ${id}`).toMatch(topic);
+  }
+}

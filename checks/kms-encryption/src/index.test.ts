@@ -1,4 +1,4 @@
-import { type JsonValue, type Snapshot, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type JsonValue, type Snapshot, validateCheck } from '@trailwarden/core';
 import { CheckTester, account, kmsKey, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check from './index.js';
@@ -135,6 +135,7 @@ new CheckTester().run(check, {
 describe('trail-kms-encryption details', () => {
   it('is a valid plugin with the frameworks of checks.md', () => {
     expect(() => validateCheck(check, 'kms-encryption')).not.toThrow();
+    expectCatalogued(check.meta.frameworks, /encrypt/);
     expect(check.meta.frameworks).toEqual({
       'cis-aws-1.2.0': ['2.7'],
       'cis-aws-1.4.0': ['3.7'],
@@ -158,35 +159,42 @@ describe('trail-kms-encryption details', () => {
 
 describe('key policy reader', () => {
   const req = { trailArn: TRAIL_ARN, trailAccountId: A, keyArn: KEY_ARN };
-  const cases: [string, JsonValue, string][] = [
-    ['console policy', doc(root, cloudtrail({ Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${A}:trail/*` } } })), 'allowed'],
-    ['single statement object, not a list', { Statement: cloudtrail() }, 'allowed'],
-    ['policy as a JSON string', JSON.stringify(doc(cloudtrail())), 'allowed'],
-    ['kms:GenerateDataKey exactly', doc(cloudtrail({ Action: 'kms:GenerateDataKey' })), 'allowed'],
-    ['action case does not matter', doc(cloudtrail({ Action: 'KMS:generatedatakey*' })), 'allowed'],
-    ['kms:Generate* wildcard', doc(cloudtrail({ Action: 'kms:Generate*' })), 'allowed'],
-    ['"*" action', doc(cloudtrail({ Action: '*' })), 'allowed'],
-    ['NotAction that leaves GenerateDataKey', doc(cloudtrail({ Action: undefined as unknown as JsonValue, NotAction: 'kms:Decrypt' })), 'allowed'],
-    ['NotAction that removes it', doc(cloudtrail({ Action: undefined as unknown as JsonValue, NotAction: 'kms:Generate*' })), 'not-allowed'],
-    ['Resource is the key ARN', doc(cloudtrail({ Resource: KEY_ARN })), 'allowed'],
-    ['Resource is another key', doc(cloudtrail({ Resource: 'arn:aws:kms:us-east-1:111111111111:key/other' })), 'not-allowed'],
-    ['other service principal', doc(cloudtrail({ Principal: { Service: 'logs.amazonaws.com' } })), 'not-allowed'],
-    ['{ AWS: "*" } pinned by SourceAccount', doc(cloudtrail({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:SourceAccount': A } } })), 'allowed'],
-    ['"*" pinned to another account', doc(cloudtrail({ Principal: '*', Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } })), 'not-allowed'],
-    ['StringNotEquals that holds', doc(cloudtrail({ Condition: { StringNotEquals: { 'aws:SourceAccount': '999999999999' } } })), 'allowed'],
-    ['IfExists suffix', doc(cloudtrail({ Condition: { StringEqualsIfExists: { 'aws:SourceArn': TRAIL_ARN } } })), 'allowed'],
-    ['Null false on a key CloudTrail sends', doc(cloudtrail({ Condition: { Null: { 'aws:SourceArn': 'false' } } })), 'allowed'],
-    ['unknown operator', doc(cloudtrail({ Condition: { DateGreaterThan: { 'aws:SourceArn': '2020-01-01' } } })), 'uncertain'],
-    ['Deny "*" with a condition that holds', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:SourceAccount': '999999999999' } } }), 'denied'],
-    ['Deny "*" with a condition that does not hold', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } }), 'allowed'],
-    ['Deny without TLS does not touch CloudTrail', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }), 'allowed'],
-    ['Deny unless AWS service applies to nobody here', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } } }), 'allowed'],
-    ['Deny with a condition the reader does not know', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } } }), 'uncertain'],
-    ['Deny NotPrincipal exempting CloudTrail', doc(cloudtrail(), { Effect: 'Deny', NotPrincipal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:*', Resource: '*' }), 'allowed'],
-    ['empty policy', doc(), 'not-allowed'],
-    ['not an object', 'not json', 'uncertain'],
+  const cases: [string, string, JsonValue][] = [
+    ['console policy', 'allowed', doc(root, cloudtrail({ Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${A}:trail/*` } } }))],
+    ['single statement object, not a list', 'allowed', { Statement: cloudtrail() }],
+    ['policy as a JSON string', 'allowed', JSON.stringify(doc(cloudtrail()))],
+    ['kms:GenerateDataKey exactly', 'allowed', doc(cloudtrail({ Action: 'kms:GenerateDataKey' }))],
+    ['action case does not matter', 'allowed', doc(cloudtrail({ Action: 'KMS:generatedatakey*' }))],
+    ['kms:Generate* wildcard', 'allowed', doc(cloudtrail({ Action: 'kms:Generate*' }))],
+    ['"*" action', 'allowed', doc(cloudtrail({ Action: '*' }))],
+    ['NotAction that leaves GenerateDataKey', 'allowed', doc(cloudtrail({ Action: undefined as unknown as JsonValue, NotAction: 'kms:Decrypt' }))],
+    ['NotAction that removes it', 'not-allowed', doc(cloudtrail({ Action: undefined as unknown as JsonValue, NotAction: 'kms:Generate*' }))],
+    ['Resource is the key ARN', 'allowed', doc(cloudtrail({ Resource: KEY_ARN }))],
+    ['Resource is another key', 'not-allowed', doc(cloudtrail({ Resource: 'arn:aws:kms:us-east-1:111111111111:key/other' }))],
+    ['other service principal', 'not-allowed', doc(cloudtrail({ Principal: { Service: 'logs.amazonaws.com' } }))],
+    ['{ AWS: "*" } pinned by SourceAccount', 'allowed', doc(cloudtrail({ Principal: { AWS: '*' }, Condition: { StringEquals: { 'aws:SourceAccount': A } } }))],
+    ['"*" pinned to another account', 'not-allowed', doc(cloudtrail({ Principal: '*', Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } }))],
+    ['StringNotEquals that holds', 'allowed', doc(cloudtrail({ Condition: { StringNotEquals: { 'aws:SourceAccount': '999999999999' } } }))],
+    ['IfExists suffix', 'allowed', doc(cloudtrail({ Condition: { StringEqualsIfExists: { 'aws:SourceArn': TRAIL_ARN } } }))],
+    ['Null false on a key CloudTrail sends', 'allowed', doc(cloudtrail({ Condition: { Null: { 'aws:SourceArn': 'false' } } }))],
+    ['unknown operator', 'uncertain', doc(cloudtrail({ Condition: { DateGreaterThan: { 'aws:SourceArn': '2020-01-01' } } }))],
+    ['Deny "*" with a condition that holds', 'denied', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:SourceAccount': '999999999999' } } })],
+    ['Deny "*" with a condition that does not hold', 'allowed', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } })],
+    ['Deny without TLS does not touch CloudTrail', 'allowed', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })],
+    ['Deny unless AWS service applies to nobody here', 'allowed', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { Bool: { 'aws:PrincipalIsAWSService': 'false' } } })],
+    ['Deny with a condition the reader does not know', 'uncertain', doc(cloudtrail(), { Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } } })],
+    ['Deny NotPrincipal exempting CloudTrail', 'allowed', doc(cloudtrail(), { Effect: 'Deny', NotPrincipal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:*', Resource: '*' })],
+    ['empty policy', 'not-allowed', doc()],
+    ['not an object', 'uncertain', 'not json'],
   ];
-  it.each(cases)('%s → %s', (_name, policy, decision) => {
+  it.each(cases)('%s → %s', (_name, decision, policy) => {
     expect(cloudTrailMayUseKey(policy, req).decision).toBe(decision);
   });
 });
+
+/** Every control the check maps to is in the core catalogue, with a title about the same thing. */
+function expectCatalogued(frameworks: Record<string, string[]> | undefined, topic: RegExp): void {
+  for (const [fw, controls] of Object.entries(frameworks ?? {})) {
+    for (const id of controls) expect(DEFAULT_CATALOGUE[fw]?.controls[id], `${fw} ${id}`).toMatch(topic);
+  }
+}

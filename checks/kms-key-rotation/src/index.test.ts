@@ -1,4 +1,4 @@
-import { type Snapshot, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Snapshot, validateCheck } from '@trailwarden/core';
 import { CheckTester, account, kmsKey, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check from './index.js';
@@ -70,6 +70,7 @@ new CheckTester().run(check, {
 describe('trail-kms-key-rotation details', () => {
   it('is a valid plugin with the frameworks of checks.md', () => {
     expect(() => validateCheck(check, 'kms-key-rotation')).not.toThrow();
+    expectCatalogued(check.meta.frameworks, /otation/);
     expect(check.meta.frameworks).toEqual({
       'cis-aws-1.2.0': ['2.8'],
       'cis-aws-1.4.0': ['3.8'],
@@ -98,3 +99,10 @@ describe('trail-kms-key-rotation details', () => {
     await expect(runCheck(check, withKey(), { options: { maxRotationPeriodDays: 30 } })).rejects.toThrow(/maxRotationPeriodDays/);
   });
 });
+
+/** Every control the check maps to is in the core catalogue, with a title about the same thing. */
+function expectCatalogued(frameworks: Record<string, string[]> | undefined, topic: RegExp): void {
+  for (const [fw, controls] of Object.entries(frameworks ?? {})) {
+    for (const id of controls) expect(DEFAULT_CATALOGUE[fw]?.controls[id], `${fw} ${id}`).toMatch(topic);
+  }
+}

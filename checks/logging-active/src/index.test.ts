@@ -1,4 +1,4 @@
-import { type Snapshot, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Snapshot, validateCheck } from '@trailwarden/core';
 import { CheckTester, account, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check, { formatAge } from './index.js';
@@ -63,6 +63,7 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
 describe('trail-logging-active details', () => {
   it('is a valid plugin mapped to FSBP CloudTrail.3', () => {
     expect(() => validateCheck(check, 'logging-active')).not.toThrow();
+    expectCatalogued(check.meta.frameworks, /enabled/);
     expect(check.meta.frameworks).toEqual({ 'aws-fsbp': ['CloudTrail.3'] });
     expect(check.options?.defaults).toEqual({ maxDeliveryAgeHours: 24 });
   });
@@ -78,3 +79,10 @@ describe('trail-logging-active details', () => {
     expect(formatAge(50 * 3_600_000)).toBe('2 d 2 h');
   });
 });
+
+/** Every control the check maps to is in the core catalogue, with a title about the same thing. */
+function expectCatalogued(frameworks: Record<string, string[]> | undefined, topic: RegExp): void {
+  for (const [fw, controls] of Object.entries(frameworks ?? {})) {
+    for (const id of controls) expect(DEFAULT_CATALOGUE[fw]?.controls[id], `${fw} ${id}`).toMatch(topic);
+  }
+}

@@ -1,4 +1,4 @@
-import { type Snapshot, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Snapshot, validateCheck } from '@trailwarden/core';
 import {
   CheckTester,
   account,
@@ -224,6 +224,7 @@ new CheckTester().run(check, {
 describe('trail-multi-region details', () => {
   it('is a valid plugin with the frameworks of checks.md', () => {
     expect(() => validateCheck(check, 'multi-region')).not.toThrow();
+    expectCatalogued(check.meta.frameworks, /all regions|multi-Region trail/);
     expect(check.meta.frameworks).toEqual({
       'cis-aws-1.2.0': ['2.1'],
       'cis-aws-1.4.0': ['3.1'],
@@ -267,3 +268,10 @@ describe('trail-multi-region details', () => {
     );
   });
 });
+
+/** Every control the check maps to is in the core catalogue, with a title about the same thing. */
+function expectCatalogued(frameworks: Record<string, string[]> | undefined, topic: RegExp): void {
+  for (const [fw, controls] of Object.entries(frameworks ?? {})) {
+    for (const id of controls) expect(DEFAULT_CATALOGUE[fw]?.controls[id], `${fw} ${id}`).toMatch(topic);
+  }
+}

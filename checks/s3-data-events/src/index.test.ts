@@ -1,4 +1,4 @@
-import { type Snapshot, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Snapshot, validateCheck } from '@trailwarden/core';
 import {
   CheckTester,
   account,
@@ -237,6 +237,8 @@ describe('trail-s3-data-events-*', () => {
   it('exports both checks as the default array, each a valid plugin with the CIS controls of checks.md', () => {
     expect(checks.map((c) => c.id)).toEqual(['trail-s3-data-events-write', 'trail-s3-data-events-read']);
     for (const c of checks) expect(() => validateCheck(c, 's3-data-events')).not.toThrow();
+    expectCatalogued(s3DataEventsWrite.meta.frameworks, /object-level logging for write events/);
+    expectCatalogued(s3DataEventsRead.meta.frameworks, /object-level logging for read events/);
     expect(s3DataEventsWrite.meta.frameworks).toEqual({
       'cis-aws-1.4.0': ['3.10'],
       'cis-aws-1.5.0': ['3.10'],
@@ -279,3 +281,10 @@ describe('trail-s3-data-events-*', () => {
     });
   });
 });
+
+/** Every control the check maps to is in the core catalogue, with a title about the same thing. */
+function expectCatalogued(frameworks: Record<string, string[]> | undefined, topic: RegExp): void {
+  for (const [fw, controls] of Object.entries(frameworks ?? {})) {
+    for (const id of controls) expect(DEFAULT_CATALOGUE[fw]?.controls[id], `${fw} ${id}`).toMatch(topic);
+  }
+}
