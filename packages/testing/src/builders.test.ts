@@ -94,7 +94,11 @@ describe('snapshot builders', () => {
     const org = s.organization?.value;
     expect(org?.accounts.find((a) => a.id === PROD)?.ouPath).toEqual(['r-abc1', 'ou-abc1-security', 'ou-abc1-prod0000']);
     expect(org?.accounts.find((a) => a.id === MGMT)?.ouPath).toEqual(['r-abc1']);
-    expect(org?.policies.scp.value?.map((p) => p.name)).toEqual(['FullAWSAccess']);
+    // As in AWS, FullAWSAccess is attached at every level (an SCP must allow at each one); RCPs are off.
+    expect(org?.policies.scp.value).toEqual([
+      expect.objectContaining({ name: 'FullAWSAccess', awsManaged: true, targets: ['r-abc1', 'ou-abc1-security', 'ou-abc1-prod0000', MGMT, LOGS, PROD] }),
+    ]);
+    expect(org?.policies.rcp.value).toEqual([]);
     expect(s.accounts[PROD]?.access.value).toEqual({ via: 'role', roleArn: `arn:aws:iam::${PROD}:role/OrganizationAccountAccessRole` });
   });
 
@@ -237,5 +241,9 @@ describe('snapshot builders', () => {
     });
     expect(trailsOf(s, MGMT).map((t) => t.name)).toEqual(['org']);
     expect(s.organization?.value?.policies.scp.value?.[1]).toMatchObject({ name: 'protect-trails', targets: ['ou-abc1-workload', PROD] });
+    const withRcps = snapshot({ organization: organization({ managementAccountId: MGMT, rcps: [] }), accounts: [account(MGMT)] });
+    expect(withRcps.organization?.value?.policies.rcp.value?.map((p) => `${p.name} ${p.targets.join(',')}`)).toEqual([`RCPFullAWSAccess r-abc1,${MGMT}`]);
+    const bare = snapshot({ organization: organization({ managementAccountId: MGMT, fullAWSAccess: false, scps: unreadable('AccessDenied', 'ListPolicies') }), accounts: [account(MGMT)] });
+    expect(bare.organization?.value?.policies.scp.error).toMatchObject({ code: 'AccessDenied', accountId: MGMT });
   });
 });

@@ -28,11 +28,14 @@ export interface OrganizationInput {
   /** Default ALL. */
   featureSet?: 'ALL' | 'CONSOLIDATED_BILLING';
   ous?: OuInput[];
-  /** Service control policies, in addition to AWS's FullAWSAccess on the root (unless `fullAWSAccess: false`). */
+  /** Service control policies, in addition to AWS's FullAWSAccess (unless `fullAWSAccess: false`). Default targets: the root. */
   scps?: OrgPolicyInput[] | Unreadable;
-  /** Resource control policies. Default none. */
+  /** Resource control policies, in addition to RCPFullAWSAccess. Omitted: RCPs are not enabled (no policies at all). */
   rcps?: OrgPolicyInput[] | Unreadable;
-  /** Default true: FullAWSAccess attached to the root, as AWS does. */
+  /**
+   * Default true: AWS's FullAWSAccess SCP (and RCPFullAWSAccess when `rcps` is given) attached to the
+   * root, every OU and every account, as AWS does; false: only the policies you list.
+   */
   fullAWSAccess?: boolean;
   /** Default: none. */
   delegatedAdministrators?: { accountId: string; servicePrincipal: string }[] | Unreadable;

@@ -340,6 +340,9 @@ function buildOrganization(spec: OrganizationSpec, accounts: AccountSpec[], part
   const policies = (list: OrgPolicyInput[] | Unreadable | undefined, kind: 'scp' | 'rcp'): Known<OrganizationPolicy[]> => {
     if (isUnreadable(list)) return knownError(list, o.managementAccountId);
     const out: OrganizationPolicy[] = [];
+    // AWS attaches the managed allow-all policy to the root, every OU and every account (an SCP/RCP
+    // must allow at every level of the path); RCPFullAWSAccess exists once RCPs are enabled.
+    const everywhere = [rootId, ...ous.map((ou) => ou.id), ...members.map((m) => m.id).sort()];
     if (kind === 'scp' && o.fullAWSAccess !== false) {
       out.push({
         id: 'p-FullAWSAccess',
@@ -348,7 +351,18 @@ function buildOrganization(spec: OrganizationSpec, accounts: AccountSpec[], part
         description: 'Allows access to every operation',
         awsManaged: true,
         document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
-        targets: [rootId],
+        targets: everywhere,
+      });
+    }
+    if (kind === 'rcp' && list !== undefined && o.fullAWSAccess !== false) {
+      out.push({
+        id: 'p-RCPFullAWSAccess',
+        arn: `arn:${partition}:organizations::aws:policy/resource_control_policy/p-RCPFullAWSAccess`,
+        name: 'RCPFullAWSAccess',
+        description: 'Allows access to every operation',
+        awsManaged: true,
+        document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] },
+        targets: everywhere,
       });
     }
     for (const p of list ?? []) {
