@@ -158,6 +158,7 @@ describe('the tester fails when expectations are wrong', () => {
       [{ name: 'res', snapshot: failing, findings: [{ status: 'FAIL', resource: 'other' }] }, /resource: expected "other", got "main" \(arn:aws:cloudtrail:us-east-1:111111111111:trail\/main\)/],
       [{ name: 'acct', snapshot: failing, findings: [{ status: 'FAIL', accountId: MEMBER }] }, /accountId: expected 222222222222, got 111111111111/],
       [{ name: 'region', snapshot: failing, findings: [{ status: 'FAIL', region: 'eu-west-1' }] }, /region: expected eu-west-1, got us-east-1/],
+      [{ name: 'evidence', snapshot: failing, findings: [{ status: 'FAIL', evidence: { logFileValidationEnabled: true } }] }, /evidence\.logFileValidationEnabled: expected true, got false; the evidence is \{"logFileValidationEnabled":false\}/],
       [{ name: 'count', snapshot: failing, findings: [{ status: 'FAIL' }, { status: 'FAIL' }] }, /expected 2 FAIL\/ERROR finding\(s\), got 1/],
       [{ name: 'clean', snapshot: passing, findings: [{ status: 'FAIL' }] }, /expected 1 FAIL\/ERROR finding\(s\), got 0[\s\S]*#1 PASS/],
       [{ name: 'none', snapshot: failing, findings: [] }, /an invalid case needs `findings`/],
@@ -179,6 +180,8 @@ describe('the tester fails when expectations are wrong', () => {
 
   it('an invalid case passes when it matches', async () => {
     await expect(runCase(validation, 'invalid', { name: 'ok', snapshot: failing, findings: [{ status: 'FAIL', messageId: 'disabled' }] })).resolves.toHaveLength(1);
+    const evidence = { logFileValidationEnabled: false };
+    await expect(runCase(validation, 'invalid', { name: 'ev', snapshot: failing, findings: [{ status: 'FAIL', evidence }] })).resolves.toHaveLength(1);
   });
 });
 

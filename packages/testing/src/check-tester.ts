@@ -12,6 +12,8 @@ export interface ExpectedFinding<MessageIds extends string = string> {
   resource?: string;
   accountId?: string;
   region?: string;
+  /** Fields the finding's evidence must have (objects compared as subsets, arrays and values exactly). */
+  evidence?: Record<string, unknown>;
 }
 
 export interface ValidCase<Options extends object = object> {
@@ -164,7 +166,25 @@ function compareFinding(e: ExpectedFinding, f: Finding): string[] {
   }
   if (e.accountId !== undefined && e.accountId !== f.accountId) out.push(`accountId: expected ${e.accountId}, got ${f.accountId}`);
   if (e.region !== undefined && e.region !== f.region) out.push(`region: expected ${e.region}, got ${f.region}`);
+  if (e.evidence !== undefined) {
+    const where = subsetMismatch(e.evidence, f.evidence, 'evidence');
+    if (where) out.push(`${where}; the evidence is ${truncate(JSON.stringify(f.evidence), 300)}`);
+  }
   return out;
+}
+
+/** Where `actual` fails to contain `expected` (objects as subsets), or undefined when it does. */
+function subsetMismatch(expected: unknown, actual: unknown, path: string): string | undefined {
+  if (expected && typeof expected === 'object' && !Array.isArray(expected)) {
+    if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return `${path}: expected an object, got ${JSON.stringify(actual)}`;
+    for (const [k, v] of Object.entries(expected)) {
+      const m = subsetMismatch(v, (actual as Record<string, unknown>)[k], `${path}.${k}`);
+      if (m) return m;
+    }
+    return undefined;
+  }
+  if (expected instanceof RegExp) return typeof actual === 'string' && expected.test(actual) ? undefined : `${path}: expected ${expected}, got ${JSON.stringify(actual)}`;
+  return JSON.stringify(expected) === JSON.stringify(actual) ? undefined : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
 function formatExpected(e: ExpectedFinding): string {
