@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 export type { SimCounters } from './counters.js';
 export { DEFAULT_QUOTAS, type InjectionOptions } from './inject.js';
 export { type SimOptions, type SimServer, startSimulator } from './server.js';
+export { type GenerateWorldOptions, generateWorld } from './world/generate.js';
 export { loadWorld, validateWorld, WorldError } from './world/load.js';
 export { worldSchema } from './world/schema.js';
 export type * from './world/types.js';

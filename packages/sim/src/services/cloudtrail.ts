@@ -11,14 +11,8 @@ const DEFAULT_EVENT_SELECTORS = [{ ReadWriteType: 'All', IncludeManagementEvents
 
 /** Organization trails of the caller's organization that reach this (member) account. */
 function orgTrailsFor(ctx: CallContext): TrailModel[] {
-  const org = ctx.model.org;
-  if (!org || ctx.account.status !== 'ACTIVE') return [];
-  const out: TrailModel[] = [];
-  for (const a of ctx.model.accounts.values()) {
-    if (a.id === ctx.account.id) continue;
-    for (const t of a.trails) if (t.organization) out.push(t);
-  }
-  return out;
+  if (!ctx.model.org || ctx.account.status !== 'ACTIVE') return [];
+  return ctx.model.orgTrails.filter((t) => t.ownerId !== ctx.account.id);
 }
 
 /** Every trail visible in the caller's account and region: owned (home or shadow) and organization trails. */

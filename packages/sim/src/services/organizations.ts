@@ -45,7 +45,7 @@ function accountShape(org: OrgModel, a: AccountModel, partition: string) {
   };
 }
 
-const sortedAccounts = (ctx: CallContext) => [...ctx.model.accounts.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+const sortedAccounts = (ctx: CallContext) => ctx.model.sortedAccounts;
 
 const describeOrganization: Handler = (ctx) => {
   const org = orgOf(ctx);

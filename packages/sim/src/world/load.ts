@@ -230,7 +230,9 @@ export function buildModel(world: World, source = '<world>'): SimModel {
     accessKeyId: world.caller?.accessKeyId ?? iamId('AKIA', 'caller', callerArn).slice(0, 20),
     secretAccessKey: world.caller?.secretAccessKey ?? hash('secret', callerArn).slice(0, 40),
   };
-  return { partition, regions, org, accounts, buckets, keysByArn, awsManagedPolicies, caller };
+  const orgTrails = org ? [...accounts.values()].flatMap((a) => a.trails.filter((t) => t.organization)) : [];
+  const sortedAccounts = [...accounts.values()].sort((a, b) => (a.id < b.id ? -1 : 1));
+  return { partition, regions, org, accounts, buckets, keysByArn, awsManagedPolicies, caller, orgTrails, sortedAccounts };
 }
 
 function defaultKeyPolicy(partition: string, accountId: string): string {

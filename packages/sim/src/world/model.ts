@@ -146,4 +146,8 @@ export interface SimModel {
   keysByArn: Map<string, KeyModel>;
   awsManagedPolicies: Map<string, ManagedPolicyModel>;
   caller: CallerModel;
+  /** Every organization trail, whichever account owns it. */
+  orgTrails: TrailModel[];
+  /** Accounts sorted by id (Organizations list order). */
+  sortedAccounts: AccountModel[];
 }
