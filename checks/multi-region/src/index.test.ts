@@ -89,12 +89,18 @@ new CheckTester().run(check, {
     {
       name: 'a single-region trail never satisfies it',
       snapshot: () => single(trail({ name: 'regional', multiRegion: false })),
-      findings: [{ status: 'FAIL', messageId: 'notCovered', message: /regional: single-region \(us-east-1 only\)/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'notCovered',
+          message: /regional: single-region \(us-east-1 only\)\)\. Fix: aws cloudtrail update-trail --name arn:aws:cloudtrail:us-east-1:111111111111:trail\/regional --is-multi-region-trail$/,
+        },
+      ],
     },
     {
       name: 'a stopped multi-region trail',
       snapshot: () => single(trail({ name: 'main', logging: false })),
-      findings: [{ status: 'FAIL', messageId: 'notCovered', message: /main: not logging/ }],
+      findings: [{ status: 'FAIL', messageId: 'notCovered', message: /main: not logging\)\. Fix: aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:111111111111:trail\/main$/ }],
     },
     {
       name: 'read-only on one trail plus write-only on another do not add up',
@@ -130,7 +136,13 @@ new CheckTester().run(check, {
     {
       name: 'an advanced read-only management selector',
       snapshot: () => single(trail({ name: 'main', eventSelectors: advancedSelectors.management({ readOnly: true }) })),
-      findings: [{ status: 'FAIL', message: /main: records no write management events/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          message:
+            /main: records no write management events\)\. Fix: aws cloudtrail put-event-selectors --trail-name \S+main --advanced-event-selectors '\[\{"Name":"Management events","FieldSelectors":\[\{"Field":"eventCategory","Equals":\["Management"\]\}\]\}\]' \(list the trail's data event selectors too\)$/,
+        },
+      ],
     },
     {
       name: 'a classic WriteOnly selector',
@@ -194,7 +206,7 @@ new CheckTester().run(check, {
       snapshot: () => org([trail({ name: 'org-trail', organization: true, logging: false })], account(MEMBER)),
       findings: [
         { status: 'FAIL', accountId: MGMT, message: /org-trail: not logging/ },
-        { status: 'FAIL', accountId: MEMBER, message: /org-trail: not logging/ },
+        { status: 'FAIL', accountId: MEMBER, message: /org-trail: not logging\)\. Fix: aws cloudtrail start-logging --name \S+org-trail \(in account 111111111111, which owns the trail\)$/ },
       ],
     },
     {
@@ -260,6 +272,11 @@ describe('trail-multi-region details', () => {
       { options: { allowExcludedSources: true } },
     );
     expect(findings[0]?.message).toMatch(/excluding event sources kms\.amazonaws\.com, allowed by allowExcludedSources/);
+  });
+
+  it('gives the fix for the trail closest to qualifying', async () => {
+    const findings = await runCheck(check, single(trail({ name: 'a', multiRegion: false, logging: false }), trail({ name: 'b', logging: false })));
+    expect(findings[0]?.message).toMatch(/Fix: aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:111111111111:trail\/b$/);
   });
 
   it('refuses an option of the wrong type', async () => {

@@ -22,13 +22,15 @@ const messages = {
   noTrail:
     'Account {{account}} has no CloudTrail trail at all, so API activity in it is not recorded. Fix: aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail && aws cloudtrail start-logging --name management-events',
   notCovered:
-    'Account {{account}} has no multi-region trail that is logging and records all read and write management events ({{reasons}}). Fix: make one trail multi-region, logging and recording all management events (aws cloudtrail update-trail --name <trail> --is-multi-region-trail; aws cloudtrail start-logging --name <trail>; aws cloudtrail put-event-selectors --trail-name <trail> --advanced-event-selectors \'[{"FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}]\').',
+    'Account {{account}} has no multi-region trail that is logging and records all read and write management events ({{reasons}}). Fix: {{fix}}',
 } as const;
 type MessageId = keyof typeof messages;
 
 /** How one trail fares: it qualifies, it is ruled out (with reasons), or what is unknown about it. */
 interface Judgement {
   trail: TrailView;
+  /** The one-line commands that would make this trail qualify (empty when it cannot be fixed in place). */
+  fixes: string[];
   qualifies: boolean;
   problems: string[];
   unknown: KnownError[];
@@ -142,19 +144,26 @@ function judgeAccount(ctx: CheckContext<MultiRegionOptions, MessageId>, account:
     return;
   }
   const reasons = judgements.map((j) => `${j.trail.trail.name}: ${j.problems.join(', ')}`).join('; ');
-  ctx.fail(account.resource, 'notCovered', { account: name, reasons }, evidence);
+  ctx.fail(account.resource, 'notCovered', { account: name, reasons, fix: fixFor(judgements, account.id) }, evidence);
 }
 
 function judgeTrail(ctx: CheckContext<MultiRegionOptions, MessageId>, view: TrailView): Judgement {
   const { trail } = view;
   const problems: string[] = [];
+  const fixes: string[] = [];
   const unknown: KnownError[] = [];
   let note: string | undefined;
-  if (!trail.isMultiRegionTrail) problems.push(`single-region (${trail.homeRegion} only)`);
+  if (!trail.isMultiRegionTrail) {
+    problems.push(`single-region (${trail.homeRegion} only)`);
+    fixes.push(`aws cloudtrail update-trail --name ${trail.arn} --is-multi-region-trail`);
+  }
 
   const status = view.status();
   if (status.error) unknown.push(status.error);
-  else if (!status.value.isLogging) problems.push('not logging');
+  else if (!status.value.isLogging) {
+    problems.push('not logging');
+    fixes.push(`aws cloudtrail start-logging --name ${trail.arn}`);
+  }
 
   const selectors = view.eventSelectors();
   let read: SelectorCoverage | null = null;
@@ -177,8 +186,10 @@ function judgeTrail(ctx: CheckContext<MultiRegionOptions, MessageId>, view: Trai
         note = `excluding event sources ${excluded.join(', ')}, allowed by allowExcludedSources`;
       } else if (exclusionOnly) {
         problems.push(`excludes management event sources ${excluded.join(', ')} (allowExcludedSources is off)`);
+        fixes.push(putManagementSelector(trail.arn));
       } else {
         problems.push(describeManagementCoverage(read, write));
+        fixes.push(putManagementSelector(trail.arn));
       }
     }
   }
@@ -186,6 +197,7 @@ function judgeTrail(ctx: CheckContext<MultiRegionOptions, MessageId>, view: Trai
   const qualifies = problems.length === 0 && unknown.length === 0;
   return {
     trail: view,
+    fixes,
     qualifies,
     problems,
     unknown,
@@ -204,6 +216,27 @@ function judgeTrail(ctx: CheckContext<MultiRegionOptions, MessageId>, view: Trai
       verdict: qualifies ? 'qualifies' : problems.length > 0 ? problems.join(', ') : `unknown: ${unknown.map(describeKnownError).join('; ')}`,
     },
   };
+}
+
+const MANAGEMENT_SELECTOR = '{"Name":"Management events","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}';
+
+function putManagementSelector(arn: string): string {
+  // put-event-selectors replaces the whole list: say so, or the fix would drop data event selectors.
+  return `aws cloudtrail put-event-selectors --trail-name ${arn} --advanced-event-selectors '[${MANAGEMENT_SELECTOR}]' (list the trail's data event selectors too)`;
+}
+
+/**
+ * The fix for the trail closest to qualifying (fewest problems, then ARN order), run in its owner
+ * account; or a new multi-region trail when no trail can be fixed in place.
+ */
+function fixFor(judgements: Judgement[], accountId: string): string {
+  const candidates = judgements.filter((j) => j.fixes.length > 0 && j.unknown.length === 0);
+  const best = candidates.reduce<Judgement | undefined>((a, j) => (a === undefined || j.fixes.length < a.fixes.length ? j : a), undefined);
+  if (!best) {
+    return `aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail && aws cloudtrail start-logging --name management-events (in account ${accountId})`;
+  }
+  const owner = best.trail.trail.ownerAccountId;
+  return `${best.fixes.join(' && ')}${owner !== accountId ? ` (in account ${owner}, which owns the trail)` : ''}`;
 }
 
 function describeManagementCoverage(read: SelectorCoverage, write: SelectorCoverage): string {
