@@ -267,20 +267,70 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     return ext;
   };
 
+  const levelCache = new Map<string, OrgPolicyLevel[] | undefined>();
   const orgPolicyLevels = (kind: 'scp' | 'rcp', accountId: string): OrgPolicyLevel[] | undefined => {
+    const cacheKey = `${kind}|${accountId}`;
+    if (levelCache.has(cacheKey)) return levelCache.get(cacheKey);
     const a = orgAccounts.get(accountId);
     const compiled = kind === 'scp' ? scps : rcps;
-    if (!a || !compiled.enabled) return undefined;
-    return [...a.ouPath, accountId].map((target) => ({ target, policies: compiled.byTarget.get(target) ?? [] }));
+    const levels = !a || !compiled.enabled ? undefined : [...a.ouPath, accountId].map((target) => ({ target, policies: compiled.byTarget.get(target) ?? [] }));
+    levelCache.set(cacheKey, levels);
+    return levels;
+  };
+
+  // The request context depends on the principal and the resource (and the caller's extra keys):
+  // built once per pair, since a check asks about many actions on the same resource.
+  const contextCache = new WeakMap<Principal, Map<string, RequestContext>>();
+  const requestContext = (p: Principal, r: ResourceTarget, service: string): RequestContext => {
+    const cacheKey = `${r.arn}|${r.accountId}|${r.region ?? ''}|${service === 's3' || service === 'kms' ? service : ''}`;
+    let byResource = contextCache.get(p);
+    if (!byResource) {
+      byResource = new Map();
+      contextCache.set(p, byResource);
+    }
+    let ctx = byResource.get(cacheKey);
+    if (!ctx) {
+      const extra: Record<string, string | string[] | null | undefined> = {
+        'aws:ResourceAccount': r.accountId,
+        'aws:RequestedRegion': r.region,
+      };
+      if (orgInfo.inOrg(r.accountId)) {
+        extra['aws:ResourceOrgID'] = org?.id;
+        extra['aws:ResourceOrgPaths'] = orgInfo.orgPath(r.accountId);
+      }
+      if (service === 's3') extra['s3:ResourceAccount'] = r.accountId;
+      if (service === 'kms') extra['kms:CallerAccount'] = p.accountId;
+      ctx = p.context.with(extra);
+      byResource.set(cacheKey, ctx);
+    }
+    return ctx;
   };
 
   const scpApplies = (p: Principal) =>
     !p.serviceLinked && orgAccounts.has(p.accountId) && p.accountId !== org?.managementAccountId && scps.enabled;
 
+  // Statements of a list that cover an action, computed once per (list, action): principals share
+  // policies and a check asks the same few actions of every principal.
+  const byAction = new WeakMap<CompiledStatement[], Map<string, CompiledStatement[]>>();
+  const covering = (statements: CompiledStatement[], action: string): CompiledStatement[] => {
+    let perList = byAction.get(statements);
+    if (!perList) {
+      perList = new Map();
+      byAction.set(statements, perList);
+    }
+    const key = action.toLowerCase();
+    let hit = perList.get(key);
+    if (!hit) {
+      hit = statements.filter((st) => statementCoversAction(st, action));
+      perList.set(key, hit);
+    }
+    return hit;
+  };
+
   /** Evaluate one set of policies: its Allow gate and the Deny statements that match. */
   const scan = (statements: CompiledStatement[], action: string, arn: string, ctx: RequestContext, denies: StatementMatch[], failure: string): Gate => {
     const allows: StatementMatch[] = [];
-    for (const st of statements) {
+    for (const st of covering(statements, action)) {
       const tri = statementTri(st, action, arn, ctx);
       if (tri === false) continue;
       (st.ref.effect === 'Deny' ? denies : allows).push({ ref: st.ref, tri });
@@ -288,27 +338,27 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     return gateFromAllows(allows, failure);
   };
 
+  const levelStatements = new WeakMap<OrgPolicyLevel, CompiledStatement[]>();
+  const statementsOf = (l: OrgPolicyLevel): CompiledStatement[] => {
+    let hit = levelStatements.get(l);
+    if (!hit) {
+      hit = l.policies.flatMap((p) => p.statements);
+      levelStatements.set(l, hit);
+    }
+    return hit;
+  };
   const levelGates = (kind: 'scp' | 'rcp', levels: OrgPolicyLevel[], action: string, arn: string, ctx: RequestContext, denies: StatementMatch[]): Gate =>
     andGates(
       ...levels
         .filter((l) => l.policies.length > 0)
-        .map((l) => scan(l.policies.flatMap((p) => p.statements), action, arn, ctx, denies, `no ${kind.toUpperCase()} attached to ${l.target} allows it`)),
+        .map((l) => scan(statementsOf(l), action, arn, ctx, denies, `no ${kind.toUpperCase()} attached to ${l.target} allows it`)),
     );
 
   const evaluate = (req: AccessRequest): Decision => {
     const { principal: p, action, resource: r } = req;
     const service = action.slice(0, action.indexOf(':')).toLowerCase();
-    const extra: Record<string, string | string[] | null | undefined> = {
-      'aws:ResourceAccount': r.accountId,
-      'aws:RequestedRegion': r.region,
-    };
-    if (orgInfo.inOrg(r.accountId)) {
-      extra['aws:ResourceOrgID'] = org?.id;
-      extra['aws:ResourceOrgPaths'] = orgInfo.orgPath(r.accountId);
-    }
-    if (service === 's3') extra['s3:ResourceAccount'] = r.accountId;
-    if (service === 'kms') extra['kms:CallerAccount'] = p.accountId;
-    const ctx = p.context.with({ ...extra, ...(req.context ?? {}) });
+    const base0 = requestContext(p, r, service);
+    const ctx = req.context ? base0.with(req.context) : base0;
     const denies: StatementMatch[] = [];
 
     // Identity side: the root user holds every permission of its account; unscanned principals are unknown.
