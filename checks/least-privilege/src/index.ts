@@ -45,11 +45,6 @@ export default defineCheck({
       'Nobody outside a short allow-list (break-glass roles) may stop or change a trail, delete or rewrite its log objects, change its bucket policy, lifecycle, versioning or Object Lock, or disable, re-key or schedule the deletion of its KMS key. Evaluated with AWS\'s policy logic: identity policies (inline, managed, groups), permission boundaries, SCPs and RCPs along the OU path, bucket and key policies, and conditions.',
     severity: 'high',
     resource: 'AWS::IAM::Principal',
-    frameworks: {
-      'cis-aws-1.4.0': ['1.16'],
-      'cis-aws-3.0.0': ['1.15'],
-      'aws-fsbp': ['IAM.1'],
-    },
     remediation: {
       text: 'Remove the tamper actions from the principal\'s policies (use AWSCloudTrail_ReadOnlyAccess for people who read trails), or add a permission boundary without them, or deny them with an SCP that exempts only break-glass roles. Lock the log bucket with Object Lock in COMPLIANCE mode.',
       cli: 'aws iam detach-role-policy --role-name <role> --policy-arn <policy-arn>\naws iam attach-role-policy --role-name <role> --policy-arn arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess\naws iam put-role-permissions-boundary --role-name <role> --permissions-boundary <boundary-arn>',
