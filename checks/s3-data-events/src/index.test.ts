@@ -74,7 +74,16 @@ new CheckTester().run(s3DataEventsWrite, {
     {
       name: 'a trail with only management events (the default)',
       snapshot: () => one({}),
-      findings: [{ status: 'FAIL', messageId: 'notRecorded', resource: 'logs', accountId: MGMT, message: /main: records no object-level write events for this bucket/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'notRecorded',
+          resource: 'logs',
+          accountId: MGMT,
+          message:
+            'Bucket logs: no multi-region, logging trail records its object-level write events (main: records no object-level write events for this bucket). Fix: aws cloudtrail put-event-selectors --trail-name arn:aws:cloudtrail:us-east-1:111111111111:trail/main --advanced-event-selectors \'[{"Name":"S3 object writes","FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},{"Field":"resources.type","Equals":["AWS::S3::Object"]},{"Field":"readOnly","Equals":["false"]},{"Field":"resources.ARN","StartsWith":["arn:aws:s3:::logs/"]}]}]\' (list the trail\'s other selectors too)',
+        },
+      ],
     },
     {
       name: 'a read-only advanced data selector does not satisfy the write check',
@@ -94,7 +103,7 @@ new CheckTester().run(s3DataEventsWrite, {
     {
       name: 'a single-region trail does not satisfy it',
       snapshot: () => one({ multiRegion: false, eventSelectors: classicSelectors.s3Data('*') }),
-      findings: [{ status: 'FAIL', messageId: 'notRecorded', message: /main: single-region \(us-east-1 only\)/ }],
+      findings: [{ status: 'FAIL', messageId: 'notRecorded', message: /main: single-region \(us-east-1 only\)\)\. Fix: aws cloudtrail update-trail --name \S+ --is-multi-region-trail$/ }],
     },
     {
       name: 'classic: a key prefix only is narrowed, and the message says how',
@@ -182,12 +191,26 @@ new CheckTester().run(s3DataEventsWrite, {
             account(ARCHIVE, { buckets: [bucket('shared-logs')] }),
           ],
         }),
-      findings: [{ status: 'FAIL', accountId: ARCHIVE, resource: 'shared-logs', message: /no trail applies to account 333333333333/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          accountId: ARCHIVE,
+          resource: 'shared-logs',
+          message: /no trail applies to account 333333333333\)\. Fix: .*--trail-name <multi-region-trail> .*, on a logging multi-region trail of account 333333333333 or the organization trail$/,
+        },
+      ],
     },
     {
       name: 'a stopped organization trail leaves the log-archive bucket unrecorded',
       snapshot: () => orgArchive({ logging: false, eventSelectors: advancedSelectors.s3Data() }),
-      findings: [{ status: 'FAIL', accountId: ARCHIVE, resource: 'org-logs', message: /org-trail: not logging/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          accountId: ARCHIVE,
+          resource: 'org-logs',
+          message: /org-trail: not logging\)\. Fix: aws cloudtrail start-logging --name \S+trail\/org-trail \(in account 111111111111, which owns the trail\)$/,
+        },
+      ],
     },
     {
       name: 'a bucket owned outside the scanned accounts is an ERROR',

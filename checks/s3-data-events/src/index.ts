@@ -19,13 +19,15 @@ import {
  */
 const messageTemplates = (access: Access) => ({
   recorded: `Bucket {{bucket}}: object-level ${access} events are recorded by multi-region trail {{trail}}.`,
-  narrowed: `Bucket {{bucket}}: object-level ${access} events are recorded only in part — {{how}} — so some ${access}s of log objects go unrecorded. Fix: record ${access} data events for the whole bucket (resources.ARN StartsWith arn:{{partition}}:s3:::{{bucket}}/ or no ARN filter, no eventName filter) on a multi-region, logging trail.`,
-  notRecorded: `Bucket {{bucket}}: no multi-region, logging trail records its object-level ${access} events ({{reasons}}). Fix: aws cloudtrail put-event-selectors --trail-name <multi-region-trail> --advanced-event-selectors '[{"Name":"S3 ${access}s","FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},{"Field":"resources.type","Equals":["AWS::S3::Object"]},{"Field":"readOnly","Equals":["${access === 'read' ? 'true' : 'false'}"]},{"Field":"resources.ARN","StartsWith":["arn:{{partition}}:s3:::{{bucket}}/"]}]}]' (keep your existing selectors in the list)`,
+  narrowed: `Bucket {{bucket}}: object-level ${access} events are recorded only in part — {{how}} — so some ${access}s of log objects go unrecorded. Fix: {{fix}}`,
+  notRecorded: `Bucket {{bucket}}: no multi-region, logging trail records its object-level ${access} events ({{reasons}}). Fix: {{fix}}`,
 });
 type MessageId = keyof ReturnType<typeof messageTemplates>;
 
 interface TrailJudgement {
   view: TrailView;
+  /** The one-line commands that would make this trail qualify. */
+  fixes: string[];
   coverage: SelectorCoverage | null;
   problems: string[];
   unknown: KnownError[];
@@ -149,14 +151,19 @@ function judgeBucket(ctx: CheckContext<Record<string, never>, MessageId>, bucket
   // A trail that is otherwise fine but narrows the events: say how, it is the one to fix.
   const narrowed = judgements.find((j) => j.narrowing && j.problems.length === 1);
   if (narrowed) {
-    ctx.fail(bucket.resource, 'narrowed', { ...base, how: `trail ${narrowed.view.trail.name}: ${narrowed.narrowing}` }, evidence);
+    ctx.fail(
+      bucket.resource,
+      'narrowed',
+      { ...base, how: `trail ${narrowed.view.trail.name}: ${narrowed.narrowing}`, fix: fixFor([narrowed], owner.id, name, access, ctx.partition) },
+      evidence,
+    );
     return;
   }
   const reasons =
     judgements.length === 0
       ? `no trail applies to account ${owner.id}`
       : judgements.map((j) => `${j.view.trail.name}: ${j.problems.join(', ')}`).join('; ');
-  ctx.fail(bucket.resource, 'notRecorded', { ...base, reasons }, evidence);
+  ctx.fail(bucket.resource, 'notRecorded', { ...base, reasons, fix: fixFor(judgements, owner.id, name, access, ctx.partition) }, evidence);
 }
 
 function judgeTrail(
@@ -167,6 +174,7 @@ function judgeTrail(
 ): TrailJudgement {
   const { trail } = view;
   const problems: string[] = [];
+  const fixes: string[] = [];
   const unknown: KnownError[] = [];
   let narrowing: string | undefined;
   let coverage: SelectorCoverage | null = null;
@@ -180,14 +188,22 @@ function judgeTrail(
       narrowing = describeNarrowing(ctx, selectors.value, bucket, access);
       problems.push(`records only some object-level ${access} events (${narrowing})`);
     }
+    if (coverage !== 'all') fixes.push(putS3Selector(trail.arn, bucket, access, ctx.partition));
   }
-  if (!trail.isMultiRegionTrail) problems.push(`single-region (${trail.homeRegion} only)`);
+  if (!trail.isMultiRegionTrail) {
+    problems.push(`single-region (${trail.homeRegion} only)`);
+    fixes.push(`aws cloudtrail update-trail --name ${trail.arn} --is-multi-region-trail`);
+  }
   const status = view.status();
   if (status.error) unknown.push(status.error);
-  else if (!status.value.isLogging) problems.push('not logging');
+  else if (!status.value.isLogging) {
+    problems.push('not logging');
+    fixes.push(`aws cloudtrail start-logging --name ${trail.arn}`);
+  }
 
   return {
     view,
+    fixes,
     coverage,
     problems,
     unknown,
@@ -208,6 +224,33 @@ function judgeTrail(
             : `unknown: ${unknown.map(describeKnownError).join('; ')}`,
     },
   };
+}
+
+function putS3Selector(trail: string, bucket: string, access: Access, partition: string): string {
+  const selector = {
+    Name: `S3 object ${access}s`,
+    FieldSelectors: [
+      { Field: 'eventCategory', Equals: ['Data'] },
+      { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+      { Field: 'readOnly', Equals: [access === 'read' ? 'true' : 'false'] },
+      { Field: 'resources.ARN', StartsWith: [`arn:${partition}:s3:::${bucket}/`] },
+    ],
+  };
+  // put-event-selectors replaces the whole list: say so, or the fix would drop the other selectors.
+  return `aws cloudtrail put-event-selectors --trail-name ${trail} --advanced-event-selectors '[${JSON.stringify(selector)}]' (list the trail's other selectors too)`;
+}
+
+/**
+ * The fix for the trail closest to qualifying (fewest fixes, then ARN order), run in its owner
+ * account; with no trail at all, add the selector to a multi-region trail of the owner account.
+ */
+function fixFor(judgements: TrailJudgement[], accountId: string, bucket: string, access: Access, partition: string): string {
+  const best = judgements
+    .filter((j) => j.fixes.length > 0 && j.unknown.length === 0)
+    .reduce<TrailJudgement | undefined>((a, j) => (a === undefined || j.fixes.length < a.fixes.length ? j : a), undefined);
+  if (!best) return `${putS3Selector('<multi-region-trail>', bucket, access, partition)}, on a logging multi-region trail of account ${accountId} or the organization trail`;
+  const owner = best.view.trail.ownerAccountId;
+  return `${best.fixes.join(' && ')}${owner !== accountId ? ` (in account ${owner}, which owns the trail)` : ''}`;
 }
 
 /** Name the selectors that record only part of the bucket's events, and what in them narrows it. */
