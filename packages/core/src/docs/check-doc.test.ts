@@ -86,6 +86,16 @@ describe('renderCheckDoc', () => {
   });
 });
 
+describe('renderCheckDoc for built-in checks', () => {
+  it('shows how to configure or turn off the check instead of loading a plugin', () => {
+    const withOptions = renderCheckDoc(objectLock, { pluginName: '@trailwarden/check-object-lock', builtin: true });
+    expect(withOptions).toContain('## Configure\n\nBuilt into Trailwarden and enabled by default.');
+    expect(withOptions).toContain('checks:\n  trail-bucket-object-lock:\n    options:   # the defaults\n      minimumRetentionDays: 365');
+    expect(withOptions).not.toContain('plugins:');
+    expect(renderCheckDoc(bare, { pluginName: 'x', builtin: true })).toContain('checks:\n  "@acme/tags": off   # to turn it off');
+  });
+});
+
 describe('renderCheckIndex', () => {
   it('lists checks sorted by id, linked to their pages', () => {
     const index = renderCheckIndex([{ check: objectLock, pluginName: '@trailwarden/check-object-lock' }, bare]);

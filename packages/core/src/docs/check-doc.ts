@@ -11,6 +11,8 @@ export interface CheckDocOptions {
   pluginName: string;
   /** Framework titles and control titles. Default: the built-in catalogue. */
   catalogue?: Catalogue;
+  /** A check shipped with the CLI: enabled by default, so the snippet shows how to configure or turn it off. */
+  builtin?: boolean;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: documents checks of any option type
@@ -74,7 +76,11 @@ export function renderCheckDoc(check: AnyCheck, options: CheckDocOptions): strin
   for (const id of Object.keys(meta.messages).sort(compareStrings)) out.push(`| \`${id}\` | ${cell(meta.messages[id] as string)} |`);
   out.push('');
 
-  out.push('## Enable and configure', '', fence('yaml', enableSnippet(check, options.pluginName, rows)), '');
+  if (options.builtin) {
+    out.push('## Configure', '', 'Built into Trailwarden and enabled by default.', '', fence('yaml', builtinSnippet(check, rows)), '');
+  } else {
+    out.push('## Enable and configure', '', fence('yaml', enableSnippet(check, options.pluginName, rows)), '');
+  }
   if (meta.docs) out.push(`Further documentation: \`${meta.docs}\` in the plugin package.`, '');
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
@@ -150,6 +156,16 @@ function enableSnippet(check: AnyCheck, pluginName: string, rows: OptionRow[]): 
   if (rows.length === 0) lines.push(`  ${yamlString(check.id)}: on`);
   else {
     lines.push(`  ${yamlString(check.id)}:`, '    options:');
+    for (const r of rows) lines.push(`      ${r.name}: ${r.example === undefined ? 'null' : JSON.stringify(r.example)}`);
+  }
+  return lines.join('\n');
+}
+
+function builtinSnippet(check: AnyCheck, rows: OptionRow[]): string {
+  const lines = ['# trailwarden.config.yaml', 'checks:'];
+  if (rows.length === 0) lines.push(`  ${yamlString(check.id)}: off   # to turn it off`);
+  else {
+    lines.push(`  ${yamlString(check.id)}:`, '    options:   # the defaults');
     for (const r of rows) lines.push(`      ${r.name}: ${r.example === undefined ? 'null' : JSON.stringify(r.example)}`);
   }
   return lines.join('\n');
