@@ -23,7 +23,14 @@ new CheckTester().run(check, {
     {
       name: 'a member with no trail and no organization trail',
       snapshot: () => org({ trails: [trail({ name: 'mgmt' })] }, account(M1)),
-      findings: [{ status: 'FAIL', accountId: M1, messageId: 'uncovered', message: /no organization trail applies to it and it has no trail of its own/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          accountId: M1,
+          messageId: 'uncovered',
+          message: /no organization trail applies to it and it has no trail of its own\)\. Fix: from the management account, aws cloudtrail create-trail .*--is-organization-trail --is-multi-region-trail/,
+        },
+      ],
     },
     {
       name: "a member's own single-region trail does not cover it",
@@ -35,7 +42,7 @@ new CheckTester().run(check, {
       snapshot: () => org({ trails: [orgTrail({ logging: false })] }, account(M1)),
       findings: [
         { status: 'FAIL', accountId: MGMT, message: /org-trail: not logging/ },
-        { status: 'FAIL', accountId: M1, message: /org-trail: not logging/ },
+        { status: 'FAIL', accountId: M1, message: /org-trail: not logging\)\. Fix: aws cloudtrail start-logging --name \S+org-trail \(in account 111111111111, which owns the trail\)$/ },
       ],
     },
     {

@@ -4,12 +4,14 @@ const messages = {
   byOrgTrail: 'Account {{account}} is covered by organization trail {{trail}} (owned by {{owner}}), which is multi-region and logging.',
   byOwnTrail: 'Account {{account}} is covered by its own multi-region trail {{trail}}, which is logging.',
   uncovered:
-    'Account {{account}} is covered neither by a logging multi-region organization trail nor by a logging multi-region trail of its own ({{reasons}}). Fix: create an organization trail from the management account (aws cloudtrail create-trail --name org-trail --s3-bucket-name <bucket> --is-organization-trail --is-multi-region-trail && aws cloudtrail start-logging --name org-trail) or start/fix the trail named above.',
+    'Account {{account}} is covered neither by a logging multi-region organization trail nor by a logging multi-region trail of its own ({{reasons}}). Fix: {{fix}}',
 } as const;
 type MessageId = keyof typeof messages;
 
 interface Candidate {
   view: TrailView;
+  /** The one-line commands that would make this trail cover the account. */
+  fixes: string[];
   kind: 'org' | 'own' | 'other';
   problems: string[];
   unknown: KnownError[];
@@ -116,7 +118,7 @@ export default defineCheck<Record<string, never>, MessageId>({
         relevant.length === 0
           ? 'no organization trail applies to it and it has no trail of its own'
           : relevant.map((c) => `${c.view.trail.name}: ${c.problems.join(', ')}`).join('; ');
-      pending.push(() => ctx.fail(account.resource, 'uncovered', { account: name, reasons }, evidence()));
+      pending.push(() => ctx.fail(account.resource, 'uncovered', { account: name, reasons, fix: fixFor(relevant, account.id) }, evidence()));
     });
     // Findings are reported once every account is judged, so the management account's evidence
     // can list all uncovered accounts.
@@ -141,11 +143,31 @@ function judge(view: TrailView, accountId: string): Candidate {
   // A trail owned by another account covers this one only if it is an organization trail.
   const kind = trail.isOrganizationTrail ? 'org' : trail.ownerAccountId === accountId ? 'own' : 'other';
   const problems: string[] = [];
+  const fixes: string[] = [];
   const unknown: KnownError[] = [];
   if (kind === 'other') problems.push(`owned by ${trail.ownerAccountId} and not an organization trail`);
-  if (!trail.isMultiRegionTrail) problems.push(`single-region (${trail.homeRegion} only)`);
+  if (!trail.isMultiRegionTrail) {
+    problems.push(`single-region (${trail.homeRegion} only)`);
+    fixes.push(`aws cloudtrail update-trail --name ${trail.arn} --is-multi-region-trail`);
+  }
   const status = view.status();
   if (status.error) unknown.push(status.error);
-  else if (!status.value.isLogging) problems.push('not logging');
-  return { view, kind, problems, unknown };
+  else if (!status.value.isLogging) {
+    problems.push('not logging');
+    fixes.push(`aws cloudtrail start-logging --name ${trail.arn}`);
+  }
+  return { view, fixes, kind, problems, unknown };
+}
+
+/** Fix the candidate closest to covering the account (organization trails first), or create an organization trail. */
+function fixFor(candidates: Candidate[], accountId: string): string {
+  const rank = (c: Candidate) => c.fixes.length * 2 + (c.kind === 'org' ? 0 : 1);
+  const best = candidates
+    .filter((c) => c.fixes.length > 0 && c.unknown.length === 0)
+    .reduce<Candidate | undefined>((a, c) => (a === undefined || rank(c) < rank(a) ? c : a), undefined);
+  if (!best) {
+    return 'from the management account, aws cloudtrail create-trail --name org-trail --s3-bucket-name <log-archive-bucket> --is-organization-trail --is-multi-region-trail && aws cloudtrail start-logging --name org-trail';
+  }
+  const owner = best.view.trail.ownerAccountId;
+  return `${best.fixes.join(' && ')}${owner !== accountId ? ` (in account ${owner}, which owns the trail)` : ''}`;
 }
