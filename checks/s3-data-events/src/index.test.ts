@@ -1,4 +1,4 @@
-import { DEFAULT_CATALOGUE, type Snapshot, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Snapshot, registerPluginModule, validateCheck } from '@trailwarden/core';
 import {
   CheckTester,
   account,
@@ -280,6 +280,11 @@ describe('trail-s3-data-events-*', () => {
       'cis-aws-5.0.0': ['3.9'],
       'cis-aws-6.0.0': ['4.9'],
     });
+  });
+
+  it('loads as a plugin module exporting both checks', async () => {
+    const plugin = registerPluginModule(await import('./index.js'), { name: '@trailwarden/check-s3-data-events', specifier: '@trailwarden/check-s3-data-events' });
+    expect(plugin.checks.map((c) => c.id)).toEqual(['trail-s3-data-events-write', 'trail-s3-data-events-read']);
   });
 
   it('reports one finding per bucket, in the owner account, however many trails use it', async () => {
