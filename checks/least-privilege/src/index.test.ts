@@ -95,6 +95,16 @@ describe('trail-api-least-privilege', () => {
     expect(allowListed.find((f) => f.accountId === MGMT)?.status).toBe('PASS');
   });
 
+  it('an SCP level with only Deny statements denies everything below it; the PASS says so', async () => {
+    const snap = snapshot({
+      organization: organization({ managementAccountId: MGMT, ous: [{ id: 'ou-workloads', name: 'Workloads', accounts: [A] }], scps: [denyTamperScp()] }),
+      accounts: [account(MGMT, { iam: {} }), account(A, { trails: [trail({ name: 'main' })], iam: { roles: [iamRole('Admin', { attachedPolicies: ['AdministratorAccess'] })] } })],
+    });
+    const a = (await runCheck(check, snap)).filter((f) => f.accountId === A);
+    expect(a.map((f) => f.status)).toEqual(['PASS']);
+    expect(a[0]?.evidence.notes).toEqual([expect.stringMatching(/no SCP attached to ou-workloads allows anything/)]);
+  });
+
   it('permission boundary that removes the tamper actions: not FAIL', async () => {
     const boundary = managedPolicy('NoTamper', policy({ Effect: 'Allow', NotAction: ALL_TAMPER, Resource: '*' }));
     const snap = snapshot({

@@ -150,6 +150,15 @@ export default defineCheck({
 
     for (const s of summaries) {
       if (flagged.has(s.account.id)) continue;
+      // A level whose SCPs hold no Allow denies everything below it. AWS attaches FullAWSAccess to
+      // every root, OU and account, so this usually means incomplete data: say so beside a PASS.
+      const denyOnly = (model.orgPolicyLevels('scp', s.account.id) ?? [])
+        .filter((l) => l.policies.length > 0 && !l.policies.some((p) => p.statements.some((st) => st.ref.effect === 'Allow')))
+        .map((l) => l.target);
+      const notes = [...caveats];
+      if (denyOnly.length > 0 && !s.account.isManagementAccount) {
+        notes.push(`no SCP attached to ${denyOnly.join(', ')} allows anything, so everything is implicitly denied below it (AWS attaches FullAWSAccess at every level; is FullAWSAccess missing from the snapshot?)`);
+      }
       ctx.pass(
         s.account.resource,
         'noTamper',
@@ -158,7 +167,7 @@ export default defineCheck({
           principalsEvaluated: s.evaluated,
           allowListedPrincipalsThatCanTamper: s.allowListed,
           targets: targets.map((t) => t.resource.arn),
-          ...(caveats.length > 0 ? { notes: caveats } : {}),
+          ...(notes.length > 0 ? { notes } : {}),
         },
       );
     }
