@@ -285,3 +285,64 @@ describe('S3 data events, advanced', () => {
     expect(ev.s3DataEvents(both, 'logs', 'write')).toBe('all');
   });
 });
+
+describe('soundness against concrete events (seeded random)', () => {
+  // A tiny deterministic PRNG, so failures reproduce.
+  let seed = 20261121;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const ALPHABET = ['a', 'b', '/', '.'];
+  const word = (max: number) => Array.from({ length: rand(max + 1) }, () => ALPHABET[rand(ALPHABET.length)]).join('');
+  const OPS = ['equals', 'notEquals', 'startsWith', 'notStartsWith', 'endsWith', 'notEndsWith'] as const;
+  const holds = (op: (typeof OPS)[number], operand: string, s: string): boolean =>
+    op === 'equals'
+      ? s === operand
+      : op === 'notEquals'
+        ? s !== operand
+        : op === 'startsWith'
+          ? s.startsWith(operand)
+          : op === 'notStartsWith'
+            ? !s.startsWith(operand)
+            : op === 'endsWith'
+              ? s.endsWith(operand)
+              : !s.endsWith(operand);
+  /** The documented semantics, on one concrete value: positives OR-ed (if any), every Not* holds. */
+  const concrete = (fs: AdvancedFieldSelector, s: string): boolean => {
+    const pos = (['equals', 'startsWith', 'endsWith'] as const).flatMap((op) => (fs[op] ?? []).map((v) => holds(op, v, s)));
+    const neg = (['notEquals', 'notStartsWith', 'notEndsWith'] as const).flatMap((op) => (fs[op] ?? []).map((v) => holds(op, v, s)));
+    return (pos.length === 0 || pos.some(Boolean)) && neg.every(Boolean);
+  };
+  const randomFieldSelector = (): AdvancedFieldSelector => {
+    const fs: AdvancedFieldSelector = { field: 'f' };
+    for (let i = 0, n = 1 + rand(3); i < n; i++) {
+      const op = OPS[rand(OPS.length)] as (typeof OPS)[number];
+      fs[op] = [...(fs[op] ?? []), word(3)];
+    }
+    return fs;
+  };
+
+  it('exact values: the answer is all or none, exactly as the semantics say', () => {
+    for (let i = 0; i < 3000; i++) {
+      const fs = randomFieldSelector();
+      const s = word(5);
+      expect(fieldSelectorCoverage(fs, { exact: s }), JSON.stringify({ fs, s })).toBe(concrete(fs, s) ? 'all' : 'none');
+    }
+  });
+
+  it('prefix classes: "all" means every member matches, "none" means none does', () => {
+    for (let i = 0; i < 1500; i++) {
+      const fs = randomFieldSelector();
+      const p = word(3);
+      const answer = fieldSelectorCoverage(fs, { prefix: p });
+      // Members of the class: the prefix itself plus suffixes, including every operand's tail.
+      const members = [p, ...Array.from({ length: 40 }, () => p + word(4))];
+      for (const op of OPS) for (const v of fs[op] ?? []) if (v.startsWith(p)) members.push(v, `${v}a`);
+      const matches = members.map((m) => concrete(fs, m));
+      const where = JSON.stringify({ fs, p, answer });
+      if (answer === 'all') expect(matches.every(Boolean), where).toBe(true);
+      if (answer === 'none') expect(matches.some(Boolean), where).toBe(false);
+    }
+  });
+});
