@@ -38,6 +38,15 @@ describe('loadWorld', () => {
     await expect(loadWorld(path)).rejects.toThrow(`${path}: accounts[0].trials: unknown field`);
   });
 
+  it('names the precise field inside an optional (nullable) setting', () => {
+    const world = minimal();
+    world.accounts[0]!.buckets = [{ name: 'some-bucket', region: 'us-east-1', objectLock: { mode: 'FOREVER' as 'GOVERNANCE' } }];
+    expect(() => validateWorld(world, 'w.yaml')).toThrow('w.yaml: accounts[0].buckets[0].objectLock.mode: must be one of "GOVERNANCE", "COMPLIANCE"');
+    const region = minimal();
+    region.accounts[0]!.buckets = [{ name: 'some-bucket', region: 'mars' }];
+    expect(() => validateWorld(region, 'w.yaml')).toThrow('w.yaml: accounts[0].buckets[0].region: must match pattern');
+  });
+
   it('names a missing required field', async () => {
     const path = await fileWith('missing.yaml', 'accounts:\n  - id: "111111111111"\n');
     await expect(loadWorld(path)).rejects.toThrow(`${path}: accounts[0].name: is required`);

@@ -55,6 +55,15 @@ function describeAjvError(error: ErrorObject): string {
   return `${path}: ${error.message ?? 'is invalid'}`;
 }
 
+/**
+ * Of the errors ajv collects across `anyOf` branches, the deepest one says what is wrong (`mode: must
+ * be one of …` rather than `objectLock: must be null`).
+ */
+function mostSpecific(errors: ErrorObject[]): ErrorObject | undefined {
+  const rank = (e: ErrorObject) => (e.keyword === 'anyOf' || e.keyword === 'oneOf' ? 2 : e.keyword === 'type' && (e.params as { type?: string }).type === 'null' ? 1 : 0);
+  return [...errors].sort((a, b) => b.instancePath.split('/').length - a.instancePath.split('/').length || rank(a) - rank(b))[0];
+}
+
 /** Parses a world file's text (YAML is a superset of JSON, but JSON gets JSON's error messages). */
 export function parseWorldText(text: string, source: string): unknown {
   try {
@@ -67,8 +76,8 @@ export function parseWorldText(text: string, source: string): unknown {
 /** Checks a parsed world against the JSON Schema and the cross-references the schema cannot express. */
 export function validateWorld(raw: unknown, source = '<world>'): World {
   if (!validateSchema(raw)) {
-    const first = validateSchema.errors?.[0];
-    throw new WorldError(`${source}: ${first ? describeAjvError(first) : 'invalid world'}`);
+    const best = mostSpecific(validateSchema.errors ?? []);
+    throw new WorldError(`${source}: ${best ? describeAjvError(best) : 'invalid world'}`);
   }
   const world = raw as World;
   buildModel(world, source);
@@ -435,7 +444,7 @@ function resolvePolicyTargets(world: World, org: OrgModel, accounts: Map<string,
       if (t === 'root' || t === org.rootId) model.targets.push(rootTarget);
       else if (/^[0-9]{12}$/.test(t)) {
         const acct = accounts.get(t) ?? fail(at, `unknown account ${t}`);
-        model.targets.push({ TargetId: t, Arn: `arn:aws:organizations::${org.managementAccountId}:account/${org.id}/${t}`, Name: acct.name, Type: 'ACCOUNT' });
+        model.targets.push({ TargetId: t, Arn: `arn:${org.arn.split(':')[1]}:organizations::${org.managementAccountId}:account/${org.id}/${t}`, Name: acct.name, Type: 'ACCOUNT' });
       } else {
         const ou = org.ous.find((o) => o.path === t || o.id === t) ?? fail(at, `unknown target ${t} (use root, an OU path or an account id)`);
         model.targets.push({ TargetId: ou.id, Arn: ou.arn, Name: ou.name, Type: 'ORGANIZATIONAL_UNIT' });
