@@ -225,6 +225,9 @@ describe('snapshot builders', () => {
     ).toThrow(/only the management account/);
     expect(() => snapshot({ accounts: [account(MGMT, { buckets: [bucket('bkt')] }), account(LOGS, { buckets: [bucket('bkt')] })] })).toThrow(/bucket names are global/);
     expect(() => snapshot({ accounts: [account(MGMT, { deniedRegions: ['ap-south-1'] })] })).toThrow(/not one of its regions/);
+    expect(() => snapshot({ accounts: [account(MGMT, { trails: [trail({ name: 't', homeRegion: 'ap-south-1' })] })] })).toThrow(
+      /trail t has home region ap-south-1, which is not one of the account's regions \(us-east-1, eu-west-1\)/,
+    );
     expect(() => account('123')).toThrow(/12 digits/);
     expect(() => bucket('Bad_Name')).toThrow(/not a valid S3 bucket name/);
   });

@@ -94,6 +94,9 @@ export function snapshot(input: SnapshotInput): Snapshot {
     });
     const arns = new Set<string>();
     for (const t of trails) {
+      if (!isUnreadable(a.regions) && !regions.includes(t.record.homeRegion)) {
+        throw new Error(`account ${spec.id}: trail ${t.record.name} has home region ${t.record.homeRegion}, which is not one of the account's regions (${regions.join(', ')}); add it to account(..., { regions })`);
+      }
       if (arns.has(t.record.arn)) throw new Error(`account ${spec.id}: two trails named ${t.record.name} in ${t.record.homeRegion}`);
       arns.add(t.record.arn);
     }
