@@ -33,14 +33,8 @@ const denyTamperScp = (exempt: string[] = ['arn:aws:iam::*:role/BreakGlass']) =>
   document: policy(deny(ALL_TAMPER, '*', { Sid: 'DenyTamper', Condition: { ArnNotLike: { 'aws:PrincipalArn': exempt } } })),
 });
 
-/**
- * AWS attaches FullAWSAccess to every root, OU and account (each level of the path needs an SCP
- * that allows); the kit attaches it to the root only, so attach it below the root here.
- */
-const fullAccessBelowRoot = { name: 'FullAWSAccessBelowRoot', targets: ['ou-workloads', A, MGMT], document: policy(allow('*')) };
-
 const org = (scps: ReturnType<typeof denyTamperScp>[] = []) =>
-  organization({ id: 'o-abc123def4', managementAccountId: MGMT, ous: [{ id: 'ou-workloads', name: 'Workloads', accounts: [A] }], scps: [fullAccessBelowRoot, ...scps] });
+  organization({ id: 'o-abc123def4', managementAccountId: MGMT, ous: [{ id: 'ou-workloads', name: 'Workloads', accounts: [A] }], scps });
 
 const byName = (findings: Finding[], name: string) => findings.filter((f) => f.resource.name === name);
 const statusOf = (findings: Finding[], name: string) => byName(findings, name).map((f) => f.status);
@@ -97,7 +91,12 @@ describe('trail-api-least-privilege', () => {
 
   it('an SCP level with only Deny statements denies everything below it; the PASS says so', async () => {
     const snap = snapshot({
-      organization: organization({ managementAccountId: MGMT, ous: [{ id: 'ou-workloads', name: 'Workloads', accounts: [A] }], scps: [denyTamperScp()] }),
+      organization: organization({
+        managementAccountId: MGMT,
+        ous: [{ id: 'ou-workloads', name: 'Workloads', accounts: [A] }],
+        fullAWSAccess: false,
+        scps: [{ name: 'RootOnlyFullAccess', document: policy(allow('*')) }, denyTamperScp()],
+      }),
       accounts: [account(MGMT, { iam: {} }), account(A, { trails: [trail({ name: 'main' })], iam: { roles: [iamRole('Admin', { attachedPolicies: ['AdministratorAccess'] })] } })],
     });
     const a = (await runCheck(check, snap)).filter((f) => f.accountId === A);

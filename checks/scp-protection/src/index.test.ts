@@ -1,5 +1,5 @@
 import type { Finding } from '@trailwarden/core';
-import { account, allow, deny, iamRole, iamUser, organization, policy, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
+import { account, deny, iamRole, iamUser, organization, policy, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check from './index.js';
 
@@ -7,9 +7,6 @@ const MGMT = '111111111111';
 const A = '222222222222';
 const B = '333333333333';
 const TAMPER = ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors'];
-
-/** AWS attaches FullAWSAccess at every level; the kit only at the root. */
-const fullAccessBelowRoot = { name: 'FullAWSAccessBelowRoot', targets: ['ou-workloads', A, B, MGMT], document: policy(allow('*')) };
 
 const denyScp = (condition: Record<string, unknown> | undefined, actions = TAMPER, targets = ['ou-workloads']) => ({
   name: 'DenyCloudTrailTamper',
@@ -27,7 +24,7 @@ function world(scps: ReturnType<typeof denyScp>[], aRoles = roles('Admin', 'Brea
     organization: organization({
       managementAccountId: MGMT,
       ous: [{ id: 'ou-workloads', name: 'Workloads', accounts: extra.otherAccounts ? [A] : [A, B] }],
-      scps: [fullAccessBelowRoot, ...scps],
+      scps,
     }),
     accounts: [
       account(MGMT, { trails: [trail({ name: 'org', organization: true })], iam: {} }),
@@ -108,7 +105,7 @@ describe('org-scp-trail-protection', () => {
     expect(m?.message).toMatch(/SCP Broken \(p-broken\) on the path of account 222222222222 is malformed/);
 
     const noIam = snapshot({
-      organization: organization({ managementAccountId: MGMT, ous: [{ id: 'ou-workloads', name: 'W', accounts: [A] }], scps: [{ ...fullAccessBelowRoot, targets: ['ou-workloads', A] }, denyScp(breakGlass)] }),
+      organization: organization({ managementAccountId: MGMT, ous: [{ id: 'ou-workloads', name: 'W', accounts: [A] }], scps: [denyScp(breakGlass)] }),
       accounts: [account(A, { iam: unreadable('AccessDenied', 'GetAccountAuthorizationDetails') })],
     });
     expect(of(await runCheck(check, noIam), A)).toMatchObject({ status: 'ERROR', message: expect.stringMatching(/GetAccountAuthorizationDetails/) });
