@@ -196,4 +196,37 @@ describe('malformed requests get AWS error shapes', () => {
     expect(reply).toMatch(/^HTTP\/1\.1 400/);
     expect((await clients(sim).sts.send(new GetCallerIdentityCommand({}))).Account).toBe(DEMO.management);
   });
+
+  it('answers 400 random, half-valid requests in an AWS error shape without falling over', async () => {
+    let state = 12345;
+    const rand = () => {
+      state = (state * 1103515245 + 12345) % 2 ** 31;
+      return state / 2 ** 31;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+    const targets = [undefined, 'CloudTrail_20131101.GetTrailStatus', 'TrentService.DescribeKey', 'AWSOrganizationsV20161128.ListAccounts', 'AWSOrganizationsV20161128.DescribePolicy', 'x', '.', 'CloudTrail_20131101.'];
+    const paths = ['/', '/acme-sandbox-trail-logs', '/acme-sandbox-trail-logs?policy', '/%E0%A4%A', '/v20180820/configuration/publicAccessBlock', '/v20180820/', '/a/b/c?acl', '/?location', '/acme-web-trail-logs?lifecycle&versioning'];
+    const bodies = ['', '{}', '{"Name":null}', '{"KeyId":"alias/"}', '{"ParentId":[]}', '{"PolicyId":"p-FullAWSAccess","MaxResults":0}', 'Action=AssumeRole&Version=2011-06-15&RoleArn=arn:aws:iam::1:role/x', 'Action=&Version=2010-05-08', 'Action=GetAccountAuthorizationDetails&Version=2010-05-08&MaxItems=abc', '\u0000\u0001', '<xml>'];
+    const auths = [undefined, sign('cloudtrail'), sign('s3'), 'AWS4-HMAC-SHA256 Credential=/', 'garbage', sign('sts', 'ASIAEXPIREDSESSION00')];
+    const types = [undefined, 'application/x-amz-json-1.1', 'application/x-www-form-urlencoded', 'text/plain'];
+    for (let i = 0; i < 400; i++) {
+      const headers: Record<string, string> = {};
+      const target = pick(targets);
+      if (target) headers['x-amz-target'] = target;
+      const auth = pick(auths);
+      if (auth) headers.authorization = auth;
+      const type = pick(types);
+      if (type) headers['content-type'] = type;
+      if (rand() < 0.3) headers['x-amz-account-id'] = pick([DEMO.management, DEMO.web, 'nope']);
+      const method = pick(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'PATCH', 'OPTIONS']);
+      const res = await rawRequest(sim.url, pick(paths), headers, method, method === 'GET' || method === 'HEAD' ? '' : pick(bodies));
+      expect(res.status).toBeGreaterThanOrEqual(200);
+      expect(res.status).toBeLessThan(600);
+      if (res.status >= 400 && method !== 'HEAD') {
+        const shaped = res.body.startsWith('{') ? typeof JSON.parse(res.body).__type === 'string' : /<Code>[A-Za-z]+<\/Code>/.test(res.body);
+        expect(shaped, `${method} ${res.status} ${res.body.slice(0, 200)}`).toBe(true);
+      }
+    }
+    expect((await clients(sim).sts.send(new GetCallerIdentityCommand({}))).Account).toBe(DEMO.management);
+  });
 });
