@@ -144,6 +144,61 @@ describe('trail-api-least-privilege', () => {
     expect(hit?.allowedIf[0]?.note).toMatch(/account 999999999999 \(not scanned\)/);
   });
 
+  it("bucket policy granting s3:DeleteObject to a scanned account's role: FAIL in that account, judged on both sides", async () => {
+    const B = '333333333333';
+    const snap = snapshot({
+      accounts: [
+        account(A, {
+          trails: [trail({ name: 'main', bucket: 'central-logs' })],
+          buckets: [
+            bucket('central-logs', {
+              objectLock: null,
+              policy: policy({ Sid: 'OpsCleanup', Effect: 'Allow', Principal: { AWS: [`arn:aws:iam::${B}:role/Ops`, `arn:aws:iam::${B}:role/Idle`] }, Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::central-logs/*' }),
+            }),
+          ],
+        }),
+        account(B, {
+          iam: { roles: [iamRole('Ops', { inlinePolicies: { Del: policy(allow('s3:DeleteObject', 'arn:aws:s3:::central-logs/*')) } }), iamRole('Idle'), iamRole('Other', { attachedPolicies: ['AdministratorAccess'] })] },
+        }),
+      ],
+    });
+    const findings = await runCheck(check, snap);
+    const [ops] = byName(findings, 'Ops');
+    expect(ops).toMatchObject({ status: 'FAIL', accountId: B, messageId: 'canTamper' });
+    const [hit] = (ops?.evidence.actions ?? []) as { action: string; statements: { policyType: string; sid?: string; policy: string }[] }[];
+    expect(hit?.statements.map((s) => `${s.policyType}:${s.sid ?? s.policy}`).sort()).toEqual(['identity:Del', 'resource:OpsCleanup']);
+    // Named by the bucket policy but without an identity grant; admin without a bucket grant.
+    expect(byName(findings, 'Idle')).toEqual([]);
+    expect(byName(findings, 'Other')).toEqual([]);
+  });
+
+  it('bucket policy allowing everyone (*) inside the organization: FAIL for "everyone", allowed if the org condition holds', async () => {
+    const snap = snapshot({
+      accounts: [
+        account(A, {
+          trails: [trail({ name: 'main', bucket: 'open-logs' })],
+          buckets: [
+            bucket('open-logs', {
+              policy: policy({ Sid: 'OrgMayChangeLifecycle', Effect: 'Allow', Principal: '*', Action: 's3:PutLifecycleConfiguration', Resource: 'arn:aws:s3:::open-logs', Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abc123def4' } } }),
+            }),
+          ],
+        }),
+      ],
+    });
+    const [f] = byName(await runCheck(check, snap), 'everyone (*)');
+    expect(f).toMatchObject({ status: 'FAIL', accountId: A, messageId: 'canTamperIf', resource: { arn: '*' } });
+    const [hit] = (f?.evidence.actions ?? []) as { allowedIf: { key: string }[] }[];
+    expect(hit?.allowedIf.map((c) => c.key)).toEqual(['identity-policies', 'aws:PrincipalOrgID']);
+  });
+
+  it('malformed bucket policy: ERROR for the bucket naming the problem', async () => {
+    const snap = snapshot({
+      accounts: [account(A, { trails: [trail({ name: 'main', bucket: 'logs-a' })], buckets: [bucket('logs-a', { policy: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } })] })],
+    });
+    const b = (await runCheck(check, snap)).find((f) => f.resource.type === 'AWS::S3::Bucket');
+    expect(b).toMatchObject({ status: 'ERROR', message: expect.stringMatching(/bucket policy is malformed \(Statement\[0\] must have Principal or NotPrincipal\)/) });
+  });
+
   it('malformed policy: ERROR for that principal naming the policy, the rest is evaluated', async () => {
     const snap = snapshot({
       accounts: [
