@@ -85,6 +85,7 @@ describe('snapshot builders', () => {
     const member = trailsOf(s, PROD)[0];
     expect(member?.arn).toBe(owner?.arn);
     expect(member?.eventSelectors).toBeUndefined();
+    expect(member?.status).toBeUndefined();
     expect(member?.insightSelectors).toBeUndefined();
     expect(owner?.eventSelectors?.value).toBeDefined();
     expect(s.accounts[PROD]?.trailListing?.['eu-west-1']).toEqual({ value: [owner?.arn] });
@@ -132,7 +133,7 @@ describe('snapshot builders', () => {
         }),
       ],
     });
-    expect(s.unresolved?.buckets?.elsewhere).toMatchObject({ code: 'BucketOutOfScope', accountId: MGMT });
+    expect(s.unresolved?.buckets?.elsewhere).toMatchObject({ code: 'BucketOutOfScope', message: expect.stringContaining('outside the scanned accounts') });
     expect(s.unresolved?.buckets?.denied).toMatchObject({ code: 'AccessDenied', operation: 'ListBuckets', accountId: MGMT });
     expect(s.unresolved?.keys?.[foreign]).toMatchObject({ code: 'KeyOutOfScope', accountId: '999999999999' });
     expect(s.accounts[MGMT]?.buckets?.elsewhere).toBeUndefined();

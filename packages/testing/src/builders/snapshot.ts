@@ -140,7 +140,11 @@ export function snapshot(input: SnapshotInput): Snapshot {
           const given = typeof un === 'object' && isUnreadable(un.bucket) ? un.bucket : undefined;
           unresolvedBuckets[bucketName] = given
             ? knownError(given, w.id).error
-            : { code: 'BucketOutOfScope', message: `bucket ${bucketName} is not owned by any scanned account`, operation: 'ListBuckets', accountId: w.id };
+            : {
+                code: 'BucketOutOfScope',
+                message: `bucket ${bucketName} (used by a trail seen in ${w.id}) is owned by an account outside the scanned accounts`,
+                operation: 'ListBuckets',
+              };
         } else {
           w.buckets.push(bucketSpec(bucketName, { region: record.homeRegion }));
           bucketOwner.set(bucketName, w);
@@ -176,12 +180,18 @@ export function snapshot(input: SnapshotInput): Snapshot {
     }
   }
 
-  // Buckets and keys held by an account that could not be read are unresolved, for that reason.
+  // Buckets and keys held by an account that could not be read are unresolved, as the collector says.
   for (const w of work) {
     if (w.readable) continue;
     const why = knownError(w.spec.input.access as Unreadable, w.id).error;
-    for (const b of w.buckets) unresolvedBuckets[b.name] = why;
-    for (const k of w.keys) unresolvedKeys[k.arn] = why;
+    for (const b of w.buckets) {
+      unresolvedBuckets[b.name] = {
+        code: 'BucketOwnerUnknown',
+        message: `no scanned account lists bucket ${b.name}, and ListBuckets could not be read in 1 account(s): ${w.id}`,
+        operation: 'ListBuckets',
+      };
+    }
+    for (const k of w.keys) unresolvedKeys[k.arn] = { ...why, message: `the key's owner account could not be read: ${why.message}` };
   }
 
   // 4. Owner records of every trail, and who uses which bucket / key.
@@ -290,9 +300,12 @@ export function snapshot(input: SnapshotInput): Snapshot {
   return validateSnapshot(structuredClone(snap), 'snapshot(...) from @trailwarden/testing');
 }
 
-/** An organization trail as a member account sees it: no selectors (only the owner can read them). */
+/**
+ * An organization trail as a member account's DescribeTrails shows it. The collector reads status
+ * and selectors only in the owner account (members cannot read the selectors), so the copy has none.
+ */
 function memberCopy(t: Trail): Trail {
-  const { eventSelectors: _e, insightSelectors: _i, ...rest } = t;
+  const { status: _s, eventSelectors: _e, insightSelectors: _i, ...rest } = t;
   return rest;
 }
 
