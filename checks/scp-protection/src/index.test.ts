@@ -1,4 +1,4 @@
-import type { Finding } from '@trailwarden/core';
+import type { Finding, JsonValue } from '@trailwarden/core';
 import { account, deny, iamRole, iamUser, organization, policy, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check from './index.js';
@@ -8,12 +8,11 @@ const A = '222222222222';
 const B = '333333333333';
 const TAMPER = ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors'];
 
-const denyScp = (condition: Record<string, unknown> | undefined, actions = TAMPER, targets = ['ou-workloads']) => ({
-  name: 'DenyCloudTrailTamper',
-  id: 'p-denyct',
-  targets,
-  document: policy(deny(actions, '*', { Sid: 'ProtectCloudTrail', ...(condition ? { Condition: condition as never } : {}) })),
-});
+const denyScp = (condition: JsonValue | undefined, actions = TAMPER, targets = ['ou-workloads']) => {
+  const extra: Record<string, JsonValue> = { Sid: 'ProtectCloudTrail' };
+  if (condition) extra.Condition = condition;
+  return { name: 'DenyCloudTrailTamper', id: 'p-denyct', targets, document: policy(deny(actions, '*', extra)) };
+};
 
 const breakGlass = { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/BreakGlass*' } };
 
