@@ -41,7 +41,7 @@ describe('trailwarden CLI', () => {
 
   describe('exit codes', () => {
     it('0 when nothing fails and everything was read', () => {
-      const r = run(['evaluate', join(FIXTURES, 'clean-snapshot.json'), '--format', 'json', '--now', NOW]);
+      const r = run(['evaluate', join(FIXTURES, 'clean-snapshot.json'), '--format', 'json', '--now', NOW, '--checks', 'trail-log-file-validation']);
       expect(r.stdout).toMatch(/Exit 0/);
       expect(r.code).toBe(0);
     });
@@ -49,10 +49,10 @@ describe('trailwarden CLI', () => {
       expect(run(['evaluate', DEMO, '--format', 'json', '--fail-on', 'medium']).code).toBe(1);
     });
     it('not 1 when the failing findings are below --fail-on (then 3: the demo org has unreadable parts)', () => {
-      expect(run(['evaluate', DEMO, '--format', 'json', '--fail-on', 'high']).code).toBe(3);
+      expect(run(['evaluate', DEMO, '--format', 'json', '--fail-on', 'high', '--checks', 'trail-log-file-validation']).code).toBe(3);
     });
     it('3 when the scan is incomplete and nothing gates', () => {
-      const r = run(['evaluate', join(FIXTURES, 'incomplete-snapshot.json'), '--format', 'json']);
+      const r = run(['evaluate', join(FIXTURES, 'incomplete-snapshot.json'), '--format', 'json', '--checks', 'trail-log-file-validation']);
       expect(r.code).toBe(3);
       expect(r.stdout).toMatch(/555555555555: AssumeRole AccessDenied/);
     });
@@ -69,9 +69,9 @@ describe('trailwarden CLI', () => {
           '',
         ].join('\n'),
       );
-      const r = run(['evaluate', join(FIXTURES, 'incomplete-snapshot.json'), '--format', 'json'], cwd);
+      const r = run(['evaluate', join(FIXTURES, 'incomplete-snapshot.json'), '--format', 'json', '--checks', 'trail-log-file-validation'], cwd);
       expect(r.code).toBe(3);
-      const demo = run(['evaluate', DEMO, '--format', 'json', '--fail-on', 'any'], cwd);
+      const demo = run(['evaluate', DEMO, '--format', 'json', '--fail-on', 'any', '--checks', 'trail-log-file-validation'], cwd);
       const report = JSON.parse(readFileSync(join(cwd, 'trailwarden-out/trailwarden-report.json'), 'utf8'));
       expect(report.findings.filter((f: { status: string; exception?: unknown }) => f.status === 'FAIL' && !f.exception)).toEqual([]);
       expect(report.exceptions[0]).toMatchObject({ state: 'active', matched: 2 });

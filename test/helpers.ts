@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CLI = join(ROOT, 'packages/cli/dist/bin.js');
 export const FIXTURES = join(ROOT, 'test/fixtures');
-export const DEMO = join(ROOT, 'packages/cli/demo/demo-snapshot.json');
+/** A bundled snapshot of a realistic organization (the evaluate path needs no simulator). */
+export const DEMO = join(ROOT, 'test/fixtures/org-snapshot.json');
 export const NOW = '2026-11-21T12:00:00Z';
 
 export function run(args: string[], cwd = tmp()) {

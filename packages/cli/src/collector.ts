@@ -1,24 +1,11 @@
+import { type CollectOptions, collect } from '@trailwarden/aws';
 import { InputError, type Snapshot, type SnapshotSection, resolveSections } from '@trailwarden/core';
 import { type ParsedArgs, accountListOption, listOption, regionListOption } from './args.js';
 import type { CliIO } from './io.js';
-import type { Session } from './session.js';
 import { progressReporter } from './progress.js';
+import type { Session } from './session.js';
 
-/** The slice of @trailwarden/aws the CLI uses. */
-interface CollectModule {
-  collect(options: Record<string, unknown>): Promise<Snapshot>;
-}
-
-async function loadCollector(): Promise<CollectModule> {
-  const specifier = '@trailwarden/aws';
-  try {
-    return (await import(specifier)) as CollectModule;
-  } catch (e) {
-    throw new InputError(`the AWS collector (${specifier}) is not installed in this build: ${(e as Error).message}`);
-  }
-}
-
-export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'config'>, sections: SnapshotSection[], io: CliIO): Record<string, unknown> {
+export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'config'>, sections: SnapshotSection[], io: CliIO): CollectOptions {
   const v = args.values;
   const cfg = session.config.config;
   const concurrency = typeof v.concurrency === 'string' ? Number(v.concurrency) : cfg.aws?.concurrency;
@@ -28,7 +15,7 @@ export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'con
   const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
   return {
     sections: resolveSections(sections),
-    endpointUrl: str(v['endpoint-url']) ?? cfg.aws?.endpointUrl ?? io.env.AWS_ENDPOINT_URL,
+    endpointUrl: str(v['endpoint-url']) ?? cfg.aws?.endpointUrl ?? (io.env.AWS_ENDPOINT_URL || undefined),
     region: str(v.region) ?? cfg.aws?.region,
     profile: str(v.profile) ?? cfg.aws?.profile,
     roleName: str(v['role-name']) ?? cfg.aws?.roleName ?? 'OrganizationAccountAccessRole',
@@ -41,8 +28,7 @@ export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'con
   };
 }
 
-export async function runCollector(options: Record<string, unknown>, io: CliIO, quiet: boolean): Promise<Snapshot> {
-  const { collect } = await loadCollector();
+export async function runCollector(options: CollectOptions, io: CliIO, quiet: boolean): Promise<Snapshot> {
   const progress = progressReporter(io, quiet);
   try {
     return await collect({ ...options, onProgress: progress.update });

@@ -1,16 +1,18 @@
-import { fileURLToPath } from 'node:url';
-import { readSnapshotFile } from '@trailwarden/core';
+import { DEMO_WORLD_PATH, startSimulator } from '@trailwarden/sim';
+import { resolveSections } from '@trailwarden/core';
 import { OUTPUT_OPTIONS, helpText, parseCommandArgs } from '../args.js';
+import { runCollector } from '../collector.js';
 import type { CliIO } from '../io.js';
 import { evaluateAndReport, openSession, printSummary } from '../session.js';
 
-const OPTIONS = { ...OUTPUT_OPTIONS };
-
-export const DEMO_SNAPSHOT_PATH = fileURLToPath(new URL('../../demo/demo-snapshot.json', import.meta.url));
+const OPTIONS = {
+  ...OUTPUT_OPTIONS,
+  world: { type: 'string' as const, help: 'scan this world file instead of the built-in demo world', arg: 'FILE' },
+};
 
 export const DEMO_HELP = helpText(
   'trailwarden demo [options]',
-  'Scan the built-in demo organization (fictional "Acme": management, log-archive, security and workload accounts with good and broken trails) and write every report format to trailwarden-demo/. Touches no AWS account.',
+  'Start the built-in AWS simulator on a free loopback port, scan its demo organization (fictional "Acme": management, log-archive, security and workload accounts with good and broken trails) with the real collector, write every report format to trailwarden-demo/, and stop the simulator. Touches no AWS account.',
   [OPTIONS],
 );
 
@@ -22,11 +24,28 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   }
   const startedAt = new Date();
   const session = await openSession(args, io, { outputDir: 'trailwarden-demo' });
-  const snapshot = await readSnapshotFile(DEMO_SNAPSHOT_PATH);
+  const world = typeof args.values.world === 'string' ? args.values.world : DEMO_WORLD_PATH;
+  const sim = await startSimulator({ world, port: 0 });
+  let snapshot: Awaited<ReturnType<typeof runCollector>>;
+  try {
+    if (!session.quiet) io.stderr.write(`Simulated AWS organization listening on ${sim.url}\n`);
+    snapshot = await runCollector(
+      {
+        sections: resolveSections(session.checks.flatMap((c) => c.check.requires)),
+        endpointUrl: sim.url,
+        credentials: sim.callerCredentials,
+        region: 'us-east-1',
+      },
+      io,
+      session.quiet,
+    );
+    const mutations = sim.counters().mutations;
+    if (mutations !== 0) throw new Error(`the collector sent ${mutations} mutating call(s) to the simulator`);
+  } finally {
+    await sim.stop();
+  }
   const { result, outcome, exitCode } = await evaluateAndReport(session, snapshot, startedAt);
   printSummary(session, result, outcome, exitCode);
-  if (!session.quiet) {
-    io.stdout.write(`\nThis was the demo: a real scan with these results would exit ${exitCode}; the demo itself exits 0.\n`);
-  }
+  if (!session.quiet) io.stdout.write(`\nThis was the demo: a real scan with these results would exit ${exitCode}; the demo itself exits 0.\n`);
   return outcome.failed.length ? 3 : 0;
 }
