@@ -17,9 +17,8 @@ export function conditionEvidence(c: UndecidedCondition): JsonValue {
   return out;
 }
 
-export function hitEvidence(d: Decision, t: Target): JsonValue {
+function hitEvidence(d: Decision, t: Target): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {
-    action: d.action,
     resource: t.kind === 'object' ? t.resource.arn.replace(/\/[^/]*$/, '/*') : d.resource,
     resourceKind: t.kind,
     decision: d.decision,
@@ -28,6 +27,22 @@ export function hitEvidence(d: Decision, t: Target): JsonValue {
   if (d.decision === 'allowed' && d.statements.length === 0) out.reason = d.reason;
   if (d.conditions.length > 0) out.allowedIf = d.conditions.map(conditionEvidence);
   return out;
+}
+
+/**
+ * The grants behind a principal's tamper actions, grouped: actions on the same resource decided by
+ * the same statements (and conditions) share one entry, so an administrator's evidence stays short.
+ */
+export function grantsEvidence(hits: { d: Decision; t: Target }[]): JsonValue[] {
+  const groups = new Map<string, { actions: string[]; body: Record<string, JsonValue> }>();
+  for (const h of hits) {
+    const body = hitEvidence(h.d, h.t);
+    const key = JSON.stringify(body);
+    const g = groups.get(key);
+    if (g) g.actions.push(h.d.action);
+    else groups.set(key, { actions: [h.d.action], body });
+  }
+  return [...groups.values()].map((g) => ({ actions: g.actions.sort(), ...g.body }));
 }
 
 export function principalType(p: Principal): string {

@@ -47,13 +47,20 @@ describe('trail-api-least-privilege', () => {
     expect(f?.status).toBe('FAIL');
     expect(f?.messageId).toBe('canTamper');
     expect(f?.resource).toEqual({ arn: `arn:aws:iam::${A}:user/admin`, type: 'AWS::IAM::User', name: 'admin' });
-    const actions = ((f?.evidence.actions ?? []) as { action: string; statements: { policy: string; policyArn: string; index: number }[] }[]);
-    expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['cloudtrail:StopLogging', 's3:PutBucketPolicy', 'kms:ScheduleKeyDeletion']));
-    expect(actions.find((a) => a.action === 'cloudtrail:StopLogging')?.statements).toEqual([
-      { policyType: 'identity', policy: 'AdministratorAccess', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', via: 'attached', effect: 'Allow', index: 0 },
-    ]);
+    const actions = (f?.evidence.actions ?? []) as string[];
+    expect(actions).toEqual(expect.arrayContaining(['cloudtrail:StopLogging', 's3:PutBucketPolicy', 'kms:ScheduleKeyDeletion']));
+    const grants = (f?.evidence.grants ?? []) as { actions: string[]; resourceKind: string; statements: unknown[] }[];
+    expect(grants.find((g) => g.resourceKind === 'trail')).toEqual({
+      actions: ['cloudtrail:DeleteTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors', 'cloudtrail:StopLogging', 'cloudtrail:UpdateTrail'],
+      resource: `arn:aws:cloudtrail:us-east-1:${A}:trail/main`,
+      resourceKind: 'trail',
+      decision: 'allowed',
+      statements: [{ policyType: 'identity', policy: 'AdministratorAccess', policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', via: 'attached', effect: 'Allow', index: 0 }],
+    });
+    // Every action appears in exactly one grant.
+    expect(grants.flatMap((g) => g.actions).sort()).toEqual(actions);
     // The default bucket has Object Lock in COMPLIANCE mode: deleting log objects is impossible.
-    expect(actions.map((a) => a.action)).not.toContain('s3:DeleteObject');
+    expect(actions).not.toContain('s3:DeleteObject');
     expect(f?.evidence.notes).toEqual([expect.stringMatching(/COMPLIANCE/)]);
     // The root user of a standalone account has full access too.
     expect(statusOf(findings, 'root')).toEqual(['FAIL']);
@@ -137,8 +144,8 @@ describe('trail-api-least-privilege', () => {
     const findings = await runCheck(check, snap);
     const [f] = byName(findings, 'Partner');
     expect(f).toMatchObject({ status: 'FAIL', accountId: A, messageId: 'canTamperIf', resource: { arn: ext, type: 'AWS::IAM::Principal' } });
-    const [hit] = (f?.evidence.actions ?? []) as { action: string; resource: string; statements: { sid: string }[]; allowedIf: { note: string }[] }[];
-    expect(hit?.action).toBe('s3:DeleteObject');
+    const [hit] = (f?.evidence.grants ?? []) as { actions: string[]; resource: string; statements: { sid: string }[]; allowedIf: { note: string }[] }[];
+    expect(hit?.actions).toEqual(['s3:DeleteObject']);
     expect(hit?.resource).toBe(`arn:aws:s3:::central-logs/AWSLogs/${A}/CloudTrail/us-east-1/*`);
     expect(hit?.statements.map((s) => s.sid)).toEqual(['PartnerCleanup']);
     expect(hit?.allowedIf[0]?.note).toMatch(/account 999999999999 \(not scanned\)/);
@@ -165,7 +172,7 @@ describe('trail-api-least-privilege', () => {
     const findings = await runCheck(check, snap);
     const [ops] = byName(findings, 'Ops');
     expect(ops).toMatchObject({ status: 'FAIL', accountId: B, messageId: 'canTamper' });
-    const [hit] = (ops?.evidence.actions ?? []) as { action: string; statements: { policyType: string; sid?: string; policy: string }[] }[];
+    const [hit] = (ops?.evidence.grants ?? []) as { statements: { policyType: string; sid?: string; policy: string }[] }[];
     expect(hit?.statements.map((s) => `${s.policyType}:${s.sid ?? s.policy}`).sort()).toEqual(['identity:Del', 'resource:OpsCleanup']);
     // Named by the bucket policy but without an identity grant; admin without a bucket grant.
     expect(byName(findings, 'Idle')).toEqual([]);
@@ -187,7 +194,7 @@ describe('trail-api-least-privilege', () => {
     });
     const [f] = byName(await runCheck(check, snap), 'everyone (*)');
     expect(f).toMatchObject({ status: 'FAIL', accountId: A, messageId: 'canTamperIf', resource: { arn: '*' } });
-    const [hit] = (f?.evidence.actions ?? []) as { allowedIf: { key: string }[] }[];
+    const [hit] = (f?.evidence.grants ?? []) as { allowedIf: { key: string }[] }[];
     expect(hit?.allowedIf.map((c) => c.key)).toEqual(['identity-policies', 'aws:PrincipalOrgID']);
   });
 
@@ -232,7 +239,7 @@ describe('trail-api-least-privilege', () => {
     expect(byName(await runCheck(check, build('COMPLIANCE')), 'Deleter')).toEqual([]);
     const gov = byName(await runCheck(check, build('GOVERNANCE')), 'Deleter');
     expect(gov.map((f) => f.status)).toEqual(['FAIL']);
-    expect(((gov[0]?.evidence.actions ?? []) as { action: string }[]).map((a) => a.action)).toEqual(['s3:DeleteObject']);
+    expect(gov[0]?.evidence.actions).toEqual(['s3:DeleteObject']);
   });
 
   it('organization trail: changed only from the management account', async () => {

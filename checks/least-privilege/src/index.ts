@@ -9,7 +9,7 @@ import {
   loadActionCatalog,
   wildcardMatcher,
 } from '@trailwarden/iam';
-import { hitEvidence, principalType, summarize } from './evidence.js';
+import { grantsEvidence, principalType, summarize } from './evidence.js';
 import { type Target, TargetCollector } from './targets.js';
 
 export interface LeastPrivilegeOptions {
@@ -94,7 +94,10 @@ export default defineCheck({
       }
       const resource: ResourceRef = { arn: p.arn, type: principalType(p), name: p.arn === '*' ? 'everyone (*)' : p.name, accountId: findingAccount, region: 'global' };
       const evidence: Evidence = { principal: p.arn, principalKind: p.kind };
-      if (hits.length > 0) evidence.actions = hits.map((h) => hitEvidence(h.d, h.t));
+      if (hits.length > 0) {
+        evidence.actions = [...new Set(hits.map((h) => h.d.action))].sort();
+        evidence.grants = grantsEvidence(hits);
+      }
       const notes = [...new Set(hits.flatMap((h) => h.t.notes)), ...caveats];
       if (notes.length > 0) evidence.notes = notes;
       if (p.problems.length > 0) {
