@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
@@ -15,6 +16,52 @@ import { guardClient } from './read-only.js';
 
 export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
+/**
+ * The credentials of the account a request is made for. Clients are shared by every account (one
+ * per service and region: building SDK clients is costly, and a scan would otherwise build tens of
+ * thousands); each request runs inside `withCredentials`, and the clients' credential provider
+ * reads them from here.
+ */
+const requestCredentials = new AsyncLocalStorage<AwsCredentialIdentityProvider>();
+
+export function withCredentials<T>(credentials: AwsCredentialIdentityProvider, run: () => Promise<T>): Promise<T> {
+  return requestCredentials.run(credentials, run);
+}
+
+/** The provider every shared client uses. `memoized` tells the SDK not to cache it per client. */
+const contextCredentials: AwsCredentialIdentityProvider & { memoized: boolean } = Object.assign(
+  async (): Promise<AwsCredentialIdentity> => {
+    const provider = requestCredentials.getStore();
+    if (!provider) throw new Error('Trailwarden: an AWS request was made outside an account session');
+    return provider();
+  },
+  { memoized: true },
+);
+
+/** Refresh cached credentials this long before they expire. */
+const REFRESH_MARGIN_MS = 10 * 60_000;
+
+/** A provider that resolves once and again only when the credentials are about to expire. */
+export function memoizeCredentials(credentials: Credentials): AwsCredentialIdentityProvider {
+  if (typeof credentials !== 'function') {
+    const fixed = credentials;
+    return async () => fixed;
+  }
+  let cached: Promise<AwsCredentialIdentity> | undefined;
+  return async () => {
+    if (cached) {
+      const current = await cached.catch(() => undefined);
+      if (current && (!current.expiration || current.expiration.getTime() - Date.now() > REFRESH_MARGIN_MS)) return current;
+    }
+    const next = credentials();
+    cached = next;
+    next.catch(() => {
+      if (cached === next) cached = undefined;
+    });
+    return next;
+  };
+}
+
 export interface ServiceClients {
   sts: STSClient;
   organizations: OrganizationsClient;
@@ -29,11 +76,35 @@ export interface ServiceClients {
 const MAX_SOCKETS_PER_HOST = 64;
 
 /**
+ * Settings the SDK would otherwise look up, per client, in the environment and ~/.aws/config
+ * (each miss throws and catches an error): with thousands of clients per scan that lookup is most
+ * of the collector's CPU. None of them changes what is read: no FIPS/dual-stack endpoints, no S3
+ * Express sessions, checksums only where required (never for these GETs), SDK retries off
+ * (`maxAttempts: 1`: the Caller paces and retries, so throttles are counted and attempts do not
+ * multiply).
+ */
+const FIXED_CONFIG = {
+  maxAttempts: 1,
+  retryMode: 'standard',
+  defaultsMode: 'standard',
+  useFipsEndpoint: false,
+  useDualstackEndpoint: false,
+  useArnRegion: false,
+  disableS3ExpressSessionAuth: true,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+  authSchemePreference: [] as string[],
+  sigv4aSigningRegionSet: [] as string[],
+  userAgentAppId: 'trailwarden',
+} as const;
+
+/**
  * Builds SDK clients that share one keep-alive agent (per protocol) and one request handler.
  * The SDK's own retries are off (maxAttempts 1): the Caller paces and retries, so throttles are
  * counted and attempts do not multiply.
  */
 export class ClientFactory {
+  private readonly clients = new Map<string, ServiceClients[Service]>();
   private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST });
   private readonly handler: NodeHttpHandler;
@@ -47,12 +118,23 @@ export class ClientFactory {
     });
   }
 
+  /** The shared client of a service in a region (built on first use). */
+  get<S extends Service>(service: S, region: string): ServiceClients[S] {
+    const key = `${service}|${region}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = this.create(service, region, contextCredentials);
+      this.clients.set(key, client);
+    }
+    return client as ServiceClients[S];
+  }
+
   create<S extends Service>(service: S, region: string, credentials: Credentials): ServiceClients[S] {
     const base = {
+      ...FIXED_CONFIG,
       region,
       credentials,
       requestHandler: this.handler,
-      maxAttempts: 1,
       ...(this.endpointUrl ? { endpoint: this.endpointUrl } : {}),
     };
     let client: ServiceClients[Service];
@@ -94,6 +176,7 @@ export class ClientFactory {
 
   /** Close the shared sockets (the clients themselves are never destroyed: they share the handler). */
   close(): void {
+    this.clients.clear();
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }

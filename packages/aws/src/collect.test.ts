@@ -1,4 +1,4 @@
-import { GetEventSelectorsCommand, GetTrailStatusCommand, DescribeTrailsCommand, GetInsightSelectorsCommand } from '@aws-sdk/client-cloudtrail';
+import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
 import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { SNAPSHOT_SECTIONS, validateSnapshot } from '@trailwarden/core';
@@ -37,20 +37,6 @@ const NOW = () => new Date('2026-11-21T12:00:00Z');
 function run(world: World, extra: Partial<CollectOptions> = {}) {
   mocks = mockWorld(world);
   return collect({ sections: [...SNAPSHOT_SECTIONS], credentials: CALLER_CREDENTIALS, now: NOW, endpointUrl: 'http://127.0.0.1:1', ...extra });
-}
-
-/** Calls of one command made from `account` in `region` (resolved from the stubbed client). */
-async function callsFrom(stub: Mocks['cloudtrail'], command: unknown) {
-  const out: { input: Record<string, unknown>; account: string; region: string }[] = [];
-  for (const call of stub.commandCalls(command as never)) {
-    const client = call.thisValue as unknown as { config: { region: () => Promise<string>; credentials: () => Promise<{ accessKeyId: string }> } };
-    out.push({
-      input: call.args[0].input as Record<string, unknown>,
-      account: (await client.config.credentials()).accessKeyId.slice(2),
-      region: await client.config.region(),
-    });
-  }
-  return out;
 }
 
 describe('collect() — organization scan', () => {
@@ -105,17 +91,17 @@ describe('collect() — organization scan', () => {
     expect(member.trails?.value?.map((t) => t.arn)).toEqual([LOCAL_TRAIL_ARN, ORG_TRAIL_ARN].sort());
     const org = member.trails!.value!.find((t) => t.arn === ORG_TRAIL_ARN)!;
     expect(org).toMatchObject({ ownerAccountId: MGMT, isOrganizationTrail: true, homeRegion: 'us-east-1' });
-    const dt = await callsFrom(mocks!.cloudtrail, DescribeTrailsCommand);
+    const dt = mocks!.calls('DescribeTrails');
     expect(dt.filter((c) => c.account === MEMBER).map((c) => c.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
   });
 
   it('reads status and selectors once per trail, in its home region, by full ARN, in the owner account', async () => {
     const snapshot = await run(defaultWorld());
-    const status = await callsFrom(mocks!.cloudtrail, GetTrailStatusCommand);
+    const status = mocks!.calls('GetTrailStatus');
     const forOrg = status.filter((c) => c.input.Name === ORG_TRAIL_ARN);
-    expect(forOrg).toEqual([{ input: { Name: ORG_TRAIL_ARN }, account: MGMT, region: 'us-east-1' }]);
+    expect(forOrg).toEqual([{ operation: 'GetTrailStatus', input: { Name: ORG_TRAIL_ARN }, account: MGMT, region: 'us-east-1' }]);
     const forLocal = status.filter((c) => c.input.Name === LOCAL_TRAIL_ARN);
-    expect(forLocal).toEqual([{ input: { Name: LOCAL_TRAIL_ARN }, account: MEMBER, region: 'eu-west-1' }]);
+    expect(forLocal).toEqual([{ operation: 'GetTrailStatus', input: { Name: LOCAL_TRAIL_ARN }, account: MEMBER, region: 'eu-west-1' }]);
     const mgmtOrg = snapshot.accounts[MGMT]!.trails!.value!.find((t) => t.arn === ORG_TRAIL_ARN)!;
     expect(mgmtOrg.status).toEqual({ value: { isLogging: true, latestDeliveryTime: '2026-11-20T10:00:00.000Z' } });
     expect(mgmtOrg.eventSelectors).toEqual({ value: { advancedEventSelectors: [{ name: 'mgmt', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }] }] } });
@@ -127,7 +113,7 @@ describe('collect() — organization scan', () => {
     // HasInsightSelectors=false on an own trail is AWS's answer: no GetInsightSelectors call.
     const local = snapshot.accounts[MEMBER]!.trails!.value!.find((t) => t.arn === LOCAL_TRAIL_ARN)!;
     expect(local.insightSelectors).toEqual({ value: [] });
-    const insights = await callsFrom(mocks!.cloudtrail, GetInsightSelectorsCommand);
+    const insights = mocks!.calls('GetInsightSelectors');
     expect(insights.map((c) => c.input.TrailName)).toEqual([ORG_TRAIL_ARN]);
     expect(local.eventSelectors).toEqual({ value: { eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true, dataResources: [] }] } });
   });
@@ -138,8 +124,8 @@ describe('collect() — organization scan', () => {
     const org = snapshot.accounts[MEMBER]!.trails!.value!.find((t) => t.arn === ORG_TRAIL_ARN)!;
     expect(org.status?.error).toMatchObject({ code: 'CloudTrailARNInvalidException', operation: 'GetTrailStatus', accountId: MEMBER, region: 'us-east-1' });
     expect(org.eventSelectors?.error?.code).toBe('CloudTrailARNInvalidException');
-    const selectors = await callsFrom(mocks!.cloudtrail, GetEventSelectorsCommand);
-    expect(selectors.find((c) => c.input.TrailName === ORG_TRAIL_ARN)).toEqual({ input: { TrailName: ORG_TRAIL_ARN }, account: MEMBER, region: 'us-east-1' });
+    const selectors = mocks!.calls('GetEventSelectors');
+    expect(selectors.find((c) => c.input.TrailName === ORG_TRAIL_ARN)).toEqual({ operation: 'GetEventSelectors', input: { TrailName: ORG_TRAIL_ARN }, account: MEMBER, region: 'us-east-1' });
     // The archive bucket's owner is not scanned: unresolved, not silently skipped.
     expect(snapshot.unresolved?.buckets?.[ARCHIVE_BUCKET]?.code).toBe('BucketOutOfScope');
     expect(snapshot.unresolved?.keys?.[ORG_KEY_ARN]?.code).toBe('KeyOutOfScope');
@@ -160,8 +146,8 @@ describe('collect() — organization scan', () => {
     expect(bucket.lifecycle).toEqual({ value: [{ id: 'expire', status: 'Enabled', filter: { Prefix: 'AWSLogs/' }, expiration: { days: 400 } }] });
     // Only in the owner's entry, read exactly once (three accounts' trails use it).
     expect(snapshot.accounts[MGMT]!.buckets).toBeUndefined();
-    const policyCalls = await callsFrom(mocks!.s3 as never, GetBucketPolicyCommand);
-    expect(policyCalls.filter((c) => c.input.Bucket === ARCHIVE_BUCKET)).toEqual([{ input: { Bucket: ARCHIVE_BUCKET }, account: LOGS, region: 'eu-west-1' }]);
+    const policyCalls = mocks!.calls('GetBucketPolicy');
+    expect(policyCalls.filter((c) => c.input.Bucket === ARCHIVE_BUCKET)).toEqual([{ operation: 'GetBucketPolicy', input: { Bucket: ARCHIVE_BUCKET }, account: LOGS, region: 'eu-west-1' }]);
     // A bucket not used by any trail is not read.
     expect(policyCalls.find((c) => c.input.Bucket === 'unrelated-bucket')).toBeUndefined();
     // A trail bucket no scanned account lists while one account could not be read: owner unknown.

@@ -1,4 +1,5 @@
 import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import {
   type AccountSnapshot,
@@ -13,7 +14,7 @@ import {
   type Trail,
 } from '@trailwarden/core';
 import { compareStrings, parseArn } from './arn.js';
-import { ClientFactory, type Credentials } from './clients.js';
+import { ClientFactory, type Credentials, memoizeCredentials } from './clients.js';
 import { RoleAssumer } from './credentials.js';
 import { toKnownError } from './errors.js';
 import { Caller } from './pacing/caller.js';
@@ -69,7 +70,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const progress = new ProgressReporter(metrics, options.onProgress);
   const caller = new Caller({ metrics, maxAttempts: options.maxAttempts ?? 8 });
   const factory = new ClientFactory(options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined));
-  const baseCredentials: Credentials = options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {});
+  const baseCredentials = memoizeCredentials(options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {}));
   const now = options.now ?? (() => new Date());
   progress.emit('discovery');
   try {
@@ -164,7 +165,7 @@ interface AccountContext {
   metrics: Metrics;
   factory: ClientFactory;
   caller: Caller;
-  baseCredentials: Credentials;
+  baseCredentials: AwsCredentialIdentityProvider;
   assumer: RoleAssumer;
   /** Bucket name → owner (from ListBuckets in every scanned account). */
   bucketOwners: Map<string, { accountId: string; region?: string }>;

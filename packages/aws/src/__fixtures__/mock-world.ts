@@ -160,22 +160,38 @@ export interface Mocks {
   iam: AnyStub;
   kms: AnyStub;
   restore(): void;
+  /** Logged calls of one operation. */
+  calls(operation: string): LoggedCall[];
 }
 
 interface ClientLike {
   config: { region: () => Promise<string>; credentials: () => Promise<{ accessKeyId: string }> };
 }
 
-async function who(getClient: () => unknown): Promise<{ account: string; region: string }> {
+export interface LoggedCall {
+  operation: string;
+  input: Record<string, unknown>;
+  account: string;
+  region: string;
+}
+
+/** Calls answered by the fakes that log, with the account and region they were made in. */
+let callLog: LoggedCall[] = [];
+
+/** The calling account (from the request's credentials) and region; logs the call when named. */
+async function who(getClient: () => unknown, operation?: string, input?: object): Promise<{ account: string; region: string }> {
   const client = getClient() as ClientLike;
   const [region, creds] = await Promise.all([client.config.region(), client.config.credentials()]);
-  return { account: creds.accessKeyId.replace(/^AK/, ''), region };
+  const account = creds.accessKeyId.replace(/^AK/, '');
+  if (operation) callLog.push({ operation, input: { ...(input as Record<string, unknown>) }, account, region });
+  return { account, region };
 }
 
 export const CALLER_CREDENTIALS = { accessKeyId: `AK${MGMT}`, secretAccessKey: 'secret' };
 
 /** Stub every client the collector uses with answers from `world`. */
 export function mockWorld(world: World): Mocks {
+  callLog = [];
   const m = {
     sts: mockClient(STSClient),
     org: mockClient(OrganizationsClient),
@@ -248,12 +264,12 @@ export function mockWorld(world: World): Mocks {
     ],
   } as never);
 
-  m.cloudtrail.on(DescribeTrailsCommand as never).callsFake(async (_: unknown, gc: () => unknown) => {
-    const { account, region } = await who(gc);
+  m.cloudtrail.on(DescribeTrailsCommand as never).callsFake(async (input: object, gc: () => unknown) => {
+    const { account, region } = await who(gc, 'DescribeTrails', input);
     return { trailList: world.trails[account]?.[region] ?? [] };
   });
   const trailDetail = (op: string, answer: (arn: string) => object) => async (input: { Name?: string; TrailName?: string }, gc: () => unknown) => {
-    const { account, region } = await who(gc);
+    const { account, region } = await who(gc, op, input);
     const name = input.Name ?? input.TrailName ?? '';
     if (!name.startsWith('arn:')) throw awsError('TrailNotFoundException', 400, `${op}: by name only works for the account's own trails in their home region`);
     const [, , , home, owner] = name.split(':');
@@ -276,8 +292,8 @@ export function mockWorld(world: World): Mocks {
   m.cloudtrail.on(GetInsightSelectorsCommand as never).callsFake(trailDetail('GetInsightSelectors', () => ({ InsightSelectors: [{ InsightType: 'ApiCallRateInsight' }] })));
 
   // S3: answers only in the owner account; settings only in the bucket's own region.
-  const bucketOf = async (input: { Bucket: string }, gc: () => unknown, needRegion = true) => {
-    const { account, region } = await who(gc);
+  const bucketOf = async (input: { Bucket: string }, gc: () => unknown, needRegion = true, operation?: string) => {
+    const { account, region } = await who(gc, operation, input);
     const b = world.buckets[input.Bucket];
     if (!b || b.owner !== account) throw awsError('AccessDenied', 403, `account ${account} cannot read ${input.Bucket}`);
     const home = !b.location ? 'us-east-1' : b.location === 'EU' ? 'eu-west-1' : b.location;
@@ -298,7 +314,7 @@ export function mockWorld(world: World): Mocks {
     LocationConstraint: (await bucketOf(input, gc, false)).location,
   }));
   m.s3.on(GetBucketPolicyCommand as never).callsFake(async (input: { Bucket: string }, gc: () => unknown) => {
-    const b = await bucketOf(input, gc);
+    const b = await bucketOf(input, gc, true, 'GetBucketPolicy');
     if (!b.policy) throw awsError('NoSuchBucketPolicy', 404);
     return { Policy: b.policy };
   });
@@ -374,6 +390,7 @@ export function mockWorld(world: World): Mocks {
 
   return {
     ...m,
+    calls: (operation: string) => callLog.filter((c) => c.operation === operation),
     restore: () => {
       for (const s of all) s.restore();
     },
