@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,7 @@ function run(cmd: string, args: string[], cwd: string): string {
 describe('a scaffolded plugin, end to end', () => {
   let work: string;
   let pkgDir: string;
+  let project: string;
 
   beforeAll(() => {
     // Build the workspace packages the generated plugin depends on (incremental: quick when up to date).
@@ -57,13 +58,14 @@ describe('a scaffolded plugin, end to end', () => {
       mkdirSync(dirname(at), { recursive: true });
       symlinkSync(target, at, 'dir');
     }
-  });
+  }, 180_000);
 
   afterAll(() => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('typechecks (sources and tests) and builds', () => {
+  // Generous limits: these spawn tsc and vitest, slow on a busy machine (about 30 s in all when idle).
+  it('typechecks (sources and tests) and builds', { timeout: 180_000 }, () => {
     run(process.execPath, [tsc, '-p', 'tsconfig.json'], pkgDir);
     run(process.execPath, [tsc, '-p', 'tsconfig.build.json'], pkgDir);
     expect(existsSync(join(pkgDir, 'dist/index.js'))).toBe(true);
@@ -71,20 +73,31 @@ describe('a scaffolded plugin, end to end', () => {
     expect(existsSync(join(pkgDir, 'dist/index.test.js'))).toBe(false);
   });
 
-  it('passes its own tests', () => {
+  it('passes its own tests', { timeout: 180_000 }, () => {
     const out = run(process.execPath, [join(nm('vitest'), 'vitest.mjs'), 'run', '--reporter=verbose'], pkgDir);
     expect(out).toMatch(/Tests\s+5 passed \(5\)/);
   });
 
-  it('packs the build output, README and package.json only', () => {
-    const packed = JSON.parse(run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], pkgDir)) as { files: { path: string }[] }[];
+  it('packs the build output only, and the tarball installs into a project offline', { timeout: 120_000 }, () => {
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', work], pkgDir)) as { filename: string; files: { path: string }[] }[];
     const files = packed[0]?.files.map((f) => f.path).sort() ?? [];
     expect(files).toEqual(expect.arrayContaining(['README.md', 'dist/index.d.ts', 'dist/index.js', 'package.json']));
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('node_modules/'))).toEqual([]);
+    // A user's project: the CLI provides @trailwarden/core; the plugin arrives as a tarball.
+    project = join(work, 'project');
+    mkdirSync(project);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'project', private: true }));
+    // --legacy-peer-deps: do not fetch the peer @trailwarden/core from a registry (offline).
+    run('npm', ['install', '--offline', '--legacy-peer-deps', '--no-audit', '--no-fund', '--ignore-scripts', join(work, packed[0]?.filename as string)], project);
+    // Linked after the install, which prunes packages package.json does not name.
+    mkdirSync(join(project, 'node_modules', '@trailwarden'), { recursive: true });
+    symlinkSync(join(root, 'packages/core'), join(project, 'node_modules', '@trailwarden', 'core'), 'dir');
+    expect(existsSync(join(project, 'node_modules/@acme/trailwarden-check-log-archive/dist/index.js'))).toBe(true);
   });
 
   it('loads through the real plugin loader and reports through the engine with options from the config', async () => {
-    const plugin = await loadPlugin(pkgDir, work);
+    // Loaded by package name from the project, as `plugins: ['@acme/trailwarden-check-log-archive']` does.
+    const plugin = await loadPlugin('@acme/trailwarden-check-log-archive', project);
     expect(plugin).toMatchObject({ name: '@acme/trailwarden-check-log-archive', version: '0.1.0' });
     expect(plugin.checks.map((c) => c.id)).toEqual(['@acme/log-archive']);
     const checks = selectChecks({
