@@ -87,6 +87,7 @@ export default defineCheck({
     const judge = (p: Principal, findingAccount: string): { allowListed: boolean } => {
       const hits: { d: Decision; t: Target }[] = [];
       for (const t of targets) {
+        if (!model.mayReach(p, t.resource)) continue;
         for (const action of t.actions) {
           const d = model.evaluate({ principal: p, action, resource: t.resource });
           if (d.decision !== 'denied') hits.push({ d, t });

@@ -246,6 +246,15 @@ describe('IAM evaluation rules', () => {
     );
   });
 
+  it('mayReach: only same-account principals or those a resource policy allows', () => {
+    expect(model.mayReach(model.principal(R(B, 'NoPerms')), resources.trail!)).toBe(false);
+    expect(model.mayReach(model.principal(R(B, 'Auditor')), resources.objectA!)).toBe(true);
+    expect(model.mayReach(model.principal(R(B, 'Writer')), resources.objectA!)).toBe(false);
+    expect(model.mayReach(model.principal(R(B, 'Writer')), resources.key!)).toBe(true);
+    expect(model.mayReach(model.principal(R(A, 'NoPolicy')), resources.trail!)).toBe(true);
+    expect(model.mayReach(model.principal(R(OUTSIDE, 'Ext')), resources.bucketA!)).toBe(true);
+  });
+
   it('request context supplied by the caller decides conditions', () => {
     const principal = model.principal(R(A, 'IpDenied'));
     const r = resources.trail!;

@@ -120,6 +120,12 @@ export interface IamModel {
    * when SCPs do not apply to the principal.
    */
   evaluateScps(request: AccessRequest): Decision;
+  /**
+   * False when the principal certainly cannot act on the resource whatever the action: it is in
+   * another account and the resource policy allows neither it, its account nor everyone. A cheap
+   * pre-filter before evaluating many actions across an organization.
+   */
+  mayReach(principal: Principal, resource: ResourceTarget): boolean;
   /** A role with no policies and no tags in an account (e.g. to ask what SCPs deny to "anyone"). */
   probeRole(accountId: string, name: string): Principal;
 }
@@ -485,6 +491,15 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     scpApplies,
     evaluate,
     evaluateScps,
+    mayReach: (p, r) => {
+      if (p.accountId === r.accountId) return true;
+      if (!r.policy) return false;
+      return r.policy.statements.some(
+        (st) =>
+          st.ref.effect === 'Allow' &&
+          (st.principal ? principalMatch(st.principal, p, partition) !== 'none' : !notPrincipalExempts(st.notPrincipal as PrincipalSpec, p, partition)),
+      );
+    },
     probeRole: (accountId, name) => probeRole(accountId, name, partition, orgInfo),
   };
 }
