@@ -215,3 +215,27 @@ describe('CheckTester.run', () => {
     expect(() => new CheckTester().run(validation, { valid: [] })).toThrow(/give both `valid` and `invalid`/);
   });
 });
+
+describe('typing', () => {
+  it('types message ids and options of the check under test (checked by tsc, never run)', () => {
+    const typeOnly = () => {
+      new CheckTester().run(minTrails, {
+        valid: [
+          // @ts-expect-error — minimum is a number
+          { name: 'x', snapshot: snapshot({ accounts: [account(MGMT)] }), options: { minimum: 'two' } },
+        ],
+        invalid: [
+          {
+            name: 'y',
+            snapshot: snapshot({ accounts: [account(MGMT)] }),
+            // @ts-expect-error — 'disabled' is a message id of another check
+            findings: [{ status: 'FAIL', messageId: 'disabled' }],
+          },
+          // @ts-expect-error — findings are required in an invalid case
+          { name: 'z', snapshot: snapshot({ accounts: [account(MGMT)] }) },
+        ],
+      });
+    };
+    expect(typeof typeOnly).toBe('function');
+  });
+});
