@@ -1,4 +1,4 @@
-import { AssumeRoleCommand } from '@aws-sdk/client-sts';
+import type { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { ClientFactory, memoizeCredentials } from './clients.js';
 import { RoleAssumer, roleArn } from './credentials.js';
