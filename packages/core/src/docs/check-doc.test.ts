@@ -65,7 +65,7 @@ describe('renderCheckDoc', () => {
     expect(doc).toContain('| `minimumRetentionDays` (required) | integer (≥ 1) | `365` | Shortest acceptable default retention. |');
     expect(doc).toContain('| `allowGovernance` | boolean | `false` | Accept GOVERNANCE mode. |');
     expect(doc).toContain('| `mode` | "COMPLIANCE" \\| "GOVERNANCE" | `"COMPLIANCE"` |  |');
-    expect(doc).toContain('| `exempt` | (string (pattern `^[a-z0-9.-]+$`))[] | `[]` |  |');
+    expect(doc).toContain('| `exempt` | string[] (each pattern `^[a-z0-9.-]+$`) | `[]` |  |');
   });
 
   it('has remediation text, CLI and Terraform blocks, the messages, and an enable snippet with the defaults', () => {
@@ -114,7 +114,8 @@ describe('helpers', () => {
     expect(checkDocFileName('@acme/tags')).toBe('acme__tags.md');
   });
   it('describes schema types briefly', () => {
-    expect(schemaType({ type: 'array', items: { type: 'string', pattern: '^arn:' } })).toBe('(string (pattern `^arn:`))[]');
+    expect(schemaType({ type: 'array', items: { type: 'string', pattern: '^arn:' } })).toBe('string[] (each pattern `^arn:`)');
+    expect(schemaType({ type: 'array', items: { enum: ['a', 'b'] }, minItems: 1, uniqueItems: true })).toBe('("a" | "b")[] (at least 1, unique)');
     expect(schemaType({ type: ['string', 'null'] })).toBe('string | null');
     expect(schemaType({ anyOf: [{ type: 'integer' }, { const: 'all' }] })).toBe('integer | "all"');
     expect(schemaType({})).toBe('any');

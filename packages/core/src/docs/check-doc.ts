@@ -130,25 +130,36 @@ function optionRows(check: AnyCheck): OptionRow[] {
   });
 }
 
-/** A short human type: `integer ≥ 1`, `"a" \| "b"`, `string[] (pattern ...)`. */
+/** A short human type: `integer (≥ 1)`, `"a" \| "b"`, `string[] (each: pattern ...)`. */
 export function schemaType(s: JsonSchema): string {
-  if (Array.isArray(s.enum)) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
-  if ('const' in s) return JSON.stringify(s.const);
+  const { base, notes } = typeParts(s);
+  return notes.length ? `${base} (${notes.join(', ')})` : base;
+}
+
+function typeParts(s: JsonSchema): { base: string; notes: string[] } {
+  if (Array.isArray(s.enum)) return { base: s.enum.map((v) => JSON.stringify(v)).join(' | '), notes: [] };
+  if ('const' in s) return { base: JSON.stringify(s.const), notes: [] };
   for (const k of ['anyOf', 'oneOf'] as const) {
-    if (Array.isArray(s[k])) return (s[k] as JsonSchema[]).map(schemaType).join(' | ');
+    if (Array.isArray(s[k])) return { base: (s[k] as JsonSchema[]).map(schemaType).join(' | '), notes: [] };
   }
   const t = Array.isArray(s.type) ? (s.type as string[]).join(' | ') : typeof s.type === 'string' ? s.type : 'any';
   const notes: string[] = [];
   if (typeof s.minimum === 'number') notes.push(`≥ ${s.minimum}`);
   if (typeof s.maximum === 'number') notes.push(`≤ ${s.maximum}`);
   if (typeof s.minLength === 'number') notes.push(`length ≥ ${s.minLength}`);
+  if (typeof s.maxLength === 'number') notes.push(`length ≤ ${s.maxLength}`);
   if (typeof s.pattern === 'string') notes.push(`pattern \`${s.pattern}\``);
   if (typeof s.format === 'string') notes.push(`format ${s.format}`);
   if (t === 'array') {
-    const items = s.items && typeof s.items === 'object' ? schemaType(s.items as JsonSchema) : 'any';
-    return `${items.includes(' ') ? `(${items})` : items}[]${notes.length ? ` (${notes.join(', ')})` : ''}`;
+    const items = s.items && typeof s.items === 'object' ? typeParts(s.items as JsonSchema) : { base: 'any', notes: [] };
+    const own: string[] = [];
+    if (typeof s.minItems === 'number') own.push(`at least ${s.minItems}`);
+    if (typeof s.maxItems === 'number') own.push(`at most ${s.maxItems}`);
+    if (s.uniqueItems === true) own.push('unique');
+    const each = items.notes.length ? [`each ${items.notes.join(', ')}`] : [];
+    return { base: `${items.base.includes(' ') ? `(${items.base})` : items.base}[]`, notes: [...own, ...each] };
   }
-  return notes.length ? `${t} (${notes.join(', ')})` : t;
+  return { base: t, notes };
 }
 
 function enableSnippet(check: AnyCheck, pluginName: string, rows: OptionRow[]): string {
