@@ -227,7 +227,7 @@ new CheckTester().run(check, {
         }),
       findings: [
         { status: 'ERROR', accountId: MGMT, message: /AssumeRole failed/ },
-        { status: 'ERROR', accountId: MEMBER, message: /trail org-trail: .*GetEventSelectors failed in account 111111111111/ },
+        { status: 'ERROR', accountId: MEMBER, message: /trail org-trail: .*AssumeRole failed in account 111111111111: AccessDenied/ },
       ],
     },
   ],

@@ -75,28 +75,36 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
     input.emit({ status: 'ERROR', resource, message, evidence: ev });
   };
 
+  /**
+   * Why a detail of a trail is missing: the owner account could not be read, the trail's owner was
+   * not scanned (a member cannot read an organization trail's selectors), or it was not collected.
+   */
+  const missingDetail = (seenFrom: Trail, resolved: Trail, operation: string): KnownError => {
+    const owner = resolved.ownerAccountId;
+    const ownerData = snapshot.accounts[owner];
+    if (ownerData && isUnknown(ownerData.access)) return { ...ownerData.access.error, accountId: owner };
+    if (ownerData?.trails && isUnknown(ownerData.trails)) return { ...ownerData.trails.error, accountId: owner };
+    if (resolved.ownerAccountId !== seenFrom.ownerAccountId || !ownerData) {
+      return {
+        code: 'OwnerOutOfScope',
+        message: `trail ${resolved.name} is owned by account ${owner}, which was not scanned; its ${operation === 'GetTrailStatus' ? 'status' : 'selectors'} can be read only there`,
+        operation,
+        accountId: owner,
+        region: resolved.homeRegion,
+      };
+    }
+    return knownOrNotCollected(undefined, operation, owner, resolved.homeRegion).error as KnownError;
+  };
+
   const trailView = (trail: Trail): TrailView => {
     const resolved = index.trails.get(trail.arn) ?? trail;
-    const owner = resolved.ownerAccountId;
+    const detail = <T>(k: Known<T> | undefined, operation: string): Known<T> => k ?? { error: missingDetail(trail, resolved, operation) };
     return {
       trail: resolved,
       resource: trailResource(resolved),
-      status: () => knownOrNotCollected(resolved.status, 'GetTrailStatus', owner, resolved.homeRegion),
-      eventSelectors: () => {
-        if (resolved.eventSelectors) return resolved.eventSelectors;
-        return {
-          error:
-            resolved.ownerAccountId !== trail.ownerAccountId || !snapshot.accounts[owner]
-              ? {
-                  code: 'OwnerOutOfScope',
-                  message: `the event selectors of organization trail ${resolved.name} can be read only in its owner account ${owner}, which was not scanned`,
-                  operation: 'GetEventSelectors',
-                  accountId: owner,
-                  region: resolved.homeRegion,
-                }
-              : knownOrNotCollected(undefined, 'GetEventSelectors', owner, resolved.homeRegion).error!,
-        };
-      },
+      status: () => detail(resolved.status, 'GetTrailStatus'),
+      eventSelectors: () => detail(resolved.eventSelectors, 'GetEventSelectors'),
+      insightSelectors: () => detail(resolved.insightSelectors, 'GetInsightSelectors'),
       bucket: () => (resolved.s3BucketName ? resolveBucket(resolved) : null),
       key: () => (resolved.kmsKeyId ? resolveKey(resolved) : null),
     };

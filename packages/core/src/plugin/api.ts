@@ -9,6 +9,7 @@ import type {
 import type {
   AccountSnapshot,
   Bucket,
+  InsightSelector,
   JsonValue,
   Key,
   Partition,
@@ -134,6 +135,8 @@ export interface TrailView {
   status(): Known<TrailStatus>;
   /** Event selectors; a never-configured trail has AWS's default (all management events). */
   eventSelectors(): Known<TrailEventSelectors>;
+  /** Insight selectors; `[]` when Insights is off (AWS's InsightNotEnabledException). */
+  insightSelectors(): Known<InsightSelector[]>;
   /** The bucket the trail delivers to, resolved in whichever scanned account owns it. */
   bucket(): Known<BucketView> | null;
   /** The KMS key the trail encrypts with; `null` when the trail has no KmsKeyId. */
