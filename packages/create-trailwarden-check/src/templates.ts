@@ -214,7 +214,7 @@ new CheckTester().run(check, {
 function readme(t: TemplateInput): string {
   return `# ${t.name}
 
-A [Trailwarden](https://github.com/trailwarden/trailwarden) check plugin.
+A check plugin for Trailwarden, the CloudTrail compliance scanner.
 
 ## \`${t.checkId}\` — Trails deliver to the designated log-archive account
 
