@@ -219,6 +219,33 @@ describe('snapshot builders', () => {
     expect(() => snapshot({ accounts: [account(MGMT, { iam: { users: [iamUser('bob', { groups: ['ghosts'] })] } })] })).toThrow(/group "ghosts", which is not defined/);
   });
 
+  it('derives logging from a given status, marks opt-in regions, builds trust policies and keeps extensions', () => {
+    const s = snapshot({
+      accounts: [
+        account(MGMT, {
+          regions: ['us-east-1', 'af-south-1'],
+          trails: [trail({ name: 'stopped', status: { isLogging: false } })],
+          iam: { roles: [iamRole('Cross', { trust: [LOGS, 'arn:aws:iam::333333333333:role/Ops', 'lambda.amazonaws.com'] }), iamRole('Self')] },
+        }),
+      ],
+      extensions: { '@acme/x': { 'alarms/111111111111/us-east-1': { value: [] } } },
+    });
+    const status = trailsOf(s, MGMT)[0]?.status?.value;
+    expect(status?.isLogging).toBe(false);
+    expect(status?.stopLoggingTime).toBeDefined();
+    expect(s.accounts[MGMT]?.regions?.value?.map((r) => `${r.name}:${r.optInStatus}`)).toEqual(['us-east-1:opt-in-not-required', 'af-south-1:opted-in']);
+    const [cross, self] = s.accounts[MGMT]?.iam?.value?.roles ?? [];
+    expect(cross?.assumeRolePolicy).toEqual(
+      policy({
+        Effect: 'Allow',
+        Principal: { AWS: [`arn:aws:iam::${LOGS}:root`, 'arn:aws:iam::333333333333:role/Ops'], Service: 'lambda.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      }),
+    );
+    expect(self?.assumeRolePolicy).toEqual(policy({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${MGMT}:root` }, Action: 'sts:AssumeRole' }));
+    expect(s.extensions).toEqual({ '@acme/x': { 'alarms/111111111111/us-east-1': { value: [] } } });
+  });
+
   it('refuses impossible setups with a message saying what to change', () => {
     expect(() => snapshot({ accounts: [account(MGMT, { trails: [trail({ name: 'o', organization: true })] })] })).toThrow(/has no organization/);
     expect(() =>

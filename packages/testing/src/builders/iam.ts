@@ -36,8 +36,13 @@ export interface IamUserInput extends PrincipalInput {
 }
 
 export interface IamRoleInput extends PrincipalInput {
-  /** The trust policy. Default: trusted by its own account's root. */
+  /** The trust policy. Default: built from `trust`, else trusted by its own account's root. */
   assumeRolePolicy?: PolicyDocument;
+  /**
+   * Who may assume the role: account ids (their root), principal ARNs, or service principals
+   * (`lambda.amazonaws.com`). Ignored when `assumeRolePolicy` is given.
+   */
+  trust?: string | string[];
   permissionsBoundary?: PolicyRef;
   tags?: Record<string, string> | IamTag[];
 }
@@ -103,6 +108,17 @@ const AWS_MANAGED: Record<string, PolicyDocument> = {
   ),
   AWSCloudTrail_ReadOnlyAccess: policy(allow(['cloudtrail:Get*', 'cloudtrail:Describe*', 'cloudtrail:List*', 'cloudtrail:LookupEvents'])),
 };
+
+/** A trust policy for account ids, principal ARNs and service principals. */
+function trustPolicy(trust: string | string[], partition: string): PolicyDocument {
+  const list = Array.isArray(trust) ? trust : [trust];
+  const aws = list.filter((t) => !t.endsWith('.amazonaws.com')).map((t) => (/^\d{12}$/.test(t) ? `arn:${partition}:iam::${t}:root` : t));
+  const services = list.filter((t) => t.endsWith('.amazonaws.com'));
+  const principal: Record<string, JsonValue> = {};
+  if (aws.length) principal.AWS = aws.length === 1 ? (aws[0] as string) : aws;
+  if (services.length) principal.Service = services.length === 1 ? (services[0] as string) : services;
+  return policy({ Effect: 'Allow', Principal: principal, Action: 'sts:AssumeRole' });
+}
 
 const tagsOf = (t: Record<string, string> | IamTag[] | undefined): IamTag[] =>
   Array.isArray(t) ? t : Object.entries(t ?? {}).map(([key, value]) => ({ key, value }));
@@ -194,8 +210,7 @@ export function buildIam(input: IamInput, accountId: string, partition: string):
       name: r.name,
       id: iamUniqueId('AROA', arn),
       path,
-      assumeRolePolicy:
-        r.input.assumeRolePolicy ?? policy({ Effect: 'Allow', Principal: { AWS: `arn:${partition}:iam::${accountId}:root` }, Action: 'sts:AssumeRole' }),
+      assumeRolePolicy: r.input.assumeRolePolicy ?? trustPolicy(r.input.trust ?? accountId, partition),
       attachedPolicies: attach(r.input.attachedPolicies, `role ${r.name}`),
       inlinePolicies: inlineOf(r.input.inlinePolicies),
       tags: tagsOf(r.input.tags),

@@ -28,6 +28,12 @@ import { type Unreadable, isUnreadable, knownError } from './unreadable.js';
 export const DEFAULT_COLLECTED_AT = '2026-01-15T12:00:00.000Z';
 export const DEFAULT_REGIONS = ['us-east-1', 'eu-west-1'];
 
+/** Regions an account must opt in to (enabled ones are listed as `opted-in`). */
+const OPT_IN_REGIONS = new Set([
+  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-7',
+  'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1',
+]);
+
 export interface SnapshotInput {
   /** The organization; omit for a single-account snapshot. */
   organization?: OrganizationSpec;
@@ -40,6 +46,8 @@ export interface SnapshotInput {
   sections?: SnapshotSection[];
   /** `scope.regions` (`--regions`). Default: every enabled region. */
   scopeRegions?: string[];
+  /** Data collected on behalf of plugins (`snapshot.extensions`), as is. */
+  extensions?: Snapshot['extensions'];
   notes?: string[];
 }
 
@@ -218,7 +226,7 @@ export function snapshot(input: SnapshotInput): Snapshot {
       ? knownError(a.regions, w.id)
       : {
           value: [
-            ...w.regions.map((r) => ({ name: r, optInStatus: 'opt-in-not-required' as const, enabled: true })),
+            ...w.regions.map((r) => ({ name: r, optInStatus: OPT_IN_REGIONS.has(r) ? ('opted-in' as const) : ('opt-in-not-required' as const), enabled: true })),
             ...(a.disabledRegions ?? []).map((r) => ({ name: r, optInStatus: 'not-opted-in' as const, enabled: false })),
           ],
         };
@@ -296,6 +304,7 @@ export function snapshot(input: SnapshotInput): Snapshot {
     ...(Object.keys(unresolvedKeys).length ? { keys: unresolvedKeys } : {}),
   };
   if (Object.keys(unresolved).length) snap.unresolved = unresolved;
+  if (input.extensions) snap.extensions = input.extensions;
   stripSections(snap, new Set(sections));
   return validateSnapshot(structuredClone(snap), 'snapshot(...) from @trailwarden/testing');
 }

@@ -18,7 +18,7 @@ export interface TrailInput {
   homeRegion?: string;
   /** Default true. */
   multiRegion?: boolean;
-  /** IsLogging. Default true. */
+  /** IsLogging. Default: `status.isLogging` when given, else true. Stopped trails get an old last delivery and a stop time. */
   logging?: boolean;
   /** LogFileValidationEnabled. Default true. */
   logFileValidation?: boolean;
@@ -83,7 +83,7 @@ export function buildTrail(spec: TrailSpec, ctx: TrailBuildContext): Trail {
   const { partition, accountId, collectedAt } = ctx;
   const homeRegion = t.homeRegion ?? ctx.defaultRegion;
   const arn = `arn:${partition}:cloudtrail:${homeRegion}:${accountId}:trail/${t.name}`;
-  const logging = t.logging ?? true;
+  const logging = t.logging ?? (isUnreadable(t.status) ? undefined : t.status?.isLogging) ?? true;
   const validation = t.logFileValidation ?? true;
   const cwArn =
     t.cloudWatchLogsLogGroupArn === null
