@@ -135,6 +135,36 @@ describe('runCheck', () => {
   });
 });
 
+describe('the clock rule', () => {
+  const single = snapshot({ accounts: [account(MGMT, { trails: [trail({ name: 'a' })] })] });
+  const clocky = (read: (ctx: { now: Date }) => number) =>
+    defineCheck({
+      ...minTrails,
+      id: 'test-clock',
+      evaluate(ctx) {
+        const age = read(ctx);
+        ctx.forEachAccount((a) => ctx.pass(a.resource, 'enough', { id: a.id, count: age, minimum: 0 }));
+      },
+    });
+
+  it('fails a check that reads the system clock, naming the call and the fix', async () => {
+    const RealDate = Date;
+    await expect(runCheck(clocky(() => Date.now()), single)).rejects.toThrow(/check test-clock read the system clock \(Date\.now\(\)\) while evaluating; use ctx\.now/);
+    // biome-ignore lint/complexity/useDateNow: reading the clock through new Date() is what is tested
+    await expect(runCheck(clocky(() => new Date().getTime()), single)).rejects.toThrow(/\(new Date\(\)\)/);
+    expect(Date).toBe(RealDate);
+    const err = await runCase(clocky(() => Date.now()), 'valid', { name: 'v', snapshot: single }).catch((e: Error) => e);
+    expect((err as Error).name).toBe('SystemClockRead');
+  });
+
+  it('accepts dates derived from ctx.now or from the data, and the system clock when allowed', async () => {
+    await expect(runCheck(clocky((ctx) => new Date(ctx.now.getTime() - 1000).getTime()), single)).resolves.toHaveLength(1);
+    await expect(runCheck(clocky(() => Date.parse('2026-01-01T00:00:00Z')), single)).resolves.toHaveLength(1);
+    await expect(runCheck(clocky(() => Date.now()), single, { allowSystemClock: true })).resolves.toHaveLength(1);
+    await expect(runCase(clocky(() => Date.now()), 'valid', { name: 'v', snapshot: single }, { allowSystemClock: true })).resolves.toHaveLength(1);
+  });
+});
+
 describe('the tester fails when expectations are wrong', () => {
   const failing = snapshot({ accounts: [account(MGMT, { trails: [trail({ name: 'main', logFileValidation: false })] })] });
   const passing = snapshot({ accounts: [account(MGMT, { trails: [trail({ name: 'main' })] })] });

@@ -44,6 +44,8 @@ export interface CheckTestCases<Options extends object = object, MessageIds exte
 export interface CheckTesterOptions {
   /** Clock for every case that does not set its own. Default: each snapshot's `collectedAt`. */
   now?: Date;
+  /** Let the check read the system clock (default false: a case fails if it does; use `ctx.now`). */
+  allowSystemClock?: boolean;
 }
 
 type Describe = (name: string, fn: () => void) => void;
@@ -102,7 +104,11 @@ export async function runCase<Options extends object, MessageIds extends string>
   const snap = typeof c.snapshot === 'function' ? c.snapshot() : c.snapshot;
   if (!snap || typeof snap !== 'object') throw new CheckTestFailure(`${kind} case "${c.name}": no snapshot given`);
   const now = c.now ?? config.now;
-  const findings = await runCheck(check, snap, { ...(c.options ? { options: c.options } : {}), ...(now ? { now } : {}) });
+  const findings = await runCheck(check, snap, {
+    ...(c.options ? { options: c.options } : {}),
+    ...(now ? { now } : {}),
+    ...(config.allowSystemClock ? { allowSystemClock: true } : {}),
+  });
   assertCase(check, kind, c, findings);
   return findings;
 }

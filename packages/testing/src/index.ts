@@ -31,7 +31,7 @@ export {
 export { organization, type OrganizationInput, type OrganizationSpec, type OrgPolicyInput, type OuInput } from './builders/organization.js';
 export { account, type AccountInput, type AccountSpec } from './builders/account.js';
 export { snapshot, DEFAULT_COLLECTED_AT, DEFAULT_REGIONS, type SnapshotInput } from './builders/snapshot.js';
-export { runCheck, evaluateCheck, loadCheckForTest, type RunCheckOptions, type OptionsOf, type MessageIdsOf } from './run-check.js';
+export { runCheck, evaluateCheck, loadCheckForTest, SystemClockRead, type RunCheckOptions, type OptionsOf, type MessageIdsOf } from './run-check.js';
 export {
   CheckTester,
   CheckTestFailure,

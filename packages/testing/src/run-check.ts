@@ -9,6 +9,7 @@ import {
   selectChecks,
   validateSnapshot,
 } from '@trailwarden/core';
+import { trapClock } from './clock-trap.js';
 
 /** Options of a check, as declared by its `options.defaults`. */
 // biome-ignore lint/suspicious/noExplicitAny: matches checks of any message ids
@@ -24,6 +25,16 @@ export interface RunCheckOptions<Options extends object = object> {
   now?: Date;
   /** The plugin name findings and errors are attributed to. Default `@trailwarden/testing`. */
   pluginName?: string;
+  /**
+   * Default false: a check that reads the system clock (`Date.now()`, `new Date()`) while it
+   * evaluates fails the run, since its verdicts would depend on when it runs. Use `ctx.now`.
+   */
+  allowSystemClock?: boolean;
+}
+
+/** The check read the system clock instead of `ctx.now`. */
+export class SystemClockRead extends Error {
+  override name = 'SystemClockRead';
 }
 
 /**
@@ -51,7 +62,31 @@ export async function evaluateCheck<O extends object, M extends string>(
   const loaded = loadCheckForTest(check, opts);
   const valid = validateSnapshot(structuredClone(snap), 'test snapshot');
   const now = opts.now ?? new Date(valid.collectedAt);
-  return evaluate(valid, { checks: [loaded], now, startedAt: now });
+  const reads: string[] = [];
+  const watched: LoadedCheck = opts.allowSystemClock
+    ? loaded
+    : {
+        ...loaded,
+        check: {
+          ...loaded.check,
+          evaluate(ctx) {
+            const trap = trapClock();
+            try {
+              return loaded.check.evaluate(ctx);
+            } finally {
+              trap.restore();
+              reads.push(...trap.reads);
+            }
+          },
+        },
+      };
+  const result = await evaluate(valid, { checks: [watched], now, startedAt: now });
+  if (reads.length > 0) {
+    throw new SystemClockRead(
+      `check ${check.id} read the system clock (${[...new Set(reads)].join(', ')}) while evaluating; use ctx.now, the evaluation's clock, so the same snapshot always gives the same findings (or pass allowSystemClock: true)`,
+    );
+  }
+  return result;
 }
 
 /** Evaluate one check over a snapshot; its findings in the engine's sorted order. */
