@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type InputError, isInputError } from '@trailwarden/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from './cli.js';
 import { ScaffoldError, defaultCheckId, packageNameProblem, scaffoldCheck } from './index.js';
@@ -58,6 +59,15 @@ describe('scaffoldCheck', () => {
     const dir = temp();
     writeFileSync(join(dir, 'notes.txt'), 'mine');
     expect(() => scaffoldCheck({ dir, name: 'my-check' })).toThrow(ScaffoldError);
+    const err = (() => {
+      try {
+        scaffoldCheck({ dir, name: 'my-check' });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(isInputError(err)).toBe(true);
+    expect((err as InputError).exitCode).toBe(2);
     expect(() => scaffoldCheck({ dir, name: 'my-check' })).toThrow(/is not empty \(notes\.txt\); choose a new directory, nothing was written/);
   });
 

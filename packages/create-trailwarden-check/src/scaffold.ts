@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { CHECK_ID_PATTERN } from '@trailwarden/core';
+import { CHECK_ID_PATTERN, InputError } from '@trailwarden/core';
 import { renderFiles } from './templates.js';
 
 export interface ScaffoldOptions {
@@ -25,10 +25,11 @@ export interface ScaffoldResult {
   checkId: string;
 }
 
-/** A scaffolding input that cannot be used: the message says which and why. */
-export class ScaffoldError extends Error {
-  override name = 'ScaffoldError';
-}
+/**
+ * A scaffolding input that cannot be used: the message says which and why. It is an InputError of
+ * @trailwarden/core, so the trailwarden CLI reports it in one line and exits 2.
+ */
+export class ScaffoldError extends InputError {}
 
 const NPM_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9~][a-z0-9._~-]*$/;
 
