@@ -145,7 +145,7 @@ describe('trailwarden CLI', () => {
   });
 
   it('--help works on every command', () => {
-    for (const cmd of ['scan', 'collect', 'evaluate', 'checks', 'demo']) {
+    for (const cmd of ['scan', 'collect', 'evaluate', 'checks', 'demo', 'new', 'docs']) {
       const r = run([cmd, '--help']);
       expect(r.code, cmd).toBe(0);
       expect(r.stdout, cmd).toMatch(new RegExp(`Usage: trailwarden ${cmd}`));

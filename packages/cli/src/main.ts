@@ -2,7 +2,9 @@ import { isInputError } from '@trailwarden/core';
 import { checksCommand } from './commands/checks.js';
 import { collectCommand } from './commands/collect.js';
 import { demoCommand } from './commands/demo.js';
+import { docsCommand } from './commands/docs.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { newCommand } from './commands/new.js';
 import { scanCommand } from './commands/scan.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
@@ -17,6 +19,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   evaluate: { run: evaluateCommand, summary: 'evaluate a snapshot file offline and write the reports' },
   checks: { run: checksCommand, summary: 'list the checks, or a framework’s controls and the checks covering them' },
   demo: { run: demoCommand, summary: 'scan the built-in demo organization (no AWS account needed)' },
+  new: { run: newCommand, summary: 'scaffold a check plugin package: trailwarden new check <name>' },
+  docs: { run: docsCommand, summary: 'write one Markdown page per check from the plugins’ metadata' },
 };
 
 export const MAIN_HELP = `Trailwarden ${TOOL.version} — is our audit trail trustworthy?

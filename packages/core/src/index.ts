@@ -20,6 +20,7 @@ export { loadConfig, parseConfig, CONFIG_FILE_NAMES, type TrailwardenConfig, typ
 export { applyExceptions, isExpired, type ExceptionRule } from './config/exceptions.js';
 export { selectChecks } from './config/selection.js';
 export { DEFAULT_CATALOGUE, frameworkReports, controlsOf, compareControlIds, type Catalogue, type FrameworkDefinition } from './catalogue/catalogue.js';
+export { renderCheckDoc, renderCheckIndex, checkDocFileName, schemaType, type CheckDocOptions, type DocumentedCheck } from './docs/check-doc.js';
 export { InputError, isInputError } from './util/errors.js';
 export { fingerprint, stableStringify, compareStrings, globToRegExp } from './util/stable.js';
 export { createAjv, describeAjvErrors } from './util/ajv.js';
