@@ -145,7 +145,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       sections: [...sections],
       scope,
       tool: TOOL,
-      accounts: sortRecord(accounts),
+      accounts: canonicalAccounts(accounts),
     };
     if (sections.has('organization') || discovery.mode === 'organization') snapshot.organization = discovery.mode === 'organization' ? { value: discovery.organization } : discovery.organization;
     if (unresolved) snapshot.unresolved = unresolved;
@@ -229,7 +229,7 @@ async function collectRegionsAndTrails(ctx: AccountContext, session: AccountSess
   if (!ctx.sections.has('trails')) return;
   let scan: string[];
   if (regions.value) scan = regionsToScan(regions.value, ctx.regions);
-  else if (ctx.regions?.length) scan = [...ctx.regions];
+  else if (ctx.regions?.length) scan = [...ctx.regions].sort(compareStrings);
   else {
     snap.trails = {
       error: { ...regions.error, message: `the account's enabled regions are unknown, so its trails were not listed: ${regions.error.message}` },
@@ -254,7 +254,11 @@ async function collectRegionsAndTrails(ctx: AccountContext, session: AccountSess
 }
 
 function noteReferences(ctx: AccountContext, trail: Trail, seenIn: string): void {
-  if (ctx.sections.has('buckets') && trail.s3BucketName && !ctx.bucketRefs.has(trail.s3BucketName)) ctx.bucketRefs.set(trail.s3BucketName, seenIn);
+  if (ctx.sections.has('buckets') && trail.s3BucketName) {
+    // The lowest account id that saw it, whatever order the accounts finished in (deterministic output).
+    const known = ctx.bucketRefs.get(trail.s3BucketName);
+    if (known === undefined || seenIn < known) ctx.bucketRefs.set(trail.s3BucketName, seenIn);
+  }
   if (ctx.sections.has('keys') && trail.kmsKeyId) {
     const parsed = parseArn(trail.kmsKeyId);
     const ref = parsed
@@ -286,7 +290,7 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
     return g;
   };
 
-  for (const [name, seenIn] of ctx.bucketRefs) {
+  for (const [name, seenIn] of [...ctx.bucketRefs].sort((a, b) => compareStrings(a[0], b[0]))) {
     const owner = ctx.bucketOwners.get(name);
     if (owner) {
       group(owner.accountId).buckets.push(owner.region ? { name, region: owner.region } : { name });
@@ -349,6 +353,32 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
   if (Object.keys(unresolvedBuckets).length > 0) out.buckets = sortRecord(unresolvedBuckets);
   if (Object.keys(unresolvedKeys).length > 0) out.keys = sortRecord(unresolvedKeys);
   return out.buckets || out.keys ? out : undefined;
+}
+
+const ACCOUNT_KEYS: (keyof AccountSnapshot)[] = ['id', 'name', 'access', 'regions', 'trailListing', 'trails', 'buckets', 'keys', 'iam', 's3AccountPublicAccessBlock'];
+const TRAIL_DETAIL_KEYS = ['status', 'eventSelectors', 'insightSelectors'] as const;
+
+/**
+ * Accounts sorted by id, each with its keys in one fixed order (reads finish in any order), so two
+ * scans of the same state give byte-identical snapshots.
+ */
+function canonicalAccounts(accounts: Record<string, AccountSnapshot>): Record<string, AccountSnapshot> {
+  const out: Record<string, AccountSnapshot> = {};
+  for (const id of Object.keys(accounts).sort(compareStrings)) {
+    const account = accounts[id]!;
+    const ordered: Record<string, unknown> = {};
+    for (const key of ACCOUNT_KEYS) if (account[key] !== undefined) ordered[key] = account[key];
+    for (const trail of account.trails?.value ?? []) {
+      for (const key of TRAIL_DETAIL_KEYS) {
+        const value = trail[key];
+        if (value === undefined) continue;
+        delete trail[key];
+        (trail as unknown as Record<string, unknown>)[key] = value;
+      }
+    }
+    out[id] = ordered as unknown as AccountSnapshot;
+  }
+  return out;
 }
 
 function definedFilters(o: CollectOptions): SnapshotScope['filters'] | undefined {

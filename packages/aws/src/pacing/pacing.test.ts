@@ -55,12 +55,12 @@ describe('TokenBucket', () => {
     expect(third).toBe(true);
   });
 
-  it('halves its rate on throttling and recovers on success, within bounds', () => {
+  it('slows down on throttling and recovers on success, within bounds', () => {
     const bucket = new TokenBucket(8, 8, () => 0);
     bucket.throttled();
-    expect(bucket.currentRate).toBe(4);
-    for (let i = 0; i < 5; i++) bucket.throttled();
-    expect(bucket.currentRate).toBe(0.5);
+    expect(bucket.currentRate).toBeCloseTo(7.2);
+    for (let i = 0; i < 20; i++) bucket.throttled();
+    expect(bucket.currentRate).toBe(2);
     for (let i = 0; i < 100; i++) bucket.succeeded();
     expect(bucket.currentRate).toBe(8);
   });

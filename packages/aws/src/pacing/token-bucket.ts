@@ -1,7 +1,9 @@
 /**
  * A token bucket with adaptive rate: `take()` resolves when a token is available. On throttling
- * the rate is halved (never below `minRate`); each success wins back a little, up to the ceiling.
- * Waiters are served in order, so one bucket never starves a caller.
+ * the rate drops by 10 % (never below a quarter of the ceiling: below that, backoff does the rest);
+ * each success wins back 10 % of the ceiling. Sustained throttling (a quota really exceeded) brings
+ * the rate down within a dozen answers; isolated throttles barely move it. Waiters are served in
+ * order.
  */
 export class TokenBucket {
   private tokens: number;
@@ -14,7 +16,7 @@ export class TokenBucket {
     private readonly maxRate: number,
     private readonly burst: number,
     private readonly clock: () => number = performance.now.bind(performance),
-    private readonly minRate = Math.min(0.5, maxRate),
+    private readonly minRate = maxRate / 4,
   ) {
     this.rate = maxRate;
     this.tokens = burst;
@@ -37,15 +39,15 @@ export class TokenBucket {
     });
   }
 
-  /** AWS said slow down: halve the rate and drop saved-up tokens. */
+  /** AWS said slow down: lower the rate and drop saved-up tokens. */
   throttled(): void {
-    this.rate = Math.max(this.minRate, this.rate / 2);
+    this.rate = Math.max(this.minRate, this.rate * 0.9);
     this.tokens = Math.min(this.tokens, 0);
   }
 
   /** A call went through: recover towards the ceiling additively. */
   succeeded(): void {
-    if (this.rate < this.maxRate) this.rate = Math.min(this.maxRate, this.rate + this.maxRate / 20);
+    if (this.rate < this.maxRate) this.rate = Math.min(this.maxRate, this.rate + this.maxRate / 10);
   }
 
   get idle(): boolean {

@@ -68,35 +68,50 @@ export async function discoverOrganization(session: AccountSession, region: stri
   const notes: string[] = [];
   const ous: Organization['ous'] = [];
   const accounts: OrganizationAccount[] = [];
-  // Breadth-first over the OU tree; every parent's children and accounts are paged.
-  let frontier = (roots ?? []).filter((r) => r.Id).map((r) => ({ id: r.Id!, path: [r.Id!] }));
-  while (frontier.length > 0) {
-    const next: { id: string; path: string[] }[] = [];
-    await Promise.all(
-      frontier.map(async (parent) => {
-        const [children, members] = await Promise.all([
-          pages<ListOrganizationalUnitsForParentCommandOutput, NonNullable<ListOrganizationalUnitsForParentCommandOutput['OrganizationalUnits']>[number]>(
-            (NextToken) => send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, NextToken })),
-            (o) => o.OrganizationalUnits ?? [],
-          ).catch((err) => failed(err, 'ListOrganizationalUnitsForParent', parent.id)),
-          pages<ListAccountsForParentCommandOutput, NonNullable<ListAccountsForParentCommandOutput['Accounts']>[number]>(
-            (NextToken) => send(new ListAccountsForParentCommand({ ParentId: parent.id, NextToken })),
-            (o) => o.Accounts ?? [],
-          ).catch((err) => failed(err, 'ListAccountsForParent', parent.id)),
-        ]);
-        for (const ou of children) {
-          if (!ou.Id) continue;
-          ous.push({ id: ou.Id, name: ou.Name ?? ou.Id, parentId: parent.id });
-          next.push({ id: ou.Id, path: [...parent.path, ou.Id] });
-        }
-        for (const a of members) {
-          if (!a.Id) continue;
-          accounts.push(compact({ id: a.Id, name: a.Name ?? a.Id, email: a.Email, status: a.Status ?? a.State ?? 'UNKNOWN', ouPath: parent.path }));
-        }
-      }),
-    );
-    frontier = next;
-  }
+  // The OU tree, every parent's children and accounts paged; each parent is walked as soon as it
+  // is known (no level-by-level barrier), through the one paced Organizations queue.
+  const walk = async (parent: { id: string; path: string[] }): Promise<void> => {
+    const [children, members] = await Promise.all([
+      pages<ListOrganizationalUnitsForParentCommandOutput, NonNullable<ListOrganizationalUnitsForParentCommandOutput['OrganizationalUnits']>[number]>(
+        (NextToken) => send(new ListOrganizationalUnitsForParentCommand({ ParentId: parent.id, NextToken })),
+        (o) => o.OrganizationalUnits ?? [],
+      ).catch((err) => failed(err, 'ListOrganizationalUnitsForParent', parent.id)),
+      pages<ListAccountsForParentCommandOutput, NonNullable<ListAccountsForParentCommandOutput['Accounts']>[number]>(
+        (NextToken) => send(new ListAccountsForParentCommand({ ParentId: parent.id, NextToken })),
+        (o) => o.Accounts ?? [],
+      ).catch((err) => failed(err, 'ListAccountsForParent', parent.id)),
+    ]);
+    for (const a of members) {
+      if (!a.Id) continue;
+      accounts.push(compact({ id: a.Id, name: a.Name ?? a.Id, email: a.Email, status: a.Status ?? a.State ?? 'UNKNOWN', ouPath: parent.path }));
+    }
+    const next: Promise<void>[] = [];
+    for (const ou of children) {
+      if (!ou.Id) continue;
+      ous.push({ id: ou.Id, name: ou.Name ?? ou.Id, parentId: parent.id });
+      next.push(walk({ id: ou.Id, path: [...parent.path, ou.Id] }));
+    }
+    await Promise.all(next);
+  };
+  // Policies are read while the tree is walked: neither needs the other.
+  const place = { accountId: caller, region, metrics };
+  const policies = withPolicies
+    ? Promise.all([
+        readPolicies(send, 'SERVICE_CONTROL_POLICY', place),
+        readPolicies(send, 'RESOURCE_CONTROL_POLICY', place),
+        readKnown(place, 'ListDelegatedAdministrators', async () => {
+          const admins = await pages<ListDelegatedAdministratorsCommandOutput, NonNullable<ListDelegatedAdministratorsCommandOutput['DelegatedAdministrators']>[number]>(
+            (NextToken) => send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: 'cloudtrail.amazonaws.com', NextToken })),
+            (o) => o.DelegatedAdministrators ?? [],
+          );
+          return admins
+            .filter((a) => a.Id)
+            .map((a) => ({ accountId: a.Id!, servicePrincipal: 'cloudtrail.amazonaws.com' }))
+            .sort((a, b) => compareStrings(a.accountId, b.accountId));
+        }),
+      ])
+    : undefined;
+  await Promise.all((roots ?? []).filter((r) => r.Id).map((r) => walk({ id: r.Id!, path: [r.Id!] })));
 
   function failed(err: unknown, operation: string, parentId: string): never[] {
     metrics.errors += 1;
@@ -114,22 +129,8 @@ export async function discoverOrganization(session: AccountSession, region: stri
   };
   if (org?.Arn) organization.arn = org.Arn;
   if (org?.FeatureSet === 'ALL' || org?.FeatureSet === 'CONSOLIDATED_BILLING') organization.featureSet = org.FeatureSet;
-  if (withPolicies) {
-    const place = { accountId: caller, region, metrics };
-    const [scp, rcp, delegated] = await Promise.all([
-      readPolicies(send, 'SERVICE_CONTROL_POLICY', place),
-      readPolicies(send, 'RESOURCE_CONTROL_POLICY', place),
-      readKnown(place, 'ListDelegatedAdministrators', async () => {
-        const admins = await pages<ListDelegatedAdministratorsCommandOutput, NonNullable<ListDelegatedAdministratorsCommandOutput['DelegatedAdministrators']>[number]>(
-          (NextToken) => send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: 'cloudtrail.amazonaws.com', NextToken })),
-          (o) => o.DelegatedAdministrators ?? [],
-        );
-        return admins
-          .filter((a) => a.Id)
-          .map((a) => ({ accountId: a.Id!, servicePrincipal: 'cloudtrail.amazonaws.com' }))
-          .sort((a, b) => compareStrings(a.accountId, b.accountId));
-      }),
-    ]);
+  if (policies) {
+    const [scp, rcp, delegated] = await policies;
     organization.policies = { scp, rcp };
     organization.delegatedAdministrators = delegated;
   }
@@ -173,14 +174,16 @@ async function readPolicies(
       summaries
         .filter((p) => p.Id)
         .map(async (summary) => {
-          const described = await tagged('DescribePolicy', send<DescribePolicyCommandOutput>(new DescribePolicyCommand({ PolicyId: summary.Id! })));
-          const targets = await tagged(
-            'ListTargetsForPolicy',
-            pages<ListTargetsForPolicyCommandOutput, NonNullable<ListTargetsForPolicyCommandOutput['Targets']>[number]>(
-              (NextToken) => send(new ListTargetsForPolicyCommand({ PolicyId: summary.Id!, NextToken })),
-              (o) => o.Targets ?? [],
+          const [described, targets] = await Promise.all([
+            tagged('DescribePolicy', send<DescribePolicyCommandOutput>(new DescribePolicyCommand({ PolicyId: summary.Id! }))),
+            tagged(
+              'ListTargetsForPolicy',
+              pages<ListTargetsForPolicyCommandOutput, NonNullable<ListTargetsForPolicyCommandOutput['Targets']>[number]>(
+                (NextToken) => send(new ListTargetsForPolicyCommand({ PolicyId: summary.Id!, NextToken })),
+                (o) => o.Targets ?? [],
+              ),
             ),
-          );
+          ]);
           return compact<OrganizationPolicy>({
             id: summary.Id!,
             arn: summary.Arn,
