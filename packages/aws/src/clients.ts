@@ -110,6 +110,9 @@ export class ClientFactory {
   private readonly handler: NodeHttpHandler;
 
   constructor(private readonly endpointUrl: string | undefined) {
+    // Trailwarden supports Node 20 (package engines); the SDK's advice to move to Node 22 would be
+    // printed on every scan. A user who sets the variable keeps their choice.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     this.handler = new NodeHttpHandler({
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,

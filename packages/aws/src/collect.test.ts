@@ -332,3 +332,15 @@ describe('collect() — filters and IAM', () => {
     expect(iam.policies[0]!.document).toMatchObject({ Statement: [{ Action: '*' }] });
   });
 });
+
+describe('collect() — no usable credentials', () => {
+  it('fails once, plainly, when the caller cannot be identified', async () => {
+    mocks = mockWorld(defaultWorld());
+    const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+    mocks.sts.on(GetCallerIdentityCommand as never).rejects(awsError('InvalidClientTokenId', 403, 'The security token included in the request is invalid.'));
+    await expect(collect({ sections: ['trails'], credentials: CALLER_CREDENTIALS })).rejects.toThrow(
+      /cannot identify the caller \(sts:GetCallerIdentity: InvalidClientTokenId — The security token included in the request is invalid\.\)/,
+    );
+    expect(mocks.sts.calls()).toHaveLength(1);
+  });
+});

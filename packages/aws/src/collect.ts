@@ -16,7 +16,7 @@ import {
 import { compareStrings, parseArn } from './arn.js';
 import { ClientFactory, type Credentials, memoizeCredentials } from './clients.js';
 import { RoleAssumer } from './credentials.js';
-import { toKnownError } from './errors.js';
+import { CollectorError, errorCode, errorMessage, toKnownError } from './errors.js';
 import { Caller } from './pacing/caller.js';
 import { Metrics } from './pacing/metrics.js';
 import { forEachLimit } from './pool.js';
@@ -76,8 +76,15 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   try {
     // Who is calling: the account read with the caller's own credentials, and the partition.
     const probe = new AccountSession('caller', baseCredentials, factory, caller);
-    const identity = await probe.send<GetCallerIdentityCommandOutput>('sts', homeRegion, new GetCallerIdentityCommand({}));
-    probe.close();
+    let identity: GetCallerIdentityCommandOutput;
+    try {
+      identity = await probe.send<GetCallerIdentityCommandOutput>('sts', homeRegion, new GetCallerIdentityCommand({}));
+    } catch (err) {
+      // Nothing can be read without working credentials: say so plainly, once.
+      throw new CollectorError(errorCode(err), `cannot identify the caller (sts:GetCallerIdentity: ${errorCode(err)}${errorMessage(err) ? ` — ${errorMessage(err)}` : ''}); check the credentials, --profile and --endpoint-url`);
+    } finally {
+      probe.close();
+    }
     const callerId = identity.Account ?? '';
     const partitionName = parseArn(identity.Arn ?? '')?.partition ?? 'aws';
     const partition: Partition = PARTITIONS.has(partitionName as Partition) ? (partitionName as Partition) : 'aws';

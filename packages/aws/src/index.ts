@@ -9,3 +9,4 @@ export { COLLECTOR_ACTIONS, OPERATION_ACTIONS } from './actions.js';
 export { QUOTAS, PACE_FRACTION } from './pacing/quotas.js';
 export { isReadOnlyCommandName, MutatingCallRefused } from './read-only.js';
 export { SESSION_NAME } from './credentials.js';
+export { CollectorError } from './errors.js';
