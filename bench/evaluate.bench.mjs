@@ -46,7 +46,8 @@ const generatedMs = performance.now() - t0;
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
 const t1 = performance.now();
-const result = await core.evaluate(snapshot, { checks, now: new Date('2026-11-21T12:00:00Z') });
+const perCheckMs = {};
+const result = await core.evaluate(snapshot, { checks, now: new Date('2026-11-21T12:00:00Z'), onCheckDone: (id, ms) => (perCheckMs[id] = Math.round(ms)) });
 const evaluateMs = performance.now() - t1;
 const perCheck = result.checks.map((c) => ({ id: c.id, findings: Object.values(c.counts).reduce((a, b) => a + b, 0), error: c.error }));
 console.log(
@@ -61,5 +62,6 @@ console.log(
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
     targetMs: 5000,
     checksWithErrors: perCheck.filter((c) => c.error).map((c) => c.id),
+    perCheckMs,
   }),
 );

@@ -47,10 +47,24 @@ export interface ContextInput {
   guard(): void;
 }
 
+const compiledTemplates = new Map<string, string[]>();
+
+/** `Trail {{name}} ...` with data → text. Templates are split once: this runs once per finding. */
 export function formatMessage(template: string, data: MessageData | undefined): string {
-  return template.replace(/\{\{\s*([\w.-]+)\s*\}\}/g, (whole, key: string) =>
-    data && key in data ? String(data[key]) : whole,
-  );
+  let parts = compiledTemplates.get(template);
+  if (!parts) {
+    // Odd indexes are placeholder names.
+    parts = template.split(/\{\{\s*([\w.-]+)\s*\}\}/);
+    compiledTemplates.set(template, parts);
+  }
+  if (parts.length === 1) return template;
+  let out = '';
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
+    if (i % 2 === 0) out += part;
+    else out += data && part in data ? String(data[part]) : `{{${part}}}`;
+  }
+  return out;
 }
 
 export function createCheckContext(input: ContextInput): CheckContext<object, string> {

@@ -1,4 +1,4 @@
-import type { KnownError } from '../model/known.js';
+import type { Known, KnownError } from '../model/known.js';
 import type { AccountCoverage, Coverage, CoverageError } from '../model/result.js';
 import type { AccountSnapshot, Snapshot } from '../model/snapshot.js';
 import { compareStrings } from '../util/stable.js';
@@ -39,21 +39,39 @@ export function computeCoverage(snapshot: Snapshot): Coverage {
   return { accounts, errors, complete: errors.length === 0 };
 }
 
+/**
+ * Known errors sit at fixed places of the model; visiting exactly those (and not, say, every IAM
+ * policy document) keeps this linear in the number of resources, not in the bytes of the snapshot.
+ */
 function collectAccountErrors(account: AccountSnapshot, id: string, out: CoverageError[]): void {
-  for (const [key, value] of Object.entries(account)) {
-    if (key === 'trails' && value && typeof value === 'object' && 'value' in value && Array.isArray(value.value)) {
-      for (const trail of value.value as { arn: string; ownerAccountId: string }[]) {
-        // A member cannot read an organization trail's selectors; that is expected, not a gap.
-        const foreign = trail.ownerAccountId !== id;
-        for (const [field, v] of Object.entries(trail)) {
-          if (foreign && (field === 'eventSelectors' || field === 'insightSelectors')) continue;
-          collectErrors(v, `accounts.${id}.trails[${trail.arn}].${field}`, id, out);
-        }
-      }
-      continue;
-    }
-    collectErrors(value, `accounts.${id}.${key}`, id, out);
+  const base = `accounts.${id}`;
+  const add = (k: Known<unknown> | undefined, path: string) => {
+    if (k?.error) out.push({ ...k.error, accountId: k.error.accountId ?? id, path });
+  };
+  add(account.access, `${base}.access`);
+  add(account.regions, `${base}.regions`);
+  for (const [region, k] of Object.entries(account.trailListing ?? {})) add(k, `${base}.trailListing.${region}`);
+  add(account.trails, `${base}.trails`);
+  for (const trail of account.trails?.value ?? []) {
+    const at = `${base}.trails[${trail.arn}]`;
+    add(trail.status, `${at}.status`);
+    // A member cannot read an organization trail's selectors; that is expected, not a gap.
+    if (trail.ownerAccountId !== id) continue;
+    add(trail.eventSelectors, `${at}.eventSelectors`);
+    add(trail.insightSelectors, `${at}.insightSelectors`);
   }
+  for (const [name, bucket] of Object.entries(account.buckets ?? {})) {
+    for (const [field, value] of Object.entries(bucket)) {
+      if (value && typeof value === 'object' && 'error' in value) add(value as Known<unknown>, `${base}.buckets.${name}.${field}`);
+    }
+  }
+  for (const [arn, key] of Object.entries(account.keys ?? {})) {
+    add(key.metadata, `${base}.keys.${arn}.metadata`);
+    add(key.policy, `${base}.keys.${arn}.policy`);
+    add(key.rotation, `${base}.keys.${arn}.rotation`);
+  }
+  add(account.iam, `${base}.iam`);
+  add(account.s3AccountPublicAccessBlock, `${base}.s3AccountPublicAccessBlock`);
 }
 
 function collectErrors(value: unknown, path: string, accountId: string, out: CoverageError[]): void {
@@ -67,6 +85,7 @@ function collectErrors(value: unknown, path: string, accountId: string, out: Cov
     out.push({ ...obj.error, accountId: obj.error.accountId ?? accountId, path });
     return;
   }
+  if ('value' in obj) return; // a Known value: its content holds no further Known
   for (const [k, v] of Object.entries(obj)) collectErrors(v, `${path}.${k}`, accountId, out);
 }
 

@@ -30,6 +30,8 @@ export interface EvaluateOptions {
   catalogue?: Catalogue;
   tool?: { name: string; version: string };
   startedAt?: Date;
+  /** Called after each check with its wall time (benchmarks, `--debug` timings); not in the result, which stays deterministic. */
+  onCheckDone?: (checkId: string, ms: number) => void;
 }
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 60_000;
@@ -49,6 +51,7 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
     const severity = loaded.severity ?? check.meta.severity;
     const raw: RawFinding[] = [];
     let failure: string | undefined;
+    const checkStarted = performance.now();
 
     const missing = check.requires.filter((s: string) => !collected.has(s as never));
     if (missing.length > 0) {
@@ -69,6 +72,7 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
       }
     }
 
+    opts.onCheckDone?.(check.id, performance.now() - checkStarted);
     const counts = emptyCounts();
     for (const r of raw) {
       counts[r.status]++;
