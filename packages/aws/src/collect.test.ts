@@ -1,4 +1,5 @@
 import { DescribeTrailsCommand, GetEventSelectorsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail';
+import { ListPoliciesCommand } from '@aws-sdk/client-organizations';
 import { GetBucketPolicyCommand } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { SNAPSHOT_SECTIONS, validateSnapshot } from '@trailwarden/core';
@@ -208,8 +209,10 @@ describe('collect() — sections, pacing and retries', () => {
     expect(mocks!.s3.calls()).toHaveLength(0);
     expect(mocks!.ec2.calls()).toHaveLength(0);
     expect(snapshot.sections).toEqual(['iam']);
-    expect(snapshot.organization).toBeDefined();
-    expect(snapshot.organization?.value?.policies.scp).toEqual({ value: [] });
+    // Not asked for: no organization record (it would claim "no SCPs" without having read them).
+    expect(snapshot.organization).toBeUndefined();
+    expect(mocks!.org.commandCalls(ListPoliciesCommand as never)).toHaveLength(0);
+    expect(snapshot.scope.mode).toBe('organization');
     expect(snapshot.accounts[MEMBER]!.iam?.value).toEqual({ users: [], groups: [], roles: [], policies: [] });
     expect(() => validateSnapshot(JSON.parse(JSON.stringify(snapshot)))).not.toThrow();
   });

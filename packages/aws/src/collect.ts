@@ -154,7 +154,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       tool: TOOL,
       accounts: canonicalAccounts(accounts),
     };
-    if (sections.has('organization') || discovery.mode === 'organization') snapshot.organization = discovery.mode === 'organization' ? { value: discovery.organization } : discovery.organization;
+    // Only when asked for: without its policies an organization record would claim "no SCPs".
+    if (sections.has('organization')) snapshot.organization = discovery.mode === 'organization' ? { value: discovery.organization } : discovery.organization;
     if (unresolved) snapshot.unresolved = unresolved;
     progress.emit('done');
     return snapshot;
