@@ -87,8 +87,12 @@ export default defineCheck({
     const judge = (p: Principal, findingAccount: string): { allowListed: boolean } => {
       const hits: { d: Decision; t: Target }[] = [];
       for (const t of targets) {
-        if (!model.mayReach(p, t.resource)) continue;
-        for (const action of t.actions) {
+        const sameAccount = p.accountId === t.resource.accountId;
+        // Across accounts only what the resource policy allows can be reached (cheap pre-filters).
+        const actions = sameAccount ? t.actions : (t.crossAccountActions ?? []);
+        if (actions.length === 0 || (!sameAccount && !model.mayReach(p, t.resource))) continue;
+        for (const action of actions) {
+          if (!sameAccount && !model.mayReach(p, t.resource, action)) continue;
           const d = model.evaluate({ principal: p, action, resource: t.resource });
           if (d.decision !== 'denied') hits.push({ d, t });
         }

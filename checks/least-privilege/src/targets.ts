@@ -7,6 +7,7 @@ import {
   LOCKED_OBJECT_DELETIONS,
   type ResourceTarget,
   TRAIL_TAMPER_ACTIONS,
+  statementCoversAction,
 } from '@trailwarden/iam';
 
 /** One resource whose tamper actions are judged: a trail, its bucket (and a log object in it), its key. */
@@ -16,6 +17,8 @@ export interface Target {
   actions: string[];
   /** Principals named in the resource's policy (ARNs, account ids, `*`), for cross-account principals. */
   namedPrincipals: string[];
+  /** Tamper actions some Allow of the resource policy covers: the only ones another account can get. */
+  crossAccountActions?: string[];
   notes: string[];
 }
 
@@ -87,6 +90,8 @@ export class TargetCollector {
 
   private push(t: Target): void {
     if (this.seen.has(`${t.kind}|${t.resource.arn}`)) return;
+    const allows = t.resource.policy?.statements.filter((st) => st.ref.effect === 'Allow') ?? [];
+    t.crossAccountActions = t.actions.filter((a) => allows.some((st) => statementCoversAction(st, a)));
     this.seen.add(`${t.kind}|${t.resource.arn}`);
     this.targets.push(t);
   }

@@ -253,6 +253,8 @@ describe('IAM evaluation rules', () => {
     expect(model.mayReach(model.principal(R(B, 'Writer')), resources.key!)).toBe(true);
     expect(model.mayReach(model.principal(R(A, 'NoPolicy')), resources.trail!)).toBe(true);
     expect(model.mayReach(model.principal(R(OUTSIDE, 'Ext')), resources.bucketA!)).toBe(true);
+    expect(model.mayReach(model.principal(R(OUTSIDE, 'Ext')), resources.objectA!, 's3:DeleteObject')).toBe(true);
+    expect(model.mayReach(model.principal(R(OUTSIDE, 'Ext')), resources.objectA!, 's3:DeleteObjectVersion')).toBe(false);
   });
 
   it('request context supplied by the caller decides conditions', () => {
