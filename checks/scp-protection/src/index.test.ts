@@ -112,4 +112,10 @@ describe('org-scp-trail-protection', () => {
     const single = snapshot({ accounts: [account(A, { iam: {} })] });
     expect(of(await runCheck(check, single), A)).toMatchObject({ status: 'ERROR', message: expect.stringMatching(/no organization data/) });
   });
+
+  it('FAIL: a standalone account (Organizations not in use) has no SCP to protect it', async () => {
+    const standalone = snapshot({ accounts: [account(A, { iam: {} })] });
+    standalone.organization = { error: { code: 'AWSOrganizationsNotInUseException', message: 'not in use', operation: 'DescribeOrganization', accountId: A } };
+    expect(of(await runCheck(check, standalone), A)).toMatchObject({ status: 'FAIL', messageId: 'notInOrganization' });
+  });
 });

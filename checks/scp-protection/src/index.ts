@@ -3,6 +3,7 @@ import {
   type ActionCatalog,
   type Decision,
   type Principal,
+  NOT_IN_ORGANIZATION,
   type StatementRef,
   TAMPER_SERVICES,
   TRAIL_TAMPER_ACTIONS,
@@ -67,7 +68,7 @@ export default defineCheck({
       tooManyExempted: 'The CloudTrail deny SCP of account {{account}} exempts {{count}} principals, more than the maximum of {{max}}.',
       notAllowListed: 'The CloudTrail deny SCP of account {{account}} exempts principals outside allowedPrincipals: {{principals}}.',
       managementAccount: 'Account {{account}} is the management account: SCPs never restrict it, so trail-api-least-privilege must keep it clean.',
-      notInOrganization: 'Account {{account}} is not in the scanned organization, so no SCP protects its trails.',
+      notInOrganization: 'Account {{account}} belongs to no scanned organization, so no SCP protects its trails; put it in an AWS Organization with a deny-tamper SCP.',
     },
   },
   options: {
@@ -96,7 +97,10 @@ export default defineCheck({
         ctx.error(account.resource, 'Cannot decide: the snapshot has no organization data (single-account scan?), so the SCPs on this account are unknown.');
         return;
       }
-      if (isUnknown(orgKnown)) return ctx.error(account.resource, orgKnown.error);
+      if (isUnknown(orgKnown)) {
+        if (orgKnown.error.code === NOT_IN_ORGANIZATION) return ctx.fail(account.resource, 'notInOrganization', data, { organization: orgKnown.error.code });
+        return ctx.error(account.resource, orgKnown.error);
+      }
       const org = orgKnown.value;
       if (isUnknown(org.policies.scp)) return ctx.error(account.resource, org.policies.scp.error, { consequence: 'the SCPs are unknown' });
       if (account.id === org.managementAccountId) return ctx.notApplicable(account.resource, 'managementAccount', data);

@@ -15,6 +15,7 @@ export {
   type DecisionKind,
   type IamModel,
   type IamModelOptions,
+  NOT_IN_ORGANIZATION,
   type OrgPolicyLevel,
   type OrgPolicyProblem,
   type ResourceTarget,

@@ -343,6 +343,14 @@ describe('IAM data and organization problems', () => {
     ]);
   });
 
+  it('a standalone account (Organizations not in use) is a fact, not a problem', () => {
+    const s = snapshot({ noOrg: true, iam: { [A]: iam({}) } });
+    s.organization = { error: { code: 'AWSOrganizationsNotInUseException', message: 'not in use', operation: 'DescribeOrganization' } };
+    expect(createIamModel(s, { catalog }).orgPolicyProblems).toEqual([]);
+    s.organization = { error: { code: 'AccessDenied', message: 'no', operation: 'DescribeOrganization' } };
+    expect(createIamModel(s, { catalog }).orgPolicyProblems).toEqual([{ kind: 'scp', message: 'the organization could not be read', error: s.organization.error }]);
+  });
+
   it('without an organization no SCPs apply and org keys are unknown', () => {
     const s = snapshot({ noOrg: true, iam: { [A]: iam({ policies: [adminPolicy], roles: [role(A, 'Admin', attachAdmin)] }) } });
     const m = createIamModel(s, { catalog });

@@ -94,6 +94,9 @@ export interface IamModelOptions {
   catalog: ActionCatalog;
 }
 
+/** The error AWS Organizations returns for an account that belongs to no organization. */
+export const NOT_IN_ORGANIZATION = 'AWSOrganizationsNotInUseException';
+
 /** Bucket-policy operations the bucket owner's root user can always perform, whatever the policy says. */
 const ROOT_BUCKET_POLICY_ACTIONS = new Set(['s3:getbucketpolicy', 's3:putbucketpolicy', 's3:deletebucketpolicy']);
 
@@ -219,7 +222,8 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
   const org: Organization | undefined = orgKnown && !isUnknown(orgKnown) ? orgKnown.value : undefined;
   const orgAccounts = new Map((org?.accounts ?? []).map((a) => [a.id, a]));
   const problems: OrgPolicyProblem[] = [];
-  if (orgKnown && isUnknown(orgKnown)) {
+  // "Not in use" is a fact (a standalone account: no SCPs, no RCPs), not a gap in the data.
+  if (orgKnown && isUnknown(orgKnown) && orgKnown.error.code !== NOT_IN_ORGANIZATION) {
     problems.push({ kind: 'scp', message: 'the organization could not be read', error: orgKnown.error });
   }
   const scps = compileOrgPolicies('scp', org?.policies.scp, problems);
