@@ -1,8 +1,25 @@
 /**
  * Generates an organization of any size with a mix of good and broken CloudTrail set-ups, for
- * benchmarks (e.g. the 1,000-account collection). Deterministic: the same options give the same world.
+ * benchmarks (e.g. the 1,000-account collection) and for the ground-truth test. Deterministic: the
+ * same options give the same world. Every defect is decided first, as a plan (see truth.ts), and the
+ * world is written from the plan, so the verdict each check must give is known without running it.
  */
-import type { World, WorldAccount, WorldBucket, WorldIamRole, WorldKmsKey, WorldTrail } from './types.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  type AccountPlan,
+  type BucketPlan,
+  type GroundTruth,
+  type KeyPlan,
+  type KmsIntent,
+  type OrgTrailVariant,
+  type PublicAccessBlockPlan,
+  type SelectorVariant,
+  type TrailPlan,
+  type WorldPlan,
+  truthFromPlan,
+} from './truth.js';
+import type { PolicyDocument, World, WorldAccount, WorldBucket, WorldIamRole, WorldIamUser, WorldKmsKey, WorldPublicAccessBlock, WorldTrail } from './types.js';
 
 export interface GenerateWorldOptions {
   /** Number of accounts, management, log archive and security included (at least 3). */
@@ -10,9 +27,34 @@ export interface GenerateWorldOptions {
   /** Region names, or how many of the standard ones (first is the home region). Default 3. */
   regions?: number | string[];
   seed?: number;
+  /**
+   * The organization trail: `all-events` (multi-region, logging, all management events; the
+   * default), `write-only` (write management events only, so accounts need their own trail to pass
+   * trail-multi-region) or `stopped` (covers nothing, so accounts are covered by their own trails or not at all).
+   */
+  orgTrail?: OrgTrailVariant;
+  /** The instant the world's timestamps are relative to (delivery times, stop times). Default 2026-11-21T16:00:00Z. */
+  asOf?: string;
 }
 
+export const DEFAULT_AS_OF = '2026-11-21T16:00:00Z';
 const STANDARD_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2', 'ap-northeast-1', 'us-east-2', 'ca-central-1', 'sa-east-1', 'eu-north-1', 'ap-south-1', 'af-south-1'];
+const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
+const OUS = ['Workloads/Prod', 'Workloads/Dev', 'Sandbox'];
+/** OUs under the deny-tamper SCP. */
+const PROTECTED_OUS = ['Workloads/Prod', 'Security'];
+const SELECTOR_VARIANTS: SelectorVariant[] = [
+  'default',
+  'classic-all-data',
+  'classic-read-only',
+  'classic-write-only',
+  'classic-exclude-kms',
+  'classic-data-prefix',
+  'advanced-mgmt-write-data',
+  'advanced-mgmt-read-data-bucket',
+  'advanced-mgmt-write-only',
+  'advanced-data-only',
+];
 
 /** mulberry32: a small, fast, seedable PRNG. */
 function prng(seed: number): () => number {
@@ -26,18 +68,37 @@ function prng(seed: number): () => number {
   };
 }
 
-const AUDIT_ROLE = (managementId: string): WorldIamRole => ({
+const auditRole = (trustedAccount: string): WorldIamRole => ({
   name: 'TrailwardenAudit',
-  trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${managementId}:root` }, Action: 'sts:AssumeRole' }] },
+  trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${trustedAccount}:root` }, Action: 'sts:AssumeRole' }] },
   managedPolicies: ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::aws:policy/SecurityAudit'],
 });
 
 export function generateWorld(options: GenerateWorldOptions): World {
+  return generateWorldWithTruth(options).world;
+}
+
+/** The world and the verdict every built-in check must give on it. */
+export function generateWorldWithTruth(options: GenerateWorldOptions): { world: World; truth: GroundTruth; plan: WorldPlan } {
   const count = Math.max(3, Math.floor(options.accounts));
   const seed = options.seed ?? 1;
+  const orgTrailVariant = options.orgTrail ?? 'all-events';
+  const asOf = options.asOf ?? DEFAULT_AS_OF;
+  const asOfMs = Date.parse(asOf);
+  if (Number.isNaN(asOfMs)) throw new Error(`generateWorld: asOf ${asOf} is not an ISO 8601 instant`);
+  const ago = (hours: number) => new Date(asOfMs - hours * 3_600_000).toISOString().replace(/\.000Z$/, 'Z');
   const rand = prng(seed);
   const chance = (p: number) => rand() < p;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(rand() * items.length)]!;
+  /** Pick by weight: [[value, weight], ...]. */
+  const weighted = <T>(items: readonly (readonly [T, number])[]): T => {
+    let r = rand() * items.reduce((n, [, w]) => n + w, 0);
+    for (const [v, w] of items) {
+      r -= w;
+      if (r < 0) return v;
+    }
+    return items[items.length - 1]![0];
+  };
   const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
   const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
 
@@ -50,105 +111,309 @@ export function generateWorld(options: GenerateWorldOptions): World {
   const [managementId, archiveId, securityId, ...workloadIds] = [...ids];
   const mgmt = managementId!;
   const archive = archiveId!;
+  const security = securityId!;
   const orgId = `o-${hex(10)}`;
+  const date = (year: number) => `${year}-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}T10:00:00Z`;
+  const plans: AccountPlan[] = [];
+
+  // ---- Management account: the organization trail, logging to the log archive. ----
   const orgBucket = `org-cloudtrail-logs-${archive}`;
   const orgKeyId = uuid();
   const orgKeyArn = `arn:aws:kms:${home}:${archive}:key/${orgKeyId}`;
-  const date = (year: number) => `${year}-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}T10:00:00Z`;
-
+  const orgTrailPlan: TrailPlan = {
+    arn: `arn:aws:cloudtrail:${home}:${mgmt}:trail/org-trail`,
+    name: 'org-trail',
+    ownerId: mgmt,
+    organization: true,
+    multiRegion: true,
+    logging: orgTrailVariant === 'stopped' ? 'stopped' : 'active',
+    validation: 'on',
+    kms: 'good',
+    keyArn: orgKeyArn,
+    cloudWatch: orgTrailVariant === 'stopped' ? 'stale' : 'delivering',
+    insights: 'both',
+    selectors: orgTrailVariant === 'write-only' ? 'org-write-only' : 'org-all',
+    dataFor: { bucket: orgBucket, write: 'all', read: 'none' },
+    bucket: orgBucket,
+  };
   const management: WorldAccount = {
     id: mgmt,
     name: 'management',
     joinedTimestamp: '2018-01-01T00:00:00Z',
-    publicAccessBlock: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
-    trails: [
-      {
-        name: 'org-trail',
-        homeRegion: home,
-        multiRegion: true,
-        organization: true,
-        bucket: orgBucket,
-        logFileValidation: true,
-        kmsKeyId: orgKeyArn,
-        status: { isLogging: true, latestDeliveryTime: '2026-11-21T15:00:00Z' },
-      },
-    ],
-    iam: { users: [{ name: 'admin', managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] }], roles: [AUDIT_ROLE(mgmt)] },
+    publicAccessBlock: fullBlock(),
+    trails: [worldTrail(orgTrailPlan, home, mgmt, ago)],
+    iam: { users: [{ name: 'admin', managedPolicies: [ADMIN] }], roles: [auditRole(mgmt)] },
+  };
+  plans.push({
+    id: mgmt,
+    name: 'management',
+    management: true,
+    active: true,
+    readable: true,
+    accountBlockPublicAccess: 'full',
+    scpProtected: false,
+    exempted: [],
+    admins: [`arn:aws:iam::${mgmt}:user/admin`],
+    trails: [orgTrailPlan],
+    buckets: [],
+    keys: [],
+  });
+
+  // ---- Log archive: the organization trail's bucket and key. ----
+  const orgBucketPlan: BucketPlan = {
+    name: orgBucket,
+    ownerId: archive,
+    ownership: 'BucketOwnerEnforced',
+    policy: 'cloudtrail-only',
+    blockPublicAccess: 'full',
+    objectLock: 'compliance-365',
+    accessLogging: 'other-bucket',
+    versioning: 'enabled',
+    lifecycle: 'long',
   };
   const logArchive: WorldAccount = {
     id: archive,
     name: 'log-archive',
     ou: 'Security',
-    publicAccessBlock: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true },
-    buckets: [
-      {
-        name: orgBucket,
-        region: home,
-        policy: {
-          Version: '2012-10-17',
-          Statement: [{ Sid: 'AWSCloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${orgBucket}/*` }],
-        },
-        objectLock: { mode: 'COMPLIANCE', days: 365 },
-        encryption: { algorithm: 'aws:kms', kmsKeyId: orgKeyArn, bucketKey: true },
-        versioning: { status: 'Enabled' },
-        lifecycle: [{ id: 'archive', transitions: [{ days: 90, storageClass: 'GLACIER' }], expirationDays: 2555 }],
-      },
-    ],
-    kmsKeys: [{ id: orgKeyId, region: home, rotation: true, description: 'Organization trail key' }],
-    iam: { roles: [AUDIT_ROLE(mgmt)] },
+    publicAccessBlock: fullBlock(),
+    buckets: [worldBucket(orgBucketPlan, home, orgId, orgKeyArn)],
+    kmsKeys: [{ id: orgKeyId, region: home, rotation: true, description: 'Organization trail key', policy: keyPolicy(archive, mgmt, true) }],
+    iam: { roles: [auditRole(mgmt)] },
   };
-  const security: WorldAccount = { id: securityId!, name: 'security', ou: 'Security', iam: { roles: [AUDIT_ROLE(mgmt)] } };
+  plans.push({
+    id: archive,
+    name: 'log-archive',
+    management: false,
+    active: true,
+    readable: true,
+    accountBlockPublicAccess: 'full',
+    scpProtected: true,
+    exempted: [],
+    admins: [],
+    trails: [],
+    buckets: [orgBucketPlan],
+    keys: [{ arn: orgKeyArn, ownerId: archive, awsManaged: false, rotation: true, missing: false }],
+  });
 
-  const ous = ['Workloads/Prod', 'Workloads/Dev', 'Sandbox'];
+  const securityAccount: WorldAccount = { id: security, name: 'security', ou: 'Security', iam: { roles: [auditRole(mgmt)] } };
+  plans.push({
+    id: security,
+    name: 'security',
+    management: false,
+    active: true,
+    readable: true,
+    accountBlockPublicAccess: 'none',
+    scpProtected: true,
+    exempted: [],
+    admins: [],
+    trails: [],
+    buckets: [],
+    keys: [],
+  });
+
+  // ---- Workload accounts: each its own mix of defects. ----
   const devDenied = regions.length > 1 ? regions[regions.length - 1]! : undefined;
   const workloads = workloadIds.map((id, i): WorldAccount => {
-    const ou = pick(ous);
-    const account: WorldAccount = { id, name: `workload-${String(i + 1).padStart(4, '0')}`, ou, joinedTimestamp: date(2019 + Math.floor(rand() * 6)), iam: { roles: [AUDIT_ROLE(mgmt)] } };
-    if (chance(0.03)) account.status = 'SUSPENDED';
+    const ou = pick(OUS);
+    const name = `workload-${String(i + 1).padStart(4, '0')}`;
+    const active = !chance(0.03);
+    const readable = !chance(0.06);
+    // An unreadable account's audit role trusts the security account instead of the management account.
+    const account: WorldAccount = { id, name, ou, joinedTimestamp: date(2019 + Math.floor(rand() * 6)), iam: { roles: [auditRole(readable ? mgmt : security)] } };
+    if (!active) account.status = 'SUSPENDED';
     if (optIn.length > 0 && chance(0.3)) account.optInRegions = [pick(optIn)];
     if (ou === 'Workloads/Dev' && devDenied && !optIn.includes(devDenied)) account.deniedRegions = [devDenied];
-    if (chance(0.6)) account.publicAccessBlock = { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: chance(0.9) };
-    if (chance(0.4)) {
-      const bucketName = `trail-logs-${id}`;
-      const regionsHere = regions.filter((r) => !optIn.includes(r) || account.optInRegions?.includes(r));
+    const accountBpa = weighted<PublicAccessBlockPlan>([
+      ['none', 4],
+      ['full', 4],
+      ['partial', 2],
+    ]);
+    if (accountBpa !== 'none') account.publicAccessBlock = accountBpa === 'full' ? fullBlock() : partialBlock();
+
+    const admins: string[] = [];
+    const exempted: string[] = [];
+    const users: WorldIamUser[] = [];
+    if (chance(0.2)) {
+      users.push({ name: 'legacy-admin', managedPolicies: [ADMIN] });
+      admins.push(`arn:aws:iam::${id}:user/legacy-admin`);
+    }
+    const breakGlass = ou === 'Workloads/Prod' ? weighted([
+      [0, 6],
+      [1, 3],
+      [4, 1],
+    ]) : chance(0.2) ? 1 : 0;
+    for (let n = 1; n <= breakGlass; n++) {
+      const roleName = n === 1 ? 'BreakGlass' : `BreakGlass${n}`;
+      account.iam!.roles!.push({
+        name: roleName,
+        trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${security}:root` }, Action: 'sts:AssumeRole' }] },
+        managedPolicies: [ADMIN],
+      });
+      admins.push(`arn:aws:iam::${id}:role/${roleName}`);
+      exempted.push(`arn:aws:iam::${id}:role/${roleName}`);
+    }
+    if (users.length > 0) account.iam!.users = users;
+
+    const plan: AccountPlan = {
+      id,
+      name,
+      management: false,
+      active,
+      readable,
+      accountBlockPublicAccess: accountBpa,
+      scpProtected: PROTECTED_OUS.includes(ou),
+      exempted,
+      admins,
+      trails: [],
+      buckets: [],
+      keys: [],
+    };
+    plans.push(plan);
+
+    if (chance(0.55)) {
+      // Trails and their bucket live outside the SCP-denied region: there the collector cannot see them.
+      const regionsHere = regions.filter((r) => (!optIn.includes(r) || account.optInRegions?.includes(r)) && !account.deniedRegions?.includes(r));
       const trailRegion = pick(regionsHere);
+      const bucketName = `trail-logs-${id}`;
+      const split = chance(0.12);
+      const trailPlans: TrailPlan[] = [];
       const keys: WorldKmsKey[] = [];
-      const trail: WorldTrail = {
-        name: 'account-trail',
-        homeRegion: trailRegion,
-        multiRegion: !chance(0.25),
-        bucket: bucketName,
-        logFileValidation: !chance(0.3),
-        status: chance(0.1) ? { isLogging: false, stopLoggingTime: '2026-10-01T00:00:00Z' } : { isLogging: true, latestDeliveryTime: '2026-11-21T14:00:00Z' },
+      const trailCount = split ? 2 : 1;
+      for (let n = 0; n < trailCount; n++) {
+        const trailName = split ? (n === 0 ? 'reads-trail' : 'writes-trail') : 'account-trail';
+        const logging = split ? 'active' : weighted<TrailPlan['logging']>([
+          ['active', 75],
+          ['stopped', 10],
+          ['delivery-error', 8],
+          ['stale', 7],
+        ]);
+        let cloudWatch = weighted<TrailPlan['cloudWatch']>([
+          ['none', 45],
+          ['delivering', 35],
+          ['error', 10],
+          ['stale', 10],
+        ]);
+        // A stopped trail delivers nothing to CloudWatch Logs either.
+        if (logging === 'stopped' && cloudWatch === 'delivering') cloudWatch = 'stale';
+        const kms = weighted<KmsIntent>([
+          ['none', 35],
+          ['good', 30],
+          ['no-cloudtrail-policy', 10],
+          ['disabled', 7],
+          ['pending-deletion', 6],
+          ['aws-managed', 6],
+          ['missing', 6],
+        ]);
+        const t: TrailPlan = {
+          arn: `arn:aws:cloudtrail:${trailRegion}:${id}:trail/${trailName}`,
+          name: trailName,
+          ownerId: id,
+          organization: false,
+          multiRegion: split ? true : !chance(0.25),
+          logging,
+          validation: weighted<TrailPlan['validation']>([
+            ['on', 65],
+            ['off', 25],
+            ['digest-error', 10],
+          ]),
+          kms,
+          cloudWatch,
+          insights: weighted<TrailPlan['insights']>([
+            ['none', 50],
+            ['partial', 20],
+            ['both', 30],
+          ]),
+          selectors: split ? (n === 0 ? 'classic-read-only' : 'classic-write-only') : pick(SELECTOR_VARIANTS),
+          bucket: bucketName,
+        };
+        if (kms !== 'none') {
+          const keyId = uuid();
+          t.keyArn = `arn:aws:kms:${trailRegion}:${id}:key/${keyId}`;
+          const rotation = chance(0.6);
+          const key: KeyPlan = { arn: t.keyArn, ownerId: id, awsManaged: kms === 'aws-managed', rotation: kms === 'aws-managed' ? true : rotation, missing: kms === 'missing' };
+          plan.keys.push(key);
+          if (kms !== 'missing') {
+            const state = kms === 'disabled' ? 'Disabled' : kms === 'pending-deletion' ? 'PendingDeletion' : 'Enabled';
+            keys.push({
+              id: keyId,
+              region: trailRegion,
+              state,
+              ...(state === 'PendingDeletion' ? { deletionDate: ago(-24 * 20) } : {}),
+              ...(kms === 'aws-managed'
+                ? { manager: 'AWS' as const, aliases: ['alias/aws/cloudtrail'] }
+                : { rotation, policy: keyPolicy(id, id, kms !== 'no-cloudtrail-policy') }),
+            });
+          }
+        }
+        trailPlans.push(t);
+      }
+
+      const aclGrantee = weighted<BucketPlan['aclGrantee']>([
+        [undefined, 84],
+        ['AllUsers', 8],
+        ['AuthenticatedUsers', 8],
+      ]);
+      const policy = weighted<BucketPlan['policy']>([
+        ['cloudtrail-only', 80],
+        ['public', 10],
+        ['org-pinned', 10],
+      ]);
+      const exposed = aclGrantee !== undefined || policy === 'public';
+      const bucketPlan: BucketPlan = {
+        name: bucketName,
+        ownerId: id,
+        ...(aclGrantee ? { aclGrantee } : {}),
+        // A public grant under BucketOwnerEnforced is disabled: the neutralised case.
+        ownership: aclGrantee && chance(0.85) ? 'ObjectWriter' : 'BucketOwnerEnforced',
+        policy,
+        blockPublicAccess: exposed
+          ? weighted<PublicAccessBlockPlan>([
+              ['none', 75],
+              ['partial', 10],
+              ['full', 15],
+            ])
+          : chance(0.15)
+            ? 'none'
+            : 'full',
+        objectLock: weighted<BucketPlan['objectLock']>([
+          ['none', 40],
+          ['compliance-365', 20],
+          ['compliance-1y', 10],
+          ['governance-365', 10],
+          ['compliance-short', 10],
+          ['governance-short', 10],
+        ]),
+        accessLogging: weighted<BucketPlan['accessLogging']>([
+          ['none', 50],
+          ['other-bucket', 35],
+          ['itself', 15],
+        ]),
+        versioning: weighted<BucketPlan['versioning']>([
+          ['never', 25],
+          ['suspended', 10],
+          ['enabled', 40],
+          ['enabled-mfa', 25],
+        ]),
+        lifecycle: weighted<BucketPlan['lifecycle']>([
+          ['none', 35],
+          ['long', 20],
+          ['expires-early', 15],
+          ['noncurrent-early', 10],
+          ['scoped-away', 10],
+          ['disabled-rule', 10],
+        ]),
       };
-      if (chance(0.5)) {
-        const keyId = uuid();
-        const state = chance(0.05) ? 'Disabled' : chance(0.04) ? 'PendingDeletion' : 'Enabled';
-        keys.push({ id: keyId, region: trailRegion, rotation: chance(0.6), state, ...(state === 'PendingDeletion' ? { deletionDate: '2026-12-15T00:00:00Z' } : {}) });
-        trail.kmsKeyId = `arn:aws:kms:${trailRegion}:${id}:key/${keyId}`;
-      }
-      if (chance(0.2)) trail.insightSelectors = [{ InsightType: 'ApiCallRateInsight' }];
-      if (chance(0.2)) trail.advancedEventSelectors = [{ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] }];
-      const bucket: WorldBucket = { name: bucketName, region: trailRegion };
-      if (chance(0.05)) bucket.policy = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${bucketName}/*` }] };
-      if (chance(0.05)) {
-        bucket.acl = { grants: [{ grantee: 'owner', permission: 'FULL_CONTROL' }, { grantee: 'AuthenticatedUsers', permission: 'READ' }] };
-        bucket.ownershipControls = 'ObjectWriter';
-      }
-      if (chance(0.15)) bucket.publicAccessBlock = null;
-      if (chance(0.7)) bucket.versioning = { status: chance(0.9) ? 'Enabled' : 'Suspended' };
-      if (chance(0.6)) bucket.lifecycle = [{ id: 'expire', expirationDays: 365 * (1 + Math.floor(rand() * 7)) }];
-      if (chance(0.1)) bucket.objectLock = { mode: 'GOVERNANCE', days: 30 };
-      if (chance(0.3)) bucket.logging = { targetBucket: bucketName, targetPrefix: 'access/' };
-      account.trails = [trail];
-      account.buckets = [bucket];
+      const goodKey = trailPlans.find((t) => t.kms === 'good')?.keyArn;
+      plan.trails = trailPlans;
+      plan.buckets = [bucketPlan];
+      account.trails = trailPlans.map((t) => worldTrail(t, trailRegion, id, ago));
+      account.buckets = [worldBucket(bucketPlan, trailRegion, orgId, goodKey)];
       account.kmsKeys = keys;
     }
-    if (chance(0.2)) account.iam!.users = [{ name: 'legacy-admin', managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] }];
     return account;
   });
 
-  return {
+  const world: World = {
     regions,
     organization: {
       id: orgId,
@@ -159,6 +424,31 @@ export function generateWorld(options: GenerateWorldOptions): World {
           type: 'SERVICE_CONTROL_POLICY',
           targets: ['root'],
           document: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail'], Resource: '*' }] },
+        },
+        {
+          // AWS attaches FullAWSAccess to every OU it creates; without an Allow at an OU level, SCP
+          // logic denies everything below it. The simulator attaches FullAWSAccess to the root only.
+          name: 'AllowAllServices',
+          type: 'SERVICE_CONTROL_POLICY',
+          targets: ['Workloads', ...OUS, 'Security'],
+          document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+        },
+        {
+          name: 'DenyCloudTrailTamper',
+          type: 'SERVICE_CONTROL_POLICY',
+          targets: PROTECTED_OUS,
+          document: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Sid: 'DenyTamperExceptBreakGlass',
+                Effect: 'Deny',
+                Action: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors', 'cloudtrail:PutInsightSelectors'],
+                Resource: '*',
+                Condition: { ArnNotLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:role/BreakGlass*' } },
+              },
+            ],
+          },
         },
         ...(devDenied && !optIn.includes(devDenied)
           ? [
@@ -171,9 +461,181 @@ export function generateWorld(options: GenerateWorldOptions): World {
             ]
           : []),
       ],
-      ous,
-      delegatedAdministrators: [{ accountId: securityId!, servicePrincipal: 'securityhub.amazonaws.com' }],
+      ous: OUS,
+      delegatedAdministrators: [{ accountId: security, servicePrincipal: 'securityhub.amazonaws.com' }],
     },
-    accounts: [management, logArchive, security, ...workloads],
+    accounts: [management, logArchive, securityAccount, ...workloads],
   };
+  const plan: WorldPlan = { seed, asOf, partition: 'aws', managementId: mgmt, orgTrail: orgTrailVariant, accounts: plans };
+  return { world, truth: truthFromPlan(plan), plan };
+}
+
+/** Write `world.json` and `truth.json` into `dir` (created if missing); returns their paths. */
+export function writeGeneratedWorld(dir: string, options: GenerateWorldOptions): { world: string; truth: string } {
+  const { world, truth } = generateWorldWithTruth(options);
+  mkdirSync(dir, { recursive: true });
+  const paths = { world: join(dir, 'world.json'), truth: join(dir, 'truth.json') };
+  writeFileSync(paths.world, `${JSON.stringify(world, null, 2)}\n`);
+  writeFileSync(paths.truth, `${JSON.stringify(truth, null, 2)}\n`);
+  return paths;
+}
+
+// ---- From plan to world file ----
+
+function fullBlock(): WorldPublicAccessBlock {
+  return { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true };
+}
+
+/** Refuses new public grants and policies but leaves existing ones in force. */
+function partialBlock(): WorldPublicAccessBlock {
+  return { blockPublicAcls: true, ignorePublicAcls: false, blockPublicPolicy: true, restrictPublicBuckets: false };
+}
+
+/** The account root may administer the key; CloudTrail may encrypt for the trail owner's trails when `allowCloudTrail`. */
+function keyPolicy(keyOwner: string, trailOwner: string, allowCloudTrail: boolean): PolicyDocument {
+  const statements: Record<string, unknown>[] = [
+    { Sid: 'EnableRootPermissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${keyOwner}:root` }, Action: 'kms:*', Resource: '*' },
+  ];
+  if (allowCloudTrail) {
+    statements.push({
+      Sid: 'AllowCloudTrailEncrypt',
+      Effect: 'Allow',
+      Principal: { Service: 'cloudtrail.amazonaws.com' },
+      Action: 'kms:GenerateDataKey*',
+      Resource: '*',
+      Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:aws:cloudtrail:*:${trailOwner}:trail/*` } },
+    });
+  }
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+function s3ObjectSelector(extra: Record<string, unknown>[]): Record<string, unknown>[] {
+  return [{ Field: 'eventCategory', Equals: ['Data'] }, { Field: 'resources.type', Equals: ['AWS::S3::Object'] }, ...extra];
+}
+
+function selectorsOf(variant: SelectorVariant, bucket: string): Pick<WorldTrail, 'eventSelectors' | 'advancedEventSelectors'> {
+  const management = { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }] };
+  const classic = (readWriteType: string, dataValues: string[], exclude: string[] = []) => ({
+    eventSelectors: [
+      {
+        ReadWriteType: readWriteType,
+        IncludeManagementEvents: true,
+        DataResources: dataValues.length > 0 ? [{ Type: 'AWS::S3::Object', Values: dataValues }] : [],
+        ExcludeManagementEventSources: exclude,
+      },
+    ],
+  });
+  const bucketPrefix = `arn:aws:s3:::${bucket}/`;
+  switch (variant) {
+    case 'default':
+      return {};
+    case 'classic-all-data':
+      return classic('All', [bucketPrefix]);
+    case 'classic-read-only':
+      return classic('ReadOnly', []);
+    case 'classic-write-only':
+      return classic('WriteOnly', []);
+    case 'classic-exclude-kms':
+      return classic('All', [], ['kms.amazonaws.com']);
+    case 'classic-data-prefix':
+      return classic('All', [`${bucketPrefix}AWSLogs/`]);
+    case 'advanced-mgmt-write-data':
+      return { advancedEventSelectors: [management, { Name: 'S3 object writes', FieldSelectors: s3ObjectSelector([{ Field: 'readOnly', Equals: ['false'] }]) }] };
+    case 'advanced-mgmt-read-data-bucket':
+      return {
+        advancedEventSelectors: [
+          management,
+          { Name: 'Log bucket reads', FieldSelectors: s3ObjectSelector([{ Field: 'readOnly', Equals: ['true'] }, { Field: 'resources.ARN', StartsWith: [bucketPrefix] }]) },
+        ],
+      };
+    case 'advanced-mgmt-write-only':
+      return { advancedEventSelectors: [{ Name: 'Management events selector', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['false'] }] }] };
+    case 'advanced-data-only':
+      // Named like a management selector: names mean nothing.
+      return { advancedEventSelectors: [{ Name: 'Management events', FieldSelectors: s3ObjectSelector([{ Field: 'resources.ARN', StartsWith: [bucketPrefix] }]) }] };
+    case 'org-all':
+    case 'org-write-only': {
+      const writes = { Name: 'Log archive writes', FieldSelectors: s3ObjectSelector([{ Field: 'readOnly', Equals: ['false'] }, { Field: 'resources.ARN', StartsWith: [bucketPrefix] }]) };
+      const mgmt = variant === 'org-all' ? management : { Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['false'] }] };
+      return { advancedEventSelectors: [mgmt, writes] };
+    }
+  }
+}
+
+function worldTrail(t: TrailPlan, region: string, accountId: string, ago: (hours: number) => string): WorldTrail {
+  const status: NonNullable<WorldTrail['status']> =
+    t.logging === 'stopped'
+      ? { isLogging: false, startLoggingTime: ago(24 * 400), stopLoggingTime: ago(24 * 12), latestDeliveryTime: ago(24 * 12) }
+      : { isLogging: true, startLoggingTime: ago(24 * 400), latestDeliveryTime: ago(t.logging === 'stale' ? 72 : 1) };
+  if (t.logging === 'delivery-error') status.latestDeliveryError = 'AccessDenied';
+  if (t.validation !== 'off') status.latestDigestDeliveryTime = ago(1);
+  if (t.validation === 'digest-error') status.latestDigestDeliveryError = 'AccessDenied';
+  const trail: WorldTrail = {
+    name: t.name,
+    homeRegion: region,
+    multiRegion: t.multiRegion,
+    ...(t.organization ? { organization: true } : {}),
+    bucket: t.bucket,
+    logFileValidation: t.validation !== 'off',
+    status,
+    ...selectorsOf(t.selectors, t.bucket),
+  };
+  if (t.keyArn) trail.kmsKeyId = t.keyArn;
+  if (t.cloudWatch !== 'none') {
+    trail.cloudWatchLogsLogGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:cloudtrail-${t.name}:*`;
+    trail.cloudWatchLogsRoleArn = `arn:aws:iam::${accountId}:role/CloudTrailToCloudWatchLogs`;
+    status.latestCloudWatchLogsDeliveryTime = t.cloudWatch === 'stale' ? ago(t.logging === 'stopped' ? 24 * 12 : 72) : ago(0.25);
+    if (t.cloudWatch === 'error') status.latestCloudWatchLogsDeliveryError = 'AccessDenied';
+  }
+  if (t.insights !== 'none') {
+    trail.insightSelectors = t.insights === 'both' ? [{ InsightType: 'ApiCallRateInsight' }, { InsightType: 'ApiErrorRateInsight' }] : [{ InsightType: 'ApiCallRateInsight' }];
+  }
+  return trail;
+}
+
+function worldBucket(b: BucketPlan, region: string, orgId: string, kmsKeyArn: string | undefined): WorldBucket {
+  const arn = `arn:aws:s3:::${b.name}`;
+  const statements: Record<string, unknown>[] = [
+    { Sid: 'AWSCloudTrailAclCheck', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: arn },
+    { Sid: 'AWSCloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: `${arn}/*` },
+  ];
+  if (b.policy === 'public') statements.push({ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${arn}/*` });
+  if (b.policy === 'org-pinned') {
+    statements.push({
+      Sid: 'OrganizationRead',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: ['s3:GetObject', 's3:ListBucket'],
+      Resource: [arn, `${arn}/*`],
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': orgId } },
+    });
+  }
+  const bucket: WorldBucket = { name: b.name, region, policy: { Version: '2012-10-17', Statement: statements } };
+  if (b.aclGrantee) bucket.acl = { grants: [{ grantee: 'owner', permission: 'FULL_CONTROL' }, { grantee: b.aclGrantee, permission: 'READ' }] };
+  if (b.ownership !== 'BucketOwnerEnforced') bucket.ownershipControls = b.ownership;
+  if (b.blockPublicAccess === 'none') bucket.publicAccessBlock = null;
+  if (b.blockPublicAccess === 'partial') bucket.publicAccessBlock = partialBlock();
+  const lock: Record<BucketPlan['objectLock'], WorldBucket['objectLock']> = {
+    none: undefined,
+    'compliance-365': { mode: 'COMPLIANCE', days: 365 },
+    'compliance-1y': { mode: 'COMPLIANCE', years: 1 },
+    'governance-365': { mode: 'GOVERNANCE', days: 365 },
+    'compliance-short': { mode: 'COMPLIANCE', days: 30 },
+    'governance-short': { mode: 'GOVERNANCE', days: 90 },
+  };
+  if (lock[b.objectLock]) bucket.objectLock = lock[b.objectLock];
+  if (kmsKeyArn) bucket.encryption = { algorithm: 'aws:kms', kmsKeyId: kmsKeyArn, bucketKey: true };
+  if (b.accessLogging === 'other-bucket') bucket.logging = { targetBucket: `access-logs-${b.ownerId}`, targetPrefix: `${b.name}/` };
+  if (b.accessLogging === 'itself') bucket.logging = { targetBucket: b.name, targetPrefix: 'access/' };
+  if (b.versioning !== 'never') bucket.versioning = { status: b.versioning === 'suspended' ? 'Suspended' : 'Enabled', mfaDelete: b.versioning === 'enabled-mfa' };
+  const lifecycle: Record<BucketPlan['lifecycle'], WorldBucket['lifecycle']> = {
+    none: undefined,
+    long: [{ id: 'archive', transitions: [{ days: 90, storageClass: 'GLACIER' }], expirationDays: 2555 }],
+    'expires-early': [{ id: 'expire-logs', expirationDays: 90 }],
+    'noncurrent-early': [{ id: 'tidy-versions', expirationDays: 2555, noncurrentVersionExpirationDays: 30 }],
+    'scoped-away': [{ id: 'tmp-cleanup', prefix: 'tmp/', expirationDays: 7 }],
+    'disabled-rule': [{ id: 'old-expiry', status: 'Disabled', expirationDays: 30 }],
+  };
+  if (lifecycle[b.lifecycle]) bucket.lifecycle = lifecycle[b.lifecycle];
+  return bucket;
 }

@@ -1,0 +1,310 @@
+/**
+ * The generator's ground truth: the verdict each built-in check must give for each resource of a
+ * generated world, derived from what the generator *meant* to build (its plan), never by running a
+ * check. A disagreement between a check and this file is a bug in one of them.
+ */
+
+export type TruthStatus = 'PASS' | 'FAIL' | 'ERROR' | 'NOT_APPLICABLE';
+
+export interface TruthEntry {
+  checkId: string;
+  /** The account the finding belongs to (a bucket's or key's owner, a trail's owner). */
+  accountId: string;
+  /** The finding's resource ARN: a trail, bucket or key ARN, a principal ARN, or the account's root ARN. */
+  resource: string;
+  status: TruthStatus;
+  /** Why the generator expects this verdict, in words. */
+  why: string;
+}
+
+export interface GroundTruth {
+  /** Format version of this file. */
+  version: 1;
+  seed: number;
+  /** The instant the world's timestamps are relative to: evaluate with `now` = this. */
+  asOf: string;
+  /** The check ids this truth speaks for; other checks' findings are not judged by it. */
+  checks: string[];
+  /** Sorted by checkId, accountId, resource. */
+  entries: TruthEntry[];
+}
+
+// ---- The plan: what the generator decided, in the vocabulary of the defects it injects. ----
+
+export type OrgTrailVariant = 'all-events' | 'write-only' | 'stopped';
+
+/** What a trail's event selectors record, named by intent. */
+export type SelectorVariant =
+  | 'default' // never configured: all management events, no data events
+  | 'classic-all-data' // classic All + management + S3 objects of its bucket
+  | 'classic-read-only' // classic ReadOnly management events only
+  | 'classic-write-only' // classic WriteOnly management events only
+  | 'classic-exclude-kms' // all management events but kms.amazonaws.com excluded
+  | 'classic-data-prefix' // all management events + S3 objects under <bucket>/AWSLogs/ only (narrowed)
+  | 'advanced-mgmt-write-data' // management + S3 object writes, all buckets
+  | 'advanced-mgmt-read-data-bucket' // management + S3 object reads of its bucket
+  | 'advanced-mgmt-write-only' // management events with readOnly = false only
+  | 'advanced-data-only' // S3 object data events of its bucket (read and write), no management events
+  | 'org-all' // the organization trail: all management events + S3 object writes of the log archive bucket
+  | 'org-write-only'; // the organization trail: write management events only + the same data selector
+
+export interface SelectorMeaning {
+  /** Records all read and all write management events, nothing narrowed. */
+  managementAll: boolean;
+  /** How much of its own bucket's object-level writes / reads it records. */
+  write: 'all' | 'some' | 'none';
+  read: 'all' | 'some' | 'none';
+}
+
+export const SELECTOR_MEANING: Record<SelectorVariant, SelectorMeaning> = {
+  default: { managementAll: true, write: 'none', read: 'none' },
+  'classic-all-data': { managementAll: true, write: 'all', read: 'all' },
+  'classic-read-only': { managementAll: false, write: 'none', read: 'none' },
+  'classic-write-only': { managementAll: false, write: 'none', read: 'none' },
+  'classic-exclude-kms': { managementAll: false, write: 'none', read: 'none' },
+  'classic-data-prefix': { managementAll: true, write: 'some', read: 'some' },
+  'advanced-mgmt-write-data': { managementAll: true, write: 'all', read: 'none' },
+  'advanced-mgmt-read-data-bucket': { managementAll: true, write: 'none', read: 'all' },
+  'advanced-mgmt-write-only': { managementAll: false, write: 'none', read: 'none' },
+  'advanced-data-only': { managementAll: false, write: 'all', read: 'all' },
+  'org-all': { managementAll: true, write: 'none', read: 'none' },
+  'org-write-only': { managementAll: false, write: 'none', read: 'none' },
+};
+
+export type KmsIntent = 'none' | 'good' | 'no-cloudtrail-policy' | 'disabled' | 'pending-deletion' | 'aws-managed' | 'missing';
+
+export interface TrailPlan {
+  arn: string;
+  name: string;
+  ownerId: string;
+  organization: boolean;
+  multiRegion: boolean;
+  logging: 'active' | 'stopped' | 'delivery-error' | 'stale';
+  validation: 'on' | 'off' | 'digest-error';
+  kms: KmsIntent;
+  /** Key ARN when kms is not 'none' (for 'missing', an ARN no key has). */
+  keyArn?: string;
+  cloudWatch: 'none' | 'delivering' | 'error' | 'stale';
+  insights: 'none' | 'partial' | 'both';
+  selectors: SelectorVariant;
+  /** Records object-level events for this bucket (the organization trail's selector). */
+  dataFor?: { bucket: string; write: 'all' | 'some' | 'none'; read: 'all' | 'some' | 'none' };
+  bucket: string;
+}
+
+export interface KeyPlan {
+  arn: string;
+  ownerId: string;
+  awsManaged: boolean;
+  rotation: boolean;
+  /** The trail names the key, but it does not exist. */
+  missing: boolean;
+}
+
+export type PublicAccessBlockPlan = 'none' | 'full' | 'partial';
+
+export interface BucketPlan {
+  name: string;
+  ownerId: string;
+  aclGrantee?: 'AllUsers' | 'AuthenticatedUsers';
+  ownership: 'BucketOwnerEnforced' | 'ObjectWriter';
+  policy: 'cloudtrail-only' | 'public' | 'org-pinned';
+  /** Bucket-level Block Public Access: default (all four on), never configured, or partial (no Ignore/Restrict). */
+  blockPublicAccess: PublicAccessBlockPlan;
+  objectLock: 'none' | 'compliance-365' | 'compliance-1y' | 'governance-365' | 'compliance-short' | 'governance-short';
+  accessLogging: 'none' | 'other-bucket' | 'itself';
+  versioning: 'never' | 'suspended' | 'enabled' | 'enabled-mfa';
+  lifecycle: 'none' | 'long' | 'expires-early' | 'noncurrent-early' | 'scoped-away' | 'disabled-rule';
+}
+
+export interface AccountPlan {
+  id: string;
+  name: string;
+  management: boolean;
+  /** SUSPENDED accounts are not scanned. */
+  active: boolean;
+  /** The audit role trusts the management account; false: AssumeRole is denied. */
+  readable: boolean;
+  accountBlockPublicAccess: PublicAccessBlockPlan;
+  /** An SCP denies every CloudTrail tamper action on this account's path (with a break-glass exemption). */
+  scpProtected: boolean;
+  /** Principal ARNs the SCP exemption lets through (break-glass roles). */
+  exempted: string[];
+  /** Principals with administrator rights (users and roles), besides the root user. */
+  admins: string[];
+  trails: TrailPlan[];
+  buckets: BucketPlan[];
+  keys: KeyPlan[];
+}
+
+export interface WorldPlan {
+  seed: number;
+  asOf: string;
+  partition: string;
+  managementId: string;
+  orgTrail: OrgTrailVariant;
+  accounts: AccountPlan[];
+}
+
+/** The checks whose verdicts the plan predicts. */
+export const TRUTH_CHECKS = [
+  'org-scp-trail-protection',
+  'org-trail-coverage',
+  'trail-api-least-privilege',
+  'trail-bucket-access-logging',
+  'trail-bucket-not-public',
+  'trail-bucket-object-lock',
+  'trail-bucket-retention',
+  'trail-bucket-versioning-mfa-delete',
+  'trail-cloudwatch-logs',
+  'trail-insights',
+  'trail-kms-encryption',
+  'trail-kms-key-rotation',
+  'trail-log-file-validation',
+  'trail-logging-active',
+  'trail-multi-region',
+  'trail-s3-data-events-read',
+  'trail-s3-data-events-write',
+] as const;
+
+const MAX_EXEMPTED = 3;
+
+/** Derive the verdicts from the plan. */
+export function truthFromPlan(plan: WorldPlan): GroundTruth {
+  const entries = new Map<string, TruthEntry>();
+  const add = (checkId: string, accountId: string, resource: string, status: TruthStatus, why: string) => {
+    const key = `${checkId}|${accountId}|${resource}`;
+    const prior = entries.get(key);
+    if (prior && prior.status !== status) throw new Error(`ground truth: ${key} is both ${prior.status} (${prior.why}) and ${status} (${why})`);
+    if (!prior) entries.set(key, { checkId, accountId, resource, status, why });
+  };
+  const root = (id: string) => `arn:${plan.partition}:iam::${id}:root`;
+  const scanned = plan.accounts.filter((a) => a.active);
+  const orgTrail = plan.accounts.flatMap((a) => a.trails).find((t) => t.organization);
+  const trailsApplying = (a: AccountPlan) => [...(orgTrail && orgTrail.ownerId !== a.id ? [orgTrail] : []), ...a.trails];
+  const isLogging = (t: TrailPlan) => t.logging !== 'stopped';
+
+  for (const a of scanned) {
+    if (!a.readable) {
+      // Nothing of the account could be read: every check reports it as unknown, once, on the account.
+      for (const c of TRUTH_CHECKS) add(c, a.id, root(a.id), 'ERROR', 'the audit role does not trust the management account: AssumeRole is denied');
+      continue;
+    }
+    const applying = trailsApplying(a);
+
+    // trail-multi-region: some applying trail is multi-region, logging and records all management events.
+    const qualifying = applying.find((t) => t.multiRegion && isLogging(t) && SELECTOR_MEANING[t.selectors].managementAll);
+    add(
+      'trail-multi-region',
+      a.id,
+      root(a.id),
+      qualifying ? 'PASS' : 'FAIL',
+      qualifying ? `${qualifying.name} is multi-region, logging, selectors ${qualifying.selectors}` : `no applying trail qualifies (${describe(applying)})`,
+    );
+
+    // org-trail-coverage: a multi-region logging organization trail, or an own one.
+    const covering = applying.find((t) => t.multiRegion && isLogging(t));
+    add('org-trail-coverage', a.id, root(a.id), covering ? 'PASS' : 'FAIL', covering ? `covered by ${covering.name}` : `no multi-region logging trail (${describe(applying)})`);
+
+    // Trail-level checks, in the owner account.
+    for (const t of a.trails) {
+      add(
+        'trail-log-file-validation',
+        a.id,
+        t.arn,
+        t.validation === 'on' ? 'PASS' : 'FAIL',
+        `validation ${t.validation}`,
+      );
+      add('trail-logging-active', a.id, t.arn, t.logging === 'active' ? 'PASS' : 'FAIL', `logging ${t.logging}`);
+      add('trail-cloudwatch-logs', a.id, t.arn, t.cloudWatch === 'delivering' ? 'PASS' : 'FAIL', `CloudWatch Logs ${t.cloudWatch}`);
+      add('trail-insights', a.id, t.arn, t.insights === 'both' ? 'PASS' : 'FAIL', `insights ${t.insights}`);
+      add('trail-kms-encryption', a.id, t.arn, t.kms === 'good' ? 'PASS' : 'FAIL', `KMS ${t.kms}`);
+    }
+
+    for (const k of a.keys) {
+      if (k.missing) {
+        const why = 'the trail names a key that does not exist: DescribeKey and GetKeyPolicy answer NotFoundException';
+        add('trail-kms-key-rotation', a.id, k.arn, 'ERROR', why);
+        add('trail-api-least-privilege', a.id, k.arn, 'ERROR', why);
+      }
+      else if (k.awsManaged) add('trail-kms-key-rotation', a.id, k.arn, 'NOT_APPLICABLE', 'AWS-managed key');
+      else add('trail-kms-key-rotation', a.id, k.arn, k.rotation ? 'PASS' : 'FAIL', `rotation ${k.rotation ? 'on' : 'off'}`);
+    }
+
+    for (const b of a.buckets) {
+      const arn = `arn:${plan.partition}:s3:::${b.name}`;
+      const ignoreAcls = b.blockPublicAccess === 'full' || a.accountBlockPublicAccess === 'full';
+      const restrict = b.blockPublicAccess === 'full' || a.accountBlockPublicAccess === 'full';
+      const aclPublic = b.aclGrantee !== undefined && b.ownership !== 'BucketOwnerEnforced' && !ignoreAcls;
+      const policyPublic = b.policy === 'public' && !restrict;
+      add(
+        'trail-bucket-not-public',
+        a.id,
+        arn,
+        aclPublic || policyPublic ? 'FAIL' : 'PASS',
+        `ACL grant ${b.aclGrantee ?? 'none'} (ownership ${b.ownership}), policy ${b.policy}, bucket BPA ${b.blockPublicAccess}, account BPA ${a.accountBlockPublicAccess}`,
+      );
+      add(
+        'trail-bucket-object-lock',
+        a.id,
+        arn,
+        b.objectLock === 'compliance-365' || b.objectLock === 'compliance-1y' ? 'PASS' : 'FAIL',
+        `Object Lock ${b.objectLock}`,
+      );
+      add('trail-bucket-access-logging', a.id, arn, b.accessLogging === 'other-bucket' ? 'PASS' : 'FAIL', `access logging ${b.accessLogging}`);
+      add('trail-bucket-versioning-mfa-delete', a.id, arn, b.versioning === 'enabled-mfa' ? 'PASS' : 'FAIL', `versioning ${b.versioning}`);
+      add(
+        'trail-bucket-retention',
+        a.id,
+        arn,
+        b.lifecycle === 'expires-early' || b.lifecycle === 'noncurrent-early' ? 'FAIL' : 'PASS',
+        `lifecycle ${b.lifecycle}`,
+      );
+      // Data events: a multi-region, logging trail applying to the bucket's owner records all of them.
+      for (const access of ['write', 'read'] as const) {
+        const recorded = applying.filter((t) => t.multiRegion && isLogging(t)).map((t) => dataCoverage(t, b.name, access));
+        const status = recorded.includes('all') ? 'PASS' : 'FAIL';
+        add(
+          `trail-s3-data-events-${access}`,
+          a.id,
+          arn,
+          status,
+          `object-level ${access}s of ${b.name}: ${applying.map((t) => `${t.name} ${t.multiRegion ? 'multi' : 'single'}/${t.logging}/${dataCoverage(t, b.name, access)}`).join(', ')}`,
+        );
+      }
+    }
+
+    // trail-api-least-privilege: the root user (and every admin) can tamper with what the account owns.
+    const ownsSomething = a.trails.length + a.buckets.length + a.keys.filter((k) => !k.missing && !k.awsManaged).length > 0;
+    if (!ownsSomething) add('trail-api-least-privilege', a.id, root(a.id), 'PASS', 'owns no trail, bucket or key; the organization trail is changed only from its owner');
+    else {
+      add('trail-api-least-privilege', a.id, root(a.id), 'FAIL', 'the root user can change the trails, buckets and keys its account owns');
+      for (const p of a.admins) add('trail-api-least-privilege', a.id, p, 'FAIL', 'administrator of an account that owns trail resources');
+    }
+
+    // org-scp-trail-protection.
+    if (a.management) add('org-scp-trail-protection', a.id, root(a.id), 'NOT_APPLICABLE', 'SCPs never restrict the management account');
+    else if (!a.scpProtected) add('org-scp-trail-protection', a.id, root(a.id), 'FAIL', 'only StopLogging and DeleteTrail are denied on its path');
+    else if (a.exempted.length > MAX_EXEMPTED) add('org-scp-trail-protection', a.id, root(a.id), 'FAIL', `${a.exempted.length} principals exempted (more than ${MAX_EXEMPTED})`);
+    else add('org-scp-trail-protection', a.id, root(a.id), 'PASS', `deny-tamper SCP with ${a.exempted.length} exempted principal(s)`);
+  }
+
+  const sorted = [...entries.values()].sort((x, y) => cmp(x.checkId, y.checkId) || cmp(x.accountId, y.accountId) || cmp(x.resource, y.resource));
+  return { version: 1, seed: plan.seed, asOf: plan.asOf, checks: [...TRUTH_CHECKS], entries: sorted };
+}
+
+function dataCoverage(t: TrailPlan, bucket: string, access: 'write' | 'read'): 'all' | 'some' | 'none' {
+  if (t.dataFor) return t.dataFor.bucket === bucket ? t.dataFor[access] : 'none';
+  // An account trail's data selectors name its own bucket (or every bucket).
+  if (t.bucket !== bucket && t.selectors !== 'advanced-mgmt-write-data') return 'none';
+  return SELECTOR_MEANING[t.selectors][access];
+}
+
+function describe(trails: TrailPlan[]): string {
+  if (trails.length === 0) return 'none';
+  return trails.map((t) => `${t.name}: ${t.multiRegion ? 'multi-region' : 'single-region'}, ${t.logging}, ${t.selectors}`).join('; ');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

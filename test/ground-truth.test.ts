@@ -1,0 +1,139 @@
+/**
+ * The world generator's ground truth against every built-in check: generate an organization, serve
+ * it with the simulator, collect it with the real collector through the real AWS SDK, evaluate every
+ * check, and demand exactly the verdicts the generator meant (issue 5).
+ */
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { collect } from '@trailwarden/aws';
+import { type Finding, type LoadedCheck, SNAPSHOT_SECTIONS, evaluate, loadPlugin } from '@trailwarden/core';
+import { type GenerateWorldOptions, type GroundTruth, type TruthEntry, generateWorldWithTruth, startSimulator } from '@trailwarden/sim';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+const checks: LoadedCheck[] = [];
+beforeAll(async () => {
+  // Built-in checks load as third-party ones do; from their sources, so no build is needed.
+  for (const dir of readdirSync(join(ROOT, 'checks')).sort()) {
+    const plugin = await loadPlugin(join(ROOT, 'checks', dir, 'src', 'index.ts'), ROOT);
+    for (const check of plugin.checks) checks.push({ check, plugin: { name: plugin.name }, options: { ...(check.options?.defaults ?? {}) } });
+  }
+});
+
+async function scan(options: GenerateWorldOptions): Promise<{ truth: GroundTruth; findings: Finding[] }> {
+  const { world, truth } = generateWorldWithTruth(options);
+  const sim = await startSimulator({ world, port: 0 });
+  try {
+    const snapshot = await collect({
+      sections: [...SNAPSHOT_SECTIONS],
+      endpointUrl: sim.url,
+      credentials: sim.callerCredentials,
+      region: 'us-east-1',
+      roleName: 'TrailwardenAudit',
+      now: () => new Date(truth.asOf),
+    });
+    expect(sim.counters().mutations).toBe(0);
+    const result = await evaluate(snapshot, { checks, now: new Date(truth.asOf) });
+    return { truth, findings: result.findings };
+  } finally {
+    await sim.stop();
+  }
+}
+
+interface Mismatch {
+  check: string;
+  account: string;
+  resource: string;
+  expected: string;
+  actual: string;
+  message: string;
+  why: string;
+}
+
+/** Every truth entry must be found with its status, and no finding may lack a truth entry. */
+function compare(truth: GroundTruth, findings: Finding[]): Mismatch[] {
+  const key = (c: string, a: string, r: string) => `${c}|${a}|${r}`;
+  const byKey = new Map<string, Finding[]>();
+  for (const f of findings) {
+    if (!truth.checks.includes(f.checkId)) continue;
+    const k = key(f.checkId, f.accountId, f.resource.arn);
+    byKey.set(k, [...(byKey.get(k) ?? []), f]);
+  }
+  const expected = new Map<string, TruthEntry>(truth.entries.map((e) => [key(e.checkId, e.accountId, e.resource), e]));
+  const out: Mismatch[] = [];
+  for (const [k, e] of expected) {
+    const got = byKey.get(k) ?? [];
+    const statuses = [...new Set(got.map((f) => f.status))];
+    if (statuses.length !== 1 || statuses[0] !== e.status) {
+      out.push({ check: e.checkId, account: e.accountId, resource: e.resource, expected: e.status, actual: statuses.join('+') || 'missing', message: got[0]?.message ?? '', why: e.why });
+    }
+  }
+  for (const [k, got] of byKey) {
+    if (expected.has(k)) continue;
+    const f = got[0]!;
+    out.push({ check: f.checkId, account: f.accountId, resource: f.resource.arn, expected: 'none', actual: f.status, message: f.message, why: '' });
+  }
+  return out;
+}
+
+function table(rows: Mismatch[]): string {
+  const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+  return rows
+    .map((r) => [r.check, r.account, cut(r.resource, 70), `${r.expected}→${r.actual}`, cut(r.message, 160), cut(r.why, 120)].join(' | '))
+    .join('\n');
+}
+
+function expectAgreement(truth: GroundTruth, findings: Finding[]): void {
+  const mismatches = compare(truth, findings);
+  if (mismatches.length > 0) console.error(`${mismatches.length} disagreement(s) with the ground truth:\n${table(mismatches)}`);
+  expect(mismatches).toEqual([]);
+}
+
+/** Status counts per check over the truth, e.g. { 'trail-insights': { PASS: 3, FAIL: 9 } }. */
+function mix(truths: GroundTruth[]): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const t of truths)
+    for (const e of t.entries) {
+      out[e.checkId] ??= {};
+      out[e.checkId]![e.status] = (out[e.checkId]![e.status] ?? 0) + 1;
+    }
+  return out;
+}
+
+describe('ground truth of the generated world agrees with every check', () => {
+  const truths: GroundTruth[] = [];
+
+  it('50 accounts × 3 regions, stopped organization trail (seed 7)', async () => {
+    const { truth, findings } = await scan({ accounts: 50, regions: 3, seed: 7, orgTrail: 'stopped' });
+    truths.push(truth);
+    expectAgreement(truth, findings);
+  });
+
+  it('50 accounts × 3 regions, organization trail recording all management events (seed 1)', async () => {
+    const { truth, findings } = await scan({ accounts: 50, regions: 3, seed: 1 });
+    truths.push(truth);
+    expectAgreement(truth, findings);
+  });
+
+  it('40 accounts × 4 regions, write-only organization trail (seed 23)', async () => {
+    const { truth, findings } = await scan({ accounts: 40, regions: 4, seed: 23, orgTrail: 'write-only' });
+    truths.push(truth);
+    expectAgreement(truth, findings);
+  });
+
+  it('the worlds exercised every check both ways', () => {
+    expect(truths).toHaveLength(3);
+    const counts = mix(truths);
+    expect(Object.keys(counts).sort()).toEqual([...truths[0]!.checks].sort());
+    for (const [check, byStatus] of Object.entries(counts)) {
+      expect({ check, pass: (byStatus.PASS ?? 0) > 0, fail: (byStatus.FAIL ?? 0) > 0 }).toEqual({ check, pass: true, fail: true });
+    }
+    // The single stopped-trail world alone gives every check both verdicts.
+    for (const [check, byStatus] of Object.entries(mix([truths[0]!]))) {
+      expect({ check, pass: (byStatus.PASS ?? 0) > 0, fail: (byStatus.FAIL ?? 0) > 0 }).toEqual({ check, pass: true, fail: true });
+    }
+    expect(truths.some((t) => t.entries.some((e) => e.status === 'ERROR'))).toBe(true);
+    expect(truths.some((t) => t.entries.some((e) => e.status === 'NOT_APPLICABLE'))).toBe(true);
+  });
+});
