@@ -2,7 +2,6 @@ import { type AccountView, type Evidence, type JsonValue, type ResourceRef, type
 import {
   type ActionCatalog,
   type Decision,
-  type IamModel,
   type Principal,
   TAMPER_SERVICES,
   createIamModel,
@@ -174,12 +173,11 @@ export default defineCheck({
         {
           principalsEvaluated: s.evaluated,
           allowListedPrincipalsThatCanTamper: s.allowListed,
-          targets: targets.map((t) => t.resource.arn),
+          targetsInAccount: targets.filter((t) => t.resource.accountId === s.account.id).map((t) => t.resource.arn),
+          targetsEvaluated: targets.length,
           ...(notes.length > 0 ? { notes } : {}),
         },
       );
     }
   },
 });
-
-export type { IamModel };
