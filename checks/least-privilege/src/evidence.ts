@@ -54,3 +54,15 @@ export function summarize(items: string[], max = 5): string {
   if (items.length <= max) return items.join(', ');
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
 }
+
+/** Plain words for the undecided conditions of decisions, deduplicated: `aws:SourceIp NotIpAddress 10.0.0.0/8 must not hold`. */
+export function describeConditions(decisions: Decision[]): string[] {
+  const out = new Set<string>();
+  for (const d of decisions) {
+    for (const c of d.conditions) {
+      if (c.note) out.add(c.note);
+      else out.add(`${c.key} ${c.operator} ${c.values.join('|')}${c.requirement === 'must-not-hold' ? ' must not hold (a Deny)' : ''}`);
+    }
+  }
+  return [...out].sort();
+}

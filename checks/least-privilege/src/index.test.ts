@@ -144,6 +144,9 @@ describe('trail-api-least-privilege', () => {
     const findings = await runCheck(check, snap);
     const [f] = byName(findings, 'Partner');
     expect(f).toMatchObject({ status: 'FAIL', accountId: A, messageId: 'canTamperIf', resource: { arn: ext, type: 'AWS::IAM::Principal' } });
+    expect(f?.message).toBe(
+      `${ext} can tamper with CloudTrail logging (s3:DeleteObject on arn:aws:s3:::central-logs/*) if these conditions, which a snapshot cannot decide, allow it: allowed if the identity policies in account 999999999999 (not scanned) allow it.`,
+    );
     const [hit] = (f?.evidence.grants ?? []) as { actions: string[]; resource: string; statements: { sid: string }[]; allowedIf: { note: string }[] }[];
     expect(hit?.actions).toEqual(['s3:DeleteObject']);
     expect(hit?.resource).toBe(`arn:aws:s3:::central-logs/AWSLogs/${A}/CloudTrail/us-east-1/*`);

@@ -8,7 +8,7 @@ import {
   loadActionCatalog,
   wildcardMatcher,
 } from '@trailwarden/iam';
-import { grantsEvidence, principalType, summarize } from './evidence.js';
+import { describeConditions, grantsEvidence, principalType, summarize } from './evidence.js';
 import { type Target, TargetCollector } from './targets.js';
 
 export interface LeastPrivilegeOptions {
@@ -53,7 +53,7 @@ export default defineCheck({
     docs: 'README.md',
     messages: {
       canTamper: '{{principal}} can tamper with CloudTrail logging: {{actions}} (on {{resources}}).',
-      canTamperIf: '{{principal}} can tamper with CloudTrail logging if undecidable conditions hold: {{actions}} (on {{resources}}).',
+      canTamperIf: '{{principal}} can tamper with CloudTrail logging ({{actions}} on {{resources}}) if these conditions, which a snapshot cannot decide, allow it: {{conditions}}.',
       noTamper: 'No principal of account {{account}} outside the allow-list can tamper with CloudTrail logging ({{principals}} principals evaluated).',
       noTrails: 'No trail, trail bucket or trail key was found in the scanned accounts, so there is nothing to tamper with.',
     },
@@ -120,7 +120,9 @@ export default defineCheck({
       const actions = [...new Set(hits.map((h) => h.d.action))].sort();
       const resources = [...new Set(hits.map((h) => h.t.resource.arn.replace(/^(arn:[^:]+:s3:::[^/]+)\/.*$/, '$1/*')))].sort();
       const conditional = hits.every((h) => h.d.decision === 'conditional');
-      ctx.fail(resource, conditional ? 'canTamperIf' : 'canTamper', { principal: p.arn, actions: summarize(actions), resources: summarize(resources, 3) }, evidence);
+      const data = { principal: p.arn, actions: summarize(actions), resources: summarize(resources, 3) };
+      if (conditional) ctx.fail(resource, 'canTamperIf', { ...data, conditions: summarize(describeConditions(hits.map((h) => h.d)), 3) }, evidence);
+      else ctx.fail(resource, 'canTamper', data, evidence);
       return { allowListed: false };
     };
 
