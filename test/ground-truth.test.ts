@@ -104,10 +104,26 @@ function mix(truths: GroundTruth[]): Record<string, Record<string, number>> {
 describe('ground truth of the generated world agrees with every check', () => {
   const truths: GroundTruth[] = [];
 
+  it('speaks for every built-in check', () => {
+    const truth = generateWorldWithTruth({ accounts: 3 }).truth;
+    // A new built-in check needs its verdicts in the generator's truth (packages/sim/src/world/truth.ts).
+    expect(checks.map((c) => c.check.id).sort()).toEqual([...truth.checks].sort());
+  });
+
   it('50 accounts × 3 regions, stopped organization trail (seed 7)', async () => {
     const { truth, findings } = await scan({ accounts: 50, regions: 3, seed: 7, orgTrail: 'stopped' });
     truths.push(truth);
     expectAgreement(truth, findings);
+
+    // The comparison itself can fail: a flipped verdict, a finding the truth does not expect, a missing one.
+    const flipped = structuredClone(truth);
+    const entry = flipped.entries.find((e) => e.status === 'PASS')!;
+    entry.status = 'FAIL';
+    expect(compare(flipped, findings)).toEqual([expect.objectContaining({ check: entry.checkId, resource: entry.resource, expected: 'FAIL', actual: 'PASS' })]);
+    const dropped = { ...truth, entries: truth.entries.slice(1) };
+    expect(compare(dropped, findings)).toEqual([expect.objectContaining({ resource: truth.entries[0]!.resource, expected: 'none' })]);
+    const extra = { ...truth, entries: [...truth.entries, { ...truth.entries[0]!, resource: 'arn:aws:s3:::no-such-bucket' }] };
+    expect(compare(extra, findings)).toEqual([expect.objectContaining({ resource: 'arn:aws:s3:::no-such-bucket', actual: 'missing' })]);
   });
 
   it('50 accounts × 3 regions, organization trail recording all management events (seed 1)', async () => {

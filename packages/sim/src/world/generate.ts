@@ -271,11 +271,15 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
     plans.push(plan);
 
     if (chance(0.55)) {
-      // Trails and their bucket live outside the SCP-denied region: there the collector cannot see them.
+      // A trail homed in the SCP-denied region is multi-region, so the collector lists its shadow
+      // elsewhere but cannot read its status, selectors or key: the unknowns become ERRORs. (A
+      // single-region trail there would be invisible, and no check can report what it cannot see.)
+      const denied = account.deniedRegions?.[0];
+      const regionDenied = denied !== undefined && chance(0.3);
       const regionsHere = regions.filter((r) => (!optIn.includes(r) || account.optInRegions?.includes(r)) && !account.deniedRegions?.includes(r));
-      const trailRegion = pick(regionsHere);
+      const trailRegion = regionDenied ? denied : pick(regionsHere);
       const bucketName = `trail-logs-${id}`;
-      const split = chance(0.12);
+      const split = !regionDenied && chance(0.12);
       const trailPlans: TrailPlan[] = [];
       const keys: WorldKmsKey[] = [];
       const trailCount = split ? 2 : 1;
@@ -309,7 +313,8 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
           name: trailName,
           ownerId: id,
           organization: false,
-          multiRegion: split ? true : !chance(0.25),
+          multiRegion: split || regionDenied ? true : !chance(0.25),
+          ...(regionDenied ? { regionDenied } : {}),
           logging,
           validation: weighted<TrailPlan['validation']>([
             ['on', 65],
@@ -330,7 +335,7 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
           const keyId = uuid();
           t.keyArn = `arn:aws:kms:${trailRegion}:${id}:key/${keyId}`;
           const rotation = chance(0.6);
-          const key: KeyPlan = { arn: t.keyArn, ownerId: id, awsManaged: kms === 'aws-managed', rotation: kms === 'aws-managed' ? true : rotation, missing: kms === 'missing' };
+          const key: KeyPlan = { arn: t.keyArn, ownerId: id, awsManaged: kms === 'aws-managed', rotation: kms === 'aws-managed' ? true : rotation, missing: kms === 'missing', ...(regionDenied ? { regionDenied } : {}) };
           plan.keys.push(key);
           if (kms !== 'missing') {
             const state = kms === 'disabled' ? 'Disabled' : kms === 'pending-deletion' ? 'PendingDeletion' : 'Enabled';

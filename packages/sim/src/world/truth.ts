@@ -90,6 +90,8 @@ export interface TrailPlan {
   /** Records object-level events for this bucket (the organization trail's selector). */
   dataFor?: { bucket: string; write: 'all' | 'some' | 'none'; read: 'all' | 'some' | 'none' };
   bucket: string;
+  /** Homed in a region an SCP denies to its account: its status, selectors and key cannot be read. */
+  regionDenied?: boolean;
 }
 
 export interface KeyPlan {
@@ -99,6 +101,8 @@ export interface KeyPlan {
   rotation: boolean;
   /** The trail names the key, but it does not exist. */
   missing: boolean;
+  /** In a region an SCP denies to its account: KMS answers AccessDenied. */
+  regionDenied?: boolean;
 }
 
 export type PublicAccessBlockPlan = 'none' | 'full' | 'partial';
@@ -192,22 +196,43 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
     }
     const applying = trailsApplying(a);
 
+    const known = applying.filter((t) => !t.regionDenied);
+    // A multi-region trail whose status and selectors are unreadable might have qualified.
+    const unknown = applying.find((t) => t.regionDenied && t.multiRegion);
+    const unknownWhy = unknown ? `; ${unknown.name} is homed in an SCP-denied region, its status and selectors are unreadable` : '';
+
     // trail-multi-region: some applying trail is multi-region, logging and records all management events.
-    const qualifying = applying.find((t) => t.multiRegion && isLogging(t) && SELECTOR_MEANING[t.selectors].managementAll);
+    const qualifying = known.find((t) => t.multiRegion && isLogging(t) && SELECTOR_MEANING[t.selectors].managementAll);
     add(
       'trail-multi-region',
       a.id,
       root(a.id),
-      qualifying ? 'PASS' : 'FAIL',
-      qualifying ? `${qualifying.name} is multi-region, logging, selectors ${qualifying.selectors}` : `no applying trail qualifies (${describe(applying)})`,
+      qualifying ? 'PASS' : unknown ? 'ERROR' : 'FAIL',
+      qualifying ? `${qualifying.name} is multi-region, logging, selectors ${qualifying.selectors}` : `no readable applying trail qualifies (${describe(known)})${unknownWhy}`,
     );
 
     // org-trail-coverage: a multi-region logging organization trail, or an own one.
-    const covering = applying.find((t) => t.multiRegion && isLogging(t));
-    add('org-trail-coverage', a.id, root(a.id), covering ? 'PASS' : 'FAIL', covering ? `covered by ${covering.name}` : `no multi-region logging trail (${describe(applying)})`);
+    const covering = known.find((t) => t.multiRegion && isLogging(t));
+    add(
+      'org-trail-coverage',
+      a.id,
+      root(a.id),
+      covering ? 'PASS' : unknown ? 'ERROR' : 'FAIL',
+      covering ? `covered by ${covering.name}` : `no readable multi-region logging trail (${describe(known)})${unknownWhy}`,
+    );
 
     // Trail-level checks, in the owner account.
     for (const t of a.trails) {
+      if (t.regionDenied) {
+        // Only what DescribeTrails (read in another region) tells can be decided.
+        const denied = 'homed in an SCP-denied region: GetTrailStatus / GetInsightSelectors / DescribeKey answer AccessDenied';
+        add('trail-log-file-validation', a.id, t.arn, t.validation === 'off' ? 'FAIL' : 'ERROR', `validation ${t.validation}; ${denied}`);
+        add('trail-logging-active', a.id, t.arn, 'ERROR', denied);
+        add('trail-cloudwatch-logs', a.id, t.arn, t.cloudWatch === 'none' ? 'FAIL' : 'ERROR', `CloudWatch Logs ${t.cloudWatch}; ${denied}`);
+        add('trail-insights', a.id, t.arn, t.insights === 'none' ? 'FAIL' : 'ERROR', `insights ${t.insights} (HasInsightSelectors tells none); ${denied}`);
+        add('trail-kms-encryption', a.id, t.arn, t.kms === 'none' ? 'FAIL' : 'ERROR', `KMS ${t.kms}; ${denied}`);
+        continue;
+      }
       add(
         'trail-log-file-validation',
         a.id,
@@ -222,7 +247,11 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
     }
 
     for (const k of a.keys) {
-      if (k.missing) {
+      if (k.regionDenied) {
+        const why = 'key in an SCP-denied region: DescribeKey, GetKeyPolicy and GetKeyRotationStatus answer AccessDenied';
+        add('trail-kms-key-rotation', a.id, k.arn, 'ERROR', why);
+        add('trail-api-least-privilege', a.id, k.arn, 'ERROR', why);
+      } else if (k.missing) {
         const why = 'the trail names a key that does not exist: DescribeKey and GetKeyPolicy answer NotFoundException';
         add('trail-kms-key-rotation', a.id, k.arn, 'ERROR', why);
         add('trail-api-least-privilege', a.id, k.arn, 'ERROR', why);
@@ -262,8 +291,8 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       );
       // Data events: a multi-region, logging trail applying to the bucket's owner records all of them.
       for (const access of ['write', 'read'] as const) {
-        const recorded = applying.filter((t) => t.multiRegion && isLogging(t)).map((t) => dataCoverage(t, b.name, access));
-        const status = recorded.includes('all') ? 'PASS' : 'FAIL';
+        const recorded = known.filter((t) => t.multiRegion && isLogging(t)).map((t) => dataCoverage(t, b.name, access));
+        const status = recorded.includes('all') ? 'PASS' : unknown ? 'ERROR' : 'FAIL';
         add(
           `trail-s3-data-events-${access}`,
           a.id,
@@ -274,9 +303,13 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       }
     }
 
-    // trail-api-least-privilege: the root user (and every admin) can tamper with what the account owns.
-    const ownsSomething = a.trails.length + a.buckets.length + a.keys.filter((k) => !k.missing && !k.awsManaged).length > 0;
+    // trail-api-least-privilege: the root user (and every admin) can tamper with what the account owns,
+    // unless it all lives in a region an SCP denies to the account's principals.
+    const tamperable = [...a.trails, ...a.buckets, ...a.keys.filter((k) => !k.missing && !k.awsManaged)];
+    const ownsSomething = tamperable.length > 0;
+    const allDenied = ownsSomething && a.trails.length > 0 && a.trails.every((t) => t.regionDenied);
     if (!ownsSomething) add('trail-api-least-privilege', a.id, root(a.id), 'PASS', 'owns no trail, bucket or key; the organization trail is changed only from its owner');
+    else if (allDenied) add('trail-api-least-privilege', a.id, root(a.id), 'PASS', 'its trail, bucket and key are in a region an SCP denies to every principal of the account');
     else {
       add('trail-api-least-privilege', a.id, root(a.id), 'FAIL', 'the root user can change the trails, buckets and keys its account owns');
       for (const p of a.admins) add('trail-api-least-privilege', a.id, p, 'FAIL', 'administrator of an account that owns trail resources');
@@ -284,6 +317,8 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
 
     // org-scp-trail-protection.
     if (a.management) add('org-scp-trail-protection', a.id, root(a.id), 'NOT_APPLICABLE', 'SCPs never restrict the management account');
+    else if (a.trails.length > 0 && a.trails.every((t) => t.regionDenied))
+      add('org-scp-trail-protection', a.id, root(a.id), 'PASS', 'every trail it owns is in a region an SCP denies to all its principals');
     else if (!a.scpProtected) add('org-scp-trail-protection', a.id, root(a.id), 'FAIL', 'only StopLogging and DeleteTrail are denied on its path');
     else if (a.exempted.length > MAX_EXEMPTED) add('org-scp-trail-protection', a.id, root(a.id), 'FAIL', `${a.exempted.length} principals exempted (more than ${MAX_EXEMPTED})`);
     else add('org-scp-trail-protection', a.id, root(a.id), 'PASS', `deny-tamper SCP with ${a.exempted.length} exempted principal(s)`);
