@@ -434,8 +434,21 @@ function buildOrg(world: World, partition: string, fail: (path: string, message:
 
 function resolvePolicyTargets(world: World, org: OrgModel, accounts: Map<string, AccountModel>, fail: (path: string, message: string) => never): void {
   const rootTarget: OrgTarget = { TargetId: org.rootId, Arn: org.rootArn, Name: 'Root', Type: 'ROOT' };
-  // AWS attaches its FullAWSAccess policies to the root when the policy type is enabled.
-  for (const p of org.policies) if (p.awsManaged) p.targets.push(rootTarget);
+  // AWS attaches its FullAWSAccess policies to the root when the policy type is enabled, and to
+  // every OU and account created or moved in after that: without an Allow at each level, SCP
+  // evaluation would deny everything below it.
+  const accountTarget = (id: string, name: string): OrgTarget => ({
+    TargetId: id,
+    Arn: `arn:${org.arn.split(':')[1]}:organizations::${org.managementAccountId}:account/${org.id}/${id}`,
+    Name: name,
+    Type: 'ACCOUNT',
+  });
+  for (const p of org.policies) {
+    if (!p.awsManaged) continue;
+    p.targets.push(rootTarget);
+    for (const ou of org.ous) p.targets.push({ TargetId: ou.id, Arn: ou.arn, Name: ou.name, Type: 'ORGANIZATIONAL_UNIT' });
+    for (const [id, acct] of [...accounts].sort(([a], [b]) => (a < b ? -1 : 1))) p.targets.push(accountTarget(id, acct.name));
+  }
   const custom = org.policies.filter((p) => !p.awsManaged);
   (world.organization?.policies ?? []).forEach((p, i) => {
     const model = custom[i]!;
@@ -444,7 +457,7 @@ function resolvePolicyTargets(world: World, org: OrgModel, accounts: Map<string,
       if (t === 'root' || t === org.rootId) model.targets.push(rootTarget);
       else if (/^[0-9]{12}$/.test(t)) {
         const acct = accounts.get(t) ?? fail(at, `unknown account ${t}`);
-        model.targets.push({ TargetId: t, Arn: `arn:${org.arn.split(':')[1]}:organizations::${org.managementAccountId}:account/${org.id}/${t}`, Name: acct.name, Type: 'ACCOUNT' });
+        model.targets.push(accountTarget(t, acct.name));
       } else {
         const ou = org.ous.find((o) => o.path === t || o.id === t) ?? fail(at, `unknown target ${t} (use root, an OU path or an account id)`);
         model.targets.push({ TargetId: ou.id, Arn: ou.arn, Name: ou.name, Type: 'ORGANIZATIONAL_UNIT' });
