@@ -145,7 +145,8 @@ async function runOnce(name, collect, sections) {
     throttled: counters.throttled,
     faults: counters.faults,
     mutations: counters.mutations,
-    callsPerAccountBase: Number(perAccountBase.toFixed(2)),
+    // Per-operation counts include throttled attempts, so the split is exact only without throttling.
+    callsPerAccountBase: counters.throttled + counters.faults === 0 ? Number(perAccountBase.toFixed(2)) : null,
     callsPerAccountTarget: Number((avgRegions + 6).toFixed(2)),
     perTrailCalls: perTrail,
     perResourceCalls: perResource,
@@ -170,7 +171,7 @@ async function main() {
     }
     console.log(
       `${name}: ${r.seconds} s, collector peak RSS ${r.collectorPeakRssMB} MB, ${r.callsSent} calls sent (${r.throttled} throttled, ${r.faults} faults), ` +
-        `${r.callsPerAccountBase} base calls/account (target ≤ ${r.callsPerAccountTarget}), ${r.knownErrors.length} Known errors, ${r.mutations} mutations`,
+        `${r.callsPerAccountBase ?? 'n/a'} base calls/account (target ≤ ${r.callsPerAccountTarget}), ${r.knownErrors.length} Known errors ${JSON.stringify(countCodes(r.knownErrors))}, ${r.mutations} mutations`,
     );
   }
   const clean = results.find((r) => r.name === 'clean' && !r.failed);
