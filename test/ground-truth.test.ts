@@ -138,8 +138,14 @@ describe('ground truth of the generated world agrees with every check', () => {
     expectAgreement(truth, findings);
   });
 
+  it('200 accounts × 3 regions, the default organization trail (seed 11): every kind of defect', async () => {
+    const { truth, findings } = await scan({ accounts: 200, regions: 3, seed: 11 });
+    truths.push(truth);
+    expectAgreement(truth, findings);
+  });
+
   it('the worlds exercised every check both ways', () => {
-    expect(truths).toHaveLength(3);
+    expect(truths).toHaveLength(4);
     const counts = mix(truths);
     expect(Object.keys(counts).sort()).toEqual([...truths[0]!.checks].sort());
     for (const [check, byStatus] of Object.entries(counts)) {

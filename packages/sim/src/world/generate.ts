@@ -54,6 +54,12 @@ const SELECTOR_VARIANTS: SelectorVariant[] = [
   'advanced-mgmt-read-data-bucket',
   'advanced-mgmt-write-only',
   'advanced-data-only',
+  'classic-read-plus-write',
+  'advanced-read-plus-write',
+  'advanced-exclude-source',
+  'classic-read-only-all-buckets',
+  'advanced-other-bucket',
+  'advanced-put-only',
 ];
 
 /** mulberry32: a small, fast, seedable PRNG. */
@@ -177,7 +183,7 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
     ou: 'Security',
     publicAccessBlock: fullBlock(),
     buckets: [worldBucket(orgBucketPlan, home, orgId, orgKeyArn)],
-    kmsKeys: [{ id: orgKeyId, region: home, rotation: true, description: 'Organization trail key', policy: keyPolicy(archive, mgmt, true) }],
+    kmsKeys: [{ id: orgKeyId, region: home, rotation: true, description: 'Organization trail key', policy: keyPolicy(archive, mgmt, 'allow') }],
     iam: { roles: [auditRole(mgmt)] },
   };
   plans.push({
@@ -280,6 +286,7 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
       const trailRegion = regionDenied ? denied : pick(regionsHere);
       const bucketName = `trail-logs-${id}`;
       const split = !regionDenied && chance(0.12);
+      const keyPrefix = chance(0.3) ? 'cloudtrail' : undefined;
       const trailPlans: TrailPlan[] = [];
       const keys: WorldKmsKey[] = [];
       const trailCount = split ? 2 : 1;
@@ -290,12 +297,14 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
           ['stopped', 10],
           ['delivery-error', 8],
           ['stale', 7],
+          ['never-delivered', 4],
         ]);
         let cloudWatch = weighted<TrailPlan['cloudWatch']>([
           ['none', 45],
           ['delivering', 35],
           ['error', 10],
           ['stale', 10],
+          ['never-delivered', 5],
         ]);
         // A stopped trail delivers nothing to CloudWatch Logs either.
         if (logging === 'stopped' && cloudWatch === 'delivering') cloudWatch = 'stale';
@@ -303,6 +312,7 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
           ['none', 35],
           ['good', 30],
           ['no-cloudtrail-policy', 10],
+          ['deny-cloudtrail', 6],
           ['disabled', 7],
           ['pending-deletion', 6],
           ['aws-managed', 6],
@@ -330,12 +340,22 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
           ]),
           selectors: split ? (n === 0 ? 'classic-read-only' : 'classic-write-only') : pick(SELECTOR_VARIANTS),
           bucket: bucketName,
+          ...(keyPrefix ? { keyPrefix } : {}),
         };
         if (kms !== 'none') {
           const keyId = uuid();
           t.keyArn = `arn:aws:kms:${trailRegion}:${id}:key/${keyId}`;
           const rotation = chance(0.6);
-          const key: KeyPlan = { arn: t.keyArn, ownerId: id, awsManaged: kms === 'aws-managed', rotation: kms === 'aws-managed' ? true : rotation, missing: kms === 'missing', ...(regionDenied ? { regionDenied } : {}) };
+          const rotationPeriodDays = rotation && kms !== 'aws-managed' && chance(0.15) ? 730 : undefined;
+          const key: KeyPlan = {
+            arn: t.keyArn,
+            ownerId: id,
+            awsManaged: kms === 'aws-managed',
+            rotation: kms === 'aws-managed' ? true : rotation,
+            ...(rotationPeriodDays ? { rotationPeriodDays } : {}),
+            missing: kms === 'missing',
+            ...(regionDenied ? { regionDenied } : {}),
+          };
           plan.keys.push(key);
           if (kms !== 'missing') {
             const state = kms === 'disabled' ? 'Disabled' : kms === 'pending-deletion' ? 'PendingDeletion' : 'Enabled';
@@ -346,7 +366,7 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
               ...(state === 'PendingDeletion' ? { deletionDate: ago(-24 * 20) } : {}),
               ...(kms === 'aws-managed'
                 ? { manager: 'AWS' as const, aliases: ['alias/aws/cloudtrail'] }
-                : { rotation, policy: keyPolicy(id, id, kms !== 'no-cloudtrail-policy') }),
+                : { rotation, ...(rotationPeriodDays ? { rotationPeriodDays } : {}), policy: keyPolicy(id, id, kms === 'no-cloudtrail-policy' ? 'none' : kms === 'deny-cloudtrail' ? 'deny' : 'allow') }),
             });
           }
         }
@@ -359,11 +379,15 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
         ['AuthenticatedUsers', 8],
       ]);
       const policy = weighted<BucketPlan['policy']>([
-        ['cloudtrail-only', 80],
-        ['public', 10],
-        ['org-pinned', 10],
+        ['cloudtrail-only', 70],
+        ['public', 6],
+        ['public-any-ip', 4],
+        ['public-not-equals', 3],
+        ['org-pinned', 7],
+        ['vpce-pinned', 5],
+        ['aws-says-public', 5],
       ]);
-      const exposed = aclGrantee !== undefined || policy === 'public';
+      const exposed = aclGrantee !== undefined || policy.startsWith('public') || policy === 'aws-says-public';
       const bucketPlan: BucketPlan = {
         name: bucketName,
         ownerId: id,
@@ -382,6 +406,7 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
             : 'full',
         objectLock: weighted<BucketPlan['objectLock']>([
           ['none', 40],
+          ['enabled-no-retention', 8],
           ['compliance-365', 20],
           ['compliance-1y', 10],
           ['governance-365', 10],
@@ -406,6 +431,7 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
           ['noncurrent-early', 10],
           ['scoped-away', 10],
           ['disabled-rule', 10],
+          ['aws-logs-early', 10],
         ]),
       };
       const goodKey = trailPlans.find((t) => t.kms === 'good')?.keyArn;
@@ -496,12 +522,18 @@ function partialBlock(): WorldPublicAccessBlock {
   return { blockPublicAcls: true, ignorePublicAcls: false, blockPublicPolicy: true, restrictPublicBuckets: false };
 }
 
-/** The account root may administer the key; CloudTrail may encrypt for the trail owner's trails when `allowCloudTrail`. */
-function keyPolicy(keyOwner: string, trailOwner: string, allowCloudTrail: boolean): PolicyDocument {
+/**
+ * The account root may administer the key; CloudTrail may encrypt for the trail owner's trails
+ * (`allow`), is not named (`none`), or is allowed and then denied (`deny`: the Deny wins).
+ */
+function keyPolicy(keyOwner: string, trailOwner: string, cloudTrail: 'allow' | 'none' | 'deny'): PolicyDocument {
   const statements: Record<string, unknown>[] = [
     { Sid: 'EnableRootPermissions', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${keyOwner}:root` }, Action: 'kms:*', Resource: '*' },
   ];
-  if (allowCloudTrail) {
+  if (cloudTrail === 'deny') {
+    statements.push({ Sid: 'NoCloudTrail', Effect: 'Deny', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:*', Resource: '*' });
+  }
+  if (cloudTrail !== 'none') {
     statements.push({
       Sid: 'AllowCloudTrailEncrypt',
       Effect: 'Allow',
@@ -558,6 +590,30 @@ function selectorsOf(variant: SelectorVariant, bucket: string): Pick<WorldTrail,
     case 'advanced-data-only':
       // Named like a management selector: names mean nothing.
       return { advancedEventSelectors: [{ Name: 'Management events', FieldSelectors: s3ObjectSelector([{ Field: 'resources.ARN', StartsWith: [bucketPrefix] }]) }] };
+    case 'classic-read-plus-write':
+      return {
+        eventSelectors: [
+          { ReadWriteType: 'ReadOnly', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] },
+          { ReadWriteType: 'WriteOnly', IncludeManagementEvents: true, DataResources: [], ExcludeManagementEventSources: [] },
+        ],
+      };
+    case 'advanced-read-plus-write':
+      return {
+        advancedEventSelectors: [
+          { Name: 'reads', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['true'] }] },
+          { Name: 'writes', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'readOnly', Equals: ['false'] }] },
+        ],
+      };
+    case 'advanced-exclude-source':
+      return { advancedEventSelectors: [{ Name: 'Management events', FieldSelectors: [{ Field: 'eventCategory', Equals: ['Management'] }, { Field: 'eventSource', NotEquals: ['kms.amazonaws.com'] }] }] };
+    case 'classic-read-only-all-buckets':
+      return {
+        eventSelectors: [{ ReadWriteType: 'ReadOnly', IncludeManagementEvents: true, DataResources: [{ Type: 'AWS::S3::Object', Values: ['arn:aws:s3'] }], ExcludeManagementEventSources: [] }],
+      };
+    case 'advanced-other-bucket':
+      return { advancedEventSelectors: [management, { Name: 'Archive objects', FieldSelectors: s3ObjectSelector([{ Field: 'resources.ARN', StartsWith: [`arn:aws:s3:::${bucket}-archive/`] }]) }] };
+    case 'advanced-put-only':
+      return { advancedEventSelectors: [management, { Name: 'S3 puts', FieldSelectors: s3ObjectSelector([{ Field: 'eventName', Equals: ['PutObject'] }]) }] };
     case 'org-all':
     case 'org-write-only': {
       const writes = { Name: 'Log archive writes', FieldSelectors: s3ObjectSelector([{ Field: 'readOnly', Equals: ['false'] }, { Field: 'resources.ARN', StartsWith: [bucketPrefix] }]) };
@@ -571,7 +627,9 @@ function worldTrail(t: TrailPlan, region: string, accountId: string, ago: (hours
   const status: NonNullable<WorldTrail['status']> =
     t.logging === 'stopped'
       ? { isLogging: false, startLoggingTime: ago(24 * 400), stopLoggingTime: ago(24 * 12), latestDeliveryTime: ago(24 * 12) }
-      : { isLogging: true, startLoggingTime: ago(24 * 400), latestDeliveryTime: ago(t.logging === 'stale' ? 72 : 1) };
+      : t.logging === 'never-delivered'
+        ? { isLogging: true, startLoggingTime: ago(2) }
+        : { isLogging: true, startLoggingTime: ago(24 * 400), latestDeliveryTime: ago(t.logging === 'stale' ? 72 : 1) };
   if (t.logging === 'delivery-error') status.latestDeliveryError = 'AccessDenied';
   if (t.validation !== 'off') status.latestDigestDeliveryTime = ago(1);
   if (t.validation === 'digest-error') status.latestDigestDeliveryError = 'AccessDenied';
@@ -581,6 +639,7 @@ function worldTrail(t: TrailPlan, region: string, accountId: string, ago: (hours
     multiRegion: t.multiRegion,
     ...(t.organization ? { organization: true } : {}),
     bucket: t.bucket,
+    ...(t.keyPrefix ? { keyPrefix: t.keyPrefix } : {}),
     logFileValidation: t.validation !== 'off',
     status,
     ...selectorsOf(t.selectors, t.bucket),
@@ -589,7 +648,7 @@ function worldTrail(t: TrailPlan, region: string, accountId: string, ago: (hours
   if (t.cloudWatch !== 'none') {
     trail.cloudWatchLogsLogGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:cloudtrail-${t.name}:*`;
     trail.cloudWatchLogsRoleArn = `arn:aws:iam::${accountId}:role/CloudTrailToCloudWatchLogs`;
-    status.latestCloudWatchLogsDeliveryTime = t.cloudWatch === 'stale' ? ago(t.logging === 'stopped' ? 24 * 12 : 72) : ago(0.25);
+    if (t.cloudWatch !== 'never-delivered') status.latestCloudWatchLogsDeliveryTime = t.cloudWatch === 'stale' ? ago(t.logging === 'stopped' ? 24 * 12 : 72) : ago(0.25);
     if (t.cloudWatch === 'error') status.latestCloudWatchLogsDeliveryError = 'AccessDenied';
   }
   if (t.insights !== 'none') {
@@ -605,7 +664,16 @@ function worldBucket(b: BucketPlan, region: string, orgId: string, kmsKeyArn: st
     { Sid: 'AWSCloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: `${arn}/*` },
   ];
   if (b.policy === 'public') statements.push({ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${arn}/*` });
-  if (b.policy === 'org-pinned') {
+  if (b.policy === 'public-any-ip') {
+    statements.push({ Sid: 'ReadFromAnywhere', Effect: 'Allow', Principal: { AWS: '*' }, Action: 's3:GetObject', Resource: `${arn}/*`, Condition: { IpAddress: { 'aws:SourceIp': ['10.0.0.0/8', '0.0.0.0/0'] } } });
+  }
+  if (b.policy === 'public-not-equals') {
+    statements.push({ Sid: 'ReadExceptOne', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${arn}/*`, Condition: { StringNotEquals: { 'aws:SourceAccount': '111122223333' } } });
+  }
+  if (b.policy === 'vpce-pinned') {
+    statements.push({ Sid: 'ReadFromVpce', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: `${arn}/*`, Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0a1b2c3d4e5f60718' } } });
+  }
+  if (b.policy === 'org-pinned' || b.policy === 'aws-says-public') {
     statements.push({
       Sid: 'OrganizationRead',
       Effect: 'Allow',
@@ -616,12 +684,15 @@ function worldBucket(b: BucketPlan, region: string, orgId: string, kmsKeyArn: st
     });
   }
   const bucket: WorldBucket = { name: b.name, region, policy: { Version: '2012-10-17', Statement: statements } };
+  // S3 knows of a way in that the statements do not show (our analysis finds the policy pinned).
+  if (b.policy === 'aws-says-public') bucket.policyStatus = { isPublic: true };
   if (b.aclGrantee) bucket.acl = { grants: [{ grantee: 'owner', permission: 'FULL_CONTROL' }, { grantee: b.aclGrantee, permission: 'READ' }] };
   if (b.ownership !== 'BucketOwnerEnforced') bucket.ownershipControls = b.ownership;
   if (b.blockPublicAccess === 'none') bucket.publicAccessBlock = null;
   if (b.blockPublicAccess === 'partial') bucket.publicAccessBlock = partialBlock();
   const lock: Record<BucketPlan['objectLock'], WorldBucket['objectLock']> = {
     none: undefined,
+    'enabled-no-retention': { enabled: true },
     'compliance-365': { mode: 'COMPLIANCE', days: 365 },
     'compliance-1y': { mode: 'COMPLIANCE', years: 1 },
     'governance-365': { mode: 'GOVERNANCE', days: 365 },
@@ -640,6 +711,7 @@ function worldBucket(b: BucketPlan, region: string, orgId: string, kmsKeyArn: st
     'noncurrent-early': [{ id: 'tidy-versions', expirationDays: 2555, noncurrentVersionExpirationDays: 30 }],
     'scoped-away': [{ id: 'tmp-cleanup', prefix: 'tmp/', expirationDays: 7 }],
     'disabled-rule': [{ id: 'old-expiry', status: 'Disabled', expirationDays: 30 }],
+    'aws-logs-early': [{ id: 'expire-awslogs', prefix: 'AWSLogs/', expirationDays: 30 }],
   };
   if (lifecycle[b.lifecycle]) bucket.lifecycle = lifecycle[b.lifecycle];
   return bucket;

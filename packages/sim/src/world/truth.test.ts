@@ -6,6 +6,8 @@ import { validateWorld } from './load.js';
 import { generateWorld, generateWorldWithTruth, writeGeneratedWorld } from './generate.js';
 import { type GroundTruth, SELECTOR_MEANING, TRUTH_CHECKS, truthFromPlan } from './truth.js';
 
+/** The ground-truth end-to-end test (test/ground-truth.test.ts) scans this world: it must hold every defect. */
+const EVERY_DEFECT_WORLD = { accounts: 200, regions: 3, seed: 11 };
 const statuses = (truth: GroundTruth, checkId: string) => new Set(truth.entries.filter((e) => e.checkId === checkId).map((e) => e.status));
 
 describe('generateWorldWithTruth', () => {
@@ -48,26 +50,28 @@ describe('generateWorldWithTruth', () => {
     for (const id of TRUTH_CHECKS) expect({ id, statuses: [...statuses(truth, id)] }).toEqual({ id, statuses: expect.arrayContaining(['PASS', 'FAIL']) });
   });
 
-  it('injects every kind of defect somewhere in a large world, and combines them', () => {
-    const { plan, truth } = generateWorldWithTruth({ accounts: 600, regions: 3, seed: 2 });
+  it('injects every kind of defect into the 200-account world the end-to-end test scans, and combines them', () => {
+    const { plan, truth } = generateWorldWithTruth(EVERY_DEFECT_WORLD);
     const trails = plan.accounts.flatMap((a) => a.trails);
     const buckets = plan.accounts.flatMap((a) => a.buckets);
     const seen = (values: unknown[]) => new Set(values.map((v) => String(v)));
-    expect(seen(trails.map((t) => t.logging))).toEqual(seen(['active', 'stopped', 'delivery-error', 'stale']));
+    expect(seen(trails.map((t) => t.logging))).toEqual(seen(['active', 'stopped', 'delivery-error', 'stale', 'never-delivered']));
     expect(seen(trails.map((t) => t.validation))).toEqual(seen(['on', 'off', 'digest-error']));
-    expect(seen(trails.map((t) => t.kms))).toEqual(seen(['none', 'good', 'no-cloudtrail-policy', 'disabled', 'pending-deletion', 'aws-managed', 'missing']));
-    expect(seen(trails.map((t) => t.cloudWatch))).toEqual(seen(['none', 'delivering', 'error', 'stale']));
+    expect(seen(trails.map((t) => t.kms))).toEqual(seen(['none', 'good', 'no-cloudtrail-policy', 'deny-cloudtrail', 'disabled', 'pending-deletion', 'aws-managed', 'missing']));
+    expect(seen(trails.map((t) => t.cloudWatch))).toEqual(seen(['none', 'delivering', 'error', 'stale', 'never-delivered']));
     expect(seen(trails.map((t) => t.insights))).toEqual(seen(['none', 'partial', 'both']));
     expect(seen(trails.map((t) => t.selectors))).toEqual(seen(Object.keys(SELECTOR_MEANING).filter((s) => s !== 'org-write-only')));
     expect(seen(trails.map((t) => t.multiRegion))).toEqual(seen([true, false]));
     expect(trails.some((t) => t.regionDenied)).toBe(true);
+    expect(seen(trails.map((t) => t.keyPrefix))).toEqual(seen([undefined, 'cloudtrail']));
+    expect(plan.accounts.some((a) => a.keys.some((k) => k.rotationPeriodDays === 730))).toBe(true);
     expect(seen(buckets.map((b) => b.aclGrantee))).toEqual(seen([undefined, 'AllUsers', 'AuthenticatedUsers']));
-    expect(seen(buckets.map((b) => b.policy))).toEqual(seen(['cloudtrail-only', 'public', 'org-pinned']));
+    expect(seen(buckets.map((b) => b.policy))).toEqual(seen(['cloudtrail-only', 'public', 'public-any-ip', 'public-not-equals', 'org-pinned', 'vpce-pinned', 'aws-says-public']));
     expect(seen(buckets.map((b) => b.blockPublicAccess))).toEqual(seen(['none', 'full', 'partial']));
-    expect(seen(buckets.map((b) => b.objectLock))).toEqual(seen(['none', 'compliance-365', 'compliance-1y', 'governance-365', 'compliance-short', 'governance-short']));
+    expect(seen(buckets.map((b) => b.objectLock))).toEqual(seen(['none', 'enabled-no-retention', 'compliance-365', 'compliance-1y', 'governance-365', 'compliance-short', 'governance-short']));
     expect(seen(buckets.map((b) => b.accessLogging))).toEqual(seen(['none', 'other-bucket', 'itself']));
     expect(seen(buckets.map((b) => b.versioning))).toEqual(seen(['never', 'suspended', 'enabled', 'enabled-mfa']));
-    expect(seen(buckets.map((b) => b.lifecycle))).toEqual(seen(['none', 'long', 'expires-early', 'noncurrent-early', 'scoped-away', 'disabled-rule']));
+    expect(seen(buckets.map((b) => b.lifecycle))).toEqual(seen(['none', 'long', 'expires-early', 'noncurrent-early', 'scoped-away', 'disabled-rule', 'aws-logs-early']));
     expect(plan.accounts.some((a) => !a.readable && a.active)).toBe(true);
     expect(plan.accounts.some((a) => a.exempted.length > 3)).toBe(true);
     expect(plan.accounts.some((a) => a.trails.length === 2)).toBe(true);

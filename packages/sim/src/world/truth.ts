@@ -45,6 +45,12 @@ export type SelectorVariant =
   | 'advanced-mgmt-read-data-bucket' // management + S3 object reads of its bucket
   | 'advanced-mgmt-write-only' // management events with readOnly = false only
   | 'advanced-data-only' // S3 object data events of its bucket (read and write), no management events
+  | 'classic-read-plus-write' // a ReadOnly and a WriteOnly management selector on the same trail: all of them
+  | 'advanced-read-plus-write' // readOnly = true and readOnly = false management selectors on the same trail
+  | 'advanced-exclude-source' // management events with eventSource NotEquals kms.amazonaws.com
+  | 'classic-read-only-all-buckets' // classic ReadOnly: management reads and object reads of every bucket
+  | 'advanced-other-bucket' // management + S3 objects of <bucket>-archive/ (a name that extends its bucket's)
+  | 'advanced-put-only' // management + S3 objects filtered to eventName PutObject
   | 'org-all' // the organization trail: all management events + S3 object writes of the log archive bucket
   | 'org-write-only'; // the organization trail: write management events only + the same data selector
 
@@ -67,11 +73,17 @@ export const SELECTOR_MEANING: Record<SelectorVariant, SelectorMeaning> = {
   'advanced-mgmt-read-data-bucket': { managementAll: true, write: 'none', read: 'all' },
   'advanced-mgmt-write-only': { managementAll: false, write: 'none', read: 'none' },
   'advanced-data-only': { managementAll: false, write: 'all', read: 'all' },
+  'classic-read-plus-write': { managementAll: true, write: 'none', read: 'none' },
+  'advanced-read-plus-write': { managementAll: true, write: 'none', read: 'none' },
+  'advanced-exclude-source': { managementAll: false, write: 'none', read: 'none' },
+  'classic-read-only-all-buckets': { managementAll: false, write: 'none', read: 'all' },
+  'advanced-other-bucket': { managementAll: true, write: 'none', read: 'none' },
+  'advanced-put-only': { managementAll: true, write: 'some', read: 'none' },
   'org-all': { managementAll: true, write: 'none', read: 'none' },
   'org-write-only': { managementAll: false, write: 'none', read: 'none' },
 };
 
-export type KmsIntent = 'none' | 'good' | 'no-cloudtrail-policy' | 'disabled' | 'pending-deletion' | 'aws-managed' | 'missing';
+export type KmsIntent = 'none' | 'good' | 'no-cloudtrail-policy' | 'deny-cloudtrail' | 'disabled' | 'pending-deletion' | 'aws-managed' | 'missing';
 
 export interface TrailPlan {
   arn: string;
@@ -79,17 +91,19 @@ export interface TrailPlan {
   ownerId: string;
   organization: boolean;
   multiRegion: boolean;
-  logging: 'active' | 'stopped' | 'delivery-error' | 'stale';
+  logging: 'active' | 'stopped' | 'delivery-error' | 'stale' | 'never-delivered';
   validation: 'on' | 'off' | 'digest-error';
   kms: KmsIntent;
   /** Key ARN when kms is not 'none' (for 'missing', an ARN no key has). */
   keyArn?: string;
-  cloudWatch: 'none' | 'delivering' | 'error' | 'stale';
+  cloudWatch: 'none' | 'delivering' | 'error' | 'stale' | 'never-delivered';
   insights: 'none' | 'partial' | 'both';
   selectors: SelectorVariant;
   /** Records object-level events for this bucket (the organization trail's selector). */
   dataFor?: { bucket: string; write: 'all' | 'some' | 'none'; read: 'all' | 'some' | 'none' };
   bucket: string;
+  /** S3 key prefix: the logs go under `<prefix>/AWSLogs/`. */
+  keyPrefix?: string;
   /** Homed in a region an SCP denies to its account: its status, selectors and key cannot be read. */
   regionDenied?: boolean;
 }
@@ -99,6 +113,8 @@ export interface KeyPlan {
   ownerId: string;
   awsManaged: boolean;
   rotation: boolean;
+  /** Automatic rotation period; absent = AWS's 365 days. */
+  rotationPeriodDays?: number;
   /** The trail names the key, but it does not exist. */
   missing: boolean;
   /** In a region an SCP denies to its account: KMS answers AccessDenied. */
@@ -112,13 +128,14 @@ export interface BucketPlan {
   ownerId: string;
   aclGrantee?: 'AllUsers' | 'AuthenticatedUsers';
   ownership: 'BucketOwnerEnforced' | 'ObjectWriter';
-  policy: 'cloudtrail-only' | 'public' | 'org-pinned';
+  policy: 'cloudtrail-only' | 'public' | 'public-any-ip' | 'public-not-equals' | 'org-pinned' | 'vpce-pinned' | 'aws-says-public';
   /** Bucket-level Block Public Access: default (all four on), never configured, or partial (no Ignore/Restrict). */
   blockPublicAccess: PublicAccessBlockPlan;
-  objectLock: 'none' | 'compliance-365' | 'compliance-1y' | 'governance-365' | 'compliance-short' | 'governance-short';
+  objectLock: 'none' | 'enabled-no-retention' | 'compliance-365' | 'compliance-1y' | 'governance-365' | 'compliance-short' | 'governance-short';
   accessLogging: 'none' | 'other-bucket' | 'itself';
   versioning: 'never' | 'suspended' | 'enabled' | 'enabled-mfa';
-  lifecycle: 'none' | 'long' | 'expires-early' | 'noncurrent-early' | 'scoped-away' | 'disabled-rule';
+  /** `aws-logs-early`: a rule on `AWSLogs/` expiring in 30 days, which reaches only trails without a key prefix. */
+  lifecycle: 'none' | 'long' | 'expires-early' | 'noncurrent-early' | 'scoped-away' | 'disabled-rule' | 'aws-logs-early';
 }
 
 export interface AccountPlan {
@@ -257,7 +274,9 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
         add('trail-api-least-privilege', a.id, k.arn, 'ERROR', why);
       }
       else if (k.awsManaged) add('trail-kms-key-rotation', a.id, k.arn, 'NOT_APPLICABLE', 'AWS-managed key');
-      else add('trail-kms-key-rotation', a.id, k.arn, k.rotation ? 'PASS' : 'FAIL', `rotation ${k.rotation ? 'on' : 'off'}`);
+      else if (!k.rotation) add('trail-kms-key-rotation', a.id, k.arn, 'FAIL', 'rotation off');
+      else if ((k.rotationPeriodDays ?? 365) > 365) add('trail-kms-key-rotation', a.id, k.arn, 'FAIL', `rotation every ${k.rotationPeriodDays} days (over 365)`);
+      else add('trail-kms-key-rotation', a.id, k.arn, 'PASS', `rotation every ${k.rotationPeriodDays ?? 365} days`);
     }
 
     for (const b of a.buckets) {
@@ -265,13 +284,13 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       const ignoreAcls = b.blockPublicAccess === 'full' || a.accountBlockPublicAccess === 'full';
       const restrict = b.blockPublicAccess === 'full' || a.accountBlockPublicAccess === 'full';
       const aclPublic = b.aclGrantee !== undefined && b.ownership !== 'BucketOwnerEnforced' && !ignoreAcls;
-      const policyPublic = b.policy === 'public' && !restrict;
+      const policyPublic = (b.policy === 'public' || b.policy === 'public-any-ip' || b.policy === 'public-not-equals' || b.policy === 'aws-says-public') && !restrict;
       add(
         'trail-bucket-not-public',
         a.id,
         arn,
         aclPublic || policyPublic ? 'FAIL' : 'PASS',
-        `ACL grant ${b.aclGrantee ?? 'none'} (ownership ${b.ownership}), policy ${b.policy}, bucket BPA ${b.blockPublicAccess}, account BPA ${a.accountBlockPublicAccess}`,
+        `${b.policy === 'aws-says-public' ? 'S3 says the policy is public (our analysis does not): FAIL and say so; ' : ''}ACL grant ${b.aclGrantee ?? 'none'} (ownership ${b.ownership}), policy ${b.policy}, bucket BPA ${b.blockPublicAccess}, account BPA ${a.accountBlockPublicAccess}`,
       );
       add(
         'trail-bucket-object-lock',
@@ -282,12 +301,14 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       );
       add('trail-bucket-access-logging', a.id, arn, b.accessLogging === 'other-bucket' ? 'PASS' : 'FAIL', `access logging ${b.accessLogging}`);
       add('trail-bucket-versioning-mfa-delete', a.id, arn, b.versioning === 'enabled-mfa' ? 'PASS' : 'FAIL', `versioning ${b.versioning}`);
+      const writers = plan.accounts.flatMap((x) => x.trails).filter((t) => t.bucket === b.name);
+      const reached = b.lifecycle === 'aws-logs-early' && writers.some((t) => t.keyPrefix === undefined);
       add(
         'trail-bucket-retention',
         a.id,
         arn,
-        b.lifecycle === 'expires-early' || b.lifecycle === 'noncurrent-early' ? 'FAIL' : 'PASS',
-        `lifecycle ${b.lifecycle}`,
+        b.lifecycle === 'expires-early' || b.lifecycle === 'noncurrent-early' || reached ? 'FAIL' : 'PASS',
+        `lifecycle ${b.lifecycle}; log prefixes ${writers.map((t) => `${t.keyPrefix ? `${t.keyPrefix}/` : ''}AWSLogs/`).join(', ')}`,
       );
       // Data events: a multi-region, logging trail applying to the bucket's owner records all of them.
       for (const access of ['write', 'read'] as const) {
