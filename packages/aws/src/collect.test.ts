@@ -347,3 +347,22 @@ describe('collect() — no usable credentials', () => {
     expect(mocks.sts.calls()).toHaveLength(1);
   });
 });
+
+describe('collect() — a malformed answer', () => {
+  it('is an error for that read in that account, and the scan goes on', async () => {
+    mocks = mockWorld(defaultWorld());
+    // An answer the SDK would never give, to make the collector itself fail on one account.
+    const { DescribeRegionsCommand } = await import('@aws-sdk/client-ec2');
+    mocks.ec2.on(DescribeRegionsCommand as never).callsFake(async (_: unknown, gc: () => { config: { credentials: () => Promise<{ accessKeyId: string }> } }) => {
+      const { accessKeyId } = await gc().config.credentials();
+      if (accessKeyId === `AK${MEMBER}`) return { Regions: [null] };
+      return { Regions: [{ RegionName: 'us-east-1', OptInStatus: 'opt-in-not-required' }] };
+    });
+    const snapshot = await collect({ sections: ['regions'], credentials: CALLER_CREDENTIALS, excludeAccounts: [DENIED] });
+    expect(snapshot.accounts[MGMT]!.regions?.value).toHaveLength(1);
+    const member = snapshot.accounts[MEMBER]!;
+    expect(member.regions?.error).toMatchObject({ code: 'TypeError', operation: 'DescribeRegions', accountId: MEMBER });
+    expect(member.access).toEqual({ value: { via: 'role', roleArn: `arn:aws:iam::${MEMBER}:role/OrganizationAccountAccessRole` } });
+    expect(() => validateSnapshot(JSON.parse(JSON.stringify(snapshot)))).not.toThrow();
+  });
+});

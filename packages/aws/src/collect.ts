@@ -132,7 +132,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     progress.accountsTotal = targets.length;
     progress.emit('accounts');
     await forEachLimit(targets, options.concurrency ?? DEFAULT_CONCURRENCY, async (target) => {
-      accounts[target.id] = await collectAccount(ctx, target);
+      accounts[target.id] = await collectAccount(ctx, target).catch((err: unknown) => unexpected(ctx, target, err));
       progress.accountsDone += 1;
       progress.emit();
     });
@@ -224,6 +224,20 @@ async function collectAccount(ctx: AccountContext, target: { id: string; name?: 
   if (sections.has('s3AccountPublicAccessBlock')) jobs.push(readAccountPublicAccessBlock(session, homeRegion, metrics).then((k) => (snap.s3AccountPublicAccessBlock = k)));
   await Promise.all(jobs);
   session.close();
+  return snap;
+}
+
+/**
+ * Reads never throw (they become Known errors); anything else that does is a collector bug. It must
+ * not end the scan or hide the account: the account is reported as not read, with the reason.
+ */
+function unexpected(ctx: AccountContext, target: { id: string; name?: string }, err: unknown): AccountSnapshot {
+  ctx.metrics.errors += 1;
+  const snap: AccountSnapshot = {
+    id: target.id,
+    access: { error: { code: 'CollectorError', message: `the collector failed on this account: ${(err as Error)?.message ?? String(err)}`, operation: 'collect', accountId: target.id } },
+  };
+  if (target.name) snap.name = target.name;
   return snap;
 }
 
@@ -351,7 +365,15 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
         snap.keys[k.arn] = key;
       }),
     ];
-    await forEachLimit(jobs, RESOURCES_PER_OWNER, (job) => job());
+    await forEachLimit(jobs, RESOURCES_PER_OWNER, (job) =>
+      job().catch((err: unknown) => {
+        // Reads never throw; a collector bug must not end the scan. Say what was not read.
+        ctx.metrics.errors += 1;
+        const error = { code: 'CollectorError', message: `the collector failed: ${(err as Error)?.message ?? String(err)}`, operation: 'collect', accountId: owner };
+        for (const b of work.buckets) if (!snap.buckets?.[b.name]) unresolvedBuckets[b.name] = error;
+        for (const k of work.keys) if (!snap.keys?.[k.arn]) unresolvedKeys[k.arn] = error;
+      }),
+    );
     if (snap.buckets) snap.buckets = sortRecord(snap.buckets);
     if (snap.keys) snap.keys = sortRecord(snap.keys);
     session.close();
