@@ -217,6 +217,26 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
     keys: [],
   });
 
+  // The log archive's shared bucket for account trails, added when the first trail uses it. Its
+  // lifecycle rule on `AWSLogs/` reaches only trails that deliver without a key prefix.
+  const centralBucket: BucketPlan = {
+    name: `central-trail-logs-${archive}`,
+    ownerId: archive,
+    ownership: 'BucketOwnerEnforced',
+    policy: 'cloudtrail-only',
+    blockPublicAccess: 'full',
+    objectLock: 'governance-365',
+    accessLogging: 'none',
+    versioning: 'enabled-mfa',
+    lifecycle: 'aws-logs-early',
+  };
+  let centralUsers = 0;
+  const useCentralBucket = () => {
+    if (plans[1]!.buckets.includes(centralBucket)) return;
+    plans[1]!.buckets.push(centralBucket);
+    logArchive.buckets!.push(worldBucket(centralBucket, home, orgId, undefined));
+  };
+
   // ---- Workload accounts: each its own mix of defects. ----
   const devDenied = regions.length > 1 ? regions[regions.length - 1]! : undefined;
   const workloads = workloadIds.map((id, i): WorldAccount => {
@@ -284,9 +304,12 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
       const regionDenied = denied !== undefined && chance(0.3);
       const regionsHere = regions.filter((r) => (!optIn.includes(r) || account.optInRegions?.includes(r)) && !account.deniedRegions?.includes(r));
       const trailRegion = regionDenied ? denied : pick(regionsHere);
-      const bucketName = `trail-logs-${id}`;
-      const split = !regionDenied && chance(0.12);
-      const keyPrefix = chance(0.3) ? 'cloudtrail' : undefined;
+      // Some accounts deliver to the log archive's shared bucket, under a key prefix of their own (mostly).
+      const central = !regionDenied && chance(0.12);
+      const bucketName = central ? centralBucket.name : `trail-logs-${id}`;
+      const split = !regionDenied && !central && chance(0.12);
+      // Every third account on the shared bucket delivers without a prefix, into the lifecycle rule's reach.
+      const keyPrefix = central ? (centralUsers++ % 3 === 2 ? undefined : id) : chance(0.3) ? 'cloudtrail' : undefined;
       const trailPlans: TrailPlan[] = [];
       const keys: WorldKmsKey[] = [];
       const trailCount = split ? 2 : 1;
@@ -365,7 +388,7 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
               state,
               ...(state === 'PendingDeletion' ? { deletionDate: ago(-24 * 20) } : {}),
               ...(kms === 'aws-managed'
-                ? { manager: 'AWS' as const, aliases: ['alias/aws/cloudtrail'] }
+                ? { manager: 'AWS' as const, aliases: ['alias/aws/s3'], policy: awsManagedKeyPolicy(id, trailRegion, 's3') }
                 : { rotation, ...(rotationPeriodDays ? { rotationPeriodDays } : {}), policy: keyPolicy(id, id, kms === 'no-cloudtrail-policy' ? 'none' : kms === 'deny-cloudtrail' ? 'deny' : 'allow') }),
             });
           }
@@ -436,13 +459,52 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
       };
       const goodKey = trailPlans.find((t) => t.kms === 'good')?.keyArn;
       plan.trails = trailPlans;
-      plan.buckets = [bucketPlan];
       account.trails = trailPlans.map((t) => worldTrail(t, trailRegion, id, ago));
-      account.buckets = [worldBucket(bucketPlan, trailRegion, orgId, goodKey)];
       account.kmsKeys = keys;
+      if (central) useCentralBucket();
+      else {
+        plan.buckets = [bucketPlan];
+        account.buckets = [worldBucket(bucketPlan, trailRegion, orgId, goodKey)];
+      }
     }
     return account;
   });
+
+  // ---- A bucket and a key owned outside the scan: a suspended account's, still used by scanned trails. ----
+  const outside = plans.find((p) => !p.active);
+  if (outside) {
+    const bucket: BucketPlan = { ...centralBucket, name: `legacy-trail-logs-${outside.id}`, ownerId: outside.id, lifecycle: 'none' };
+    const keyId = uuid();
+    const keyArn = `arn:aws:kms:${home}:${outside.id}:key/${keyId}`;
+    const outsideWorld = workloads.find((w) => w.id === outside.id)!;
+    outsideWorld.buckets = [...(outsideWorld.buckets ?? []), worldBucket(bucket, home, orgId, undefined)];
+    outsideWorld.kmsKeys = [...(outsideWorld.kmsKeys ?? []), { id: keyId, region: home, rotation: true, policy: keyPolicy(outside.id, '*', 'allow') }];
+    outside.buckets.push(bucket);
+    outside.keys.push({ arn: keyArn, ownerId: outside.id, awsManaged: false, rotation: true, missing: false });
+    let moved = 0;
+    let keyMoved = false;
+    for (const p of plans) {
+      if (moved === 2) break;
+      const t = p.trails[0];
+      if (!p.active || !p.readable || p.trails.length !== 1 || !t || t.regionDenied || p.buckets[0]?.name !== `trail-logs-${p.id}` || !chance(0.2)) continue;
+      const region = t.arn.split(':')[3]!;
+      t.bucket = bucket.name;
+      const w = workloads.find((x) => x.id === p.id)!;
+      if (!keyMoved) {
+        // The first such trail also encrypts with the outside account's key (instead of its own).
+        const own = t.keyArn;
+        p.keys = p.keys.filter((k) => k.arn !== own);
+        w.kmsKeys = (w.kmsKeys ?? []).filter((k) => `arn:aws:kms:${k.region}:${p.id}:key/${k.id}` !== own);
+        t.kms = 'outside';
+        t.keyArn = keyArn;
+        keyMoved = true;
+      }
+      p.buckets = [];
+      w.trails = p.trails.map((x) => worldTrail(x, region, p.id, ago));
+      delete w.buckets;
+      moved++;
+    }
+  }
 
   const world: World = {
     regions,
@@ -544,6 +606,35 @@ function keyPolicy(keyOwner: string, trailOwner: string, cloudTrail: 'allow' | '
     });
   }
   return { Version: '2012-10-17', Statement: statements };
+}
+
+/**
+ * The policy AWS gives its managed keys: use only through the service, metadata for the account.
+ * Nobody can change, disable or delete an AWS managed key (the simulator's default key policy, root
+ * may kms:*, fits customer keys only).
+ */
+function awsManagedKeyPolicy(accountId: string, region: string, service: string): PolicyDocument {
+  return {
+    Version: '2012-10-17',
+    Id: `auto-${service}-2`,
+    Statement: [
+      {
+        Sid: `Allow access through ${service.toUpperCase()} for all principals in the account that are authorized to use ${service.toUpperCase()}`,
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:CallerAccount': accountId, 'kms:ViaService': `${service}.${region}.amazonaws.com` } },
+      },
+      {
+        Sid: 'Allow direct access to key metadata to the account',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+        Action: ['kms:Describe*', 'kms:Get*', 'kms:List*', 'kms:RevokeGrant'],
+        Resource: '*',
+      },
+    ],
+  };
 }
 
 function s3ObjectSelector(extra: Record<string, unknown>[]): Record<string, unknown>[] {

@@ -41,7 +41,8 @@ describe('generateWorldWithTruth', () => {
     expect([...keys].sort()).toEqual(keys);
     const suspended = new Set(world.accounts.filter((a) => a.status === 'SUSPENDED').map((a) => a.id));
     expect(suspended.size).toBeGreaterThan(0);
-    expect(truth.entries.some((e) => suspended.has(e.accountId))).toBe(false);
+    // Only a key an unscanned account owns is reported against that account (as unknown).
+    expect(truth.entries.filter((e) => suspended.has(e.accountId)).map((e) => `${e.status} ${e.resource.split(':')[2]}`)).toEqual(['ERROR kms', 'ERROR kms']);
     for (const e of truth.entries) expect(e.why.length).toBeGreaterThan(0);
   });
 
@@ -57,13 +58,18 @@ describe('generateWorldWithTruth', () => {
     const seen = (values: unknown[]) => new Set(values.map((v) => String(v)));
     expect(seen(trails.map((t) => t.logging))).toEqual(seen(['active', 'stopped', 'delivery-error', 'stale', 'never-delivered']));
     expect(seen(trails.map((t) => t.validation))).toEqual(seen(['on', 'off', 'digest-error']));
-    expect(seen(trails.map((t) => t.kms))).toEqual(seen(['none', 'good', 'no-cloudtrail-policy', 'deny-cloudtrail', 'disabled', 'pending-deletion', 'aws-managed', 'missing']));
+    expect(seen(trails.map((t) => t.kms))).toEqual(seen(['none', 'good', 'no-cloudtrail-policy', 'deny-cloudtrail', 'disabled', 'pending-deletion', 'aws-managed', 'missing', 'outside']));
     expect(seen(trails.map((t) => t.cloudWatch))).toEqual(seen(['none', 'delivering', 'error', 'stale', 'never-delivered']));
     expect(seen(trails.map((t) => t.insights))).toEqual(seen(['none', 'partial', 'both']));
     expect(seen(trails.map((t) => t.selectors))).toEqual(seen(Object.keys(SELECTOR_MEANING).filter((s) => s !== 'org-write-only')));
     expect(seen(trails.map((t) => t.multiRegion))).toEqual(seen([true, false]));
     expect(trails.some((t) => t.regionDenied)).toBe(true);
-    expect(seen(trails.map((t) => t.keyPrefix))).toEqual(seen([undefined, 'cloudtrail']));
+    expect(trails.some((t) => t.keyPrefix === 'cloudtrail')).toBe(true);
+    // The log archive's shared bucket: trails of other accounts, with and without a key prefix.
+    const central = trails.filter((t) => t.bucket.startsWith('central-trail-logs-'));
+    expect(seen(central.map((t) => t.keyPrefix === undefined))).toEqual(seen([true, false]));
+    // A bucket and a key owned by an account outside the scan.
+    expect(trails.some((t) => t.bucket.startsWith('legacy-trail-logs-'))).toBe(true);
     expect(plan.accounts.some((a) => a.keys.some((k) => k.rotationPeriodDays === 730))).toBe(true);
     expect(seen(buckets.map((b) => b.aclGrantee))).toEqual(seen([undefined, 'AllUsers', 'AuthenticatedUsers']));
     expect(seen(buckets.map((b) => b.policy))).toEqual(seen(['cloudtrail-only', 'public', 'public-any-ip', 'public-not-equals', 'org-pinned', 'vpce-pinned', 'aws-says-public']));

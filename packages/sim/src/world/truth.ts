@@ -83,7 +83,8 @@ export const SELECTOR_MEANING: Record<SelectorVariant, SelectorMeaning> = {
   'org-write-only': { managementAll: false, write: 'none', read: 'none' },
 };
 
-export type KmsIntent = 'none' | 'good' | 'no-cloudtrail-policy' | 'deny-cloudtrail' | 'disabled' | 'pending-deletion' | 'aws-managed' | 'missing';
+/** `outside`: a key owned by an account outside the scan. */
+export type KmsIntent = 'none' | 'good' | 'no-cloudtrail-policy' | 'deny-cloudtrail' | 'disabled' | 'pending-deletion' | 'aws-managed' | 'missing' | 'outside';
 
 export interface TrailPlan {
   arn: string;
@@ -189,6 +190,15 @@ export const TRUTH_CHECKS = [
 ] as const;
 
 const MAX_EXEMPTED = 3;
+const BUCKET_CHECKS = [
+  'trail-bucket-access-logging',
+  'trail-bucket-not-public',
+  'trail-bucket-object-lock',
+  'trail-bucket-retention',
+  'trail-bucket-versioning-mfa-delete',
+  'trail-s3-data-events-read',
+  'trail-s3-data-events-write',
+];
 
 /** Derive the verdicts from the plan. */
 export function truthFromPlan(plan: WorldPlan): GroundTruth {
@@ -204,6 +214,24 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
   const orgTrail = plan.accounts.flatMap((a) => a.trails).find((t) => t.organization);
   const trailsApplying = (a: AccountPlan) => [...(orgTrail && orgTrail.ownerId !== a.id ? [orgTrail] : []), ...a.trails];
   const isLogging = (t: TrailPlan) => t.logging !== 'stopped';
+  // Trails the collector sees: those of scanned, readable accounts. Only their buckets and keys are read.
+  const visible = scanned
+    .filter((a) => a.readable)
+    .flatMap((a) => a.trails)
+    .sort((x, y) => cmp(x.arn, y.arn));
+  const writersOf = (bucket: string) => visible.filter((t) => t.bucket === bucket);
+
+  // Buckets and keys whose owner is not scanned: unknown, reported against the first trail that uses them.
+  for (const a of plan.accounts.filter((x) => !x.active)) {
+    for (const b of a.buckets) {
+      const first = writersOf(b.name)[0];
+      if (!first) continue;
+      for (const c of BUCKET_CHECKS) add(c, first.ownerId, `arn:${plan.partition}:s3:::${b.name}`, 'ERROR', `bucket owned by ${a.id}, which is not scanned (suspended)`);
+    }
+    for (const k of a.keys) {
+      if (visible.some((t) => t.keyArn === k.arn)) add('trail-kms-key-rotation', k.ownerId, k.arn, 'ERROR', `key owned by ${a.id}, which is not scanned (suspended)`);
+    }
+  }
 
   for (const a of scanned) {
     if (!a.readable) {
@@ -260,7 +288,7 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       add('trail-logging-active', a.id, t.arn, t.logging === 'active' ? 'PASS' : 'FAIL', `logging ${t.logging}`);
       add('trail-cloudwatch-logs', a.id, t.arn, t.cloudWatch === 'delivering' ? 'PASS' : 'FAIL', `CloudWatch Logs ${t.cloudWatch}`);
       add('trail-insights', a.id, t.arn, t.insights === 'both' ? 'PASS' : 'FAIL', `insights ${t.insights}`);
-      add('trail-kms-encryption', a.id, t.arn, t.kms === 'good' ? 'PASS' : 'FAIL', `KMS ${t.kms}`);
+      add('trail-kms-encryption', a.id, t.arn, t.kms === 'good' ? 'PASS' : t.kms === 'outside' ? 'ERROR' : 'FAIL', `KMS ${t.kms}`);
     }
 
     for (const k of a.keys) {
@@ -280,6 +308,9 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
     }
 
     for (const b of a.buckets) {
+      const writers = writersOf(b.name);
+      // A bucket only trails of unreadable accounts use is never collected.
+      if (writers.length === 0) continue;
       const arn = `arn:${plan.partition}:s3:::${b.name}`;
       const ignoreAcls = b.blockPublicAccess === 'full' || a.accountBlockPublicAccess === 'full';
       const restrict = b.blockPublicAccess === 'full' || a.accountBlockPublicAccess === 'full';
@@ -301,7 +332,6 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       );
       add('trail-bucket-access-logging', a.id, arn, b.accessLogging === 'other-bucket' ? 'PASS' : 'FAIL', `access logging ${b.accessLogging}`);
       add('trail-bucket-versioning-mfa-delete', a.id, arn, b.versioning === 'enabled-mfa' ? 'PASS' : 'FAIL', `versioning ${b.versioning}`);
-      const writers = plan.accounts.flatMap((x) => x.trails).filter((t) => t.bucket === b.name);
       const reached = b.lifecycle === 'aws-logs-early' && writers.some((t) => t.keyPrefix === undefined);
       add(
         'trail-bucket-retention',
@@ -324,16 +354,36 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       }
     }
 
-    // trail-api-least-privilege: the root user (and every admin) can tamper with what the account owns,
-    // unless it all lives in a region an SCP denies to the account's principals.
-    const tamperable = [...a.trails, ...a.buckets, ...a.keys.filter((k) => !k.missing && !k.awsManaged)];
-    const ownsSomething = tamperable.length > 0;
-    const allDenied = ownsSomething && a.trails.length > 0 && a.trails.every((t) => t.regionDenied);
-    if (!ownsSomething) add('trail-api-least-privilege', a.id, root(a.id), 'PASS', 'owns no trail, bucket or key; the organization trail is changed only from its owner');
-    else if (allDenied) add('trail-api-least-privilege', a.id, root(a.id), 'PASS', 'its trail, bucket and key are in a region an SCP denies to every principal of the account');
-    else {
-      add('trail-api-least-privilege', a.id, root(a.id), 'FAIL', 'the root user can change the trails, buckets and keys its account owns');
-      for (const p of a.admins) add('trail-api-least-privilege', a.id, p, 'FAIL', 'administrator of an account that owns trail resources');
+    // trail-api-least-privilege: the root user and every administrator can change the buckets and
+    // customer keys their account owns, and its trails unless the deny-tamper SCP stops them (it
+    // exempts break-glass roles) — all of it unless it lives in a region an SCP denies them.
+    const ownBuckets = a.buckets.filter((b) => writersOf(b.name).length > 0);
+    const ownKeys = a.keys.filter((k) => !k.missing && !k.awsManaged);
+    const allDenied = a.trails.length > 0 && a.trails.every((t) => t.regionDenied);
+    const tamperers = allDenied
+      ? []
+      : [root(a.id), ...a.admins].filter((p) => ownBuckets.length > 0 || ownKeys.length > 0 || (a.trails.length > 0 && (!a.scpProtected || a.exempted.includes(p))));
+    for (const p of tamperers) {
+      add('trail-api-least-privilege', a.id, p, 'FAIL', `can change what its account owns: ${a.trails.length} trail(s)${a.scpProtected ? ' (SCP-protected, exempted)' : ''}, ${ownBuckets.length} bucket(s), ${ownKeys.length} customer key(s)`);
+    }
+    if (tamperers.length === 0) {
+      add(
+        'trail-api-least-privilege',
+        a.id,
+        root(a.id),
+        'PASS',
+        allDenied
+          ? 'its trail, bucket and key are in a region an SCP denies to every principal of the account'
+          : a.trails.length > 0
+            ? 'owns only trails, and the deny-tamper SCP covers every non-exempted principal'
+            : 'owns no trail, bucket or key; the organization trail is changed only from its owner',
+      );
+    }
+    // A bucket or key outside the scan: who can tamper with it is unknown.
+    for (const t of a.trails) {
+      const outsideBucket = plan.accounts.find((x) => !x.active && x.buckets.some((b) => b.name === t.bucket));
+      if (outsideBucket) add('trail-api-least-privilege', a.id, `arn:${plan.partition}:s3:::${t.bucket}`, 'ERROR', `bucket owned by ${outsideBucket.id}, which is not scanned`);
+      if (t.kms === 'outside' && t.keyArn) add('trail-api-least-privilege', t.keyArn.split(':')[4]!, t.keyArn, 'ERROR', 'key owned by an account that is not scanned');
     }
 
     // org-scp-trail-protection.
