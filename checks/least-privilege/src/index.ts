@@ -82,10 +82,30 @@ export default defineCheck({
     const isAllowListed = (arn: string) => allowList.some((m) => m(arn));
     const caveats = model.orgPolicyProblems.map((p) => `${p.kind.toUpperCase()} ${p.policy ?? 'list'}: ${p.error?.code ?? p.message}; treated as not restricting`);
 
+    // Targets a principal may reach: those of its own account, and those whose resource policy
+    // allows some tamper action at all (only these can be reached from another account). Indexed
+    // once, so each principal visits a few targets instead of every trail of the organization.
+    const ownTargets = new Map<string, number[]>();
+    const crossTargets: number[] = [];
+    targets.forEach((t, i) => {
+      const list = ownTargets.get(t.resource.accountId);
+      if (list) list.push(i);
+      else ownTargets.set(t.resource.accountId, [i]);
+      if ((t.crossAccountActions ?? []).length > 0) crossTargets.push(i);
+    });
+    /** Indices of the targets `p` may reach, in target order (evidence lists them in that order). */
+    const reachable = (p: Principal): number[] => {
+      const own = ownTargets.get(p.accountId) ?? [];
+      const cross = crossTargets.filter((i) => (targets[i] as Target).resource.accountId !== p.accountId);
+      if (cross.length === 0) return own;
+      return [...own, ...cross].sort((a, b) => a - b);
+    };
+
     const flagged = new Set<string>();
     const judge = (p: Principal, findingAccount: string): { allowListed: boolean } => {
       const hits: { d: Decision; t: Target }[] = [];
-      for (const t of targets) {
+      for (const i of reachable(p)) {
+        const t = targets[i] as Target;
         const sameAccount = p.accountId === t.resource.accountId;
         // Across accounts only what the resource policy allows can be reached (cheap pre-filters).
         const actions = sameAccount ? t.actions : (t.crossAccountActions ?? []);
