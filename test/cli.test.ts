@@ -128,7 +128,7 @@ describe('trailwarden CLI', () => {
       expectBadInput(run(['evaluate', DEMO, '--checks', 'trail-multiregion-x']), /--checks: unknown check id "trail-multiregion-x"/);
     });
     it('an unknown format', () => {
-      expectBadInput(run(['evaluate', DEMO, '--format', 'pdf']), /--format: unknown format "pdf"; available: json/);
+      expectBadInput(run(['evaluate', DEMO, '--format', 'pdf']), /--format: unknown format "pdf"; available: html, json, junit, sarif/);
     });
     it('an unknown option and an unknown command', () => {
       expectBadInput(run(['evaluate', DEMO, '--formt', 'json']), /unknown option --formt \(did you mean "--format"\?\)/);

@@ -100,16 +100,17 @@ describe('S3 bucket configuration', () => {
   });
 
   it("answers AWS's exact 'not configured' errors", async () => {
-    const cases: [Promise<unknown>, string][] = [
-      [archive.send(new GetBucketPolicyCommand({ Bucket: ACCESS_LOGS })), 'NoSuchBucketPolicy'],
-      [archive.send(new GetBucketPolicyStatusCommand({ Bucket: ACCESS_LOGS })), 'NoSuchBucketPolicy'],
-      [archive.send(new GetObjectLockConfigurationCommand({ Bucket: ACCESS_LOGS })), 'ObjectLockConfigurationNotFoundError'],
-      [web.send(new GetPublicAccessBlockCommand({ Bucket: 'acme-web-trail-logs' })), 'NoSuchPublicAccessBlockConfiguration'],
-      [web.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'acme-web-trail-logs' })), 'NoSuchLifecycleConfiguration'],
-      [sandbox.send(new GetBucketEncryptionCommand({ Bucket: 'acme-sandbox-trail-logs' })), 'ServerSideEncryptionConfigurationNotFoundError'],
-      [sandbox.send(new GetBucketOwnershipControlsCommand({ Bucket: 'acme-sandbox-trail-logs' })), 'OwnershipControlsNotFoundError'],
+    // Thunks: a call starts only when awaited, so no rejection waits unhandled behind a slower one.
+    const cases: [() => Promise<unknown>, string][] = [
+      [() => archive.send(new GetBucketPolicyCommand({ Bucket: ACCESS_LOGS })), 'NoSuchBucketPolicy'],
+      [() => archive.send(new GetBucketPolicyStatusCommand({ Bucket: ACCESS_LOGS })), 'NoSuchBucketPolicy'],
+      [() => archive.send(new GetObjectLockConfigurationCommand({ Bucket: ACCESS_LOGS })), 'ObjectLockConfigurationNotFoundError'],
+      [() => web.send(new GetPublicAccessBlockCommand({ Bucket: 'acme-web-trail-logs' })), 'NoSuchPublicAccessBlockConfiguration'],
+      [() => web.send(new GetBucketLifecycleConfigurationCommand({ Bucket: 'acme-web-trail-logs' })), 'NoSuchLifecycleConfiguration'],
+      [() => sandbox.send(new GetBucketEncryptionCommand({ Bucket: 'acme-sandbox-trail-logs' })), 'ServerSideEncryptionConfigurationNotFoundError'],
+      [() => sandbox.send(new GetBucketOwnershipControlsCommand({ Bucket: 'acme-sandbox-trail-logs' })), 'OwnershipControlsNotFoundError'],
     ];
-    for (const [call, code] of cases) expect(await errorOf(call)).toMatchObject({ name: code, status: 404 });
+    for (const [call, code] of cases) expect(await errorOf(call())).toMatchObject({ name: code, status: 404 });
   });
 
   it('answers never-configured versioning and logging with empty documents', async () => {
