@@ -18,6 +18,9 @@ function generate(n) {
   const templates = Object.keys(demo.accounts).filter((id) => !keep.includes(id));
   const accounts = Object.fromEntries(keep.map((id) => [id, demo.accounts[id]]));
   const orgAccounts = org.accounts.filter((a) => keep.includes(a.id));
+  // AWS attaches FullAWSAccess to every account; without it SCPs would deny everything there.
+  const fullAccess = org.policies.scp.value.find((p) => p.name === 'FullAWSAccess');
+  fullAccess.targets = fullAccess.targets.filter((t) => !/^\d{12}$/.test(t) || keep.includes(t));
   for (let i = 0; accounts && Object.keys(accounts).length < n; i++) {
     const template = templates[i % templates.length];
     const id = String(300000000000 + i);
@@ -26,6 +29,7 @@ function generate(n) {
     accounts[id] = JSON.parse(text);
     const meta = org.accounts.find((a) => a.id === template);
     orgAccounts.push({ ...meta, id, name: `${meta.name}-${i}`, email: `aws+${id}@acme.example` });
+    fullAccess.targets.push(id);
   }
   demo.accounts = accounts;
   demo.scope.accounts = Object.keys(accounts);
