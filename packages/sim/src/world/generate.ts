@@ -506,6 +506,29 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
     }
   }
 
+  // ---- Sometimes the security account is CloudTrail's delegated administrator with an organization
+  // trail of its own: single-region, so it covers nothing, judged in the security account. ----
+  const delegatedTrail = chance(0.5);
+  if (delegatedTrail) {
+    const t: TrailPlan = {
+      arn: `arn:aws:cloudtrail:${home}:${security}:trail/security-org-trail`,
+      name: 'security-org-trail',
+      ownerId: security,
+      organization: true,
+      multiRegion: false,
+      logging: 'active',
+      validation: 'on',
+      kms: 'none',
+      cloudWatch: 'none',
+      insights: 'none',
+      selectors: 'default',
+      bucket: orgBucket,
+      keyPrefix: 'security',
+    };
+    plans[2]!.trails.push(t);
+    securityAccount.trails = [worldTrail(t, home, security, ago)];
+  }
+
   const world: World = {
     regions,
     organization: {
@@ -555,7 +578,10 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
           : []),
       ],
       ous: OUS,
-      delegatedAdministrators: [{ accountId: security, servicePrincipal: 'securityhub.amazonaws.com' }],
+      delegatedAdministrators: [
+        { accountId: security, servicePrincipal: 'securityhub.amazonaws.com' },
+        ...(delegatedTrail ? [{ accountId: security, servicePrincipal: 'cloudtrail.amazonaws.com' }] : []),
+      ],
     },
     accounts: [management, logArchive, securityAccount, ...workloads],
   };

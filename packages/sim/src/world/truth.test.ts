@@ -68,6 +68,8 @@ describe('generateWorldWithTruth', () => {
     // The log archive's shared bucket: trails of other accounts, with and without a key prefix.
     const central = trails.filter((t) => t.bucket.startsWith('central-trail-logs-'));
     expect(seen(central.map((t) => t.keyPrefix === undefined))).toEqual(seen([true, false]));
+    // A second organization trail, owned by CloudTrail's delegated administrator (the security account).
+    expect(plan.accounts[2]!.trails).toEqual([expect.objectContaining({ organization: true, multiRegion: false, ownerId: plan.accounts[2]!.id })]);
     // A bucket and a key owned by an account outside the scan.
     expect(trails.some((t) => t.bucket.startsWith('legacy-trail-logs-'))).toBe(true);
     expect(plan.accounts.some((a) => a.keys.some((k) => k.rotationPeriodDays === 730))).toBe(true);

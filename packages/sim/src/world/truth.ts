@@ -211,8 +211,9 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
   };
   const root = (id: string) => `arn:${plan.partition}:iam::${id}:root`;
   const scanned = plan.accounts.filter((a) => a.active);
-  const orgTrail = plan.accounts.flatMap((a) => a.trails).find((t) => t.organization);
-  const trailsApplying = (a: AccountPlan) => [...(orgTrail && orgTrail.ownerId !== a.id ? [orgTrail] : []), ...a.trails];
+  // Organization trails (the management account's, perhaps a CloudTrail delegated administrator's) apply everywhere.
+  const orgTrails = plan.accounts.filter((a) => a.active && a.readable).flatMap((a) => a.trails.filter((t) => t.organization));
+  const trailsApplying = (a: AccountPlan) => [...orgTrails.filter((t) => t.ownerId !== a.id), ...a.trails];
   const isLogging = (t: TrailPlan) => t.logging !== 'stopped';
   // Trails the collector sees: those of scanned, readable accounts. Only their buckets and keys are read.
   const visible = scanned
