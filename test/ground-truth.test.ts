@@ -7,7 +7,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { collect } from '@trailwarden/aws';
 import { type Finding, type LoadedCheck, SNAPSHOT_SECTIONS, evaluate, loadPlugin } from '@trailwarden/core';
-import { type GenerateWorldOptions, type GroundTruth, type TruthEntry, generateWorldWithTruth, startSimulator } from '@trailwarden/sim';
+import { type GenerateWorldOptions, type GroundTruth, type InjectionOptions, type TruthEntry, generateWorldWithTruth, startSimulator } from '@trailwarden/sim';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -21,9 +21,9 @@ beforeAll(async () => {
   }
 });
 
-async function scan(options: GenerateWorldOptions): Promise<{ truth: GroundTruth; findings: Finding[] }> {
+async function scan(options: GenerateWorldOptions, inject?: InjectionOptions): Promise<{ truth: GroundTruth; findings: Finding[] }> {
   const { world, truth } = generateWorldWithTruth(options);
-  const sim = await startSimulator({ world, port: 0 });
+  const sim = await startSimulator({ world, port: 0, ...(inject ? { inject, seed: 3 } : {}) });
   try {
     const snapshot = await collect({
       sections: [...SNAPSHOT_SECTIONS],
@@ -32,7 +32,9 @@ async function scan(options: GenerateWorldOptions): Promise<{ truth: GroundTruth
       region: 'us-east-1',
       roleName: 'TrailwardenAudit',
       now: () => new Date(truth.asOf),
+      ...(inject ? { maxAttempts: 10 } : {}),
     });
+    if (inject) expect(sim.counters().throttled).toBeGreaterThan(0);
     expect(sim.counters().mutations).toBe(0);
     const result = await evaluate(snapshot, { checks, now: new Date(truth.asOf) });
     return { truth, findings: result.findings };
@@ -141,6 +143,11 @@ describe('ground truth of the generated world agrees with every check', () => {
   it('200 accounts × 3 regions, the default organization trail (seed 11): every kind of defect', async () => {
     const { truth, findings } = await scan({ accounts: 200, regions: 3, seed: 11 });
     truths.push(truth);
+    expectAgreement(truth, findings);
+  });
+
+  it('the same verdicts through 15 % throttling and 2 % server faults (seed 7)', async () => {
+    const { truth, findings } = await scan({ accounts: 50, regions: 3, seed: 7, orgTrail: 'stopped' }, { throttleRate: 0.15, faultRate: 0.02 });
     expectAgreement(truth, findings);
   });
 
