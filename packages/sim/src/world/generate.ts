@@ -464,7 +464,8 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
       if (central) useCentralBucket();
       else {
         plan.buckets = [bucketPlan];
-        account.buckets = [worldBucket(bucketPlan, trailRegion, orgId, goodKey)];
+        // The bucket of a trail homed in the denied region lives in an allowed one (S3 stays readable).
+        account.buckets = [worldBucket(bucketPlan, regionDenied ? pick(regionsHere) : trailRegion, orgId, goodKey)];
       }
     }
     return account;
@@ -508,7 +509,8 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
 
   // ---- Sometimes the security account is CloudTrail's delegated administrator with an organization
   // trail of its own: single-region, so it covers nothing, judged in the security account. ----
-  const delegatedTrail = chance(0.5);
+  // Drawn from its own stream, so that adding a defect elsewhere does not flip it.
+  const delegatedTrail = prng(seed * 7919 + 13)() < 0.5;
   if (delegatedTrail) {
     const t: TrailPlan = {
       arn: `arn:aws:cloudtrail:${home}:${security}:trail/security-org-trail`,

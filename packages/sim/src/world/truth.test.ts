@@ -51,6 +51,14 @@ describe('generateWorldWithTruth', () => {
     for (const id of TRUTH_CHECKS) expect({ id, statuses: [...statuses(truth, id)] }).toEqual({ id, statuses: expect.arrayContaining(['PASS', 'FAIL']) });
   });
 
+  it('sometimes gives CloudTrail a delegated administrator with a second organization trail (in the seed-7 world the end-to-end test scans)', () => {
+    const { plan, world } = generateWorldWithTruth({ accounts: 50, regions: 3, seed: 7, orgTrail: 'stopped' });
+    const security = plan.accounts[2]!;
+    expect(security.trails).toEqual([expect.objectContaining({ organization: true, multiRegion: false, ownerId: security.id })]);
+    expect(world.organization?.delegatedAdministrators).toContainEqual({ accountId: security.id, servicePrincipal: 'cloudtrail.amazonaws.com' });
+    expect(generateWorldWithTruth({ accounts: 50, regions: 3, seed: 1 }).plan.accounts[2]!.trails).toEqual([]);
+  });
+
   it('injects every kind of defect into the 200-account world the end-to-end test scans, and combines them', () => {
     const { plan, truth } = generateWorldWithTruth(EVERY_DEFECT_WORLD);
     const trails = plan.accounts.flatMap((a) => a.trails);
@@ -68,8 +76,6 @@ describe('generateWorldWithTruth', () => {
     // The log archive's shared bucket: trails of other accounts, with and without a key prefix.
     const central = trails.filter((t) => t.bucket.startsWith('central-trail-logs-'));
     expect(seen(central.map((t) => t.keyPrefix === undefined))).toEqual(seen([true, false]));
-    // A second organization trail, owned by CloudTrail's delegated administrator (the security account).
-    expect(plan.accounts[2]!.trails).toEqual([expect.objectContaining({ organization: true, multiRegion: false, ownerId: plan.accounts[2]!.id })]);
     // A bucket and a key owned by an account outside the scan.
     expect(trails.some((t) => t.bucket.startsWith('legacy-trail-logs-'))).toBe(true);
     expect(plan.accounts.some((a) => a.keys.some((k) => k.rotationPeriodDays === 730))).toBe(true);

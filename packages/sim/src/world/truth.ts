@@ -357,15 +357,21 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
 
     // trail-api-least-privilege: the root user and every administrator can change the buckets and
     // customer keys their account owns, and its trails unless the deny-tamper SCP stops them (it
-    // exempts break-glass roles) — all of it unless it lives in a region an SCP denies them.
+    // exempts break-glass roles) — except trails and keys in a region an SCP denies them.
     const ownBuckets = a.buckets.filter((b) => writersOf(b.name).length > 0);
-    const ownKeys = a.keys.filter((k) => !k.missing && !k.awsManaged);
-    const allDenied = a.trails.length > 0 && a.trails.every((t) => t.regionDenied);
-    const tamperers = allDenied
-      ? []
-      : [root(a.id), ...a.admins].filter((p) => ownBuckets.length > 0 || ownKeys.length > 0 || (a.trails.length > 0 && (!a.scpProtected || a.exempted.includes(p))));
+    const ownKeys = a.keys.filter((k) => !k.missing && !k.awsManaged && !k.regionDenied);
+    const ownTrails = a.trails.filter((t) => !t.regionDenied);
+    const tamperers = [root(a.id), ...a.admins].filter(
+      (p) => ownBuckets.length > 0 || ownKeys.length > 0 || (ownTrails.length > 0 && (!a.scpProtected || a.exempted.includes(p))),
+    );
     for (const p of tamperers) {
-      add('trail-api-least-privilege', a.id, p, 'FAIL', `can change what its account owns: ${a.trails.length} trail(s)${a.scpProtected ? ' (SCP-protected, exempted)' : ''}, ${ownBuckets.length} bucket(s), ${ownKeys.length} customer key(s)`);
+      add(
+        'trail-api-least-privilege',
+        a.id,
+        p,
+        'FAIL',
+        `can change what its account owns: ${ownTrails.length} trail(s)${a.scpProtected ? ' (SCP-protected, exempted)' : ''}, ${ownBuckets.length} bucket(s), ${ownKeys.length} customer key(s)`,
+      );
     }
     if (tamperers.length === 0) {
       add(
@@ -373,9 +379,7 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
         a.id,
         root(a.id),
         'PASS',
-        allDenied
-          ? 'its trail, bucket and key are in a region an SCP denies to every principal of the account'
-          : a.trails.length > 0
+        a.trails.length > 0
             ? 'owns only trails, and the deny-tamper SCP covers every non-exempted principal'
             : 'owns no trail, bucket or key; the organization trail is changed only from its owner',
       );
