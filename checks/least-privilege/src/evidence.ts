@@ -17,9 +17,13 @@ export function conditionEvidence(c: UndecidedCondition): JsonValue {
   return out;
 }
 
+function hitResource(d: Decision, t: Target): string {
+  return t.kind === 'object' ? t.resource.arn.replace(/\/[^/]*$/, '/*') : d.resource;
+}
+
 function hitEvidence(d: Decision, t: Target): Record<string, JsonValue> {
   const out: Record<string, JsonValue> = {
-    resource: t.kind === 'object' ? t.resource.arn.replace(/\/[^/]*$/, '/*') : d.resource,
+    resource: hitResource(d, t),
     resourceKind: t.kind,
     decision: d.decision,
     statements: d.statements.map(statementEvidence),
@@ -29,20 +33,40 @@ function hitEvidence(d: Decision, t: Target): Record<string, JsonValue> {
   return out;
 }
 
+// Statement references are immutable and shared by every decision they take part in: their
+// evidence text is computed once.
+const statementKeys = new WeakMap<StatementRef, string>();
+function statementKey(s: StatementRef): string {
+  let k = statementKeys.get(s);
+  if (k === undefined) {
+    k = JSON.stringify(statementEvidence(s));
+    statementKeys.set(s, k);
+  }
+  return k;
+}
+
+/** A text equal for two hits exactly when their evidence bodies (`hitEvidence`) are equal. */
+function hitKey(d: Decision, t: Target): string {
+  let key = `${hitResource(d, t)}\u0000${t.kind}\u0000${d.decision}`;
+  for (const s of d.statements) key += `\u0000${statementKey(s)}`;
+  if (d.decision === 'allowed' && d.statements.length === 0) key += `\u0001${d.reason}`;
+  if (d.conditions.length > 0) key += `\u0002${JSON.stringify(d.conditions.map(conditionEvidence))}`;
+  return key;
+}
+
 /**
  * The grants behind a principal's tamper actions, grouped: actions on the same resource decided by
  * the same statements (and conditions) share one entry, so an administrator's evidence stays short.
  */
 export function grantsEvidence(hits: { d: Decision; t: Target }[]): JsonValue[] {
-  const groups = new Map<string, { actions: string[]; body: Record<string, JsonValue> }>();
+  const groups = new Map<string, { actions: string[]; hit: { d: Decision; t: Target } }>();
   for (const h of hits) {
-    const body = hitEvidence(h.d, h.t);
-    const key = JSON.stringify(body);
+    const key = hitKey(h.d, h.t);
     const g = groups.get(key);
     if (g) g.actions.push(h.d.action);
-    else groups.set(key, { actions: [h.d.action], body });
+    else groups.set(key, { actions: [h.d.action], hit: h });
   }
-  return [...groups.values()].map((g) => ({ actions: g.actions.sort(), ...g.body }));
+  return [...groups.values()].map((g) => ({ actions: g.actions.sort(), ...hitEvidence(g.hit.d, g.hit.t) }));
 }
 
 export function principalType(p: Principal): string {

@@ -112,6 +112,8 @@ export default defineCheck({
         if (actions.length === 0 || (!sameAccount && !model.mayReach(p, t.resource))) continue;
         for (const action of actions) {
           if (!sameAccount && !model.mayReach(p, t.resource, action)) continue;
+          // Most principals (read-only roles...) have no policy covering a tamper action at all.
+          if (!model.mayAllow(p, t.resource, action)) continue;
           const d = model.evaluate({ principal: p, action, resource: t.resource });
           if (d.decision !== 'denied') hits.push({ d, t });
         }
@@ -195,7 +197,7 @@ export default defineCheck({
         {
           principalsEvaluated: s.evaluated,
           allowListedPrincipalsThatCanTamper: s.allowListed,
-          targetsInAccount: targets.filter((t) => t.resource.accountId === s.account.id).map((t) => t.resource.arn),
+          targetsInAccount: (ownTargets.get(s.account.id) ?? []).map((i) => (targets[i] as Target).resource.arn),
           targetsEvaluated: targets.length,
           ...(notes.length > 0 ? { notes } : {}),
         },

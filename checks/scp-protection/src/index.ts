@@ -91,6 +91,8 @@ export default defineCheck({
     const allowList = ctx.options.allowedPrincipals.map((p) => wildcardMatcher(p));
     const max = ctx.options.maxExemptedPrincipals;
 
+    const orgAccountIds = orgKnown && !isUnknown(orgKnown) ? new Set(orgKnown.value.accounts.map((a) => a.id)) : new Set<string>();
+
     ctx.forEachAccount((account) => {
       const data = { account: account.id };
       if (!orgKnown) {
@@ -104,7 +106,7 @@ export default defineCheck({
       const org = orgKnown.value;
       if (isUnknown(org.policies.scp)) return ctx.error(account.resource, org.policies.scp.error, { consequence: 'the SCPs are unknown' });
       if (account.id === org.managementAccountId) return ctx.notApplicable(account.resource, 'managementAccount', data);
-      if (!org.accounts.some((a) => a.id === account.id)) return ctx.fail(account.resource, 'notInOrganization', data);
+      if (!orgAccountIds.has(account.id)) return ctx.fail(account.resource, 'notInOrganization', data);
       const path = [...account.ouPath, account.id];
       const broken = model.orgPolicyProblems.filter((p) => p.kind === 'scp' && p.policyId && org.policies.scp.value?.find((s) => s.id === p.policyId)?.targets.some((t) => path.includes(t)));
       if (broken.length > 0) {

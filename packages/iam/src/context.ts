@@ -11,14 +11,35 @@ export type ContextValue =
 const ABSENT: ContextValue = { state: 'absent' };
 const UNKNOWN: ContextValue = { state: 'unknown' };
 
+/** Lower-case form of condition keys: the same few keys are looked up millions of times. */
+const lowerKeys = new Map<string, string>();
+function lower(key: string): string {
+  let k = lowerKeys.get(key);
+  if (k === undefined) {
+    k = key.toLowerCase();
+    if (lowerKeys.size < 10_000) lowerKeys.set(key, k);
+  }
+  return k;
+}
+
 export class RequestContext {
   private readonly values = new Map<string, ContextValue>();
   /** Lower-case key prefixes (e.g. `aws:principaltag/`) under which a missing key is known absent. */
   private readonly closedPrefixes: string[] = [];
+  /**
+   * The context this one extends (`with`): its keys hold unless set here. Layering instead of
+   * copying keeps the per-request layer cheap, since every request would otherwise copy the
+   * principal's keys.
+   */
+  private readonly parent?: RequestContext;
+
+  constructor(parent?: RequestContext) {
+    this.parent = parent;
+  }
 
   /** Set a key (case-insensitive). `null` marks it known absent; `undefined` leaves it unknown. */
   set(key: string, value: string | string[] | null | undefined): this {
-    const k = key.toLowerCase();
+    const k = lower(key);
     if (value === undefined) this.values.set(k, UNKNOWN);
     else if (value === null) this.values.set(k, ABSENT);
     else this.values.set(k, { state: 'present', values: Array.isArray(value) ? value : [value] });
@@ -32,19 +53,22 @@ export class RequestContext {
   }
 
   get(key: string): ContextValue {
-    const k = key.toLowerCase();
-    const v = this.values.get(k);
-    if (v) return v;
-    for (const p of this.closedPrefixes) if (k.startsWith(p)) return ABSENT;
+    const k = lower(key);
+    // Keys set in any layer win over every closed prefix, as if the layers were one map.
+    for (let c: RequestContext | undefined = this; c; c = c.parent) {
+      const v = c.values.get(k);
+      if (v) return v;
+    }
+    for (let c: RequestContext | undefined = this; c; c = c.parent) {
+      for (const p of c.closedPrefixes) if (k.startsWith(p)) return ABSENT;
+    }
     return UNKNOWN;
   }
 
-  /** A copy with more keys set (the request-specific layer over the principal's context). */
+  /** A context with more keys set (the request-specific layer over the principal's context). */
   with(extra: Record<string, string | string[] | null | undefined>): RequestContext {
-    const c = new RequestContext();
-    for (const [k, v] of this.values) c.values.set(k, v);
-    c.closedPrefixes.push(...this.closedPrefixes);
-    for (const [k, v] of Object.entries(extra)) c.set(k, v);
+    const c = new RequestContext(this);
+    for (const k in extra) c.set(k, extra[k]);
     return c;
   }
 }

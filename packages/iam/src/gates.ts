@@ -36,35 +36,62 @@ export interface StatementMatch {
 
 /** The gate formed by the Allow statements that match a request. */
 export function gateFromAllows(matches: StatementMatch[], failure: string): Gate {
-  const sure = matches.filter((m) => m.tri === true).map((m) => m.ref);
-  if (sure.length > 0) return { state: 'pass', allows: sure, conditions: [] };
-  const maybe = matches.filter((m) => Array.isArray(m.tri));
-  if (maybe.length > 0) {
-    return {
-      state: 'conditional',
-      allows: maybe.map((m) => m.ref),
-      conditions: maybe.flatMap((m) => (m.tri as UndecidedClause[]).map((c) => ({ ...c, requirement: 'must-hold' as const, statement: m.ref }))),
-    };
+  let sure: StatementRef[] | undefined;
+  let maybe = false;
+  for (const m of matches) {
+    if (m.tri === true) (sure ??= []).push(m.ref);
+    else if (Array.isArray(m.tri)) maybe = true;
+  }
+  if (sure) return { state: 'pass', allows: sure, conditions: [] };
+  if (maybe) {
+    const allows: StatementRef[] = [];
+    const conditions: UndecidedCondition[] = [];
+    for (const m of matches) {
+      if (!Array.isArray(m.tri)) continue;
+      allows.push(m.ref);
+      for (const c of m.tri) conditions.push({ ...c, requirement: 'must-hold', statement: m.ref });
+    }
+    return { state: 'conditional', allows, conditions };
   }
   return failGate(failure);
 }
 
+/** A passing gate that contributes nothing (no statements, no conditions): neutral in an AND. */
+function neutral(g: Gate): boolean {
+  return g.state === 'pass' && g.allows.length === 0 && g.conditions.length === 0;
+}
+
+/**
+ * Both gates must let the request through; the first failing one decides. Gates are never
+ * mutated, so a gate may be returned as is when the other adds nothing.
+ */
+export function andGate(a: Gate, b: Gate): Gate {
+  if (a.state === 'fail') return a;
+  if (b.state === 'fail' || neutral(a)) return b;
+  if (neutral(b)) return a;
+  return {
+    state: a.state === 'pass' && b.state === 'pass' ? 'pass' : 'conditional',
+    allows: a.allows.concat(b.allows),
+    conditions: a.conditions.concat(b.conditions),
+  };
+}
+
 /** All gates must let the request through. */
 export function andGates(...gates: Gate[]): Gate {
-  const failed = gates.find((g) => g.state === 'fail');
-  if (failed) return failed;
-  return {
-    state: gates.every((g) => g.state === 'pass') ? 'pass' : 'conditional',
-    allows: gates.flatMap((g) => g.allows),
-    conditions: gates.flatMap((g) => g.conditions),
-  };
+  let out: Gate = PASS;
+  for (const g of gates) out = andGate(out, g);
+  return out;
 }
 
 /** Either path suffices (e.g. identity policy or same-account resource policy). */
 export function orGates(a: Gate, b: Gate): Gate {
-  const passing = [a, b].filter((g) => g.state === 'pass');
-  if (passing.length > 0) return { state: 'pass', allows: passing.flatMap((g) => g.allows), conditions: [] };
-  const maybe = [a, b].filter((g) => g.state === 'conditional');
-  if (maybe.length === 0) return failGate(`${a.failure}; and ${b.failure}`);
-  return { state: 'conditional', allows: maybe.flatMap((g) => g.allows), conditions: maybe.flatMap((g) => g.conditions) };
+  if (a.state === 'pass' && b.state === 'pass') return { state: 'pass', allows: a.allows.concat(b.allows), conditions: [] };
+  if (a.state === 'pass') return a;
+  if (b.state === 'pass') return b;
+  if (a.state === 'conditional' && b.state === 'conditional') {
+    return { state: 'conditional', allows: a.allows.concat(b.allows), conditions: a.conditions.concat(b.conditions) };
+  }
+  if (a.state === 'conditional') return a;
+  if (b.state === 'conditional') return b;
+  return failGate(`${a.failure}; and ${b.failure}`);
 }

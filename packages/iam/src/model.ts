@@ -17,7 +17,7 @@ import {
   PASS,
   type StatementMatch,
   type UndecidedCondition,
-  andGates,
+  andGate,
   failGate,
   gateFromAllows,
   orGates,
@@ -32,7 +32,7 @@ import {
   compilePolicy,
   statementCoversAction,
 } from './policy.js';
-import { type OrgInfo, type Principal, buildAccountPrincipals, externalPrincipal, probeRole, rootPrincipal } from './principals.js';
+import { type OrgInfo, PolicyCompiler, type Principal, buildAccountPrincipals, externalPrincipal, probeRole, rootPrincipal } from './principals.js';
 import { arnMatches } from './wildcard.js';
 
 /** What is being decided: can `principal` perform `action` on `resource`? */
@@ -129,6 +129,13 @@ export interface IamModel {
    * account or everyone. A cheap pre-filter before evaluating many actions across an organization.
    */
   mayReach(principal: Principal, resource: ResourceTarget, action?: string): boolean;
+  /**
+   * False when `evaluate` would certainly answer `denied`, whatever the conditions: the principal
+   * is not the root user, its identity policies are known, and neither they nor an Allow of the
+   * resource policy that names it directly cover the action. A cheap pre-filter (no allocation
+   * per call) before evaluating many actions for many principals; true means "evaluate to know".
+   */
+  mayAllow(principal: Principal, resource: ResourceTarget, action: string): boolean;
   /** A role with no policies and no tags in an account (e.g. to ask what SCPs deny to "anyone"). */
   probeRole(accountId: string, name: string): Principal;
 }
@@ -153,6 +160,17 @@ function compileOrgPolicies(kind: 'scp' | 'rcp', policies: Known<OrganizationPol
     }
   }
   return { byTarget, enabled: policies.value.length > 0 };
+}
+
+/**
+ * A statement's verdict when it does not depend on the request beyond its action: no conditions,
+ * and a Resource of `*` (or none), or a NotResource of `*` (never applies). Undefined otherwise.
+ */
+function staticTri(st: CompiledStatement): boolean | undefined {
+  if (st.conditions.length > 0) return undefined;
+  if (st.resources) return st.resources.includes('*') ? true : undefined;
+  if (st.notResources) return st.notResources.includes('*') ? false : undefined;
+  return true;
 }
 
 function statementTri(st: CompiledStatement, action: string, resourceArn: string, ctx: RequestContext): Tri {
@@ -192,9 +210,11 @@ const ACCOUNT_ID = /^\d{12}$/;
 function principalMatch(spec: PrincipalSpec, p: Principal, partition: Partition): 'roleArn' | 'direct' | 'account' | 'none' {
   if (spec.any) return 'direct';
   let out: 'roleArn' | 'direct' | 'account' | 'none' = 'none';
+  if (spec.aws.length === 0) return out;
   const rootArn = `arn:${partition}:iam::${p.accountId}:root`;
+  const session = p.kind === 'role' ? `arn:${partition}:sts::${p.accountId}:assumed-role/${p.name}/` : undefined;
   for (const e of spec.aws) {
-    if (p.kind === 'role' && e.startsWith(`arn:${partition}:sts::${p.accountId}:assumed-role/${p.name}/`)) return 'direct';
+    if (session !== undefined && e.startsWith(session)) return 'direct';
     if (e === p.arn) out = p.kind === 'role' ? 'roleArn' : 'direct';
     else if ((e === p.accountId || e === rootArn) && out === 'none') out = p.kind === 'root' ? 'direct' : 'account';
   }
@@ -238,6 +258,8 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     },
   };
 
+  // Shared by every account: the same managed policies are compiled once for the organization.
+  const compiler = new PolicyCompiler();
   const principalCache = new Map<string, Known<Principal[]>>();
   const byArnIndex = new Map<string, Principal>();
   const principals = (accountId: string): Known<Principal[]> => {
@@ -254,7 +276,7 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     } else if (isUnknown(iam)) {
       hit = { error: iam.error };
     } else {
-      const list = buildAccountPrincipals(accountId, iam.value, partition, orgInfo);
+      const list = buildAccountPrincipals(accountId, iam.value, partition, orgInfo, compiler);
       for (const p of list) byArnIndex.set(p.arn, p);
       hit = { value: list };
     }
@@ -277,14 +299,14 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     return ext;
   };
 
-  const levelCache = new Map<string, OrgPolicyLevel[] | undefined>();
+  const levelCache = { scp: new Map<string, OrgPolicyLevel[] | undefined>(), rcp: new Map<string, OrgPolicyLevel[] | undefined>() };
   const orgPolicyLevels = (kind: 'scp' | 'rcp', accountId: string): OrgPolicyLevel[] | undefined => {
-    const cacheKey = `${kind}|${accountId}`;
-    if (levelCache.has(cacheKey)) return levelCache.get(cacheKey);
+    const cache = levelCache[kind];
+    if (cache.has(accountId)) return cache.get(accountId);
     const a = orgAccounts.get(accountId);
     const compiled = kind === 'scp' ? scps : rcps;
     const levels = !a || !compiled.enabled ? undefined : [...a.ouPath, accountId].map((target) => ({ target, policies: compiled.byTarget.get(target) ?? [] }));
-    levelCache.set(cacheKey, levels);
+    cache.set(accountId, levels);
     return levels;
   };
 
@@ -320,27 +342,54 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     !p.serviceLinked && orgAccounts.has(p.accountId) && p.accountId !== org?.managementAccountId && scps.enabled;
 
   // Statements of a list that cover an action, computed once per (list, action): principals share
-  // policies and a check asks the same few actions of every principal.
-  const byAction = new WeakMap<CompiledStatement[], Map<string, CompiledStatement[]>>();
-  const covering = (statements: CompiledStatement[], action: string): CompiledStatement[] => {
+  // policies (and statement lists), and a check asks the same few actions of every principal. When
+  // none of them depends on the request beyond its action, the list's whole verdict (its Allow gate
+  // and its Deny statements) is computed once too.
+  interface Covering {
+    statements: CompiledStatement[];
+    /** Whether some Allow among them covers the action. */
+    anyAllow: boolean;
+    /** Every covering statement is decided by the action alone. */
+    static: boolean;
+    verdict?: { failure: string; gate: Gate; denies: StatementMatch[] };
+  }
+  const byAction = new WeakMap<CompiledStatement[], Map<string, Covering>>();
+  const covering = (statements: CompiledStatement[], action: string): Covering => {
     let perList = byAction.get(statements);
     if (!perList) {
       perList = new Map();
       byAction.set(statements, perList);
     }
-    const key = action.toLowerCase();
-    let hit = perList.get(key);
+    let hit = perList.get(action);
     if (!hit) {
-      hit = statements.filter((st) => statementCoversAction(st, action));
-      perList.set(key, hit);
+      const list = statements.filter((st) => statementCoversAction(st, action));
+      hit = { statements: list, anyAllow: list.some((st) => st.ref.effect === 'Allow'), static: list.every((st) => staticTri(st) !== undefined) };
+      perList.set(action, hit);
     }
     return hit;
   };
 
   /** Evaluate one set of policies: its Allow gate and the Deny statements that match. */
   const scan = (statements: CompiledStatement[], action: string, arn: string, ctx: RequestContext, denies: StatementMatch[], failure: string): Gate => {
+    const cov = covering(statements, action);
+    if (cov.statements.length === 0) return failGate(failure);
+    if (cov.static) {
+      let v = cov.verdict;
+      if (!v || v.failure !== failure) {
+        const allows: StatementMatch[] = [];
+        const staticDenies: StatementMatch[] = [];
+        for (const st of cov.statements) {
+          if (staticTri(st) !== true) continue;
+          (st.ref.effect === 'Deny' ? staticDenies : allows).push({ ref: st.ref, tri: true });
+        }
+        v = { failure, gate: gateFromAllows(allows, failure), denies: staticDenies };
+        cov.verdict = v;
+      }
+      for (const d of v.denies) denies.push(d);
+      return v.gate;
+    }
     const allows: StatementMatch[] = [];
-    for (const st of covering(statements, action)) {
+    for (const st of cov.statements) {
       const tri = statementTri(st, action, arn, ctx);
       if (tri === false) continue;
       (st.ref.effect === 'Deny' ? denies : allows).push({ ref: st.ref, tri });
@@ -348,21 +397,36 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     return gateFromAllows(allows, failure);
   };
 
-  const levelStatements = new WeakMap<OrgPolicyLevel, CompiledStatement[]>();
-  const statementsOf = (l: OrgPolicyLevel): CompiledStatement[] => {
-    let hit = levelStatements.get(l);
+  // A level's statements and failure message, shared by every account under the same root or OU
+  // (a level's policy list is the one compiled for its target).
+  const levelInfo = new WeakMap<CompiledPolicy[], { statements: CompiledStatement[]; failure: string }>();
+  const infoOf = (kind: 'scp' | 'rcp', l: OrgPolicyLevel) => {
+    let hit = levelInfo.get(l.policies);
     if (!hit) {
-      hit = l.policies.flatMap((p) => p.statements);
-      levelStatements.set(l, hit);
+      hit = { statements: l.policies.flatMap((p) => p.statements), failure: `no ${kind.toUpperCase()} attached to ${l.target} allows it` };
+      levelInfo.set(l.policies, hit);
     }
     return hit;
   };
-  const levelGates = (kind: 'scp' | 'rcp', levels: OrgPolicyLevel[], action: string, arn: string, ctx: RequestContext, denies: StatementMatch[]): Gate =>
-    andGates(
-      ...levels
-        .filter((l) => l.policies.length > 0)
-        .map((l) => scan(statementsOf(l), action, arn, ctx, denies, `no ${kind.toUpperCase()} attached to ${l.target} allows it`)),
-    );
+  // Every level is scanned (its Deny statements count even below a level that does not allow).
+  const levelGates = (kind: 'scp' | 'rcp', levels: OrgPolicyLevel[], action: string, arn: string, ctx: RequestContext, denies: StatementMatch[]): Gate => {
+    let out: Gate = PASS;
+    for (const l of levels) {
+      if (l.policies.length === 0) continue;
+      const info = infoOf(kind, l);
+      out = andGate(out, scan(info.statements, action, arn, ctx, denies, info.failure));
+    }
+    return out;
+  };
+
+  const denyConditionsOf = (denies: StatementMatch[]): UndecidedCondition[] => {
+    const out: UndecidedCondition[] = [];
+    for (const d of denies) {
+      if (d.tri === true) continue;
+      for (const c of d.tri as Exclude<Tri, boolean>) out.push({ ...c, requirement: 'must-not-hold' as const, statement: d.ref });
+    }
+    return out;
+  };
 
   const evaluate = (req: AccessRequest): Decision => {
     const { principal: p, action, resource: r } = req;
@@ -384,7 +448,7 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     const boundary = p.boundary
       ? scan(p.boundary.statements, action, r.arn, ctx, denies, `the permissions boundary ${p.boundary.source.arn} does not allow it`)
       : PASS;
-    const identityPath = andGates(identity, boundary);
+    const identityPath = andGate(identity, boundary);
 
     // Resource policy: direct grants, grants to the principal's account (delegation), denies.
     const direct: StatementMatch[] = [];
@@ -406,27 +470,32 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
       }
     }
     const resourceName = r.policy?.source.name ?? 'resource policy';
-    const anyGate = gateFromAllows([...direct, ...roleArnGrants, ...delegated], `the ${resourceName} does not allow the principal or its account`);
     // A grant naming the role's ARN is still limited by the role's boundary; one naming a user, the
     // role's session or everyone (`*`) is not (AWS: "Evaluating permissions boundaries").
-    const directPath = orGates(
-      gateFromAllows(direct, `the ${resourceName} does not name the principal`),
-      andGates(gateFromAllows(roleArnGrants, `the ${resourceName} does not name the role`), boundary),
-    );
+    const directPath = () =>
+      orGates(
+        gateFromAllows(direct, `the ${resourceName} does not name the principal`),
+        andGate(gateFromAllows(roleArnGrants, `the ${resourceName} does not name the role`), boundary),
+      );
     const sameAccount = p.accountId === r.accountId;
 
     let principalSide: Gate;
     if (service === 'kms' && r.policy !== undefined && sameAccount) {
       // KMS: the key policy is authoritative; identity policies count only where it delegates to the account.
-      const delegation = gateFromAllows(delegated, `the key policy neither names the principal nor delegates to account ${p.accountId}`);
-      principalSide = r.policy === null ? failGate('the key has no key policy') : orGates(directPath, andGates(delegation, identityPath));
+      principalSide =
+        r.policy === null
+          ? failGate('the key has no key policy')
+          : orGates(directPath(), andGate(gateFromAllows(delegated, `the key policy neither names the principal nor delegates to account ${p.accountId}`), identityPath));
     } else if (sameAccount) {
-      principalSide = r.policy ? orGates(identityPath, directPath) : identityPath;
+      // With no grant naming the principal, the resource-policy path fails: identity alone decides,
+      // unless it fails too (then both failures make the reason).
+      principalSide =
+        !r.policy || (identityPath.state === 'pass' && direct.length === 0 && roleArnGrants.length === 0) ? identityPath : orGates(identityPath, directPath());
       if (rootBucketPolicyException) principalSide = PASS;
     } else {
       principalSide = r.policy
-        ? andGates(identityPath, anyGate)
-        : andGates(identityPath, failGate(`cross-account access to ${r.arn} needs a resource policy, and it has none`));
+        ? andGate(identityPath, gateFromAllows([...direct, ...roleArnGrants, ...delegated], `the ${resourceName} does not allow the principal or its account`))
+        : andGate(identityPath, failGate(`cross-account access to ${r.arn} needs a resource policy, and it has none`));
     }
 
     const scpLevels = scpApplies(p) ? orgPolicyLevels('scp', p.accountId) : undefined;
@@ -438,16 +507,15 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     const rcp = rcpLevels ? levelGates('rcp', rcpLevels, action, r.arn, ctx, denies) : PASS;
 
     const base = { principal: p.arn, action, resource: r.arn };
-    const sureDenies = denies.filter((d) => d.tri === true).map((d) => d.ref);
-    if (sureDenies.length > 0) {
+    let sureDenies: StatementRef[] | undefined;
+    for (const d of denies) if (d.tri === true) (sureDenies ??= []).push(d.ref);
+    if (sureDenies) {
       return { ...base, decision: 'denied', statements: sureDenies, conditions: [], reason: `explicitly denied by ${sureDenies.length} statement(s)` };
     }
-    const total = andGates(principalSide, scp, rcp);
+    const total = andGate(andGate(principalSide, scp), rcp);
     if (total.state === 'fail') return { ...base, decision: 'denied', statements: [], conditions: [], reason: total.failure ?? 'not allowed' };
     const grants = dedupe(total.allows.filter((s) => s.type === 'identity' || s.type === 'resource'));
-    const denyConditions: UndecidedCondition[] = denies.flatMap((d) =>
-      (d.tri as Exclude<Tri, boolean>).map((c) => ({ ...c, requirement: 'must-not-hold' as const, statement: d.ref })),
-    );
+    const denyConditions = denies.length > 0 ? denyConditionsOf(denies) : [];
     if (total.state === 'pass' && denyConditions.length === 0) {
       return { ...base, decision: 'allowed', statements: grants, conditions: [], reason: p.kind === 'root' && grants.length === 0 ? 'the root user holds every permission of its account' : 'allowed' };
     }
@@ -460,23 +528,53 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     };
   };
 
+  // SCP-only evaluation sees the principal's keys plus the resource account and region: one
+  // context per principal and (account, region), unless the caller passes its own keys.
+  const scpContextCache = new WeakMap<Principal, Map<string, RequestContext>>();
+  const scpContext = (p: Principal, r: ResourceTarget): RequestContext => {
+    let perPrincipal = scpContextCache.get(p);
+    if (!perPrincipal) {
+      perPrincipal = new Map();
+      scpContextCache.set(p, perPrincipal);
+    }
+    const cacheKey = r.region === undefined ? r.accountId : `${r.accountId}|${r.region}`;
+    let ctx = perPrincipal.get(cacheKey);
+    if (!ctx) {
+      ctx = p.context.with({ 'aws:ResourceAccount': r.accountId, 'aws:RequestedRegion': r.region });
+      perPrincipal.set(cacheKey, ctx);
+    }
+    return ctx;
+  };
+
   const evaluateScps = (req: AccessRequest): Decision => {
     const { principal: p, action, resource: r } = req;
     const base = { principal: p.arn, action, resource: r.arn };
     const levels = scpApplies(p) ? orgPolicyLevels('scp', p.accountId) : undefined;
     if (!levels) return { ...base, decision: 'allowed', statements: [], conditions: [], reason: 'SCPs do not apply to this principal' };
-    const ctx = p.context.with({ 'aws:ResourceAccount': r.accountId, 'aws:RequestedRegion': r.region, ...(req.context ?? {}) });
+    const ctx = req.context
+      ? p.context.with({ 'aws:ResourceAccount': r.accountId, 'aws:RequestedRegion': r.region, ...req.context })
+      : scpContext(p, r);
     const denies: StatementMatch[] = [];
     const gate = levelGates('scp', levels, action, r.arn, ctx, denies);
-    const sure = denies.filter((d) => d.tri === true).map((d) => d.ref);
-    if (sure.length > 0) return { ...base, decision: 'denied', statements: sure, conditions: [], reason: 'explicitly denied by an SCP' };
+    let sure: StatementRef[] | undefined;
+    for (const d of denies) if (d.tri === true) (sure ??= []).push(d.ref);
+    if (sure) return { ...base, decision: 'denied', statements: sure, conditions: [], reason: 'explicitly denied by an SCP' };
     if (gate.state === 'fail') return { ...base, decision: 'denied', statements: [], conditions: [], reason: gate.failure ?? 'no SCP allows it' };
-    const conditions: UndecidedCondition[] = [
-      ...gate.conditions,
-      ...denies.flatMap((d) => (d.tri as Exclude<Tri, boolean>).map((c) => ({ ...c, requirement: 'must-not-hold' as const, statement: d.ref }))),
-    ];
+    const conditions: UndecidedCondition[] = [...gate.conditions, ...denyConditionsOf(denies)];
     if (conditions.length === 0) return { ...base, decision: 'allowed', statements: [], conditions: [], reason: 'SCPs allow it' };
     return { ...base, decision: 'conditional', statements: denies.map((d) => d.ref), conditions, reason: 'SCPs deny it only under undecidable conditions' };
+  };
+
+  const mayAllow = (p: Principal, r: ResourceTarget, action: string): boolean => {
+    if (p.kind === 'root' || !p.identityKnown) return true;
+    if (covering(p.identity, action).anyAllow) return true;
+    if (!r.policy) return false;
+    for (const st of r.policy.statements) {
+      if (st.ref.effect !== 'Allow' || !statementCoversAction(st, action)) continue;
+      const how = st.principal ? principalMatch(st.principal, p, partition) : notPrincipalExempts(st.notPrincipal as PrincipalSpec, p, partition) ? 'none' : 'direct';
+      if (how === 'direct' || how === 'roleArn') return true;
+    }
+    return false;
   };
 
   return {
@@ -505,11 +603,13 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
           (st.principal ? principalMatch(st.principal, p, partition) !== 'none' : !notPrincipalExempts(st.notPrincipal as PrincipalSpec, p, partition)),
       );
     },
+    mayAllow,
     probeRole: (accountId, name) => probeRole(accountId, name, partition, orgInfo),
   };
 }
 
 function dedupe(refs: StatementRef[]): StatementRef[] {
+  if (refs.length < 2) return refs;
   const seen = new Set<string>();
   const out: StatementRef[] = [];
   for (const r of refs) {

@@ -80,35 +80,70 @@ function finish(p: Omit<Principal, 'context'>, org: OrgInfo): Principal {
 }
 
 /**
- * Build every principal of one account from GetAccountAuthorizationDetails: users (with their
- * groups' policies), roles and the account root, sorted by ARN. Policies are compiled once per
- * account and shared between principals.
+ * Compiles policy documents once per content and source: across an organization the same AWS
+ * managed policies (and often the same inline policies) appear in every account, and principals
+ * with the same policies share one identity statement list (so per-list caches are shared too).
  */
-export function buildAccountPrincipals(accountId: string, iam: IamData, partition: Partition, org: OrgInfo): Principal[] {
-  const managed = new Map(iam.policies.map((p) => [p.arn, p]));
-  const groups = new Map(iam.groups.map((g) => [g.name, g]));
-  const cache = new Map<string, CompileResult>();
-  const compileCached = (key: string, doc: PolicyDocument | undefined, source: PolicySource): CompileResult => {
-    let hit = cache.get(key);
+export class PolicyCompiler {
+  private readonly byContent = new Map<string, CompileResult>();
+  private readonly byDocument = new WeakMap<object, Map<string, CompileResult>>();
+  private readonly ids = new WeakMap<CompiledPolicy, number>();
+  private nextId = 0;
+  private readonly lists = new Map<string, CompiledStatement[]>();
+
+  compile(doc: PolicyDocument | undefined, source: PolicySource): CompileResult {
+    const sourceKey = `${source.type}\u0000${source.name}\u0000${source.arn ?? ''}\u0000${source.via ?? ''}`;
+    // The same parsed document is often asked for again (a managed policy attached to many principals).
+    const perDoc = doc !== null && typeof doc === 'object' ? this.byDocument.get(doc) : undefined;
+    let hit = perDoc?.get(sourceKey);
+    if (hit) return hit;
+    const key = `${sourceKey}\u0000${JSON.stringify(doc) ?? ''}`;
+    hit = this.byContent.get(key);
     if (!hit) {
       hit = compilePolicy(doc, source);
-      cache.set(key, hit);
+      this.byContent.set(key, hit);
+      if (hit.policy) this.ids.set(hit.policy, this.nextId++);
+    }
+    if (doc !== null && typeof doc === 'object') {
+      if (perDoc) perDoc.set(sourceKey, hit);
+      else this.byDocument.set(doc, new Map([[sourceKey, hit]]));
     }
     return hit;
-  };
+  }
+
+  /** The concatenated statements of these policies, one shared array per distinct sequence. */
+  statements(policies: CompiledPolicy[]): CompiledStatement[] {
+    const key = policies.map((p) => this.ids.get(p)).join(',');
+    let hit = this.lists.get(key);
+    if (!hit) {
+      hit = policies.flatMap((p) => p.statements);
+      this.lists.set(key, hit);
+    }
+    return hit;
+  }
+}
+
+/**
+ * Build every principal of one account from GetAccountAuthorizationDetails: users (with their
+ * groups' policies), roles and the account root, sorted by ARN. Policies are compiled once per
+ * account and shared between principals (once per organization when a `compiler` is shared).
+ */
+export function buildAccountPrincipals(accountId: string, iam: IamData, partition: Partition, org: OrgInfo, compiler = new PolicyCompiler()): Principal[] {
+  const managed = new Map(iam.policies.map((p) => [p.arn, p]));
+  const groups = new Map(iam.groups.map((g) => [g.name, g]));
+  const compileCached = (doc: PolicyDocument | undefined, source: PolicySource): CompileResult => compiler.compile(doc, source);
 
   const collect = (
-    owner: string,
     inline: IamInlinePolicy[],
     attached: { arn: string; name: string }[],
     via: { inline: string; attached: string },
-    statements: CompiledStatement[],
+    policies: CompiledPolicy[],
     problems: PolicyProblem[],
   ) => {
     for (const p of inline) {
-      const r = compileCached(`inline|${owner}|${p.name}`, p.document, { type: 'identity', name: p.name, via: via.inline });
+      const r = compileCached(p.document, { type: 'identity', name: p.name, via: via.inline });
       if (r.error !== undefined) problems.push({ policy: p.name, via: via.inline, kind: 'malformed', message: r.error });
-      else statements.push(...r.policy.statements);
+      else policies.push(r.policy);
     }
     for (const a of attached) {
       const doc = managed.get(a.arn);
@@ -116,9 +151,9 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
         problems.push({ policy: a.name, arn: a.arn, via: via.attached, kind: 'missing', message: 'the managed policy is not in the IAM data' });
         continue;
       }
-      const r = compileCached(`managed|${a.arn}|${via.attached}`, doc.document, { type: 'identity', name: doc.name, arn: a.arn, via: via.attached });
+      const r = compileCached(doc.document, { type: 'identity', name: doc.name, arn: a.arn, via: via.attached });
       if (r.error !== undefined) problems.push({ policy: doc.name, arn: a.arn, via: via.attached, kind: 'malformed', message: r.error });
-      else statements.push(...r.policy.statements);
+      else policies.push(r.policy);
     }
   };
 
@@ -131,7 +166,7 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
       // Unknown boundary: evaluate as if it allowed nothing would hide access; the problem is reported instead.
       return undefined;
     }
-    const r = compileCached(`boundary|${arn}`, doc.document, { type: 'permissionsBoundary', name, arn, via: 'permissionsBoundary' });
+    const r = compileCached(doc.document, { type: 'permissionsBoundary', name, arn, via: 'permissionsBoundary' });
     if (r.error !== undefined) {
       problems.push({ policy: name, arn, via: 'permissionsBoundary', kind: 'malformed', message: r.error });
       return undefined;
@@ -141,9 +176,9 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
 
   const out: Principal[] = [];
   for (const u of iam.users) {
-    const identity: CompiledStatement[] = [];
+    const policies: CompiledPolicy[] = [];
     const problems: PolicyProblem[] = [];
-    collect(u.arn, u.inlinePolicies, u.attachedPolicies, { inline: 'inline', attached: 'attached' }, identity, problems);
+    collect(u.inlinePolicies, u.attachedPolicies, { inline: 'inline', attached: 'attached' }, policies, problems);
     for (const gName of u.groups) {
       const g = groups.get(gName);
       if (!g) {
@@ -151,8 +186,9 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
         continue;
       }
       const via = `group:${g.name}`;
-      collect(g.arn, g.inlinePolicies, g.attachedPolicies, { inline: via, attached: via }, identity, problems);
+      collect(g.inlinePolicies, g.attachedPolicies, { inline: via, attached: via }, policies, problems);
     }
+    const identity = compiler.statements(policies);
     out.push(
       finish(
         {
@@ -164,9 +200,10 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
     );
   }
   for (const r of iam.roles) {
-    const identity: CompiledStatement[] = [];
+    const policies: CompiledPolicy[] = [];
     const problems: PolicyProblem[] = [];
-    collect(r.arn, r.inlinePolicies, r.attachedPolicies, { inline: 'inline', attached: 'attached' }, identity, problems);
+    collect(r.inlinePolicies, r.attachedPolicies, { inline: 'inline', attached: 'attached' }, policies, problems);
+    const identity = compiler.statements(policies);
     out.push(
       finish(
         {
