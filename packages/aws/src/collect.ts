@@ -58,9 +58,9 @@ const TRAIL_DETAIL_SECTIONS: SnapshotSection[] = ['trailStatus', 'eventSelectors
 const RESOURCES_PER_OWNER = 8;
 
 /**
- * Collect a Snapshot: discover the organization, read every scanned account (bounded concurrency,
- * one account's clients and pacing state alive only while it is processed), then read the buckets
- * and keys the trails use, each in the account that owns it.
+ * Collect a Snapshot: discover the organization, read every scanned account (bounded concurrency;
+ * an account's pacing state lives only while it is processed, SDK clients are shared), then read
+ * the buckets and keys the trails use, each in the account that owns it.
  */
 export async function collect(options: CollectOptions): Promise<Snapshot> {
   validateFilters(options, options.regions);
@@ -317,7 +317,10 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
     if (owner) {
       group(owner.accountId).buckets.push(owner.region ? { name, region: owner.region } : { name });
     } else if (ctx.listBucketsGaps.length > 0) {
-      const gaps = ctx.listBucketsGaps.map((e) => e.accountId).filter(Boolean);
+      const gaps = ctx.listBucketsGaps
+        .map((e) => e.accountId ?? '')
+        .filter(Boolean)
+        .sort(compareStrings);
       unresolvedBuckets[name] = {
         code: 'BucketOwnerUnknown',
         message: `no scanned account lists bucket ${name} (used by a trail seen in ${seenIn}), and ListBuckets could not be read in ${gaps.length} account(s): ${gaps.slice(0, 10).join(', ')}${gaps.length > 10 ? ', …' : ''}`,

@@ -134,7 +134,7 @@ export async function discoverOrganization(session: AccountSession, region: stri
     organization.policies = { scp, rcp };
     organization.delegatedAdministrators = delegated;
   }
-  return { mode: 'organization', organization, notes };
+  return { mode: 'organization', organization, notes: notes.sort(compareStrings) };
 }
 
 function single(error: ReturnType<typeof toKnownError>, note: string): Discovery {
