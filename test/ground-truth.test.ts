@@ -166,3 +166,20 @@ describe('ground truth of the generated world agrees with every check', () => {
     expect(truths.some((t) => t.entries.some((e) => e.status === 'NOT_APPLICABLE'))).toBe(true);
   });
 });
+
+/**
+ * More seeds on demand (not in the default run): TRAILWARDEN_TRUTH_SEEDS=100-119 runs one 120-account
+ * world per seed, cycling through the organization-trail variants and 2 to 5 regions.
+ */
+const seedRange = /^(\d+)-(\d+)$/.exec(process.env.TRAILWARDEN_TRUTH_SEEDS ?? '');
+describe.runIf(seedRange)('ground truth over more seeds', () => {
+  const [from, to] = seedRange ? [Number(seedRange[1]), Number(seedRange[2])] : [0, -1];
+  const variants = ['all-events', 'write-only', 'stopped'] as const;
+  for (let seed = from; seed <= to; seed++) {
+    const options: GenerateWorldOptions = { accounts: 120, regions: 2 + (seed % 4), seed, orgTrail: variants[seed % 3]! };
+    it(`seed ${seed}: ${JSON.stringify(options)}`, async () => {
+      const { truth, findings } = await scan(options);
+      expectAgreement(truth, findings);
+    });
+  }
+});
