@@ -544,14 +544,6 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
           document: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: ['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail'], Resource: '*' }] },
         },
         {
-          // AWS attaches FullAWSAccess to every OU it creates; without an Allow at an OU level, SCP
-          // logic denies everything below it. The simulator attaches FullAWSAccess to the root only.
-          name: 'AllowAllServices',
-          type: 'SERVICE_CONTROL_POLICY',
-          targets: ['Workloads', ...OUS, 'Security'],
-          document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
-        },
-        {
           name: 'DenyCloudTrailTamper',
           type: 'SERVICE_CONTROL_POLICY',
           targets: PROTECTED_OUS,
