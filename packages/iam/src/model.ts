@@ -202,6 +202,19 @@ function statementTri(st: CompiledStatement, action: string, resourceArn: string
 
 const ACCOUNT_ID = /^\d{12}$/;
 
+const NONE: StatementMatch[] = [];
+
+/** The lower-case service prefix of an action, e.g. `s3` (cached: a scan asks the same few actions). */
+const services = new Map<string, string>();
+function serviceOf(action: string): string {
+  let s = services.get(action);
+  if (s === undefined) {
+    s = action.slice(0, action.indexOf(':')).toLowerCase();
+    if (services.size < 10_000) services.set(action, s);
+  }
+  return s;
+}
+
 /**
  * How a resource-policy Principal element names the principal: by the role's ARN (a grant that the
  * role's permissions boundary still limits), directly otherwise (user ARN, session ARN, `*`), through
@@ -312,29 +325,39 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
 
   // The request context depends on the principal and the resource (and the caller's extra keys):
   // built once per pair, since a check asks about many actions on the same resource.
-  const contextCache = new WeakMap<Principal, Map<string, RequestContext>>();
+  interface CachedContext {
+    accountId: string;
+    region?: string;
+    service: string;
+    ctx: RequestContext;
+  }
+  const contextCache = new WeakMap<Principal, Map<string, CachedContext[]>>();
   const requestContext = (p: Principal, r: ResourceTarget, service: string): RequestContext => {
-    const cacheKey = `${r.arn}|${r.accountId}|${r.region ?? ''}|${service === 's3' || service === 'kms' ? service : ''}`;
+    // Only s3 and kms add service-specific keys; every other service shares one context.
+    const svc = service === 's3' || service === 'kms' ? service : '';
     let byResource = contextCache.get(p);
     if (!byResource) {
       byResource = new Map();
       contextCache.set(p, byResource);
     }
-    let ctx = byResource.get(cacheKey);
-    if (!ctx) {
-      const extra: Record<string, string | string[] | null | undefined> = {
-        'aws:ResourceAccount': r.accountId,
-        'aws:RequestedRegion': r.region,
-      };
-      if (orgInfo.inOrg(r.accountId)) {
-        extra['aws:ResourceOrgID'] = org?.id;
-        extra['aws:ResourceOrgPaths'] = orgInfo.orgPath(r.accountId);
-      }
-      if (service === 's3') extra['s3:ResourceAccount'] = r.accountId;
-      if (service === 'kms') extra['kms:CallerAccount'] = p.accountId;
-      ctx = p.context.with(extra);
-      byResource.set(cacheKey, ctx);
+    let entries = byResource.get(r.arn);
+    if (!entries) {
+      entries = [];
+      byResource.set(r.arn, entries);
     }
+    for (const e of entries) if (e.accountId === r.accountId && e.region === r.region && e.service === svc) return e.ctx;
+    const extra: Record<string, string | string[] | null | undefined> = {
+      'aws:ResourceAccount': r.accountId,
+      'aws:RequestedRegion': r.region,
+    };
+    if (orgInfo.inOrg(r.accountId)) {
+      extra['aws:ResourceOrgID'] = org?.id;
+      extra['aws:ResourceOrgPaths'] = orgInfo.orgPath(r.accountId);
+    }
+    if (service === 's3') extra['s3:ResourceAccount'] = r.accountId;
+    if (service === 'kms') extra['kms:CallerAccount'] = p.accountId;
+    const ctx = p.context.with(extra);
+    entries.push({ accountId: r.accountId, region: r.region, service: svc, ctx });
     return ctx;
   };
 
@@ -409,14 +432,25 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     return hit;
   };
   // Every level is scanned (its Deny statements count even below a level that does not allow).
+  // SCP and RCP statements never appear among a decision's granting statements, so the combined
+  // gate keeps only the state, the conditions and the first failure.
   const levelGates = (kind: 'scp' | 'rcp', levels: OrgPolicyLevel[], action: string, arn: string, ctx: RequestContext, denies: StatementMatch[]): Gate => {
-    let out: Gate = PASS;
+    let failed: Gate | undefined;
+    let allPass = true;
+    let conditions: UndecidedCondition[] | undefined;
     for (const l of levels) {
       if (l.policies.length === 0) continue;
       const info = infoOf(kind, l);
-      out = andGate(out, scan(info.statements, action, arn, ctx, denies, info.failure));
+      const g = scan(info.statements, action, arn, ctx, denies, info.failure);
+      if (g.state === 'fail') failed ??= g;
+      else if (g.state === 'conditional') {
+        allPass = false;
+        conditions = conditions ? conditions.concat(g.conditions) : g.conditions;
+      }
     }
-    return out;
+    if (failed) return failed;
+    if (allPass) return PASS;
+    return { state: 'conditional', allows: [], conditions: conditions ?? [] };
   };
 
   const denyConditionsOf = (denies: StatementMatch[]): UndecidedCondition[] => {
@@ -430,7 +464,7 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
 
   const evaluate = (req: AccessRequest): Decision => {
     const { principal: p, action, resource: r } = req;
-    const service = action.slice(0, action.indexOf(':')).toLowerCase();
+    const service = serviceOf(action);
     const base0 = requestContext(p, r, service);
     const ctx = req.context ? base0.with(req.context) : base0;
     const denies: StatementMatch[] = [];
@@ -451,9 +485,10 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     const identityPath = andGate(identity, boundary);
 
     // Resource policy: direct grants, grants to the principal's account (delegation), denies.
-    const direct: StatementMatch[] = [];
-    const roleArnGrants: StatementMatch[] = [];
-    const delegated: StatementMatch[] = [];
+    // (Filled only when there is a resource policy; NONE is never pushed to.)
+    const direct: StatementMatch[] = r.policy ? [] : NONE;
+    const roleArnGrants: StatementMatch[] = r.policy ? [] : NONE;
+    const delegated: StatementMatch[] = r.policy ? [] : NONE;
     let rootBucketPolicyException = false;
     if (r.policy) {
       rootBucketPolicyException = p.kind === 'root' && p.accountId === r.accountId && ROOT_BUCKET_POLICY_ACTIONS.has(action.toLowerCase());
@@ -506,26 +541,19 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
         : undefined;
     const rcp = rcpLevels ? levelGates('rcp', rcpLevels, action, r.arn, ctx, denies) : PASS;
 
-    const base = { principal: p.arn, action, resource: r.arn };
     let sureDenies: StatementRef[] | undefined;
     for (const d of denies) if (d.tri === true) (sureDenies ??= []).push(d.ref);
     if (sureDenies) {
-      return { ...base, decision: 'denied', statements: sureDenies, conditions: [], reason: `explicitly denied by ${sureDenies.length} statement(s)` };
+      return decide(p, action, r, 'denied', sureDenies, [], `explicitly denied by ${sureDenies.length} statement(s)`);
     }
     const total = andGate(andGate(principalSide, scp), rcp);
-    if (total.state === 'fail') return { ...base, decision: 'denied', statements: [], conditions: [], reason: total.failure ?? 'not allowed' };
+    if (total.state === 'fail') return decide(p, action, r, 'denied', [], [], total.failure ?? 'not allowed');
     const grants = dedupe(total.allows.filter((s) => s.type === 'identity' || s.type === 'resource'));
     const denyConditions = denies.length > 0 ? denyConditionsOf(denies) : [];
     if (total.state === 'pass' && denyConditions.length === 0) {
-      return { ...base, decision: 'allowed', statements: grants, conditions: [], reason: p.kind === 'root' && grants.length === 0 ? 'the root user holds every permission of its account' : 'allowed' };
+      return decide(p, action, r, 'allowed', grants, [], p.kind === 'root' && grants.length === 0 ? 'the root user holds every permission of its account' : 'allowed');
     }
-    return {
-      ...base,
-      decision: 'conditional',
-      statements: grants,
-      conditions: [...total.conditions, ...denyConditions],
-      reason: 'allowed only if undecidable conditions hold',
-    };
+    return decide(p, action, r, 'conditional', grants, [...total.conditions, ...denyConditions], 'allowed only if undecidable conditions hold');
   };
 
   // SCP-only evaluation sees the principal's keys plus the resource account and region: one
@@ -548,9 +576,8 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
 
   const evaluateScps = (req: AccessRequest): Decision => {
     const { principal: p, action, resource: r } = req;
-    const base = { principal: p.arn, action, resource: r.arn };
     const levels = scpApplies(p) ? orgPolicyLevels('scp', p.accountId) : undefined;
-    if (!levels) return { ...base, decision: 'allowed', statements: [], conditions: [], reason: 'SCPs do not apply to this principal' };
+    if (!levels) return decide(p, action, r, 'allowed', [], [], 'SCPs do not apply to this principal');
     const ctx = req.context
       ? p.context.with({ 'aws:ResourceAccount': r.accountId, 'aws:RequestedRegion': r.region, ...req.context })
       : scpContext(p, r);
@@ -558,11 +585,11 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     const gate = levelGates('scp', levels, action, r.arn, ctx, denies);
     let sure: StatementRef[] | undefined;
     for (const d of denies) if (d.tri === true) (sure ??= []).push(d.ref);
-    if (sure) return { ...base, decision: 'denied', statements: sure, conditions: [], reason: 'explicitly denied by an SCP' };
-    if (gate.state === 'fail') return { ...base, decision: 'denied', statements: [], conditions: [], reason: gate.failure ?? 'no SCP allows it' };
+    if (sure) return decide(p, action, r, 'denied', sure, [], 'explicitly denied by an SCP');
+    if (gate.state === 'fail') return decide(p, action, r, 'denied', [], [], gate.failure ?? 'no SCP allows it');
     const conditions: UndecidedCondition[] = [...gate.conditions, ...denyConditionsOf(denies)];
-    if (conditions.length === 0) return { ...base, decision: 'allowed', statements: [], conditions: [], reason: 'SCPs allow it' };
-    return { ...base, decision: 'conditional', statements: denies.map((d) => d.ref), conditions, reason: 'SCPs deny it only under undecidable conditions' };
+    if (conditions.length === 0) return decide(p, action, r, 'allowed', [], [], 'SCPs allow it');
+    return decide(p, action, r, 'conditional', denies.map((d) => d.ref), conditions, 'SCPs deny it only under undecidable conditions');
   };
 
   const mayAllow = (p: Principal, r: ResourceTarget, action: string): boolean => {
@@ -606,6 +633,10 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     mayAllow,
     probeRole: (accountId, name) => probeRole(accountId, name, partition, orgInfo),
   };
+}
+
+function decide(p: Principal, action: string, r: ResourceTarget, decision: DecisionKind, statements: StatementRef[], conditions: UndecidedCondition[], reason: string): Decision {
+  return { principal: p.arn, action, resource: r.arn, decision, statements, conditions, reason };
 }
 
 function dedupe(refs: StatementRef[]): StatementRef[] {

@@ -55,7 +55,7 @@ export interface CompiledStatement {
   principal?: PrincipalSpec;
   notPrincipal?: PrincipalSpec;
   conditions: CompiledCondition[];
-  /** action (lower case) → whether the Action/NotAction element covers it. */
+  /** action (as asked, and lower case) → whether the Action/NotAction element covers it. */
   actionCache: Map<string, boolean>;
 }
 
@@ -247,12 +247,16 @@ export function compilePolicy(document: PolicyDocument | undefined, source: Poli
 
 /** Whether a statement's Action/NotAction element covers a concrete action (cached per statement). */
 export function statementCoversAction(st: CompiledStatement, action: string): boolean {
+  // Looked up as given first (callers repeat the same spelling), then in lower case.
+  let hit = st.actionCache.get(action);
+  if (hit !== undefined) return hit;
   const key = action.toLowerCase();
-  let hit = st.actionCache.get(key);
+  hit = st.actionCache.get(key);
   if (hit === undefined) {
     hit = st.actions ? st.actions.some((m) => m(action)) : !(st.notActions as Matcher[]).some((m) => m(action));
     st.actionCache.set(key, hit);
   }
+  st.actionCache.set(action, hit);
   return hit;
 }
 
