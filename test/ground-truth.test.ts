@@ -66,9 +66,12 @@ function compare(truth: GroundTruth, findings: Finding[]): Mismatch[] {
   const out: Mismatch[] = [];
   for (const [k, e] of expected) {
     const got = byKey.get(k) ?? [];
-    const statuses = [...new Set(got.map((f) => f.status))];
-    if (statuses.length !== 1 || statuses[0] !== e.status) {
-      out.push({ check: e.checkId, account: e.accountId, resource: e.resource, expected: e.status, actual: statuses.join('+') || 'missing', message: got[0]?.message ?? '', why: e.why });
+    // Status, and the message id where the truth names one (a FAIL for the right reason).
+    const verdict = (status: string, messageId?: string) => (e.messageId ? `${status}/${messageId ?? '-'}` : status);
+    const actual = [...new Set(got.map((f) => verdict(f.status, f.messageId)))];
+    const expected = verdict(e.status, e.messageId);
+    if (actual.length !== 1 || actual[0] !== expected) {
+      out.push({ check: e.checkId, account: e.accountId, resource: e.resource, expected, actual: actual.join('+') || 'missing', message: got[0]?.message ?? '', why: e.why });
     }
   }
   for (const [k, got] of byKey) {
@@ -121,7 +124,12 @@ describe('ground truth of the generated world agrees with every check', () => {
     const flipped = structuredClone(truth);
     const entry = flipped.entries.find((e) => e.status === 'PASS')!;
     entry.status = 'FAIL';
-    expect(compare(flipped, findings)).toEqual([expect.objectContaining({ check: entry.checkId, resource: entry.resource, expected: 'FAIL', actual: 'PASS' })]);
+    const id = entry.messageId ? `/${entry.messageId}` : '';
+    expect(compare(flipped, findings)).toEqual([expect.objectContaining({ check: entry.checkId, resource: entry.resource, expected: `FAIL${id}`, actual: `PASS${id}` })]);
+    const renamed = structuredClone(truth);
+    const named = renamed.entries.find((e) => e.messageId === 'governanceMode')!;
+    named.messageId = 'locked';
+    expect(compare(renamed, findings)).toEqual([expect.objectContaining({ resource: named.resource, expected: 'FAIL/locked', actual: 'FAIL/governanceMode' })]);
     const dropped = { ...truth, entries: truth.entries.slice(1) };
     expect(compare(dropped, findings)).toEqual([expect.objectContaining({ resource: truth.entries[0]!.resource, expected: 'none' })]);
     const extra = { ...truth, entries: [...truth.entries, { ...truth.entries[0]!, resource: 'arn:aws:s3:::no-such-bucket' }] };

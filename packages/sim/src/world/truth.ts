@@ -13,6 +13,8 @@ export interface TruthEntry {
   /** The finding's resource ARN: a trail, bucket or key ARN, a principal ARN, or the account's root ARN. */
   resource: string;
   status: TruthStatus;
+  /** The check's message id, where its README makes it certain (FAIL for which reason). */
+  messageId?: string;
   /** Why the generator expects this verdict, in words. */
   why: string;
 }
@@ -203,11 +205,11 @@ const BUCKET_CHECKS = [
 /** Derive the verdicts from the plan. */
 export function truthFromPlan(plan: WorldPlan): GroundTruth {
   const entries = new Map<string, TruthEntry>();
-  const add = (checkId: string, accountId: string, resource: string, status: TruthStatus, why: string) => {
+  const add = (checkId: string, accountId: string, resource: string, status: TruthStatus, why: string, messageId?: string) => {
     const key = `${checkId}|${accountId}|${resource}`;
     const prior = entries.get(key);
     if (prior && prior.status !== status) throw new Error(`ground truth: ${key} is both ${prior.status} (${prior.why}) and ${status} (${why})`);
-    if (!prior) entries.set(key, { checkId, accountId, resource, status, why });
+    if (!prior) entries.set(key, { checkId, accountId, resource, status, ...(messageId ? { messageId } : {}), why });
   };
   const root = (id: string) => `arn:${plan.partition}:iam::${id}:root`;
   const scanned = plan.accounts.filter((a) => a.active);
@@ -255,6 +257,7 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       root(a.id),
       qualifying ? 'PASS' : unknown ? 'ERROR' : 'FAIL',
       qualifying ? `${qualifying.name} is multi-region, logging, selectors ${qualifying.selectors}` : `no readable applying trail qualifies (${describe(known)})${unknownWhy}`,
+      qualifying ? 'covered' : unknown ? undefined : applying.length === 0 ? 'noTrail' : 'notCovered',
     );
 
     // org-trail-coverage: a multi-region logging organization trail, or an own one.
@@ -265,6 +268,7 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       root(a.id),
       covering ? 'PASS' : unknown ? 'ERROR' : 'FAIL',
       covering ? `covered by ${covering.name}` : `no readable multi-region logging trail (${describe(known)})${unknownWhy}`,
+      covering ? (known.some((t) => t.organization && t.multiRegion && isLogging(t)) ? 'byOrgTrail' : 'byOwnTrail') : unknown ? undefined : 'uncovered',
     );
 
     // Trail-level checks, in the owner account.
@@ -272,24 +276,19 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       if (t.regionDenied) {
         // Only what DescribeTrails (read in another region) tells can be decided.
         const denied = 'homed in an SCP-denied region: GetTrailStatus / GetInsightSelectors / DescribeKey answer AccessDenied';
-        add('trail-log-file-validation', a.id, t.arn, t.validation === 'off' ? 'FAIL' : 'ERROR', `validation ${t.validation}; ${denied}`);
+        const ifKnown = (known: boolean, id: string): [TruthStatus, string | undefined] => (known ? ['FAIL', id] : ['ERROR', undefined]);
+        add('trail-log-file-validation', a.id, t.arn, ...at(ifKnown(t.validation === 'off', 'disabled'), `validation ${t.validation}; ${denied}`));
         add('trail-logging-active', a.id, t.arn, 'ERROR', denied);
-        add('trail-cloudwatch-logs', a.id, t.arn, t.cloudWatch === 'none' ? 'FAIL' : 'ERROR', `CloudWatch Logs ${t.cloudWatch}; ${denied}`);
-        add('trail-insights', a.id, t.arn, t.insights === 'none' ? 'FAIL' : 'ERROR', `insights ${t.insights} (HasInsightSelectors tells none); ${denied}`);
-        add('trail-kms-encryption', a.id, t.arn, t.kms === 'none' ? 'FAIL' : 'ERROR', `KMS ${t.kms}; ${denied}`);
+        add('trail-cloudwatch-logs', a.id, t.arn, ...at(ifKnown(t.cloudWatch === 'none', 'notIntegrated'), `CloudWatch Logs ${t.cloudWatch}; ${denied}`));
+        add('trail-insights', a.id, t.arn, ...at(ifKnown(t.insights === 'none', 'missing'), `insights ${t.insights} (HasInsightSelectors tells none); ${denied}`));
+        add('trail-kms-encryption', a.id, t.arn, ...at(ifKnown(t.kms === 'none', 'noKey'), `KMS ${t.kms}; ${denied}`));
         continue;
       }
-      add(
-        'trail-log-file-validation',
-        a.id,
-        t.arn,
-        t.validation === 'on' ? 'PASS' : 'FAIL',
-        `validation ${t.validation}`,
-      );
-      add('trail-logging-active', a.id, t.arn, t.logging === 'active' ? 'PASS' : 'FAIL', `logging ${t.logging}`);
-      add('trail-cloudwatch-logs', a.id, t.arn, t.cloudWatch === 'delivering' ? 'PASS' : 'FAIL', `CloudWatch Logs ${t.cloudWatch}`);
-      add('trail-insights', a.id, t.arn, t.insights === 'both' ? 'PASS' : 'FAIL', `insights ${t.insights}`);
-      add('trail-kms-encryption', a.id, t.arn, t.kms === 'good' ? 'PASS' : t.kms === 'outside' ? 'ERROR' : 'FAIL', `KMS ${t.kms}`);
+      add('trail-log-file-validation', a.id, t.arn, t.validation === 'on' ? 'PASS' : 'FAIL', `validation ${t.validation}`, VALIDATION_ID[t.validation]);
+      add('trail-logging-active', a.id, t.arn, t.logging === 'active' ? 'PASS' : 'FAIL', `logging ${t.logging}`, LOGGING_ID[t.logging]);
+      add('trail-cloudwatch-logs', a.id, t.arn, t.cloudWatch === 'delivering' ? 'PASS' : 'FAIL', `CloudWatch Logs ${t.cloudWatch}`, CLOUDWATCH_ID[t.cloudWatch]);
+      add('trail-insights', a.id, t.arn, t.insights === 'both' ? 'PASS' : 'FAIL', `insights ${t.insights}`, t.insights === 'both' ? 'enabled' : 'missing');
+      add('trail-kms-encryption', a.id, t.arn, t.kms === 'good' ? 'PASS' : t.kms === 'outside' ? 'ERROR' : 'FAIL', `KMS ${t.kms}`, KMS_ID[t.kms]);
     }
 
     for (const k of a.keys) {
@@ -302,10 +301,10 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
         add('trail-kms-key-rotation', a.id, k.arn, 'ERROR', why);
         add('trail-api-least-privilege', a.id, k.arn, 'ERROR', why);
       }
-      else if (k.awsManaged) add('trail-kms-key-rotation', a.id, k.arn, 'NOT_APPLICABLE', 'AWS-managed key');
-      else if (!k.rotation) add('trail-kms-key-rotation', a.id, k.arn, 'FAIL', 'rotation off');
-      else if ((k.rotationPeriodDays ?? 365) > 365) add('trail-kms-key-rotation', a.id, k.arn, 'FAIL', `rotation every ${k.rotationPeriodDays} days (over 365)`);
-      else add('trail-kms-key-rotation', a.id, k.arn, 'PASS', `rotation every ${k.rotationPeriodDays ?? 365} days`);
+      else if (k.awsManaged) add('trail-kms-key-rotation', a.id, k.arn, 'NOT_APPLICABLE', 'AWS-managed key', 'awsManaged');
+      else if (!k.rotation) add('trail-kms-key-rotation', a.id, k.arn, 'FAIL', 'rotation off', 'notRotating');
+      else if ((k.rotationPeriodDays ?? 365) > 365) add('trail-kms-key-rotation', a.id, k.arn, 'FAIL', `rotation every ${k.rotationPeriodDays} days (over 365)`, 'periodTooLong');
+      else add('trail-kms-key-rotation', a.id, k.arn, 'PASS', `rotation every ${k.rotationPeriodDays ?? 365} days`, 'rotating');
     }
 
     for (const b of a.buckets) {
@@ -316,13 +315,27 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       const ignoreAcls = b.blockPublicAccess === 'full' || a.accountBlockPublicAccess === 'full';
       const restrict = b.blockPublicAccess === 'full' || a.accountBlockPublicAccess === 'full';
       const aclPublic = b.aclGrantee !== undefined && b.ownership !== 'BucketOwnerEnforced' && !ignoreAcls;
-      const policyPublic = (b.policy === 'public' || b.policy === 'public-any-ip' || b.policy === 'public-not-equals' || b.policy === 'aws-says-public') && !restrict;
+      const statementPublic = (b.policy === 'public' || b.policy === 'public-any-ip' || b.policy === 'public-not-equals') && !restrict;
+      const awsSaysPublic = b.policy === 'aws-says-public' && !restrict;
+      const policyPublic = statementPublic || awsSaysPublic;
+      const publicId = aclPublic
+        ? statementPublic
+          ? 'publicAclAndPolicy'
+          : awsSaysPublic
+            ? undefined // which of the two the message names is the check's choice
+            : 'publicAcl'
+        : statementPublic
+          ? 'publicPolicy'
+          : awsSaysPublic
+            ? 'awsSaysPublic'
+            : 'notPublic';
       add(
         'trail-bucket-not-public',
         a.id,
         arn,
         aclPublic || policyPublic ? 'FAIL' : 'PASS',
         `${b.policy === 'aws-says-public' ? 'S3 says the policy is public (our analysis does not): FAIL and say so; ' : ''}ACL grant ${b.aclGrantee ?? 'none'} (ownership ${b.ownership}), policy ${b.policy}, bucket BPA ${b.blockPublicAccess}, account BPA ${a.accountBlockPublicAccess}`,
+        publicId,
       );
       add(
         'trail-bucket-object-lock',
@@ -330,9 +343,10 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
         arn,
         b.objectLock === 'compliance-365' || b.objectLock === 'compliance-1y' ? 'PASS' : 'FAIL',
         `Object Lock ${b.objectLock}`,
+        OBJECT_LOCK_ID[b.objectLock],
       );
-      add('trail-bucket-access-logging', a.id, arn, b.accessLogging === 'other-bucket' ? 'PASS' : 'FAIL', `access logging ${b.accessLogging}`);
-      add('trail-bucket-versioning-mfa-delete', a.id, arn, b.versioning === 'enabled-mfa' ? 'PASS' : 'FAIL', `versioning ${b.versioning}`);
+      add('trail-bucket-access-logging', a.id, arn, b.accessLogging === 'other-bucket' ? 'PASS' : 'FAIL', `access logging ${b.accessLogging}`, ACCESS_LOGGING_ID[b.accessLogging]);
+      add('trail-bucket-versioning-mfa-delete', a.id, arn, b.versioning === 'enabled-mfa' ? 'PASS' : 'FAIL', `versioning ${b.versioning}`, VERSIONING_ID[b.versioning]);
       const reached = b.lifecycle === 'aws-logs-early' && writers.some((t) => t.keyPrefix === undefined);
       add(
         'trail-bucket-retention',
@@ -340,17 +354,24 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
         arn,
         b.lifecycle === 'expires-early' || b.lifecycle === 'noncurrent-early' || reached ? 'FAIL' : 'PASS',
         `lifecycle ${b.lifecycle}; log prefixes ${writers.map((t) => `${t.keyPrefix ? `${t.keyPrefix}/` : ''}AWSLogs/`).join(', ')}`,
+        b.lifecycle === 'expires-early' || b.lifecycle === 'noncurrent-early' || reached ? 'deletesEarly' : 'retained',
       );
       // Data events: a multi-region, logging trail applying to the bucket's owner records all of them.
       for (const access of ['write', 'read'] as const) {
         const recorded = known.filter((t) => t.multiRegion && isLogging(t)).map((t) => dataCoverage(t, b.name, access));
         const status = recorded.includes('all') ? 'PASS' : unknown ? 'ERROR' : 'FAIL';
+        // An eventName filter naming only writes records no reads; whether a check calls that
+        // "narrowed" or "not recorded" depends on whether it classifies event names: not asserted.
+        const eventNameOnly = access === 'read' && known.some((t) => t.multiRegion && isLogging(t) && t.selectors === 'advanced-put-only' && t.bucket === b.name);
+        const dataId =
+          status === 'PASS' ? 'recorded' : status === 'ERROR' || eventNameOnly ? undefined : recorded.includes('some') ? 'narrowed' : 'notRecorded';
         add(
           `trail-s3-data-events-${access}`,
           a.id,
           arn,
           status,
           `object-level ${access}s of ${b.name}: ${applying.map((t) => `${t.name} ${t.multiRegion ? 'multi' : 'single'}/${t.logging}/${dataCoverage(t, b.name, access)}`).join(', ')}`,
+          dataId,
         );
       }
     }
@@ -371,6 +392,7 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
         p,
         'FAIL',
         `can change what its account owns: ${ownTrails.length} trail(s)${a.scpProtected ? ' (SCP-protected, exempted)' : ''}, ${ownBuckets.length} bucket(s), ${ownKeys.length} customer key(s)`,
+        'canTamper',
       );
     }
     if (tamperers.length === 0) {
@@ -380,8 +402,9 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
         root(a.id),
         'PASS',
         a.trails.length > 0
-            ? 'owns only trails, and the deny-tamper SCP covers every non-exempted principal'
-            : 'owns no trail, bucket or key; the organization trail is changed only from its owner',
+          ? 'owns only trails, and the deny-tamper SCP covers every non-exempted principal'
+          : 'owns no trail, bucket or key; the organization trail is changed only from its owner',
+        'noTamper',
       );
     }
     // A bucket or key outside the scan: who can tamper with it is unknown.
@@ -392,16 +415,62 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
     }
 
     // org-scp-trail-protection.
-    if (a.management) add('org-scp-trail-protection', a.id, root(a.id), 'NOT_APPLICABLE', 'SCPs never restrict the management account');
+    if (a.management) add('org-scp-trail-protection', a.id, root(a.id), 'NOT_APPLICABLE', 'SCPs never restrict the management account', 'managementAccount');
     else if (a.trails.length > 0 && a.trails.every((t) => t.regionDenied))
-      add('org-scp-trail-protection', a.id, root(a.id), 'PASS', 'every trail it owns is in a region an SCP denies to all its principals');
+      add('org-scp-trail-protection', a.id, root(a.id), 'PASS', 'every trail it owns is in a region an SCP denies to all its principals', 'protected');
     else if (!a.scpProtected) add('org-scp-trail-protection', a.id, root(a.id), 'FAIL', 'only StopLogging and DeleteTrail are denied on its path');
-    else if (a.exempted.length > MAX_EXEMPTED) add('org-scp-trail-protection', a.id, root(a.id), 'FAIL', `${a.exempted.length} principals exempted (more than ${MAX_EXEMPTED})`);
-    else add('org-scp-trail-protection', a.id, root(a.id), 'PASS', `deny-tamper SCP with ${a.exempted.length} exempted principal(s)`);
+    else if (a.exempted.length > MAX_EXEMPTED)
+      add('org-scp-trail-protection', a.id, root(a.id), 'FAIL', `${a.exempted.length} principals exempted (more than ${MAX_EXEMPTED})`, 'tooManyExempted');
+    else add('org-scp-trail-protection', a.id, root(a.id), 'PASS', `deny-tamper SCP with ${a.exempted.length} exempted principal(s)`, 'protected');
   }
 
   const sorted = [...entries.values()].sort((x, y) => cmp(x.checkId, y.checkId) || cmp(x.accountId, y.accountId) || cmp(x.resource, y.resource));
   return { version: 1, seed: plan.seed, asOf: plan.asOf, checks: [...TRUTH_CHECKS], entries: sorted };
+}
+
+// Message ids per intent, from each check's README.
+const VALIDATION_ID: Record<TrailPlan['validation'], string> = { on: 'enabled', off: 'disabled', 'digest-error': 'digestFailing' };
+const LOGGING_ID: Record<TrailPlan['logging'], string> = {
+  active: 'active',
+  stopped: 'stopped',
+  'delivery-error': 'deliveryError',
+  stale: 'stale',
+  'never-delivered': 'neverDelivered',
+};
+const CLOUDWATCH_ID: Record<TrailPlan['cloudWatch'], string> = {
+  none: 'notIntegrated',
+  delivering: 'delivering',
+  error: 'deliveryError',
+  stale: 'stale',
+  'never-delivered': 'neverDelivered',
+};
+const KMS_ID: Record<KmsIntent, string | undefined> = {
+  none: 'noKey',
+  good: 'encrypted',
+  'no-cloudtrail-policy': 'policyDenies',
+  'deny-cloudtrail': 'policyDenies',
+  disabled: 'keyUnusable',
+  'pending-deletion': 'keyUnusable',
+  'aws-managed': 'awsManaged',
+  missing: 'keyMissing',
+  outside: undefined,
+};
+const OBJECT_LOCK_ID: Record<BucketPlan['objectLock'], string> = {
+  none: 'notEnabled',
+  'enabled-no-retention': 'noDefaultRetention',
+  'compliance-365': 'locked',
+  'compliance-1y': 'locked',
+  'governance-365': 'governanceMode',
+  'compliance-short': 'retentionTooShort',
+  'governance-short': 'governanceAndTooShort',
+};
+const ACCESS_LOGGING_ID: Record<BucketPlan['accessLogging'], string> = { none: 'notEnabled', 'other-bucket': 'enabled', itself: 'logsToItself' };
+// MFA delete is only ever on together with versioning here, so "suspended" and "never" lack both.
+const VERSIONING_ID: Record<BucketPlan['versioning'], string> = { never: 'bothOff', suspended: 'bothOff', enabled: 'mfaDeleteOff', 'enabled-mfa': 'protected' };
+
+/** Spread helper: `[status, messageId]` and a reason into add()'s argument order. */
+function at([status, messageId]: [TruthStatus, string | undefined], why: string): [TruthStatus, string, string | undefined] {
+  return [status, why, messageId];
 }
 
 function dataCoverage(t: TrailPlan, bucket: string, access: 'write' | 'read'): 'all' | 'some' | 'none' {
