@@ -23,18 +23,20 @@ function lower(key: string): string {
 }
 
 export class RequestContext {
-  private readonly values = new Map<string, ContextValue>();
+  private readonly values: Map<string, ContextValue>;
   /** Lower-case key prefixes (e.g. `aws:principaltag/`) under which a missing key is known absent. */
   private readonly closedPrefixes: string[] = [];
   /**
-   * The context this one extends (`with`): its keys hold unless set here. Layering instead of
-   * copying keeps the per-request layer cheap, since every request would otherwise copy the
+   * The context this one extends (`with`, `over`): its keys hold unless set here. Layering instead
+   * of copying keeps the per-request layer cheap, since every request would otherwise copy the
    * principal's keys.
    */
   private readonly parent?: RequestContext;
 
-  constructor(parent?: RequestContext) {
+  /** `values` is for `over` only: a layer sharing another context's own keys. */
+  constructor(parent?: RequestContext, values?: Map<string, ContextValue>) {
     this.parent = parent;
+    this.values = values ?? new Map();
   }
 
   /** Set a key (case-insensitive). `null` marks it known absent; `undefined` leaves it unknown. */
@@ -63,6 +65,16 @@ export class RequestContext {
       for (const p of c.closedPrefixes) if (k.startsWith(p)) return ABSENT;
     }
     return UNKNOWN;
+  }
+
+  /**
+   * This context's own keys (not its closed prefixes, not its parent's) layered over `base`, shared
+   * rather than copied: `layer.over(base)` answers as `base.with(extra)` does when `layer` was
+   * built as `new RequestContext().set(...)` from the same `extra`. For keys many requests share
+   * (a resource's) over many principals' contexts.
+   */
+  over(base: RequestContext): RequestContext {
+    return new RequestContext(base, this.values);
   }
 
   /** A context with more keys set (the request-specific layer over the principal's context). */

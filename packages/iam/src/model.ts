@@ -11,7 +11,7 @@ import {
 } from '@trailwarden/core';
 import type { ActionCatalog } from './catalog.js';
 import { type Tri, evaluateConditions, substituteVariables } from './conditions.js';
-import type { RequestContext } from './context.js';
+import { RequestContext } from './context.js';
 import {
   type Gate,
   PASS,
@@ -325,40 +325,37 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
 
   // The request context depends on the principal and the resource (and the caller's extra keys):
   // built once per pair, since a check asks about many actions on the same resource.
-  interface CachedContext {
+  // The request context is the principal's keys under a layer of the resource's keys (and, for
+  // KMS, the caller's account): the layer is built once per resource and shared by every principal,
+  // so a request costs one small object and nothing per principal is kept.
+  interface ResourceLayer {
+    arn: string;
     accountId: string;
     region?: string;
-    service: string;
-    ctx: RequestContext;
+    svc: string;
+    caller: string;
+    layer: RequestContext;
   }
-  const contextCache = new WeakMap<Principal, Map<string, CachedContext[]>>();
+  // Per target object, checked field by field (a caller may reuse or change a target object).
+  const resourceLayers = new WeakMap<ResourceTarget, ResourceLayer[]>();
   const requestContext = (p: Principal, r: ResourceTarget, service: string): RequestContext => {
-    // Only s3 and kms add service-specific keys; every other service shares one context.
     const svc = service === 's3' || service === 'kms' ? service : '';
-    let byResource = contextCache.get(p);
-    if (!byResource) {
-      byResource = new Map();
-      contextCache.set(p, byResource);
+    const caller = svc === 'kms' ? p.accountId : '';
+    let layers = resourceLayers.get(r);
+    if (!layers) {
+      layers = [];
+      resourceLayers.set(r, layers);
     }
-    let entries = byResource.get(r.arn);
-    if (!entries) {
-      entries = [];
-      byResource.set(r.arn, entries);
+    for (const l of layers) {
+      if (l.svc === svc && l.caller === caller && l.arn === r.arn && l.accountId === r.accountId && l.region === r.region) return l.layer.over(p.context);
     }
-    for (const e of entries) if (e.accountId === r.accountId && e.region === r.region && e.service === svc) return e.ctx;
-    const extra: Record<string, string | string[] | null | undefined> = {
-      'aws:ResourceAccount': r.accountId,
-      'aws:RequestedRegion': r.region,
-    };
-    if (orgInfo.inOrg(r.accountId)) {
-      extra['aws:ResourceOrgID'] = org?.id;
-      extra['aws:ResourceOrgPaths'] = orgInfo.orgPath(r.accountId);
-    }
-    if (service === 's3') extra['s3:ResourceAccount'] = r.accountId;
-    if (service === 'kms') extra['kms:CallerAccount'] = p.accountId;
-    const ctx = p.context.with(extra);
-    entries.push({ accountId: r.accountId, region: r.region, service: svc, ctx });
-    return ctx;
+    const layer = new RequestContext().set('aws:ResourceAccount', r.accountId).set('aws:RequestedRegion', r.region);
+    if (orgInfo.inOrg(r.accountId)) layer.set('aws:ResourceOrgID', org?.id).set('aws:ResourceOrgPaths', orgInfo.orgPath(r.accountId));
+    if (service === 's3') layer.set('s3:ResourceAccount', r.accountId);
+    if (service === 'kms') layer.set('kms:CallerAccount', p.accountId);
+    // Bounded: a KMS key asked by principals of many accounts keeps one layer per caller account.
+    if (layers.length < 64) layers.push({ arn: r.arn, accountId: r.accountId, region: r.region, svc, caller, layer });
+    return layer.over(p.context);
   };
 
   const scpApplies = (p: Principal) =>
@@ -556,22 +553,17 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     return decide(p, action, r, 'conditional', grants, [...total.conditions, ...denyConditions], 'allowed only if undecidable conditions hold');
   };
 
-  // SCP-only evaluation sees the principal's keys plus the resource account and region: one
-  // context per principal and (account, region), unless the caller passes its own keys.
-  const scpContextCache = new WeakMap<Principal, Map<string, RequestContext>>();
+  // SCP-only evaluation sees the principal's keys plus the resource account and region: one shared
+  // layer per (account, region), unless the caller passes its own keys.
+  const scpLayers = new Map<string, RequestContext>();
   const scpContext = (p: Principal, r: ResourceTarget): RequestContext => {
-    let perPrincipal = scpContextCache.get(p);
-    if (!perPrincipal) {
-      perPrincipal = new Map();
-      scpContextCache.set(p, perPrincipal);
+    const cacheKey = `${r.accountId}\u0000${r.region ?? '\u0001'}`;
+    let layer = scpLayers.get(cacheKey);
+    if (!layer) {
+      layer = new RequestContext().set('aws:ResourceAccount', r.accountId).set('aws:RequestedRegion', r.region);
+      scpLayers.set(cacheKey, layer);
     }
-    const cacheKey = r.region === undefined ? r.accountId : `${r.accountId}|${r.region}`;
-    let ctx = perPrincipal.get(cacheKey);
-    if (!ctx) {
-      ctx = p.context.with({ 'aws:ResourceAccount': r.accountId, 'aws:RequestedRegion': r.region });
-      perPrincipal.set(cacheKey, ctx);
-    }
-    return ctx;
+    return layer.over(p.context);
   };
 
   const evaluateScps = (req: AccessRequest): Decision => {
