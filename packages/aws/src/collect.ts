@@ -126,6 +126,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       listBucketsGaps: [],
       bucketRefs: new Map(),
       keyRefs: new Map(),
+      readBuckets: new Set(),
+      readKeys: new Set(),
+      partition,
     };
 
     const accounts: Record<string, AccountSnapshot> = {};
@@ -139,6 +142,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 
     progress.emit('resources');
     const unresolved = await collectResources(ctx, accounts, partition, options.concurrency ?? DEFAULT_CONCURRENCY);
+    if (discovery.mode === 'organization') await discovery.policiesRead;
     callerSession.close();
 
     const scope: SnapshotScope = { mode: discovery.mode, accounts: [...scanned].sort(compareStrings), regions: [...(options.regions ?? [])].sort(compareStrings) };
@@ -182,6 +186,10 @@ interface AccountContext {
   /** Buckets and keys trails use: name / key ARN → the account that saw the reference. */
   bucketRefs: Map<string, string>;
   keyRefs: Map<string, { ownerAccountId: string; region: string; keyId: string }>;
+  /** Buckets and keys already read (or being read), so each is read once. */
+  readBuckets: Set<string>;
+  readKeys: Set<string>;
+  partition: string;
 }
 
 /** A session for an account: the caller's own credentials for the caller, the assumed role otherwise. */
@@ -223,8 +231,42 @@ async function collectAccount(ctx: AccountContext, target: { id: string; name?: 
   if (sections.has('iam')) jobs.push(readIam(session, homeRegion, metrics).then((k) => (snap.iam = k)));
   if (sections.has('s3AccountPublicAccessBlock')) jobs.push(readAccountPublicAccessBlock(session, homeRegion, metrics).then((k) => (snap.s3AccountPublicAccessBlock = k)));
   await Promise.all(jobs);
+  await readOwnResources(ctx, session, snap);
   session.close();
   return snap;
+}
+
+/**
+ * The buckets and keys this account owns that its own trails use (the common case: a trail and its
+ * bucket in one account, the log archive seeing the organization trail): read now, while the
+ * account is being processed, instead of in a second pass. The rest waits for `collectResources`.
+ */
+async function readOwnResources(ctx: AccountContext, session: AccountSession, snap: AccountSnapshot): Promise<void> {
+  const jobs: (() => Promise<void>)[] = [];
+  for (const trail of snap.trails?.value ?? []) {
+    const name = trail.s3BucketName;
+    const owner = name ? ctx.bucketOwners.get(name) : undefined;
+    if (ctx.sections.has('buckets') && name && owner?.accountId === snap.id && !ctx.readBuckets.has(name)) {
+      ctx.readBuckets.add(name);
+      jobs.push(async () => {
+        const bucket = await readBucket(session, name, ctx.partition, ctx.homeRegion, ctx.metrics, owner.region);
+        snap.buckets ??= {};
+        snap.buckets[name] = bucket;
+      });
+    }
+    const key = ctx.sections.has('keys') ? keyRef(trail, ctx.partition) : undefined;
+    if (key && key.ownerAccountId === snap.id && !ctx.readKeys.has(key.arn)) {
+      ctx.readKeys.add(key.arn);
+      jobs.push(async () => {
+        const read = await readKey(session, key.arn, key.keyId, key.region, ctx.metrics);
+        snap.keys ??= {};
+        snap.keys[key.arn] = read;
+      });
+    }
+  }
+  await forEachLimit(jobs, RESOURCES_PER_OWNER, (job) => job());
+  if (snap.buckets) snap.buckets = sortRecord(snap.buckets);
+  if (snap.keys) snap.keys = sortRecord(snap.keys);
 }
 
 /**
@@ -281,18 +323,21 @@ function noteReferences(ctx: AccountContext, trail: Trail, seenIn: string): void
     const known = ctx.bucketRefs.get(trail.s3BucketName);
     if (known === undefined || seenIn < known) ctx.bucketRefs.set(trail.s3BucketName, seenIn);
   }
-  if (ctx.sections.has('keys') && trail.kmsKeyId) {
-    const parsed = parseArn(trail.kmsKeyId);
-    const ref = parsed
-      ? { arn: trail.kmsKeyId, ownerAccountId: parsed.accountId, region: parsed.region, keyId: parsed.resource.replace(/^key\//, '') }
-      : {
-          arn: `arn:${parseArn(trail.arn)?.partition ?? 'aws'}:kms:${trail.homeRegion}:${trail.ownerAccountId}:key/${trail.kmsKeyId}`,
-          ownerAccountId: trail.ownerAccountId,
-          region: trail.homeRegion,
-          keyId: trail.kmsKeyId,
-        };
-    if (!ctx.keyRefs.has(ref.arn)) ctx.keyRefs.set(ref.arn, { ownerAccountId: ref.ownerAccountId, region: ref.region, keyId: ref.keyId });
-  }
+  const key = ctx.sections.has('keys') ? keyRef(trail, ctx.partition) : undefined;
+  if (key && !ctx.keyRefs.has(key.arn)) ctx.keyRefs.set(key.arn, { ownerAccountId: key.ownerAccountId, region: key.region, keyId: key.keyId });
+}
+
+/** The KMS key a trail uses: its ARN (a bare key id is in the trail's own account and home region). */
+function keyRef(trail: Trail, partition: string): { arn: string; ownerAccountId: string; region: string; keyId: string } | undefined {
+  if (!trail.kmsKeyId) return undefined;
+  const parsed = parseArn(trail.kmsKeyId);
+  if (parsed) return { arn: trail.kmsKeyId, ownerAccountId: parsed.accountId, region: parsed.region, keyId: parsed.resource.replace(/^key\//, '') };
+  return {
+    arn: `arn:${partition}:kms:${trail.homeRegion}:${trail.ownerAccountId}:key/${trail.kmsKeyId}`,
+    ownerAccountId: trail.ownerAccountId,
+    region: trail.homeRegion,
+    keyId: trail.kmsKeyId,
+  };
 }
 
 /**
@@ -314,6 +359,7 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
 
   for (const [name, seenIn] of [...ctx.bucketRefs].sort((a, b) => compareStrings(a[0], b[0]))) {
     const owner = ctx.bucketOwners.get(name);
+    if (ctx.readBuckets.has(name)) continue;
     if (owner) {
       group(owner.accountId).buckets.push(owner.region ? { name, region: owner.region } : { name });
     } else if (ctx.listBucketsGaps.length > 0) {
@@ -335,6 +381,7 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
     }
   }
   for (const [arn, ref] of ctx.keyRefs) {
+    if (ctx.readKeys.has(arn)) continue;
     const ownerSnap = accounts[ref.ownerAccountId];
     if (!ownerSnap) {
       unresolvedKeys[arn] = {

@@ -25,7 +25,16 @@ import type { Metrics } from '../pacing/metrics.js';
 import type { AccountSession } from '../session.js';
 
 export type Discovery =
-  | { mode: 'organization'; organization: Organization; notes: string[] }
+  | {
+      mode: 'organization';
+      organization: Organization;
+      notes: string[];
+      /**
+       * Resolves when the policies and delegated administrators are in `organization` (they are
+       * read while the accounts are scanned: nothing in an account's scan needs them).
+       */
+      policiesRead: Promise<void>;
+    }
   | { mode: 'single-account'; organization: Known<Organization>; notes: string[] };
 
 /**
@@ -93,7 +102,9 @@ export async function discoverOrganization(session: AccountSession, region: stri
     }
     await Promise.all(next);
   };
-  // Policies are read while the tree is walked: neither needs the other.
+  await Promise.all((roots ?? []).filter((r) => r.Id).map((r) => walk({ id: r.Id!, path: [r.Id!] })));
+  // Policies are read after the tree (which the account scan waits for) and while the accounts are
+  // scanned: the Organizations queue serves the tree first.
   const place = { accountId: caller, region, metrics };
   const policies = withPolicies
     ? Promise.all([
@@ -111,7 +122,6 @@ export async function discoverOrganization(session: AccountSession, region: stri
         }),
       ])
     : undefined;
-  await Promise.all((roots ?? []).filter((r) => r.Id).map((r) => walk({ id: r.Id!, path: [r.Id!] })));
 
   function failed(err: unknown, operation: string, parentId: string): never[] {
     metrics.errors += 1;
@@ -129,12 +139,13 @@ export async function discoverOrganization(session: AccountSession, region: stri
   };
   if (org?.Arn) organization.arn = org.Arn;
   if (org?.FeatureSet === 'ALL' || org?.FeatureSet === 'CONSOLIDATED_BILLING') organization.featureSet = org.FeatureSet;
-  if (policies) {
-    const [scp, rcp, delegated] = await policies;
-    organization.policies = { scp, rcp };
-    organization.delegatedAdministrators = delegated;
-  }
-  return { mode: 'organization', organization, notes: notes.sort(compareStrings) };
+  const policiesRead = policies
+    ? policies.then(([scp, rcp, delegated]) => {
+        organization.policies = { scp, rcp };
+        organization.delegatedAdministrators = delegated;
+      })
+    : Promise.resolve();
+  return { mode: 'organization', organization, notes: notes.sort(compareStrings), policiesRead };
 }
 
 function single(error: ReturnType<typeof toKnownError>, note: string): Discovery {
