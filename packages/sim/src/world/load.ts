@@ -193,7 +193,7 @@ export function buildModel(world: World, source = '<world>'): SimModel {
       const arn = `arn:${partition}:kms:${k.region}:${a.id}:key/${k.id}`;
       if (keysByArn.has(arn)) fail(`${kp}.id`, `duplicate key ${k.id} in ${k.region}`);
       if (k.state === 'PendingDeletion' && !k.deletionDate) fail(`${kp}.deletionDate`, 'a key pending deletion needs its deletionDate');
-      const m: KeyModel = { ...k, arn, ownerId: a.id, policyText: k.policy ? policyText(k.policy) : defaultKeyPolicy(partition, a.id) };
+      const m: KeyModel = { ...k, arn, ownerId: a.id, policyText: k.policy ? policyText(k.policy) : defaultKeyPolicy(partition, a.id, k.manager, k.region) };
       keysByArn.set(arn, m);
       keys.push(m);
     });
@@ -244,7 +244,34 @@ export function buildModel(world: World, source = '<world>'): SimModel {
   return { partition, regions, org, accounts, buckets, keysByArn, awsManagedPolicies, caller, orgTrails, sortedAccounts };
 }
 
-function defaultKeyPolicy(partition: string, accountId: string): string {
+/**
+ * The policy AWS gives a key created without one. An AWS managed key (aws/s3, ...) gets AWS's own
+ * service-scoped policy instead: nobody, not even the account root, can change or delete it.
+ */
+function defaultKeyPolicy(partition: string, accountId: string, manager: 'CUSTOMER' | 'AWS' | undefined, region: string): string {
+  if (manager === 'AWS') {
+    return JSON.stringify({
+      Version: '2012-10-17',
+      Id: 'auto-s3-2',
+      Statement: [
+        {
+          Sid: 'Allow access through S3 for all principals in the account that are authorized to use S3',
+          Effect: 'Allow',
+          Principal: { AWS: '*' },
+          Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+          Resource: '*',
+          Condition: { StringEquals: { 'kms:CallerAccount': accountId, 'kms:ViaService': `s3.${region}.amazonaws.com` } },
+        },
+        {
+          Sid: 'Allow direct access to key metadata to the account',
+          Effect: 'Allow',
+          Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+          Action: ['kms:Describe*', 'kms:Get*', 'kms:List*'],
+          Resource: '*',
+        },
+      ],
+    });
+  }
   return JSON.stringify({
     Version: '2012-10-17',
     Id: 'key-default-1',
