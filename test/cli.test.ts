@@ -39,6 +39,14 @@ describe('trailwarden CLI', () => {
     expect(strip('a/trailwarden-report.json')).toBe(strip('b/trailwarden-report.json'));
   });
 
+  it('gives byte-identical SARIF and JUnit for the same snapshot', () => {
+    const a = run(['evaluate', DEMO, '--format', 'sarif,junit', '-o', 'a', '--now', NOW]);
+    run(['evaluate', DEMO, '--format', 'sarif,junit', '-o', 'b', '--now', NOW], a.cwd);
+    for (const f of ['trailwarden-report.sarif', 'trailwarden-report.junit.xml']) {
+      expect(readFileSync(join(a.cwd, 'b', f), 'utf8'), f).toBe(readFileSync(join(a.cwd, 'a', f), 'utf8'));
+    }
+  });
+
   describe('exit codes', () => {
     it('0 when nothing fails and everything was read', () => {
       const r = run(['evaluate', join(FIXTURES, 'clean-snapshot.json'), '--format', 'json', '--now', NOW, '--checks', 'trail-log-file-validation']);
