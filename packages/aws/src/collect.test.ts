@@ -366,3 +366,22 @@ describe('collect() — a malformed answer', () => {
     expect(() => validateSnapshot(JSON.parse(JSON.stringify(snapshot)))).not.toThrow();
   });
 });
+
+describe('collect() — a bucket used only by another account’s trail', () => {
+  it('is read after the account pass, in its owner account', async () => {
+    const world = defaultWorld();
+    world.buckets['member-trail-into-archive'] = { owner: LOGS, location: 'us-west-2' };
+    const memberTrails = world.trails[MEMBER]!;
+    for (const region of Object.keys(memberTrails)) {
+      memberTrails[region] = memberTrails[region]!.map((t) => (t.TrailARN === LOCAL_TRAIL_ARN ? { ...t, S3BucketName: 'member-trail-into-archive' } : t));
+    }
+    const snapshot = await run(world, { sections: ['buckets'] });
+    const bucket = snapshot.accounts[LOGS]!.buckets!['member-trail-into-archive']!;
+    expect(bucket).toMatchObject({ ownerAccountId: LOGS, region: { value: 'us-west-2' }, policy: { value: null } });
+    expect(Object.keys(snapshot.accounts[LOGS]!.buckets!)).toEqual(['member-trail-into-archive', ARCHIVE_BUCKET]); // sorted
+    expect(snapshot.accounts[MEMBER]!.buckets).toBeUndefined();
+    expect(mocks!.calls('GetBucketPolicy').filter((c) => c.input.Bucket === 'member-trail-into-archive')).toEqual([
+      { operation: 'GetBucketPolicy', input: { Bucket: 'member-trail-into-archive' }, account: LOGS, region: 'us-west-2' },
+    ]);
+  });
+});
