@@ -132,7 +132,8 @@ describe('tamper scenarios through the simulator', () => {
     expect(table(LP)).toEqual(
       [
         `PASS ${root(MANAGEMENT)} noTamper`, // no trail there: its admin user has nothing to tamper with
-        `ERROR ${iam(ADMIN_READERS, 'role', 'BrokenInline')}`, // malformed inline policy
+        `ERROR ${iam(ADMIN_READERS, 'role', 'BrokenInline')}`, // inline policy that is not JSON
+        `ERROR ${iam(ADMIN_READERS, 'user', 'carol')}`, // managed policy with an invalid Effect
         `FAIL ${root(ADMIN_READERS)} canTamper`, // root holds every permission of its account
         `FAIL ${iam(ADMIN_READERS, 'user', 'alice')} canTamper`, // AdministratorAccess
         `FAIL ${BREAK_GLASS} canTamper`, // exempted by the SCP, not allow-listed
@@ -317,6 +318,14 @@ describe('tamper scenarios through the simulator', () => {
     expect(only(findings, LP, iam(ADMIN_READERS, 'user', 'alice')).status).toBe('FAIL');
     expect(only(findings, LP, root(MANAGEMENT)).status).toBe('PASS');
     expect(only(findings, LP, iam(PARTNER, 'role', 'Janitor')).status).toBe('FAIL');
-    expect(findings.filter((f) => f.status === 'ERROR').map((f) => f.resource.arn)).toEqual([broken]);
+    expect(findings.filter((f) => f.status === 'ERROR').map((f) => f.resource.arn).sort()).toEqual([broken, iam(ADMIN_READERS, 'user', 'carol')].sort());
+  });
+
+  it('a customer managed policy that is JSON but no valid policy is an ERROR naming its ARN', async () => {
+    const policyArn = `arn:aws:iam::${ADMIN_READERS}:policy/LogRotation`;
+    const f = only(await run(), LP, iam(ADMIN_READERS, 'user', 'carol'));
+    expect(f.status).toBe('ERROR');
+    expect(f.message).toContain(`policy ${policyArn} (attached) is malformed: Statement[0].Effect`);
+    expect(f.evidence.problems).toEqual([expect.objectContaining({ policy: 'LogRotation', arn: policyArn, via: 'attached', kind: 'malformed' })]);
   });
 });
