@@ -17,8 +17,15 @@ export function conditionEvidence(c: UndecidedCondition): JsonValue {
   return out;
 }
 
+const objectPatterns = new WeakMap<Target, string>();
 function hitResource(d: Decision, t: Target): string {
-  return t.kind === 'object' ? t.resource.arn.replace(/\/[^/]*$/, '/*') : d.resource;
+  if (t.kind !== 'object') return d.resource;
+  let pattern = objectPatterns.get(t);
+  if (pattern === undefined) {
+    pattern = t.resource.arn.replace(/\/[^/]*$/, '/*');
+    objectPatterns.set(t, pattern);
+  }
+  return pattern;
 }
 
 function hitEvidence(d: Decision, t: Target): Record<string, JsonValue> {
@@ -33,13 +40,19 @@ function hitEvidence(d: Decision, t: Target): Record<string, JsonValue> {
   return out;
 }
 
-// Statement references are immutable and shared by every decision they take part in: their
-// evidence text is computed once.
+// Statement references are immutable and shared by every decision they take part in: each gets
+// a short key for its evidence text once (equal texts, equal keys; the text itself beyond a bound).
 const statementKeys = new WeakMap<StatementRef, string>();
+const keyOfText = new Map<string, string>();
 function statementKey(s: StatementRef): string {
   let k = statementKeys.get(s);
   if (k === undefined) {
-    k = JSON.stringify(statementEvidence(s));
+    const text = JSON.stringify(statementEvidence(s));
+    k = keyOfText.get(text);
+    if (k === undefined) {
+      k = keyOfText.size < 100_000 ? String(keyOfText.size) : text;
+      if (keyOfText.size < 100_000) keyOfText.set(text, k);
+    }
     statementKeys.set(s, k);
   }
   return k;

@@ -93,38 +93,47 @@ export default defineCheck({
       else ownTargets.set(t.resource.accountId, [i]);
       if ((t.crossAccountActions ?? []).length > 0) crossTargets.push(i);
     });
-    /** Indices of the targets `p` may reach, in target order (evidence lists them in that order). */
-    const reachable = (p: Principal): number[] => {
-      const own = ownTargets.get(p.accountId) ?? [];
-      const cross = crossTargets.filter((i) => (targets[i] as Target).resource.accountId !== p.accountId);
-      if (cross.length === 0) return own;
-      return [...own, ...cross].sort((a, b) => a - b);
-    };
+    // What the message names for a target: a log object as `bucket/*`.
+    const messageResource = targets.map((t) => t.resource.arn.replace(/^(arn:[^:]+:s3:::[^/]+)\/.*$/, '$1/*'));
 
     const flagged = new Set<string>();
     const judge = (p: Principal, findingAccount: string): { allowListed: boolean } => {
-      const hits: { d: Decision; t: Target }[] = [];
-      for (const i of reachable(p)) {
+      const hits: { d: Decision; t: Target; i: number }[] = [];
+      const visit = (i: number) => {
         const t = targets[i] as Target;
         const sameAccount = p.accountId === t.resource.accountId;
         // Across accounts only what the resource policy allows can be reached (cheap pre-filters).
         const actions = sameAccount ? t.actions : (t.crossAccountActions ?? []);
-        if (actions.length === 0 || (!sameAccount && !model.mayReach(p, t.resource))) continue;
+        if (actions.length === 0 || (!sameAccount && !model.mayReach(p, t.resource))) return;
         for (const action of actions) {
           if (!sameAccount && !model.mayReach(p, t.resource, action)) continue;
           // Most principals (read-only roles...) have no policy covering a tamper action at all.
           if (!model.mayAllow(p, t.resource, action)) continue;
           const d = model.evaluate({ principal: p, action, resource: t.resource });
-          if (d.decision !== 'denied') hits.push({ d, t });
+          if (d.decision !== 'denied') hits.push({ d, t, i });
         }
+      };
+      // The targets of its own account and the cross-account ones, merged in target order
+      // (evidence lists them in that order).
+      const own = ownTargets.get(p.accountId) ?? [];
+      let o = 0;
+      for (const c of crossTargets) {
+        if ((targets[c] as Target).resource.accountId === p.accountId) continue;
+        while (o < own.length && (own[o] as number) < c) visit(own[o++] as number);
+        visit(c);
       }
+      while (o < own.length) visit(own[o++] as number);
+
       const resource: ResourceRef = { arn: p.arn, type: principalType(p), name: p.arn === '*' ? 'everyone (*)' : p.name, accountId: findingAccount, region: 'global' };
       const evidence: Evidence = { principal: p.arn, principalKind: p.kind };
+      const actions = hits.length > 0 ? [...new Set(hits.map((h) => h.d.action))].sort() : [];
       if (hits.length > 0) {
-        evidence.actions = [...new Set(hits.map((h) => h.d.action))].sort();
+        evidence.actions = actions;
         evidence.grants = grantsEvidence(hits);
       }
-      const notes = [...new Set(hits.flatMap((h) => h.t.notes)), ...caveats];
+      const targetNotes = new Set<string>();
+      for (const h of hits) for (const n of h.t.notes) targetNotes.add(n);
+      const notes = [...targetNotes, ...caveats];
       if (notes.length > 0) evidence.notes = notes;
       if (p.problems.length > 0) {
         flagged.add(findingAccount);
@@ -139,8 +148,7 @@ export default defineCheck({
       if (hits.length === 0) return { allowListed: false };
       if (isAllowListed(p.arn)) return { allowListed: true };
       flagged.add(findingAccount);
-      const actions = [...new Set(hits.map((h) => h.d.action))].sort();
-      const resources = [...new Set(hits.map((h) => h.t.resource.arn.replace(/^(arn:[^:]+:s3:::[^/]+)\/.*$/, '$1/*')))].sort();
+      const resources = [...new Set(hits.map((h) => messageResource[h.i] as string))].sort();
       const conditional = hits.every((h) => h.d.decision === 'conditional');
       const data = { principal: p.arn, actions: summarize(actions), resources: summarize(resources, 3) };
       if (conditional) ctx.fail(resource, 'canTamperIf', { ...data, conditions: summarize(describeConditions(hits.map((h) => h.d)), 3) }, evidence);

@@ -10,6 +10,7 @@ export type ContextValue =
 
 const ABSENT: ContextValue = { state: 'absent' };
 const UNKNOWN: ContextValue = { state: 'unknown' };
+const NO_PREFIXES: readonly string[] = [];
 
 /** Lower-case form of condition keys: the same few keys are looked up millions of times. */
 const lowerKeys = new Map<string, string>();
@@ -25,7 +26,7 @@ function lower(key: string): string {
 export class RequestContext {
   private readonly values: Map<string, ContextValue>;
   /** Lower-case key prefixes (e.g. `aws:principaltag/`) under which a missing key is known absent. */
-  private readonly closedPrefixes: string[] = [];
+  private closedPrefixes: readonly string[] = NO_PREFIXES;
   /**
    * The context this one extends (`with`, `over`): its keys hold unless set here. Layering instead
    * of copying keeps the per-request layer cheap, since every request would otherwise copy the
@@ -50,7 +51,7 @@ export class RequestContext {
 
   /** Every key under this prefix not set explicitly is absent (e.g. principal tags we hold in full). */
   closePrefix(prefix: string): this {
-    this.closedPrefixes.push(prefix.toLowerCase());
+    this.closedPrefixes = [...this.closedPrefixes, prefix.toLowerCase()];
     return this;
   }
 

@@ -51,16 +51,25 @@ function tagMap(tags: IamTag[] | undefined): Record<string, string> {
   return out;
 }
 
-function principalContext(p: Omit<Principal, 'context'>, org: OrgInfo): RequestContext {
-  const ctx = new RequestContext()
-    .set('aws:PrincipalArn', p.arn)
-    .set('aws:PrincipalAccount', p.accountId)
-    .set('aws:PrincipalIsAWSService', 'false');
+// Keys every principal of one kind in one account shares (its account, its organization, the keys
+// absent for direct calls...): one layer per (organization view, account, kind), under a small
+// per-principal layer. Across thousands of accounts this is most of a principal's memory.
+const sharedLayers = new WeakMap<OrgInfo, Map<string, RequestContext>>();
+
+function sharedContext(p: Omit<Principal, 'context'>, org: OrgInfo): RequestContext {
+  let perOrg = sharedLayers.get(org);
+  if (!perOrg) {
+    perOrg = new Map();
+    sharedLayers.set(org, perOrg);
+  }
+  const key = `${p.accountId}|${p.kind}|${p.identityKnown}`;
+  let ctx = perOrg.get(key);
+  if (ctx) return ctx;
+  ctx = new RequestContext().set('aws:PrincipalAccount', p.accountId).set('aws:PrincipalIsAWSService', 'false');
   for (const k of ABSENT_FOR_DIRECT_CALLS) ctx.set(k, null);
   const type = { user: 'User', role: 'AssumedRole', root: 'Account', external: undefined }[p.kind];
   ctx.set('aws:PrincipalType', type);
-  if (p.kind === 'user') ctx.set('aws:username', p.name).set('aws:userid', p.id);
-  else if (p.kind === 'root') ctx.set('aws:username', null).set('aws:userid', p.accountId);
+  if (p.kind === 'root') ctx.set('aws:username', null).set('aws:userid', p.accountId);
   else if (p.kind === 'role') ctx.set('aws:username', null);
   if (org.inOrg(p.accountId)) {
     ctx.set('aws:PrincipalOrgID', org.id).set('aws:PrincipalOrgPaths', org.orgPath(p.accountId));
@@ -68,15 +77,26 @@ function principalContext(p: Omit<Principal, 'context'>, org: OrgInfo): RequestC
     // A scanned account outside the organization: it belongs to no organization we know of.
     ctx.set('aws:PrincipalOrgID', null).set('aws:PrincipalOrgPaths', null);
   }
-  if (p.identityKnown) {
-    for (const [k, v] of Object.entries(p.tags)) ctx.set(`aws:PrincipalTag/${k}`, v);
-    ctx.closePrefix('aws:PrincipalTag/');
-  }
+  // Principal tags we hold in full: a tag not set on the principal is absent.
+  if (p.identityKnown) ctx.closePrefix('aws:PrincipalTag/');
+  perOrg.set(key, ctx);
   return ctx;
 }
 
+function principalContext(p: Omit<Principal, 'context'>, org: OrgInfo): RequestContext {
+  const own: Record<string, string | undefined> = { 'aws:PrincipalArn': p.arn };
+  if (p.kind === 'user') {
+    own['aws:username'] = p.name;
+    own['aws:userid'] = p.id;
+  }
+  if (p.identityKnown) for (const [k, v] of Object.entries(p.tags)) own[`aws:PrincipalTag/${k}`] = v;
+  return sharedContext(p, org).with(own);
+}
+
 function finish(p: Omit<Principal, 'context'>, org: OrgInfo): Principal {
-  return { ...p, context: principalContext(p, org) };
+  const out = p as Principal;
+  out.context = principalContext(p, org);
+  return out;
 }
 
 /**
@@ -86,27 +106,17 @@ function finish(p: Omit<Principal, 'context'>, org: OrgInfo): Principal {
  */
 export class PolicyCompiler {
   private readonly byContent = new Map<string, CompileResult>();
-  private readonly byDocument = new WeakMap<object, Map<string, CompileResult>>();
   private readonly ids = new WeakMap<CompiledPolicy, number>();
   private nextId = 0;
   private readonly lists = new Map<string, CompiledStatement[]>();
 
   compile(doc: PolicyDocument | undefined, source: PolicySource): CompileResult {
-    const sourceKey = `${source.type}\u0000${source.name}\u0000${source.arn ?? ''}\u0000${source.via ?? ''}`;
-    // The same parsed document is often asked for again (a managed policy attached to many principals).
-    const perDoc = doc !== null && typeof doc === 'object' ? this.byDocument.get(doc) : undefined;
-    let hit = perDoc?.get(sourceKey);
-    if (hit) return hit;
-    const key = `${sourceKey}\u0000${JSON.stringify(doc) ?? ''}`;
-    hit = this.byContent.get(key);
+    const key = `${source.type}\u0000${source.name}\u0000${source.arn ?? ''}\u0000${source.via ?? ''}\u0000${JSON.stringify(doc) ?? ''}`;
+    let hit = this.byContent.get(key);
     if (!hit) {
       hit = compilePolicy(doc, source);
       this.byContent.set(key, hit);
       if (hit.policy) this.ids.set(hit.policy, this.nextId++);
-    }
-    if (doc !== null && typeof doc === 'object') {
-      if (perDoc) perDoc.set(sourceKey, hit);
-      else this.byDocument.set(doc, new Map([[sourceKey, hit]]));
     }
     return hit;
   }
@@ -131,9 +141,19 @@ export class PolicyCompiler {
 export function buildAccountPrincipals(accountId: string, iam: IamData, partition: Partition, org: OrgInfo, compiler = new PolicyCompiler()): Principal[] {
   const managed = new Map(iam.policies.map((p) => [p.arn, p]));
   const groups = new Map(iam.groups.map((g) => [g.name, g]));
-  const compileCached = (doc: PolicyDocument | undefined, source: PolicySource): CompileResult => compiler.compile(doc, source);
+  // Per account first (cheap keys), then by content across accounts.
+  const local = new Map<string, CompileResult>();
+  const compileCached = (key: string, doc: PolicyDocument | undefined, source: PolicySource): CompileResult => {
+    let hit = local.get(key);
+    if (!hit) {
+      hit = compiler.compile(doc, source);
+      local.set(key, hit);
+    }
+    return hit;
+  };
 
   const collect = (
+    owner: string,
     inline: IamInlinePolicy[],
     attached: { arn: string; name: string }[],
     via: { inline: string; attached: string },
@@ -141,7 +161,7 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
     problems: PolicyProblem[],
   ) => {
     for (const p of inline) {
-      const r = compileCached(p.document, { type: 'identity', name: p.name, via: via.inline });
+      const r = compileCached(`inline|${owner}|${p.name}`, p.document, { type: 'identity', name: p.name, via: via.inline });
       if (r.error !== undefined) problems.push({ policy: p.name, via: via.inline, kind: 'malformed', message: r.error });
       else policies.push(r.policy);
     }
@@ -151,7 +171,7 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
         problems.push({ policy: a.name, arn: a.arn, via: via.attached, kind: 'missing', message: 'the managed policy is not in the IAM data' });
         continue;
       }
-      const r = compileCached(doc.document, { type: 'identity', name: doc.name, arn: a.arn, via: via.attached });
+      const r = compileCached(`managed|${a.arn}|${via.attached}`, doc.document, { type: 'identity', name: doc.name, arn: a.arn, via: via.attached });
       if (r.error !== undefined) problems.push({ policy: doc.name, arn: a.arn, via: via.attached, kind: 'malformed', message: r.error });
       else policies.push(r.policy);
     }
@@ -166,7 +186,7 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
       // Unknown boundary: evaluate as if it allowed nothing would hide access; the problem is reported instead.
       return undefined;
     }
-    const r = compileCached(doc.document, { type: 'permissionsBoundary', name, arn, via: 'permissionsBoundary' });
+    const r = compileCached(`boundary|${arn}`, doc.document, { type: 'permissionsBoundary', name, arn, via: 'permissionsBoundary' });
     if (r.error !== undefined) {
       problems.push({ policy: name, arn, via: 'permissionsBoundary', kind: 'malformed', message: r.error });
       return undefined;
@@ -178,7 +198,7 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
   for (const u of iam.users) {
     const policies: CompiledPolicy[] = [];
     const problems: PolicyProblem[] = [];
-    collect(u.inlinePolicies, u.attachedPolicies, { inline: 'inline', attached: 'attached' }, policies, problems);
+    collect(u.arn, u.inlinePolicies, u.attachedPolicies, { inline: 'inline', attached: 'attached' }, policies, problems);
     for (const gName of u.groups) {
       const g = groups.get(gName);
       if (!g) {
@@ -186,7 +206,7 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
         continue;
       }
       const via = `group:${g.name}`;
-      collect(g.inlinePolicies, g.attachedPolicies, { inline: via, attached: via }, policies, problems);
+      collect(g.arn, g.inlinePolicies, g.attachedPolicies, { inline: via, attached: via }, policies, problems);
     }
     const identity = compiler.statements(policies);
     out.push(
@@ -202,7 +222,7 @@ export function buildAccountPrincipals(accountId: string, iam: IamData, partitio
   for (const r of iam.roles) {
     const policies: CompiledPolicy[] = [];
     const problems: PolicyProblem[] = [];
-    collect(r.inlinePolicies, r.attachedPolicies, { inline: 'inline', attached: 'attached' }, policies, problems);
+    collect(r.arn, r.inlinePolicies, r.attachedPolicies, { inline: 'inline', attached: 'attached' }, policies, problems);
     const identity = compiler.statements(policies);
     out.push(
       finish(
