@@ -1,4 +1,4 @@
-import { type BucketView, type KnownError, defineCheck } from '@trailwarden/core';
+import { defineCheck, describeTrails } from '@trailwarden/core';
 import { assessAccessLogging } from './logging.js';
 
 export { assessAccessLogging, type AccessLoggingVerdict, type LoggingStatus } from './logging.js';
@@ -49,7 +49,7 @@ export default defineCheck({
     ctx.forEachBucket((view) => {
       const { bucket, resource } = view;
       const trails = view.trails.map((t) => t.trail.arn).sort();
-      const logging = bucket.logging ?? { error: notCollected('GetBucketLogging', resource.accountId, resource.region) };
+      const logging = view.setting('logging');
       if (logging.error) {
         ctx.error(resource, logging.error, { trails });
         return;
@@ -62,20 +62,11 @@ export default defineCheck({
         trails,
         logging: logging.value === null ? null : { targetBucket: logging.value.targetBucket, targetPrefix: logging.value.targetPrefix ?? null },
       };
-      const data = { bucket: bucket.name, trails: describeTrails(view), target, fix: fixCommand(bucket.name) };
+      const data = { bucket: bucket.name, trails: describeTrails(view.trails), target, fix: fixCommand(bucket.name) };
       if (verdict === 'enabled') ctx.pass(resource, 'enabled', data, evidence);
       else ctx.fail(resource, verdict, data, evidence);
     });
   },
 });
 
-function notCollected(operation: string, accountId: string, region: string): KnownError {
-  return { code: 'NotCollected', message: 'this setting is not in the snapshot', operation, accountId, region };
-}
 
-function describeTrails(view: BucketView): string {
-  const names = view.trails.map((t) => t.trail.name).sort();
-  if (names.length === 0) return 'no scanned trail';
-  if (names.length > 3) return `${names.length} trails (${names.slice(0, 3).join(', ')}, ...)`;
-  return `${names.length === 1 ? 'trail' : 'trails'} ${names.join(', ')}`;
-}

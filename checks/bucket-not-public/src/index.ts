@@ -1,4 +1,4 @@
-import { type BucketView, type Evidence, type JsonValue, type Known, type KnownError, defineCheck } from '@trailwarden/core';
+import { type BucketView, type Evidence, type JsonValue, type Known, type KnownError, defineCheck, describeTrails, notCollected } from '@trailwarden/core';
 import { type Exposure, type WayIn, assessExposure } from './exposure.js';
 
 export { analyseBucketPolicy, isFixedValue, isUniversalCidr, PINNING_KEYS, type PolicyAnalysis } from './policy.js';
@@ -49,19 +49,17 @@ export default defineCheck({
   evaluate(ctx) {
     ctx.forEachBucket((view) => {
       const { bucket, resource } = view;
-      const collected = <T>(k: Known<T> | undefined, operation: string): Known<T> =>
-        k ?? { error: notCollected(operation, resource.accountId, resource.region) };
       const account = ctx.account(resource.accountId);
       const exposure = assessExposure({
-        acl: collected(bucket.acl, 'GetBucketAcl'),
-        policy: collected(bucket.policy, 'GetBucketPolicy'),
+        acl: view.setting('acl'),
+        policy: view.setting('policy'),
         policyStatus: bucket.policyStatus,
-        ownership: collected(bucket.ownershipControls, 'GetBucketOwnershipControls'),
-        bucketBlock: collected(bucket.publicAccessBlock, 'GetPublicAccessBlock'),
-        accountBlock: collected(account?.data.s3AccountPublicAccessBlock, 's3control:GetPublicAccessBlock'),
+        ownership: view.setting('ownershipControls'),
+        bucketBlock: view.setting('publicAccessBlock'),
+        accountBlock: account?.data.s3AccountPublicAccessBlock ?? { error: notCollected('s3control:GetPublicAccessBlock', resource.accountId) },
       });
       const evidence = buildEvidence(view, exposure, account?.data.s3AccountPublicAccessBlock);
-      const data = { bucket: bucket.name, trails: describeTrails(view), fix: fixCommand(bucket.name) };
+      const data = { bucket: bucket.name, trails: describeTrails(view.trails), fix: fixCommand(bucket.name) };
 
       if (exposure.verdict === 'unknown') {
         const why = [...unknownsOf(exposure.acl), ...unknownsOf(exposure.policy)];
@@ -81,16 +79,7 @@ export default defineCheck({
   },
 });
 
-function notCollected(operation: string, accountId: string, region: string): KnownError {
-  return { code: 'NotCollected', message: 'this setting is not in the snapshot', operation, accountId, region };
-}
 
-function describeTrails(view: BucketView): string {
-  const names = view.trails.map((t) => t.trail.name).sort();
-  if (names.length === 0) return 'no scanned trail';
-  if (names.length > 3) return `${names.length} trails (${names.slice(0, 3).join(', ')}, ...)`;
-  return `${names.length === 1 ? 'trail' : 'trails'} ${names.join(', ')}`;
-}
 
 function reasonsOf(way: WayIn): string[] {
   return way.state === 'public' ? way.reasons : [];

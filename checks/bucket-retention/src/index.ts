@@ -1,4 +1,4 @@
-import { type BucketView, type JsonValue, type KnownError, defineCheck } from '@trailwarden/core';
+import { type JsonValue, defineCheck, describeTrails } from '@trailwarden/core';
 import { DEFAULT_OPTIONS, type RetentionOptions, assessLifecycle, logPrefixes } from './lifecycle.js';
 
 export {
@@ -62,7 +62,7 @@ export default defineCheck({
     ctx.forEachBucket((view) => {
       const { bucket, resource } = view;
       const trails = view.trails.map((t) => t.trail.arn).sort();
-      const lifecycle = bucket.lifecycle ?? { error: notCollected('GetBucketLifecycleConfiguration', resource.accountId, resource.region) };
+      const lifecycle = view.setting('lifecycle');
       if (lifecycle.error) {
         ctx.error(resource, lifecycle.error, { trails });
         return;
@@ -78,7 +78,7 @@ export default defineCheck({
         ignoredRules: a.ignored.map((i) => ({ ...i })),
         assumedMatching: a.assumedMatching.map((m) => ({ ...m })),
       };
-      const data = { bucket: bucket.name, trails: describeTrails(view), minimum: options.minimumRetentionDays };
+      const data = { bucket: bucket.name, trails: describeTrails(view.trails), minimum: options.minimumRetentionDays };
       if (a.earlyDeletions.length > 0) {
         const assumed = a.assumedMatching.map((m) => `rule ${m.rule} was assumed to reach the logs because its ${m.filters.join(' and ')} cannot be resolved`);
         const reasons = [...a.earlyDeletions.map((d) => d.text), ...assumed].join('; ');
@@ -94,13 +94,4 @@ export default defineCheck({
   },
 });
 
-function notCollected(operation: string, accountId: string, region: string): KnownError {
-  return { code: 'NotCollected', message: 'this setting is not in the snapshot', operation, accountId, region };
-}
 
-function describeTrails(view: BucketView): string {
-  const names = view.trails.map((t) => t.trail.name).sort();
-  if (names.length === 0) return 'no scanned trail';
-  if (names.length > 3) return `${names.length} trails (${names.slice(0, 3).join(', ')}, ...)`;
-  return `${names.length === 1 ? 'trail' : 'trails'} ${names.join(', ')}`;
-}

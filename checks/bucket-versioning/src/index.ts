@@ -1,4 +1,4 @@
-import { type BucketView, type KnownError, defineCheck } from '@trailwarden/core';
+import { defineCheck, describeTrails } from '@trailwarden/core';
 import { assessVersioning, describeVersioning } from './versioning.js';
 
 export { assessVersioning, describeVersioning, type VersioningState, type VersioningVerdict } from './versioning.js';
@@ -40,7 +40,7 @@ export default defineCheck({
     ctx.forEachBucket((view) => {
       const { bucket, resource } = view;
       const trails = view.trails.map((t) => t.trail.arn).sort();
-      const versioning = bucket.versioning ?? { error: notCollected('GetBucketVersioning', resource.accountId, resource.region) };
+      const versioning = view.setting('versioning');
       if (versioning.error) {
         ctx.error(resource, versioning.error, { trails });
         return;
@@ -55,7 +55,7 @@ export default defineCheck({
       };
       const data = {
         bucket: bucket.name,
-        trails: describeTrails(view),
+        trails: describeTrails(view.trails),
         state: describeVersioning(v),
         fix: fixCommand(bucket.name, resource.accountId),
       };
@@ -65,13 +65,4 @@ export default defineCheck({
   },
 });
 
-function notCollected(operation: string, accountId: string, region: string): KnownError {
-  return { code: 'NotCollected', message: 'this setting is not in the snapshot', operation, accountId, region };
-}
 
-function describeTrails(view: BucketView): string {
-  const names = view.trails.map((t) => t.trail.name).sort();
-  if (names.length === 0) return 'no scanned trail';
-  if (names.length > 3) return `${names.length} trails (${names.slice(0, 3).join(', ')}, ...)`;
-  return `${names.length === 1 ? 'trail' : 'trails'} ${names.join(', ')}`;
-}

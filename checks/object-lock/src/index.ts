@@ -1,4 +1,4 @@
-import { type BucketView, type KnownError, defineCheck } from '@trailwarden/core';
+import { defineCheck, describeTrails } from '@trailwarden/core';
 import { DEFAULT_OPTIONS, type ObjectLockOptions, assessObjectLock } from './retention.js';
 
 export { assessObjectLock, DEFAULT_OPTIONS, type ObjectLockAssessment, type ObjectLockOptions, type ObjectLockProblem } from './retention.js';
@@ -64,7 +64,7 @@ export default defineCheck({
     ctx.forEachBucket((view) => {
       const { bucket, resource } = view;
       const trails = view.trails.map((t) => t.trail.arn).sort();
-      const config = bucket.objectLock ?? { error: notCollected('GetObjectLockConfiguration', resource.accountId, resource.region) };
+      const config = view.setting('objectLock');
       if (config.error) {
         ctx.error(resource, config.error, { trails });
         return;
@@ -79,7 +79,7 @@ export default defineCheck({
       };
       const data = {
         bucket: bucket.name,
-        trails: describeTrails(view),
+        trails: describeTrails(view.trails),
         retention: a.retention ?? 'none',
         mode: a.mode ?? 'none',
         minimum: options.minimumRetentionDays,
@@ -92,13 +92,4 @@ export default defineCheck({
   },
 });
 
-function notCollected(operation: string, accountId: string, region: string): KnownError {
-  return { code: 'NotCollected', message: 'this setting is not in the snapshot', operation, accountId, region };
-}
 
-function describeTrails(view: BucketView): string {
-  const names = view.trails.map((t) => t.trail.name).sort();
-  if (names.length === 0) return 'no scanned trail';
-  if (names.length > 3) return `${names.length} trails (${names.slice(0, 3).join(', ')}, ...)`;
-  return `${names.length === 1 ? 'trail' : 'trails'} ${names.join(', ')}`;
-}

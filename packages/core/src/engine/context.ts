@@ -1,8 +1,9 @@
 import { type Known, type KnownError, describeKnownError, isUnknown } from '../model/known.js';
 import type { ResourceRef, Status } from '../model/result.js';
-import type { AccountSnapshot, Trail } from '../model/snapshot.js';
+import type { AccountSnapshot, Bucket, Trail } from '../model/snapshot.js';
 import type {
   AccountView,
+  BucketSettingName,
   BucketView,
   CheckContext,
   Evidence,
@@ -17,6 +18,7 @@ import {
   bucketResource,
   keyResource,
   knownOrNotCollected,
+  notCollected,
   parseArn,
   trailResource,
 } from './snapshot-index.js';
@@ -50,6 +52,28 @@ export interface ContextInput {
 const compiledTemplates = new Map<string, string[]>();
 
 /** `Trail {{name}} ...` with data → text. Templates are split once: this runs once per finding. */
+/** The S3 call behind each bucket setting, to name it when the setting is missing. */
+const BUCKET_OPERATIONS: Record<BucketSettingName, string> = {
+  policy: 'GetBucketPolicy',
+  policyStatus: 'GetBucketPolicyStatus',
+  acl: 'GetBucketAcl',
+  publicAccessBlock: 'GetPublicAccessBlock',
+  ownershipControls: 'GetBucketOwnershipControls',
+  objectLock: 'GetObjectLockConfiguration',
+  encryption: 'GetBucketEncryption',
+  logging: 'GetBucketLogging',
+  versioning: 'GetBucketVersioning',
+  lifecycle: 'GetBucketLifecycleConfiguration',
+};
+
+/** "trail main", "trails a, b", "5 trails (a, b, c, ...)": names the trails of a bucket or key in a message. */
+export function describeTrails(trails: readonly TrailView[]): string {
+  const names = trails.map((t) => t.trail.name).sort();
+  if (names.length === 0) return 'no scanned trail';
+  if (names.length > 3) return `${names.length} trails (${names.slice(0, 3).join(', ')}, ...)`;
+  return `${names.length === 1 ? 'trail' : 'trails'} ${names.join(', ')}`;
+}
+
 export function formatMessage(template: string, data: MessageData | undefined): string {
   let parts = compiledTemplates.get(template);
   if (!parts) {
@@ -177,10 +201,13 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
   const bucketView = (name: string): BucketView => {
     const hit = index.buckets.get(name)!;
     const region = hit.bucket.region.value;
+    const resource = bucketResource(index, name, hit.accountId, region);
     return {
       bucket: hit.bucket,
-      resource: bucketResource(index, name, hit.accountId, region),
+      resource,
       trails: usage().byBucket.get(name) ?? [],
+      setting: (setting) =>
+        (hit.bucket[setting] ?? { error: notCollected(BUCKET_OPERATIONS[setting], hit.accountId, resource.region) }) as NonNullable<Bucket[typeof setting]>,
     };
   };
 

@@ -143,11 +143,26 @@ export interface TrailView {
   key(): Known<KeyView> | null;
 }
 
+/** The per-bucket settings the collector reads, each a Known<T>. */
+export type BucketSettingName =
+  | 'policy'
+  | 'policyStatus'
+  | 'acl'
+  | 'publicAccessBlock'
+  | 'ownershipControls'
+  | 'objectLock'
+  | 'encryption'
+  | 'logging'
+  | 'versioning'
+  | 'lifecycle';
+
 export interface BucketView {
   bucket: Bucket;
   resource: ResourceRef;
   /** Trails (from any scanned account) that deliver to this bucket. */
   trails: TrailView[];
+  /** One setting of the bucket; a `NotCollected` error naming the S3 call when the snapshot lacks it. */
+  setting<K extends BucketSettingName>(name: K): NonNullable<Bucket[K]>;
 }
 
 export interface KeyView {
