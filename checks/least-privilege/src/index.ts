@@ -4,8 +4,8 @@ import {
   type Decision,
   type Principal,
   TAMPER_SERVICES,
-  createIamModel,
   loadActionCatalog,
+  sharedIamModel,
   wildcardMatcher,
 } from '@trailwarden/iam';
 import { describeConditions, grantsEvidence, principalType, summarize } from './evidence.js';
@@ -74,7 +74,7 @@ export default defineCheck({
   },
   requires: ['organization', 'trails', 'buckets', 'keys', 'iam'],
   async evaluate(ctx) {
-    const model = createIamModel(ctx.snapshot as Snapshot, { catalog: await catalog() });
+    const model = sharedIamModel(ctx.snapshot as Snapshot, { catalog: await catalog() });
     const collector = new TargetCollector(ctx as never, model, await catalog());
     ctx.forEachTrail((t) => collector.addTrail(t));
     const targets = collector.targets;

@@ -7,8 +7,8 @@ import {
   type StatementRef,
   TAMPER_SERVICES,
   TRAIL_TAMPER_ACTIONS,
-  createIamModel,
   loadActionCatalog,
+  sharedIamModel,
   wildcardMatcher,
 } from '@trailwarden/iam';
 
@@ -86,7 +86,7 @@ export default defineCheck({
   async evaluate(ctx) {
     const snapshot = ctx.snapshot as Snapshot;
     const orgKnown = snapshot.organization;
-    const model = createIamModel(snapshot, { catalog: await catalog() });
+    const model = sharedIamModel(snapshot, { catalog: await catalog() });
     const actions = [...new Set(TRAIL_TAMPER_ACTIONS.flatMap((a) => model.catalog.expand(a)))].sort();
     const allowList = ctx.options.allowedPrincipals.map((p) => wildcardMatcher(p));
     const max = ctx.options.maxExemptedPrincipals;

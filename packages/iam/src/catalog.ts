@@ -20,8 +20,23 @@ export interface ActionCatalog {
 
 export class CatalogError extends Error {}
 
-/** Load the catalogue for these services (e.g. `['cloudtrail', 's3', 'kms']`). */
-export async function loadActionCatalog(services: readonly string[]): Promise<ActionCatalog> {
+// One catalogue per set of services: callers (checks of one scan) then share the same object,
+// and with it the IAM model built on it (see sharedIamModel).
+const loaded = new Map<string, Promise<ActionCatalog>>();
+
+/** Load the catalogue for these services (e.g. `['cloudtrail', 's3', 'kms']`); loaded once per set. */
+export function loadActionCatalog(services: readonly string[]): Promise<ActionCatalog> {
+  const key = [...new Set(services.map((s) => s.toLowerCase()))].sort().join(',');
+  let hit = loaded.get(key);
+  if (!hit) {
+    hit = loadUncached(services);
+    loaded.set(key, hit);
+    hit.catch(() => loaded.delete(key));
+  }
+  return hit;
+}
+
+async function loadUncached(services: readonly string[]): Promise<ActionCatalog> {
   const byService = new Map<string, string[]>();
   const wanted = [...new Set(services.map((s) => s.toLowerCase()))].sort();
   for (const service of wanted) {

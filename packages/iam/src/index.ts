@@ -20,6 +20,7 @@ export {
   type OrgPolicyProblem,
   type ResourceTarget,
   createIamModel,
+  sharedIamModel,
 } from './model.js';
 export {
   BASE_OPERATORS,

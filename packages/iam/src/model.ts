@@ -631,6 +631,27 @@ function decide(p: Principal, action: string, r: ResourceTarget, decision: Decis
   return { principal: p.arn, action, resource: r.arn, decision, statements, conditions, reason };
 }
 
+const sharedModels = new WeakMap<Snapshot, WeakMap<ActionCatalog, IamModel>>();
+
+/**
+ * The model of a snapshot, built once per (snapshot, catalogue) and shared by every caller: the
+ * checks of one scan that judge IAM (principals and policies are then compiled once for all of
+ * them). Only for snapshots that do not change afterwards, as the engine's are.
+ */
+export function sharedIamModel(snapshot: Snapshot, options: IamModelOptions): IamModel {
+  let perCatalog = sharedModels.get(snapshot);
+  if (!perCatalog) {
+    perCatalog = new WeakMap();
+    sharedModels.set(snapshot, perCatalog);
+  }
+  let model = perCatalog.get(options.catalog);
+  if (!model) {
+    model = createIamModel(snapshot, options);
+    perCatalog.set(options.catalog, model);
+  }
+  return model;
+}
+
 function dedupe(refs: StatementRef[]): StatementRef[] {
   if (refs.length < 2) return refs;
   const seen = new Set<string>();
