@@ -173,6 +173,33 @@ function staticTri(st: CompiledStatement): boolean | undefined {
   return true;
 }
 
+/** Keys the per-resource layer of a request context sets (see requestContext and scpContext). */
+const RESOURCE_LAYER_KEYS = new Set(['aws:resourceaccount', 'aws:requestedregion', 'aws:resourceorgid', 'aws:resourceorgpaths', 's3:resourceaccount', 'kms:calleraccount']);
+const VARIABLE_NAME = /\$\{\s*([^,}\s]*)/g;
+
+/**
+ * Whether a statement's verdict, once it covers the action, depends on the principal alone: its
+ * Resource is `*` (or absent) or its NotResource is `*`, and no condition reads (as key or policy
+ * variable) a key of the resource layer. Then, without caller-supplied keys, its conditions give
+ * the same answer for every action and resource the principal is asked about.
+ */
+const principalOnlyCache = new WeakMap<CompiledStatement, boolean>();
+function principalOnly(st: CompiledStatement): boolean {
+  let hit = principalOnlyCache.get(st);
+  if (hit === undefined) {
+    const staticResource = st.resources ? st.resources.includes('*') : st.notResources ? st.notResources.includes('*') : true;
+    hit =
+      staticResource &&
+      st.conditions.every(
+        (c) =>
+          !RESOURCE_LAYER_KEYS.has(c.key.toLowerCase()) &&
+          c.values.every((v) => !v.includes('${') || [...v.matchAll(VARIABLE_NAME)].every((m) => !RESOURCE_LAYER_KEYS.has((m[1] ?? '').toLowerCase()))),
+      );
+    principalOnlyCache.set(st, hit);
+  }
+  return hit;
+}
+
 function statementTri(st: CompiledStatement, action: string, resourceArn: string, ctx: RequestContext): Tri {
   if (!statementCoversAction(st, action)) return false;
   const patterns = st.resources ?? st.notResources;
@@ -390,7 +417,38 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
   };
 
   /** Evaluate one set of policies: its Allow gate and the Deny statements that match. */
-  const scan = (statements: CompiledStatement[], action: string, arn: string, ctx: RequestContext, denies: StatementMatch[], failure: string): Gate => {
+  // Verdicts of principal-only statements (see principalOnly) for the principal asked about last:
+  // a check asks one principal about many actions in a row. One slot, so nothing is kept per principal.
+  let memoPrincipal: Principal | undefined;
+  let memo = new Map<CompiledStatement, Tri>();
+  const memoFor = (p: Principal, req: AccessRequest): Map<CompiledStatement, Tri> | undefined => {
+    if (req.context) return undefined;
+    if (p !== memoPrincipal) {
+      memoPrincipal = p;
+      memo = new Map();
+    }
+    return memo;
+  };
+  const tri = (st: CompiledStatement, action: string, arn: string, ctx: RequestContext, principalMemo: Map<CompiledStatement, Tri> | undefined): Tri => {
+    if (!principalMemo || !principalOnly(st)) return statementTri(st, action, arn, ctx);
+    if (!statementCoversAction(st, action)) return false;
+    let hit = principalMemo.get(st);
+    if (hit === undefined) {
+      hit = statementTri(st, action, arn, ctx);
+      principalMemo.set(st, hit);
+    }
+    return hit;
+  };
+
+  const scan = (
+    statements: CompiledStatement[],
+    action: string,
+    arn: string,
+    ctx: RequestContext,
+    denies: StatementMatch[],
+    failure: string,
+    principalMemo: Map<CompiledStatement, Tri> | undefined,
+  ): Gate => {
     const cov = covering(statements, action);
     if (cov.statements.length === 0) return failGate(failure);
     if (cov.static) {
@@ -410,9 +468,9 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     }
     const allows: StatementMatch[] = [];
     for (const st of cov.statements) {
-      const tri = statementTri(st, action, arn, ctx);
-      if (tri === false) continue;
-      (st.ref.effect === 'Deny' ? denies : allows).push({ ref: st.ref, tri });
+      const t = tri(st, action, arn, ctx, principalMemo);
+      if (t === false) continue;
+      (st.ref.effect === 'Deny' ? denies : allows).push({ ref: st.ref, tri: t });
     }
     return gateFromAllows(allows, failure);
   };
@@ -431,14 +489,22 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
   // Every level is scanned (its Deny statements count even below a level that does not allow).
   // SCP and RCP statements never appear among a decision's granting statements, so the combined
   // gate keeps only the state, the conditions and the first failure.
-  const levelGates = (kind: 'scp' | 'rcp', levels: OrgPolicyLevel[], action: string, arn: string, ctx: RequestContext, denies: StatementMatch[]): Gate => {
+  const levelGates = (
+    kind: 'scp' | 'rcp',
+    levels: OrgPolicyLevel[],
+    action: string,
+    arn: string,
+    ctx: RequestContext,
+    denies: StatementMatch[],
+    principalMemo: Map<CompiledStatement, Tri> | undefined,
+  ): Gate => {
     let failed: Gate | undefined;
     let allPass = true;
     let conditions: UndecidedCondition[] | undefined;
     for (const l of levels) {
       if (l.policies.length === 0) continue;
       const info = infoOf(kind, l);
-      const g = scan(info.statements, action, arn, ctx, denies, info.failure);
+      const g = scan(info.statements, action, arn, ctx, denies, info.failure, principalMemo);
       if (g.state === 'fail') failed ??= g;
       else if (g.state === 'conditional') {
         allPass = false;
@@ -465,6 +531,7 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     const base0 = requestContext(p, r, service);
     const ctx = req.context ? base0.with(req.context) : base0;
     const denies: StatementMatch[] = [];
+    const principalMemo = memoFor(p, req);
 
     // Identity side: the root user holds every permission of its account; unscanned principals are unknown.
     let identity: Gate;
@@ -475,9 +542,9 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
         allows: [],
         conditions: [{ operator: 'Unknown', key: 'identity-policies', values: [p.accountId], requirement: 'must-hold', note: `allowed if the identity policies in account ${p.accountId} (not scanned) allow it` }],
       };
-    } else identity = scan(p.identity, action, r.arn, ctx, denies, 'no identity-based policy allows it');
+    } else identity = scan(p.identity, action, r.arn, ctx, denies, 'no identity-based policy allows it', principalMemo);
     const boundary = p.boundary
-      ? scan(p.boundary.statements, action, r.arn, ctx, denies, `the permissions boundary ${p.boundary.source.arn} does not allow it`)
+      ? scan(p.boundary.statements, action, r.arn, ctx, denies, `the permissions boundary ${p.boundary.source.arn} does not allow it`, principalMemo)
       : PASS;
     const identityPath = andGate(identity, boundary);
 
@@ -531,12 +598,12 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     }
 
     const scpLevels = scpApplies(p) ? orgPolicyLevels('scp', p.accountId) : undefined;
-    const scp = scpLevels ? levelGates('scp', scpLevels, action, r.arn, ctx, denies) : PASS;
+    const scp = scpLevels ? levelGates('scp', scpLevels, action, r.arn, ctx, denies, principalMemo) : PASS;
     const rcpLevels =
       options.catalog.rcpServices.has(service) && !p.serviceLinked && r.accountId !== org?.managementAccountId
         ? orgPolicyLevels('rcp', r.accountId)
         : undefined;
-    const rcp = rcpLevels ? levelGates('rcp', rcpLevels, action, r.arn, ctx, denies) : PASS;
+    const rcp = rcpLevels ? levelGates('rcp', rcpLevels, action, r.arn, ctx, denies, principalMemo) : PASS;
 
     let sureDenies: StatementRef[] | undefined;
     for (const d of denies) if (d.tri === true) (sureDenies ??= []).push(d.ref);
@@ -574,7 +641,7 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
       ? p.context.with({ 'aws:ResourceAccount': r.accountId, 'aws:RequestedRegion': r.region, ...req.context })
       : scpContext(p, r);
     const denies: StatementMatch[] = [];
-    const gate = levelGates('scp', levels, action, r.arn, ctx, denies);
+    const gate = levelGates('scp', levels, action, r.arn, ctx, denies, memoFor(p, req));
     let sure: StatementRef[] | undefined;
     for (const d of denies) if (d.tri === true) (sure ??= []).push(d.ref);
     if (sure) return decide(p, action, r, 'denied', sure, [], 'explicitly denied by an SCP');
