@@ -131,10 +131,20 @@ describe('collect() against the simulator (demo world)', () => {
     expect(sim!.counters().mutations).toBe(0);
   });
 
-  it('from a member account without Organizations rights: a plain single-account scan that reads the org trail by ARN', async () => {
+  it('from a member account without Organizations rights: a plain single-account scan that reads the org trail by ARN (endpoint from AWS_ENDPOINT_URL)', async () => {
     const world = await loadWorld(DEMO_WORLD_PATH);
     world.caller = { accountId: PAYMENTS, arn: `arn:aws:iam::${PAYMENTS}:user/auditor` };
-    const snapshot = await scan({ world, port: 0 });
+    sim = await startSimulator({ world, port: 0 });
+    const saved = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = sim.url;
+    let snapshot: Snapshot;
+    try {
+      snapshot = await collect({ sections: [...SNAPSHOT_SECTIONS], credentials: sim.callerCredentials, roleName: 'TrailwardenAudit', now: NOW });
+    } finally {
+      if (saved === undefined) delete process.env.AWS_ENDPOINT_URL;
+      else process.env.AWS_ENDPOINT_URL = saved;
+    }
+    validateSnapshot(JSON.parse(JSON.stringify(snapshot)));
     expect(snapshot.scope).toMatchObject({ mode: 'single-account', accounts: [PAYMENTS] });
     expect(snapshot.scope.notes?.[0]).toMatch(/^Single-account scan/);
     const org = snapshot.accounts[PAYMENTS]!.trails!.value!.find((t) => t.arn === ORG_TRAIL)!;
