@@ -249,18 +249,26 @@ async function readOwnResources(ctx: AccountContext, session: AccountSession, sn
     if (ctx.sections.has('buckets') && name && owner?.accountId === snap.id && !ctx.readBuckets.has(name)) {
       ctx.readBuckets.add(name);
       jobs.push(async () => {
-        const bucket = await readBucket(session, name, ctx.partition, ctx.homeRegion, ctx.metrics, owner.region);
-        snap.buckets ??= {};
-        snap.buckets[name] = bucket;
+        try {
+          const bucket = await readBucket(session, name, ctx.partition, ctx.homeRegion, ctx.metrics, owner.region);
+          snap.buckets ??= {};
+          snap.buckets[name] = bucket;
+        } catch {
+          ctx.readBuckets.delete(name); // reads never throw; if the collector did, the second pass tries again
+        }
       });
     }
     const key = ctx.sections.has('keys') ? keyRef(trail, ctx.partition) : undefined;
     if (key && key.ownerAccountId === snap.id && !ctx.readKeys.has(key.arn)) {
       ctx.readKeys.add(key.arn);
       jobs.push(async () => {
-        const read = await readKey(session, key.arn, key.keyId, key.region, ctx.metrics);
-        snap.keys ??= {};
-        snap.keys[key.arn] = read;
+        try {
+          const read = await readKey(session, key.arn, key.keyId, key.region, ctx.metrics);
+          snap.keys ??= {};
+          snap.keys[key.arn] = read;
+        } catch {
+          ctx.readKeys.delete(key.arn); // as above
+        }
       });
     }
   }
@@ -403,27 +411,33 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
     const work = byOwner.get(owner)!;
     const snap = accounts[owner]!;
     const session = sessionFor(ctx, owner);
+    // Reads never throw; should the collector itself fail on one item, that item is reported as
+    // not read and the others go on.
+    const failed = (err: unknown): KnownError => {
+      ctx.metrics.errors += 1;
+      return { code: 'CollectorError', message: `the collector failed: ${(err as Error)?.message ?? String(err)}`, operation: 'collect', accountId: owner };
+    };
     const jobs: (() => Promise<void>)[] = [
       ...work.buckets.map((b) => async () => {
-        const bucket = await readBucket(session, b.name, partition, ctx.homeRegion, ctx.metrics, b.region);
-        snap.buckets ??= {};
-        snap.buckets[b.name] = bucket;
+        try {
+          const bucket = await readBucket(session, b.name, partition, ctx.homeRegion, ctx.metrics, b.region);
+          snap.buckets ??= {};
+          snap.buckets[b.name] = bucket;
+        } catch (err) {
+          unresolvedBuckets[b.name] = failed(err);
+        }
       }),
       ...work.keys.map((k) => async () => {
-        const key = await readKey(session, k.arn, k.keyId, k.region, ctx.metrics);
-        snap.keys ??= {};
-        snap.keys[k.arn] = key;
+        try {
+          const key = await readKey(session, k.arn, k.keyId, k.region, ctx.metrics);
+          snap.keys ??= {};
+          snap.keys[k.arn] = key;
+        } catch (err) {
+          unresolvedKeys[k.arn] = failed(err);
+        }
       }),
     ];
-    await forEachLimit(jobs, RESOURCES_PER_OWNER, (job) =>
-      job().catch((err: unknown) => {
-        // Reads never throw; a collector bug must not end the scan. Say what was not read.
-        ctx.metrics.errors += 1;
-        const error = { code: 'CollectorError', message: `the collector failed: ${(err as Error)?.message ?? String(err)}`, operation: 'collect', accountId: owner };
-        for (const b of work.buckets) if (!snap.buckets?.[b.name]) unresolvedBuckets[b.name] = error;
-        for (const k of work.keys) if (!snap.keys?.[k.arn]) unresolvedKeys[k.arn] = error;
-      }),
-    );
+    await forEachLimit(jobs, RESOURCES_PER_OWNER, (job) => job());
     if (snap.buckets) snap.buckets = sortRecord(snap.buckets);
     if (snap.keys) snap.keys = sortRecord(snap.keys);
     session.close();
