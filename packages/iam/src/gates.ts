@@ -39,8 +39,10 @@ export function gateFromAllows(matches: StatementMatch[], failure: string): Gate
   let sure: StatementRef[] | undefined;
   let maybe = false;
   for (const m of matches) {
-    if (m.tri === true) (sure ??= []).push(m.ref);
-    else if (Array.isArray(m.tri)) maybe = true;
+    if (m.tri === true) {
+      if (!sure) sure = [];
+      sure.push(m.ref);
+    } else if (Array.isArray(m.tri)) maybe = true;
   }
   if (sure) return { state: 'pass', allows: sure, conditions: [] };
   if (maybe) {

@@ -605,8 +605,7 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
         : undefined;
     const rcp = rcpLevels ? levelGates('rcp', rcpLevels, action, r.arn, ctx, denies, principalMemo) : PASS;
 
-    let sureDenies: StatementRef[] | undefined;
-    for (const d of denies) if (d.tri === true) (sureDenies ??= []).push(d.ref);
+    const sureDenies = sureRefs(denies);
     if (sureDenies) {
       return decide(p, action, r, 'denied', sureDenies, [], `explicitly denied by ${sureDenies.length} statement(s)`);
     }
@@ -642,8 +641,7 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
       : scpContext(p, r);
     const denies: StatementMatch[] = [];
     const gate = levelGates('scp', levels, action, r.arn, ctx, denies, memoFor(p, req));
-    let sure: StatementRef[] | undefined;
-    for (const d of denies) if (d.tri === true) (sure ??= []).push(d.ref);
+    const sure = sureRefs(denies);
     if (sure) return decide(p, action, r, 'denied', sure, [], 'explicitly denied by an SCP');
     if (gate.state === 'fail') return decide(p, action, r, 'denied', [], [], gate.failure ?? 'no SCP allows it');
     const conditions: UndecidedCondition[] = [...gate.conditions, ...denyConditionsOf(denies)];
@@ -692,6 +690,17 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     mayAllow,
     probeRole: (accountId, name) => probeRole(accountId, name, partition, orgInfo),
   };
+}
+
+/** The statements among these matches that apply unconditionally, or undefined when none does. */
+function sureRefs(matches: StatementMatch[]): StatementRef[] | undefined {
+  let out: StatementRef[] | undefined;
+  for (const m of matches) {
+    if (m.tri !== true) continue;
+    if (!out) out = [];
+    out.push(m.ref);
+  }
+  return out;
 }
 
 function decide(p: Principal, action: string, r: ResourceTarget, decision: DecisionKind, statements: StatementRef[], conditions: UndecidedCondition[], reason: string): Decision {
