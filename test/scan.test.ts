@@ -76,6 +76,12 @@ describe('trailwarden scan against the simulator', () => {
     expect(bad.stderr).toMatch(/--accounts: "12345" is not a 12-digit AWS account id/);
   });
 
+  it('without usable credentials says so in one line and exits 2', async () => {
+    const r = await runAsync(['scan', '--endpoint-url', 'http://127.0.0.1:9', '--format', 'json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^trailwarden: cannot identify the caller \(sts:GetCallerIdentity: .*check the credentials, --profile and --endpoint-url\n$/);
+  });
+
   it('demo starts its own simulator, scans, writes every report and exits 0', async () => {
     const r = await runAsync(['demo']);
     expect(r.code).toBe(0);

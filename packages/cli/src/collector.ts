@@ -1,4 +1,4 @@
-import { type CollectOptions, collect } from '@trailwarden/aws';
+import { type CollectOptions, CollectorError, collect } from '@trailwarden/aws';
 import { InputError, type Snapshot, type SnapshotSection, resolveSections } from '@trailwarden/core';
 import { type ParsedArgs, accountListOption, listOption, regionListOption } from './args.js';
 import type { CliIO } from './io.js';
@@ -32,6 +32,10 @@ export async function runCollector(options: CollectOptions, io: CliIO, quiet: bo
   const progress = progressReporter(io, quiet);
   try {
     return await collect({ ...options, onProgress: progress.update });
+  } catch (e) {
+    // The scan could not start (no usable credentials, wrong endpoint): the user's setup, not a bug.
+    if (e instanceof CollectorError) throw new InputError(e.message);
+    throw e;
   } finally {
     progress.done();
   }
