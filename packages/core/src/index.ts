@@ -8,6 +8,22 @@ export * from './model/result.js';
 export * from './plugin/api.js';
 export { loadPlugin, registerPluginModule, validateCheck, validateReporter, type LoadedPlugin } from './plugin/loader.js';
 export { CHECK_ID_PATTERN } from './plugin/metadata-schema.js';
+export {
+  COLLECT_PLACEMENTS,
+  DENIED_READS,
+  PLACEMENT_SECTION,
+  PLACEMENT_VARIABLES,
+  READ_ONLY_OPERATION,
+  collectRequests,
+  declarationHash,
+  declarationProblem,
+  extensionKey,
+  fillInput,
+  parseCommand,
+  variablesOf,
+  type ExtensionPlace,
+  type ExtensionRequest,
+} from './plugin/collect-declaration.js';
 export * from './selectors/evaluator.js';
 export { evaluate, compareFindings, DEFAULT_CHECK_TIMEOUT_MS, type EvaluateOptions, type LoadedCheck } from './engine/evaluate.js';
 export { computeCoverage } from './engine/coverage.js';

@@ -11,6 +11,14 @@ import type {
   MessageData,
   TrailView,
 } from '../plugin/api.js';
+import {
+  type CollectDeclaration,
+  type ExtensionPlace,
+  declarationHash,
+  extensionKey,
+  parseCommand,
+} from '../plugin/collect-declaration.js';
+import type { ExtensionTarget } from '../plugin/api.js';
 import type { SelectorEvaluator } from '../selectors/evaluator.js';
 import {
   type SnapshotIndex,
@@ -39,6 +47,9 @@ export class CheckBudgetExceeded extends Error {
 
 export interface ContextInput {
   checkId: string;
+  /** The plugin the check came from: its `collect` entries live in this snapshot namespace. */
+  plugin?: string;
+  collect?: Record<string, CollectDeclaration>;
   messages: Record<string, string>;
   options: object;
   now: Date;
@@ -241,6 +252,55 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
     return index.accountIds.map(accountView);
   };
 
+  /** Where a check asked to read an entry, checked against the entry's placement. */
+  const placeOf = (entry: string, decl: CollectDeclaration, at: ExtensionTarget): { place: ExtensionPlace; accountId: string; region?: string } => {
+    const a = (at ?? {}) as Partial<{ accountId: string; region: string; trail: TrailView; bucket: BucketView; key: KeyView }>;
+    const wrong = (what: string) => new Error(`ctx.extension("${entry}") is collected per ${decl.per}: pass ${what}`);
+    switch (decl.per) {
+      case 'account':
+        if (typeof a.accountId !== 'string') throw wrong('{ accountId }');
+        return { place: { per: 'account', accountId: a.accountId }, accountId: a.accountId };
+      case 'region':
+        if (typeof a.accountId !== 'string' || typeof a.region !== 'string') throw wrong('{ accountId, region }');
+        return { place: { per: 'region', accountId: a.accountId, region: a.region }, accountId: a.accountId, region: a.region };
+      case 'trail':
+        if (!a.trail) throw wrong('{ trail } (a TrailView)');
+        return { place: { per: 'trail', arn: a.trail.trail.arn }, accountId: a.trail.trail.ownerAccountId, region: a.trail.trail.homeRegion };
+      case 'bucket':
+        if (!a.bucket) throw wrong('{ bucket } (a BucketView)');
+        return { place: { per: 'bucket', name: a.bucket.bucket.name }, accountId: a.bucket.resource.accountId, region: a.bucket.resource.region };
+      case 'key':
+        if (!a.key) throw wrong('{ key } (a KeyView)');
+        return { place: { per: 'key', arn: a.key.key.arn }, accountId: a.key.resource.accountId, region: a.key.resource.region };
+    }
+  };
+
+  const extension = <T>(entry: string, at: ExtensionTarget): Known<T> => {
+    guard();
+    const decl = input.collect?.[entry];
+    if (!decl) throw new Error(`ctx.extension("${entry}"): declare "${entry}" in the check's collect`);
+    const plugin = input.plugin ?? '';
+    const { place, accountId, region } = placeOf(entry, decl, at);
+    const operation = parseCommand(decl.command)?.operation ?? decl.command;
+    const missing = (message: string): Known<T> => ({
+      error: { code: 'NotCollected', message, operation, accountId, ...(region ? { region } : {}) },
+    });
+    const requested = snapshot.extensionsRequested?.[plugin]?.[entry];
+    if (requested === undefined) {
+      return missing(`${decl.command} (entry "${entry}" of plugin ${plugin}) is not in the snapshot; collect again with this check enabled`);
+    }
+    if (requested !== declarationHash(decl)) {
+      return missing(`the snapshot holds entry "${entry}" of plugin ${plugin} as an older declaration read it (the plugin changed what it collects); collect again with this check enabled`);
+    }
+    const stored = snapshot.extensions?.[plugin]?.[extensionKey(entry, place)];
+    if (stored) return stored as Known<T>;
+    // Not read there: say why when the snapshot knows (the account could not be read).
+    const account = snapshot.accounts[accountId];
+    if (account && isUnknown(account.access)) return { error: account.access.error };
+    if (decl.per === 'region' && account?.regions && isUnknown(account.regions)) return { error: account.regions.error };
+    return missing(`${decl.command} was not read for this ${decl.per} (outside the scanned accounts or regions?)`);
+  };
+
   const ctx: CheckContext<object, string> = {
     checkId: input.checkId,
     options: input.options,
@@ -298,6 +358,7 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
     fail: (r, m, d, e) => report('FAIL', r, m, d, e),
     notApplicable: (r, m, d, e) => report('NOT_APPLICABLE', r, m, d, e),
     error,
+    extension: extension as CheckContext<object, string>['extension'],
   };
 
   function sortedTrails(): Trail[] {

@@ -13,7 +13,7 @@ import { accountResource, buildSnapshotIndex } from './snapshot-index.js';
 /** A check ready to run: the plugin it came from and its validated options (defaults applied). */
 export interface LoadedCheck {
   // biome-ignore lint/suspicious/noExplicitAny: checks of any option type run side by side
-  check: Check<any, any>;
+  check: Check<any, any, any>;
   plugin: { name: string; version?: string };
   options: Record<string, unknown>;
   /** Severity override from the config. */
@@ -164,6 +164,8 @@ async function runCheck(
   };
   const ctx = createCheckContext({
     checkId: check.id,
+    plugin: loaded.plugin.name,
+    ...(check.collect ? { collect: check.collect } : {}),
     messages: check.meta.messages,
     options: Object.freeze({ ...loaded.options }),
     now,

@@ -67,6 +67,11 @@ export interface Snapshot {
   unresolved?: { buckets?: Record<string, KnownError>; keys?: Record<string, KnownError> };
   /** Data collected on behalf of plugins, by plugin namespace, then by key. */
   extensions?: Record<string, Record<string, Known<JsonValue>>>;
+  /**
+   * What plugins asked to collect: plugin → entry → hash of the entry's declaration. An entry
+   * absent here (or with another hash) was not collected, so a check reading it gets `NotCollected`.
+   */
+  extensionsRequested?: Record<string, Record<string, string>>;
 }
 
 export interface SnapshotScope {

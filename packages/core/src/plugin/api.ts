@@ -20,6 +20,9 @@ import type {
   TrailStatus,
 } from '../model/snapshot.js';
 import type { SelectorEvaluator } from '../selectors/evaluator.js';
+import type { CollectDeclaration } from './collect-declaration.js';
+
+export type { CollectDeclaration, CollectPlacement } from './collect-declaration.js';
 
 /**
  * The plugin API version this core implements. A plugin records the version it was written for
@@ -56,27 +59,38 @@ export interface CheckOptionsSpec<Options> {
   defaults: Options;
 }
 
-export interface CheckDefinition<Options extends object, MessageIds extends string> {
+export interface CheckDefinition<Options extends object, MessageIds extends string, EntryNames extends string = string> {
   id: string;
   meta: CheckMeta<MessageIds>;
   options?: CheckOptionsSpec<Options>;
   /** Snapshot sections the check reads; the collector gathers only these. */
   requires: SnapshotSection[];
+  /**
+   * Extra read-only AWS calls the check needs, by entry name (see docs/collection-plugins.md). The
+   * collector makes them and stores the answers under the plugin's namespace; the check reads them
+   * with `ctx.extension(entry, at)`.
+   */
+  collect?: Record<EntryNames, CollectDeclaration>;
   /** Evaluation budget override in milliseconds (default: the engine's). */
   timeoutMs?: number;
-  evaluate(ctx: CheckContext<Options, MessageIds>): void | Promise<void>;
+  evaluate(ctx: CheckContext<Options, MessageIds, EntryNames>): void | Promise<void>;
 }
 
-export interface Check<Options extends object = object, MessageIds extends string = string>
-  extends CheckDefinition<Options, MessageIds> {
+export interface Check<Options extends object = object, MessageIds extends string = string, EntryNames extends string = string>
+  extends CheckDefinition<Options, MessageIds, EntryNames> {
   kind: 'trailwarden-check';
   apiVersion: number;
 }
 
-/** Declare a check. Types of options and message ids are inferred from `options.defaults` and `meta.messages`. */
-export function defineCheck<Options extends object = Record<string, never>, MessageIds extends string = string>(
-  definition: CheckDefinition<Options, MessageIds>,
-): Check<Options, MessageIds> {
+/**
+ * Declare a check. Types of options, message ids and collect entry names are inferred from
+ * `options.defaults`, `meta.messages` and `collect`.
+ */
+export function defineCheck<
+  Options extends object = Record<string, never>,
+  MessageIds extends string = string,
+  EntryNames extends string = never,
+>(definition: CheckDefinition<Options, MessageIds, EntryNames>): Check<Options, MessageIds, EntryNames> {
   return { ...definition, kind: 'trailwarden-check', apiVersion: PLUGIN_API_VERSION };
 }
 
@@ -103,7 +117,7 @@ export function defineReporter<Options extends object = Record<string, unknown>>
 export interface PluginDefinition {
   name?: string;
   // biome-ignore lint/suspicious/noExplicitAny: a plugin holds checks of any option type
-  checks?: Check<any, any>[];
+  checks?: Check<any, any, any>[];
   // biome-ignore lint/suspicious/noExplicitAny: a plugin holds reporters of any option type
   reporters?: Reporter<any>[];
 }
@@ -171,7 +185,17 @@ export interface KeyView {
   trails: TrailView[];
 }
 
-export interface CheckContext<Options extends object = object, MessageIds extends string = string> {
+/**
+ * Where to read a collected value: the account (per `account`), the account and region (per
+ * `region`), or the trail, bucket or key view (per `trail`, `bucket`, `key`).
+ */
+export type ExtensionTarget =
+  | { accountId: string; region?: string }
+  | { trail: TrailView }
+  | { bucket: BucketView }
+  | { key: KeyView };
+
+export interface CheckContext<Options extends object = object, MessageIds extends string = string, EntryNames extends string = string> {
   readonly checkId: string;
   readonly options: Readonly<Options>;
   /** The evaluation's clock. Checks must not read the system clock. */
@@ -191,6 +215,13 @@ export interface CheckContext<Options extends object = object, MessageIds extend
   forEachKey(fn: (key: KeyView) => void): void;
   /** Every scanned account whose data could be read; unreadable ones get an ERROR. */
   forEachAccount(fn: (account: AccountView) => void): void;
+
+  /**
+   * The stored answer of one of this check's `collect` entries at a placement, from this check's
+   * plugin namespace. An error when AWS refused (as collected), or `NotCollected` when the snapshot
+   * was collected without this entry (or with a different declaration of it).
+   */
+  extension<T = JsonValue>(entry: EntryNames, at: ExtensionTarget): Known<T>;
 
   pass(resource: ResourceRef, messageId: MessageIds, data?: MessageData, evidence?: Evidence): void;
   fail(resource: ResourceRef, messageId: MessageIds, data?: MessageData, evidence?: Evidence): void;

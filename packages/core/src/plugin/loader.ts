@@ -5,6 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import { createAjv, describeAjvErrors } from '../util/ajv.js';
 import { InputError } from '../util/errors.js';
 import { type Check, PLUGIN_API_VERSION, type PluginDefinition, type Reporter } from './api.js';
+import { type CollectDeclaration, declarationHash, declarationProblem } from './collect-declaration.js';
 import { checkMetadataSchema, reporterMetadataSchema } from './metadata-schema.js';
 
 export interface LoadedPlugin {
@@ -13,7 +14,7 @@ export interface LoadedPlugin {
   /** What the user named: a package name or a path. */
   specifier: string;
   // biome-ignore lint/suspicious/noExplicitAny: checks of any option type
-  checks: Check<any, any>[];
+  checks: Check<any, any, any>[];
   // biome-ignore lint/suspicious/noExplicitAny: reporters of any option type
   reporters: Reporter<any>[];
 }
@@ -38,6 +39,14 @@ export function validateCheck(value: unknown, plugin: string): Check {
   if (!c || typeof c !== 'object') refuse(plugin, `${label} is not an object`);
   if (c.apiVersion !== undefined && c.apiVersion !== PLUGIN_API_VERSION) {
     refuse(plugin, `${label} was written for plugin API version ${c.apiVersion}, this Trailwarden implements version ${PLUGIN_API_VERSION}; upgrade the plugin or Trailwarden`);
+  }
+  // The collect entries first: their refusals (a mutating command, a secret-returning read) are
+  // the ones that matter most, and say more than a schema error would.
+  if (c.collect && typeof c.collect === 'object' && !Array.isArray(c.collect)) {
+    for (const [entry, decl] of Object.entries(c.collect)) {
+      const bad = declarationProblem(decl, Array.isArray(c.requires) ? c.requires : undefined);
+      if (bad) refuse(plugin, `${label}, collect entry "${entry}": ${bad}`);
+    }
   }
   const problem = firstProblem(validateCheckMeta, c, label);
   if (problem) refuse(plugin, problem);
@@ -91,6 +100,18 @@ export function registerPluginModule(mod: unknown, source: { name: string; versi
   for (const c of plugin.checks) {
     if (ids.has(c.id)) refuse(source.name, `exports check id "${c.id}" twice`);
     ids.add(c.id);
+  }
+  // Entries share the plugin's namespace in the snapshot: one name, one declaration.
+  const declared = new Map<string, { checkId: string; hash: string }>();
+  for (const c of plugin.checks) {
+    for (const [entry, decl] of Object.entries(c.collect ?? {})) {
+      const hash = declarationHash(decl as CollectDeclaration);
+      const first = declared.get(entry);
+      if (first && first.hash !== hash) {
+        refuse(source.name, `checks "${first.checkId}" and "${c.id}" declare collect entry "${entry}" differently (entries share the plugin's snapshot namespace: rename one)`);
+      }
+      declared.set(entry, first ?? { checkId: c.id, hash });
+    }
   }
   return plugin;
 }

@@ -1,5 +1,6 @@
 import { SEVERITIES } from '../model/result.js';
 import { SNAPSHOT_SECTIONS } from '../model/snapshot.js';
+import { COLLECT_PLACEMENTS } from './collect-declaration.js';
 
 /** Check ids: lower-case words joined by dashes, optionally scoped like npm (`@acme/tag-policy`). */
 export const CHECK_ID_PATTERN = '^(@[a-z0-9-]+/)?[a-z0-9]+(-[a-z0-9]+)*$';
@@ -46,6 +47,22 @@ export const checkMetadataSchema = {
       additionalProperties: false,
     },
     requires: { type: 'array', items: { enum: [...SNAPSHOT_SECTIONS] }, uniqueItems: true },
+    collect: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_]*$', maxLength: 64 },
+      additionalProperties: {
+        type: 'object',
+        required: ['command', 'per'],
+        properties: {
+          command: { type: 'string' },
+          per: { enum: [...COLLECT_PLACEMENTS] },
+          input: { type: 'object' },
+          select: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1, uniqueItems: true },
+          notConfigured: { type: 'array', items: { type: 'string', minLength: 1 }, uniqueItems: true },
+        },
+        additionalProperties: false,
+      },
+    },
     timeoutMs: { type: 'integer', minimum: 1 },
     kind: { const: 'trailwarden-check' },
     apiVersion: { type: 'integer' },

@@ -321,6 +321,10 @@ export const snapshotSchema: S = {
       additionalProperties: false,
     },
     extensions: { type: 'object', additionalProperties: { type: 'object', additionalProperties: knownSchema({}) } },
+    extensionsRequested: {
+      type: 'object',
+      additionalProperties: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9a-f]{16}$' } },
+    },
   },
   additionalProperties: false,
   $defs: {
