@@ -148,23 +148,15 @@ function compileOrgPolicies(kind: 'scp' | 'rcp', policies: Known<OrganizationPol
     return { byTarget, enabled: false };
   }
   for (const p of policies.value) {
-    // Compiled once; each further target gets the same statements under its own name (`via`), so
-    // FullAWSAccess attached to thousands of accounts shares its matchers and action cache.
-    let first: CompiledPolicy | undefined;
     for (const target of p.targets) {
-      let compiled: CompiledPolicy;
-      if (!first) {
-        const r = compilePolicy(p.document, { type: kind, name: p.name, arn: p.arn ?? p.id, via: target });
-        if (r.error !== undefined) {
-          problems.push({ kind, policy: p.name, policyId: p.id, message: r.error });
-          break;
-        }
-        first = r.policy;
-        compiled = first;
-      } else compiled = retarget(first, target);
+      const r = compilePolicy(p.document, { type: kind, name: p.name, arn: p.arn ?? p.id, via: target });
+      if (r.error !== undefined) {
+        if (target === p.targets[0]) problems.push({ kind, policy: p.name, policyId: p.id, message: r.error });
+        continue;
+      }
       const list = byTarget.get(target);
-      if (list) list.push(compiled);
-      else byTarget.set(target, [compiled]);
+      if (list) list.push(r.policy);
+      else byTarget.set(target, [r.policy]);
     }
   }
   return { byTarget, enabled: policies.value.length > 0 };
@@ -206,14 +198,6 @@ function principalOnly(st: CompiledStatement): boolean {
     principalOnlyCache.set(st, hit);
   }
   return hit;
-}
-
-/** The same compiled policy attached elsewhere: statements shared but for their names (`via`). */
-function retarget(policy: CompiledPolicy, via: string): CompiledPolicy {
-  return {
-    source: { ...policy.source, via },
-    statements: policy.statements.map((st) => ({ ...st, ref: { ...st.ref, via } })),
-  };
 }
 
 function statementTri(st: CompiledStatement, action: string, resourceArn: string, ctx: RequestContext): Tri {
