@@ -140,6 +140,30 @@ export interface IamModel {
   probeRole(accountId: string, name: string): Principal;
 }
 
+/** A retargeted SCP/RCP → the policy compiled for its first target (same statements but names). */
+const canonicalPolicy = new WeakMap<CompiledPolicy, CompiledPolicy>();
+
+/**
+ * The same compiled policy attached elsewhere: statements sharing matchers, conditions and caches,
+ * named after `source`. Objects are built in compileStatement's property order, so they share its
+ * hidden classes (spread-made copies would make the hot paths polymorphic).
+ */
+function retarget(policy: CompiledPolicy, source: PolicySource): CompiledPolicy {
+  const statements = policy.statements.map((st) => {
+    const ref: StatementRef = { ...source, effect: st.ref.effect, index: st.ref.index };
+    if (st.ref.sid !== undefined) ref.sid = st.ref.sid;
+    const out: CompiledStatement = { ref, conditions: st.conditions, actionCache: st.actionCache };
+    if (st.actions) out.actions = st.actions;
+    else out.notActions = st.notActions;
+    if (st.resources) out.resources = st.resources;
+    else if (st.notResources) out.notResources = st.notResources;
+    if (st.principal) out.principal = st.principal;
+    if (st.notPrincipal) out.notPrincipal = st.notPrincipal;
+    return out;
+  });
+  return { source, statements };
+}
+
 function compileOrgPolicies(kind: 'scp' | 'rcp', policies: Known<OrganizationPolicy[]> | undefined, problems: OrgPolicyProblem[]) {
   const byTarget = new Map<string, CompiledPolicy[]>();
   if (!policies) return { byTarget, enabled: false };
@@ -148,15 +172,26 @@ function compileOrgPolicies(kind: 'scp' | 'rcp', policies: Known<OrganizationPol
     return { byTarget, enabled: false };
   }
   for (const p of policies.value) {
+    // Compiled once; every further target gets the same statements under its own name (`via`), so
+    // FullAWSAccess attached to thousands of accounts shares its matchers and caches.
+    let first: CompiledPolicy | undefined;
     for (const target of p.targets) {
-      const r = compilePolicy(p.document, { type: kind, name: p.name, arn: p.arn ?? p.id, via: target });
-      if (r.error !== undefined) {
-        if (target === p.targets[0]) problems.push({ kind, policy: p.name, policyId: p.id, message: r.error });
-        continue;
+      let compiled: CompiledPolicy;
+      if (!first) {
+        const r = compilePolicy(p.document, { type: kind, name: p.name, arn: p.arn ?? p.id, via: target });
+        if (r.error !== undefined) {
+          problems.push({ kind, policy: p.name, policyId: p.id, message: r.error });
+          break;
+        }
+        first = r.policy;
+        compiled = first;
+      } else {
+        compiled = retarget(first, { type: kind, name: p.name, arn: p.arn ?? p.id, via: target });
+        canonicalPolicy.set(compiled, first);
       }
       const list = byTarget.get(target);
-      if (list) list.push(r.policy);
-      else byTarget.set(target, [r.policy]);
+      if (list) list.push(compiled);
+      else byTarget.set(target, [compiled]);
     }
   }
   return { byTarget, enabled: policies.value.length > 0 };
@@ -394,6 +429,8 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
   // and its Deny statements) is computed once too.
   interface Covering {
     statements: CompiledStatement[];
+    /** Their positions in the list. */
+    indices: number[];
     /** Whether some Allow among them covers the action. */
     anyAllow: boolean;
     /** Every covering statement is decided by the action alone. */
@@ -409,14 +446,19 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     }
     let hit = perList.get(action);
     if (!hit) {
-      const list = statements.filter((st) => statementCoversAction(st, action));
-      hit = { statements: list, anyAllow: list.some((st) => st.ref.effect === 'Allow'), static: list.every((st) => staticTri(st) !== undefined) };
+      const list: CompiledStatement[] = [];
+      const indices: number[] = [];
+      statements.forEach((st, i) => {
+        if (!statementCoversAction(st, action)) return;
+        list.push(st);
+        indices.push(i);
+      });
+      hit = { statements: list, indices, anyAllow: list.some((st) => st.ref.effect === 'Allow'), static: list.every((st) => staticTri(st) !== undefined) };
       perList.set(action, hit);
     }
     return hit;
   };
 
-  /** Evaluate one set of policies: its Allow gate and the Deny statements that match. */
   // Verdicts of principal-only statements (see principalOnly) for the principal asked about last:
   // a check asks one principal about many actions in a row. One slot, so nothing is kept per principal.
   let memoPrincipal: Principal | undefined;
@@ -440,6 +482,7 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     return hit;
   };
 
+  /** Evaluate one set of policies: its Allow gate and the Deny statements that match. */
   const scan = (
     statements: CompiledStatement[],
     action: string,
@@ -477,15 +520,81 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
 
   // A level's statements and failure message, shared by every account under the same root or OU
   // (a level's policy list is the one compiled for its target).
-  const levelInfo = new WeakMap<CompiledPolicy[], { statements: CompiledStatement[]; failure: string }>();
-  const infoOf = (kind: 'scp' | 'rcp', l: OrgPolicyLevel) => {
+  interface LevelInfo {
+    statements: CompiledStatement[];
+    /** The same statements as compiled for their policies' first targets (shared across levels). */
+    canonical: CompiledStatement[];
+    failure: string;
+  }
+  const levelInfo = new WeakMap<CompiledPolicy[], LevelInfo>();
+  const canonicalIds = new WeakMap<CompiledPolicy, number>();
+  let nextCanonicalId = 0;
+  const canonicalLists = new Map<string, CompiledStatement[]>();
+  const infoOf = (kind: 'scp' | 'rcp', l: OrgPolicyLevel): LevelInfo => {
     let hit = levelInfo.get(l.policies);
     if (!hit) {
-      hit = { statements: l.policies.flatMap((p) => p.statements), failure: `no ${kind.toUpperCase()} attached to ${l.target} allows it` };
+      const originals = l.policies.map((p) => canonicalPolicy.get(p) ?? p);
+      const key = originals
+        .map((p) => {
+          let id = canonicalIds.get(p);
+          if (id === undefined) {
+            id = nextCanonicalId++;
+            canonicalIds.set(p, id);
+          }
+          return id;
+        })
+        .join(',');
+      let canonical = canonicalLists.get(key);
+      if (!canonical) {
+        canonical = originals.flatMap((p) => p.statements);
+        canonicalLists.set(key, canonical);
+      }
+      hit = { statements: l.policies.flatMap((p) => p.statements), canonical, failure: `no ${kind.toUpperCase()} attached to ${l.target} allows it` };
       levelInfo.set(l.policies, hit);
     }
     return hit;
   };
+
+  // A level's verdict for an action when every statement covering it is decided by the action alone:
+  // whether it allows, and which (unconditional) Deny statements match, by position. Shared by
+  // every level with the same policies.
+  const staticLevel = new WeakMap<Covering, { allows: boolean; denyIndices: number[] }>();
+  /** Like `scan` for an SCP/RCP level; the gate's statement list is left empty (never reported). */
+  const scanLevel = (
+    info: LevelInfo,
+    action: string,
+    arn: string,
+    ctx: RequestContext,
+    denies: StatementMatch[],
+    principalMemo: Map<CompiledStatement, Tri> | undefined,
+  ): Gate => {
+    const cov = covering(info.canonical, action);
+    if (cov.static) {
+      let v = staticLevel.get(cov);
+      if (!v) {
+        const denyIndices: number[] = [];
+        let allows = false;
+        cov.statements.forEach((st, k) => {
+          if (staticTri(st) !== true) return;
+          if (st.ref.effect === 'Deny') denyIndices.push(cov.indices[k] as number);
+          else allows = true;
+        });
+        v = { allows, denyIndices };
+        staticLevel.set(cov, v);
+      }
+      for (const i of v.denyIndices) denies.push({ ref: (info.statements[i] as CompiledStatement).ref, tri: true });
+      return v.allows ? PASS : failGate(info.failure);
+    }
+    const allows: StatementMatch[] = [];
+    for (const i of cov.indices) {
+      const st = info.statements[i] as CompiledStatement;
+      const t = tri(st, action, arn, ctx, principalMemo);
+      if (t === false) continue;
+      (st.ref.effect === 'Deny' ? denies : allows).push({ ref: st.ref, tri: t });
+    }
+    return gateFromAllows(allows, info.failure);
+  };
+
   // Every level is scanned (its Deny statements count even below a level that does not allow).
   // SCP and RCP statements never appear among a decision's granting statements, so the combined
   // gate keeps only the state, the conditions and the first failure.
@@ -504,7 +613,7 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     for (const l of levels) {
       if (l.policies.length === 0) continue;
       const info = infoOf(kind, l);
-      const g = scan(info.statements, action, arn, ctx, denies, info.failure, principalMemo);
+      const g = scanLevel(info, action, arn, ctx, denies, principalMemo);
       if (g.state === 'fail') failed ??= g;
       else if (g.state === 'conditional') {
         allPass = false;
