@@ -11,6 +11,7 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { Sender } from './pacing/caller.js';
 import type { Service } from './pacing/quotas.js';
 import { guardClient } from './read-only.js';
 
@@ -105,6 +106,7 @@ const FIXED_CONFIG = {
  */
 export class ClientFactory {
   private readonly clients = new Map<string, ServiceClients[Service]>();
+  private readonly custom = new Map<string, Sender>();
   private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST });
   private readonly handler: NodeHttpHandler;
@@ -177,9 +179,26 @@ export class ClientFactory {
     return guardClient(client) as ServiceClients[S];
   }
 
+  /**
+   * The shared client of an SDK package the collector does not use itself (plugin `collect`
+   * entries), built from its client class with the same settings, and guarded read-only too.
+   */
+  getCustom(name: string, region: string, Client: new (config: object) => Sender): Sender {
+    const key = `custom:${name}|${region}`;
+    let client = this.custom.get(key);
+    if (!client) {
+      client = guardClient(
+        new Client({ ...FIXED_CONFIG, region, credentials: contextCredentials, requestHandler: this.handler, ...(this.endpointUrl ? { endpoint: this.endpointUrl } : {}) }),
+      );
+      this.custom.set(key, client);
+    }
+    return client;
+  }
+
   /** Close the shared sockets (the clients themselves are never destroyed: they share the handler). */
   close(): void {
     this.clients.clear();
+    this.custom.clear();
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
   }

@@ -3,6 +3,8 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import {
   type AccountSnapshot,
+  type ExtensionRequest,
+  PLACEMENT_SECTION,
 
   type KnownError,
   type Partition,
@@ -17,6 +19,7 @@ import { compareStrings, parseArn } from './arn.js';
 import { ClientFactory, type Credentials, memoizeCredentials } from './clients.js';
 import { RoleAssumer } from './credentials.js';
 import { CollectorError, errorCode, errorMessage, toKnownError } from './errors.js';
+import { collectExtensions, resolveExtensions } from './extensions.js';
 import { Caller } from './pacing/caller.js';
 import { Metrics } from './pacing/metrics.js';
 import { forEachLimit } from './pool.js';
@@ -47,6 +50,11 @@ export interface CollectOptions {
   maxAttempts?: number;
   onProgress?: (e: CollectProgress) => void;
   now?: () => Date;
+  /**
+   * Plugins' `collect` entries (core's `collectRequests(checks)`): extra read-only calls, stored
+   * under `snapshot.extensions[plugin]`. The sections their placements walk are collected too.
+   */
+  extensions?: ExtensionRequest[];
 }
 
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
@@ -64,7 +72,10 @@ const RESOURCES_PER_OWNER = 8;
  */
 export async function collect(options: CollectOptions): Promise<Snapshot> {
   validateFilters(options, options.regions);
-  const sections = new Set(resolveSections(options.sections));
+  const placementSections = (options.extensions ?? []).flatMap((r) => Object.values(r.entries).map((d) => PLACEMENT_SECTION[d.per]).filter((s) => s !== undefined));
+  const sections = new Set(resolveSections([...options.sections, ...placementSections]));
+  // Before any AWS call: a bad declaration or a missing SDK package is the user's setup.
+  const extensionEntries = await resolveExtensions(options.extensions ?? []);
   const homeRegion = options.region ?? 'us-east-1';
   const metrics = new Metrics();
   const progress = new ProgressReporter(metrics, options.onProgress);
@@ -143,6 +154,15 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     progress.emit('resources');
     const unresolved = await collectResources(ctx, accounts, partition, options.concurrency ?? DEFAULT_CONCURRENCY);
     if (discovery.mode === 'organization') await discovery.policiesRead;
+    const collectedExtensions =
+      extensionEntries.length > 0
+        ? await collectExtensions(
+            { homeRegion, regions: options.regions, partition, metrics, factory, sessionFor: (id) => sessionFor(ctx, id) },
+            accounts,
+            extensionEntries,
+            options.concurrency ?? DEFAULT_CONCURRENCY,
+          )
+        : undefined;
     callerSession.close();
 
     const scope: SnapshotScope = { mode: discovery.mode, accounts: [...scanned].sort(compareStrings), regions: [...(options.regions ?? [])].sort(compareStrings) };
@@ -161,6 +181,10 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     // Only when asked for: without its policies an organization record would claim "no SCPs".
     if (sections.has('organization')) snapshot.organization = discovery.mode === 'organization' ? { value: discovery.organization } : discovery.organization;
     if (unresolved) snapshot.unresolved = unresolved;
+    if (collectedExtensions) {
+      snapshot.extensions = collectedExtensions.extensions;
+      snapshot.extensionsRequested = collectedExtensions.requested;
+    }
     progress.emit('done');
     return snapshot;
   } finally {

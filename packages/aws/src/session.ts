@@ -1,6 +1,6 @@
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { type ClientFactory, withCredentials } from './clients.js';
-import type { AnyCommand, Caller } from './pacing/caller.js';
+import type { AnyCommand, Caller, Sender } from './pacing/caller.js';
 import type { Service } from './pacing/quotas.js';
 
 /**
@@ -18,6 +18,14 @@ export class AccountSession {
 
   send<T>(service: Service, region: string, command: AnyCommand): Promise<T> {
     const client = this.factory.get(service, region);
+    return withCredentials(this.credentials, () => this.caller.send<T>({ accountId: this.accountId, region, service }, client, command));
+  }
+
+  /**
+   * Send through a client the collector does not build itself (a plugin's `collect` entry): same
+   * credentials, pacing (by `service`), retries and read-only guard.
+   */
+  sendVia<T>(service: string, region: string, client: Sender, command: AnyCommand): Promise<T> {
     return withCredentials(this.credentials, () => this.caller.send<T>({ accountId: this.accountId, region, service }, client, command));
   }
 

@@ -1,11 +1,12 @@
 import { type CollectOptions, CollectorError, collect } from '@trailwarden/aws';
-import { InputError, type Snapshot, type SnapshotSection, resolveSections } from '@trailwarden/core';
+import { InputError, type LoadedCheck, type Snapshot, type SnapshotSection, collectRequests, resolveSections } from '@trailwarden/core';
 import { type ParsedArgs, accountListOption, listOption, regionListOption } from './args.js';
 import type { CliIO } from './io.js';
 import { progressReporter } from './progress.js';
 import type { Session } from './session.js';
 
-export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'config'>, sections: SnapshotSection[], io: CliIO): CollectOptions {
+/** `checks`: the checks to run; their plugins' `collect` entries are collected too. */
+export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'config'>, sections: SnapshotSection[], io: CliIO, checks: readonly LoadedCheck[] = []): CollectOptions {
   const v = args.values;
   const cfg = session.config.config;
   const concurrency = typeof v.concurrency === 'string' ? Number(v.concurrency) : cfg.aws?.concurrency;
@@ -13,6 +14,7 @@ export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'con
     throw new InputError(`--concurrency: "${v.concurrency}" must be a whole number from 1 to 256`);
   }
   const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
+  const extensions = collectRequests(checks);
   return {
     sections: resolveSections(sections),
     endpointUrl: str(v['endpoint-url']) ?? cfg.aws?.endpointUrl ?? (io.env.AWS_ENDPOINT_URL || undefined),
@@ -25,6 +27,7 @@ export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'con
     ous: listOption(v.ous) ?? cfg.scope?.ous,
     regions: regionListOption(v.regions) ?? cfg.scope?.regions,
     ...(concurrency ? { concurrency } : {}),
+    ...(extensions.length > 0 ? { extensions } : {}),
   };
 }
 

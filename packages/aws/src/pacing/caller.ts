@@ -7,7 +7,8 @@ import { TokenBucket } from './token-bucket.js';
 export interface CallTarget {
   accountId: string;
   region: string;
-  service: Service;
+  /** A collector service, or the SDK client name of a service only plugins read (paced by default). */
+  service: Service | (string & {});
 }
 
 export interface Sender {

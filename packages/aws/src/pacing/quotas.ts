@@ -17,10 +17,16 @@ export const QUOTAS: Record<Service, { rps: number; source: string }> = {
   s3control: { rps: 100, source: 'S3 Control: not published; paced like S3 bucket-configuration calls (100/s)' },
 };
 
+/**
+ * Services only plugins read (`collect` entries, e.g. CloudWatch): their quotas are not in the
+ * table, so they are paced conservatively.
+ */
+export const DEFAULT_QUOTA = { rps: 5, source: 'services read only for plugins: not in this table; assumed 5/s' };
+
 export const PACE_FRACTION = 0.8;
 
-/** The pace (tokens/s) and burst used for a service. */
-export function paceFor(service: Service): { rate: number; burst: number } {
-  const rate = QUOTAS[service].rps * PACE_FRACTION;
+/** The pace (tokens/s) and burst used for a service (a plugin-only service gets DEFAULT_QUOTA). */
+export function paceFor(service: Service | string): { rate: number; burst: number } {
+  const rate = ((QUOTAS as Record<string, { rps: number }>)[service] ?? DEFAULT_QUOTA).rps * PACE_FRACTION;
   return { rate, burst: Math.max(1, Math.min(rate, 50)) };
 }

@@ -32,7 +32,7 @@ export async function collectCommand(argv: string[], io: CliIO): Promise<number>
   const checks = selectChecks({ plugins, config: config.config, configWhere: config.path ?? 'config', only: listOption(args.values.checks) });
   const sections = args.values.all ? [...SNAPSHOT_SECTIONS] : checks.flatMap((c) => c.check.requires);
   const out = resolve(io.cwd, typeof args.values.output === 'string' ? args.values.output : 'trailwarden-snapshot.json');
-  const snapshot = await runCollector(collectOptionsFrom(args, { config }, sections, io), io, args.values.quiet === true);
+  const snapshot = await runCollector(collectOptionsFrom(args, { config }, sections, io, checks), io, args.values.quiet === true);
   validateSnapshot(snapshot, 'collected snapshot');
   await writeAtomic(out, `${JSON.stringify(snapshot, null, 2)}\n`);
   const accounts = Object.keys(snapshot.accounts).length;

@@ -28,7 +28,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   if (args.positionals.length) throw new InputError(`scan takes no arguments, got: ${args.positionals.join(' ')}`);
   const startedAt = new Date();
   const session = await openSession(args, io);
-  const options = collectOptionsFrom(args, session, session.checks.flatMap((c) => c.check.requires), io);
+  const options = collectOptionsFrom(args, session, session.checks.flatMap((c) => c.check.requires), io, session.checks);
   const snapshot = await runCollector(options, io, session.quiet);
   if (args.values['keep-snapshot']) {
     await mkdir(session.outputDir, { recursive: true });
