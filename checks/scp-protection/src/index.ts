@@ -117,8 +117,8 @@ export default defineCheck({
       // Resources: the account's own trails, or a representative trail ARN when it owns none.
       const own = account.ownTrails();
       const trailArns = own.value && own.value.length > 0 ? own.value.map((t) => ({ arn: t.trail.arn, region: t.trail.homeRegion })) : [{ arn: `arn:${ctx.partition}:cloudtrail:us-east-1:${account.id}:trail/any-trail`, region: 'us-east-1' }];
-      const scpDecisions = (p: Principal): Decision[] =>
-        actions.flatMap((action) => trailArns.map((t) => model.evaluateScps({ principal: p, action, resource: { arn: t.arn, accountId: account.id, region: t.region } })));
+      const resources = trailArns.map((t) => ({ arn: t.arn, accountId: account.id, region: t.region }));
+      const scpDecisions = (p: Principal): Decision[] => actions.flatMap((action) => resources.map((resource) => model.evaluateScps({ principal: p, action, resource })));
 
       const probe = scpDecisions(model.probeRole(account.id, PROBE));
       const denying = new Map<string, StatementRef>();

@@ -730,13 +730,17 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
 
   // SCP-only evaluation sees the principal's keys plus the resource account and region: one shared
   // layer per (account, region), unless the caller passes its own keys.
-  const scpLayers = new Map<string, RequestContext>();
+  const scpLayers = new Map<string, Map<string | undefined, RequestContext>>();
   const scpContext = (p: Principal, r: ResourceTarget): RequestContext => {
-    const cacheKey = `${r.accountId}\u0000${r.region ?? '\u0001'}`;
-    let layer = scpLayers.get(cacheKey);
+    let byRegion = scpLayers.get(r.accountId);
+    if (!byRegion) {
+      byRegion = new Map();
+      scpLayers.set(r.accountId, byRegion);
+    }
+    let layer = byRegion.get(r.region);
     if (!layer) {
       layer = new RequestContext().set('aws:ResourceAccount', r.accountId).set('aws:RequestedRegion', r.region);
-      scpLayers.set(cacheKey, layer);
+      byRegion.set(r.region, layer);
     }
     return layer.over(p.context);
   };
