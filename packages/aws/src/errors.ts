@@ -33,6 +33,11 @@ const NEVER_RETRY = new Set([
   'ExpiredToken',
   'ExpiredTokenException',
   'AWSOrganizationsNotInUseException',
+  // The endpoint does not serve the operation (a plugin's collect entry on an AWS-compatible
+  // endpoint): 501 for S3, but no retry can change the answer.
+  'NotImplemented',
+  'UnknownOperationException',
+  'InvalidAction',
 ]);
 
 const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);

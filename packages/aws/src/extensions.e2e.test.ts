@@ -41,4 +41,29 @@ describe('plugin collect entries against the simulator', () => {
     expect(Object.keys(stored).sort()).toEqual(owned.sort());
     expect(snapshot.extensionsRequested).toEqual({ [PLUGIN]: { trailTags: declarationHash(decl) } });
   });
+
+  it('S3 (REST-XML): an unserved operation is stored once per bucket, in its owner account and region, without retries', async () => {
+    sim = await startSimulator({ world: DEMO_WORLD_PATH, port: 0 });
+    const decl = { command: 's3:GetBucketTagging', per: 'bucket' as const, input: { Bucket: '{{bucket.name}}' }, notConfigured: ['NoSuchTagSet'] };
+    const snapshot = await collect({
+      sections: ['buckets'],
+      endpointUrl: sim.url,
+      credentials: sim.callerCredentials,
+      roleName: 'TrailwardenAudit',
+      now: () => new Date('2026-11-21T16:00:00Z'),
+      extensions: [{ plugin: PLUGIN, entries: { tags: decl } }],
+    });
+    validateSnapshot(JSON.parse(JSON.stringify(snapshot)));
+    expect(sim.counters().mutations).toBe(0);
+    const stored = snapshot.extensions?.[PLUGIN] ?? {};
+    const buckets = Object.values(snapshot.accounts).flatMap((a) => Object.values(a.buckets ?? {}).map((b) => ({ key: `tags/bucket/${b.name}`, accountId: a.id, region: b.region.value })));
+    expect(buckets.length).toBeGreaterThan(0);
+    expect(Object.keys(stored).sort()).toEqual(buckets.map((b) => b.key).sort());
+    // One call per bucket: a 501 is not retried.
+    const calls = Object.entries(sim.counters().byOperation).filter(([op]) => op.endsWith('.GetBucketTagging'));
+    expect(calls.map(([, n]) => n)).toEqual([buckets.length]);
+    for (const b of buckets) {
+      expect(stored[b.key]?.error).toMatchObject({ code: 'NotImplemented', operation: 'GetBucketTagging', accountId: b.accountId, region: b.region });
+    }
+  });
 });
