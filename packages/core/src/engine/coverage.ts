@@ -35,6 +35,12 @@ export function computeCoverage(snapshot: Snapshot): Coverage {
       errorCount,
     });
   }
+  // Data collected for plugins: a failed read is a gap like any other (the check reports it too).
+  for (const [plugin, entries] of Object.entries(snapshot.extensions ?? {})) {
+    for (const [key, k] of Object.entries(entries)) {
+      if (k.error) errors.push({ ...k.error, accountId: k.error.accountId ?? '', path: `extensions.${plugin}.${key}` });
+    }
+  }
   errors.sort((a, b) => compareStrings(a.accountId, b.accountId) || compareStrings(a.path, b.path));
   return { accounts, errors, complete: errors.length === 0 };
 }
