@@ -134,7 +134,7 @@ function judgeAccount(ctx: CheckContext<MultiRegionOptions, MessageId>, account:
   const undecided = judgements.filter((j) => j.problems.length === 0 && j.unknown.length > 0);
   if (undecided.length > 0) {
     const why = undecided
-      .map((j) => `trail ${j.trail.trail.name}: ${j.unknown.map(describeKnownError).join('; ')}`)
+      .map((j) => `trail ${j.trail.trail.name}: ${[...new Set(j.unknown.map(describeKnownError))].join('; ')}`)
       .join(' | ');
     ctx.error(
       account.resource,
