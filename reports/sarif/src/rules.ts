@@ -1,7 +1,5 @@
-import { type CheckSummary, type Severity, compareControlIds, compareStrings } from '@trailwarden/core';
+import { type CheckSummary, type Severity, checkDocFileName, compareControlIds, compareStrings } from '@trailwarden/core';
 import type { SarifLevel, SarifRule } from './sarif-types.js';
-
-export const INFORMATION_URI = 'https://trailwarden.dev';
 
 /**
  * GitHub maps `security-severity` to its alert severity: > 9.0 critical, 7.0–8.9 high,
@@ -31,14 +29,15 @@ export const MAX_TAGS = 10;
  */
 export const PRECISION = 'high' as const;
 
-export function buildRule(check: CheckSummary): SarifRule {
+export function buildRule(check: CheckSummary, helpBaseUri?: string): SarifRule {
+  const uri = helpUri(check, helpBaseUri);
   return {
     id: check.id,
     name: pascalCase(check.id),
     shortDescription: { text: check.title },
     fullDescription: { text: check.description },
     help: { text: helpText(check), markdown: helpMarkdown(check) },
-    helpUri: helpUri(check),
+    ...(uri ? { helpUri: uri } : {}),
     defaultConfiguration: { level: LEVEL[check.severity] },
     properties: {
       tags: ruleTags(check),
@@ -78,10 +77,11 @@ function sortedFrameworks(frameworks: Record<string, string[]>): Record<string, 
   return out;
 }
 
-function helpUri(check: CheckSummary): string {
+/** The check's own page, else its page under the team's published `trailwarden docs`, else none. */
+function helpUri(check: CheckSummary, helpBaseUri: string | undefined): string | undefined {
   if (check.helpUri && isAbsoluteUrl(check.helpUri)) return check.helpUri;
   if (check.docs && isAbsoluteUrl(check.docs)) return check.docs;
-  return `${INFORMATION_URI}/checks/${encodeURIComponent(check.id)}`;
+  return helpBaseUri ? `${helpBaseUri}${encodeURI(checkDocFileName(check.id))}` : undefined;
 }
 
 function isAbsoluteUrl(s: string): boolean {

@@ -29,7 +29,7 @@ export interface SarifToolComponent {
   name: string;
   semanticVersion?: string;
   version: string;
-  informationUri: string;
+  informationUri?: string;
   rules: SarifRule[];
 }
 
@@ -39,7 +39,7 @@ export interface SarifRule {
   shortDescription: SarifMessage;
   fullDescription: SarifMessage;
   help: { text: string; markdown: string };
-  helpUri: string;
+  helpUri?: string;
   defaultConfiguration: { level: SarifLevel };
   properties: {
     tags: string[];

@@ -32,7 +32,7 @@ describe('SARIF document', () => {
     expect(log.version).toBe('2.1.0');
     expect(log.$schema).toMatch(/^https:\/\/docs\.oasis-open\.org\/sarif\//);
     const run = log.runs[0]!;
-    expect(run.tool.driver).toMatchObject({ name: 'Trailwarden', version: '1.2.3', informationUri: 'https://trailwarden.dev' });
+    expect(run.tool.driver).toMatchObject({ name: 'Trailwarden', version: '1.2.3' });
     expect(run.automationDetails.id).toBe('trailwarden/o-abc123defg/');
     expect(run.automationDetails.guid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
@@ -72,7 +72,10 @@ describe('SARIF document', () => {
     expect(validation.help.text).toMatch(/Turn on log file validation/);
     expect(validation.help.markdown).toContain('```sh\naws cloudtrail update-trail --name <trail> --enable-log-file-validation\n```');
     expect(validation.help.markdown).toContain('```hcl\nenable_log_file_validation = true\n```');
-    expect(validation.helpUri).toBe('https://trailwarden.dev/checks/trail-log-file-validation');
+    expect(validation.helpUri).toBeUndefined();
+    const linked = parse(renderSarif(scan, { helpBaseUri: 'https://wiki.example.com/trailwarden/' })).runs[0]!.tool.driver.rules;
+    expect(linked.find((r) => r.id === 'trail-log-file-validation')?.helpUri).toBe('https://wiki.example.com/trailwarden/trail-log-file-validation.md');
+    expect(() => renderSarif(scan, { helpBaseUri: 'wiki/trailwarden' })).toThrow(/helpBaseUri must be an http\(s\) URL ending in "\/"/);
     expect(validation.properties).toMatchObject({ precision: 'high', 'security-severity': '5.5', tags: ['security', 'medium', 'aws-fsbp/CloudTrail.4', 'cis-aws-3.0.0/3.2'] });
     expect(validation.defaultConfiguration.level).toBe('warning');
     const kms = rules.find((r) => r.id === 'trail-kms-encryption')!;

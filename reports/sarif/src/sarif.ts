@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { type CheckSummary, type Finding, InputError, type JsonValue, type ScanResult, compareStrings, didYouMean } from '@trailwarden/core';
 import { guidFromHash } from './guid.js';
 import { LogicalLocations, artifactUri } from './locations.js';
-import { INFORMATION_URI, LEVEL, buildRule } from './rules.js';
+import { LEVEL, buildRule } from './rules.js';
 import type { SarifLog, SarifNotification, SarifResult, SarifRule, SarifRun } from './sarif-types.js';
 import { selectFindings } from './select.js';
 
@@ -23,6 +23,12 @@ export interface SarifOptions {
   maxResults?: number;
   /** Largest gzipped size of the file in bytes. Default 10,000,000 (GitHub's 10 MB limit). */
   maxGzipBytes?: number;
+  /**
+   * Where the pages of `trailwarden docs` are published (e.g. `https://wiki.example.com/trailwarden/`):
+   * each rule without a helpUri of its own links to `<base><check page>`. Default: none, and such
+   * rules carry no helpUri rather than a link to nowhere (their help text holds the remediation).
+   */
+  helpBaseUri?: string;
 }
 
 interface ResolvedOptions {
@@ -30,9 +36,10 @@ interface ResolvedOptions {
   includeExcepted: boolean;
   maxResults: number;
   maxGzipBytes: number;
+  helpBaseUri?: string;
 }
 
-const OPTION_NAMES = ['includeErrors', 'includeExcepted', 'maxResults', 'maxGzipBytes'] as const;
+const OPTION_NAMES = ['includeErrors', 'includeExcepted', 'maxResults', 'maxGzipBytes', 'helpBaseUri'] as const;
 const WHERE = 'sarif reporter options';
 
 export function resolveOptions(options: Partial<SarifOptions> = {}): ResolvedOptions {
@@ -54,11 +61,16 @@ export function resolveOptions(options: Partial<SarifOptions> = {}): ResolvedOpt
   if (!Number.isInteger(maxGzipBytes) || maxGzipBytes < 1 || maxGzipBytes > GITHUB_MAX_GZIP_BYTES) {
     throw new InputError(`maxGzipBytes must be an integer from 1 to ${GITHUB_MAX_GZIP_BYTES}, got ${JSON.stringify(maxGzipBytes)}`, WHERE);
   }
+  const helpBaseUri = options.helpBaseUri;
+  if (helpBaseUri !== undefined && (typeof helpBaseUri !== 'string' || !/^https?:\/\/\S+\/$/.test(helpBaseUri))) {
+    throw new InputError(`helpBaseUri must be an http(s) URL ending in "/", got ${JSON.stringify(helpBaseUri)}`, WHERE);
+  }
   return {
     includeErrors: options.includeErrors === true,
     includeExcepted: options.includeExcepted === true,
     maxResults,
     maxGzipBytes,
+    ...(helpBaseUri ? { helpBaseUri } : {}),
   };
 }
 
@@ -69,7 +81,7 @@ export function resolveOptions(options: Partial<SarifOptions> = {}): ResolvedOpt
 export function renderSarif(scan: ScanResult, options: Partial<SarifOptions> = {}): string {
   const opts = resolveOptions(options);
   const checks = [...scan.checks].sort((a, b) => compareStrings(a.id, b.id));
-  const rules = checks.map(buildRule);
+  const rules = checks.map((c) => buildRule(c, opts.helpBaseUri));
   const ruleIndex = new Map(checks.map((c, i) => [c.id, i]));
   const { eligible, leftOut } = selectFindings(scan.findings, opts);
   for (const f of eligible) {
@@ -128,7 +140,6 @@ function serialize(
         name: 'Trailwarden',
         ...(isSemver(scan.tool.version) ? { semanticVersion: scan.tool.version } : {}),
         version: scan.tool.version,
-        informationUri: INFORMATION_URI,
         rules,
       },
     },
