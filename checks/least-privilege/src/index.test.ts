@@ -46,6 +46,7 @@ describe('trail-api-least-privilege', () => {
     const [f] = byName(findings, 'admin');
     expect(f?.status).toBe('FAIL');
     expect(f?.messageId).toBe('canTamper');
+    expect(f?.message).toMatch(/^arn:aws:iam::222222222222:user\/admin can tamper with CloudTrail logging: .* Fix: remove these actions .* add it to allowedPrincipals\.$/);
     expect(f?.resource).toEqual({ arn: `arn:aws:iam::${A}:user/admin`, type: 'AWS::IAM::User', name: 'admin' });
     const actions = (f?.evidence.actions ?? []) as string[];
     expect(actions).toEqual(expect.arrayContaining(['cloudtrail:StopLogging', 's3:PutBucketPolicy', 'kms:ScheduleKeyDeletion']));
@@ -145,7 +146,7 @@ describe('trail-api-least-privilege', () => {
     const [f] = byName(findings, 'Partner');
     expect(f).toMatchObject({ status: 'FAIL', accountId: A, messageId: 'canTamperIf', resource: { arn: ext, type: 'AWS::IAM::Principal' } });
     expect(f?.message).toBe(
-      `${ext} can tamper with CloudTrail logging (s3:DeleteObject on arn:aws:s3:::central-logs/*) if these conditions, which a snapshot cannot decide, allow it: allowed if the identity policies in account 999999999999 (not scanned) allow it.`,
+      `${ext} can tamper with CloudTrail logging (s3:DeleteObject on arn:aws:s3:::central-logs/*) if these conditions, which a snapshot cannot decide, allow it: allowed if the identity policies in account 999999999999 (not scanned) allow it. Fix: remove these actions from the policies that grant them (see evidence.grants), or deny them with a permission boundary or an SCP; if it is a break-glass principal, add it to allowedPrincipals.`,
     );
     const [hit] = (f?.evidence.grants ?? []) as { actions: string[]; resource: string; statements: { sid: string }[]; allowedIf: { note: string }[] }[];
     expect(hit?.actions).toEqual(['s3:DeleteObject']);
@@ -274,6 +275,64 @@ describe('trail-api-least-privilege', () => {
     const findings = await runCheck(check, snap);
     expect(findings.find((f) => f.resource.type === 'AWS::S3::Bucket')).toMatchObject({ status: 'ERROR', resource: { name: 'logs-a' } });
     expect(statusOf(findings, 'TrailOnly')).toEqual(['FAIL']);
+  });
+
+  it('an account whose bucket policy is unknown gets no PASS: who can tamper with the bucket is unknown', async () => {
+    // The SCP denies every tamper action in A, so without the bucket A would PASS.
+    const snap = snapshot({
+      organization: org([denyTamperScp()]),
+      accounts: [
+        account(MGMT, { iam: {} }),
+        account(A, {
+          trails: [trail({ name: 'main', bucket: 'logs-a' })],
+          buckets: [bucket('logs-a', { policy: unreadable('AccessDenied', 'GetBucketPolicy') })],
+          iam: { roles: [iamRole('Admin', { attachedPolicies: ['AdministratorAccess'] })] },
+        }),
+      ],
+    });
+    const findings = await runCheck(check, snap);
+    expect(findings.find((f) => f.resource.type === 'AWS::S3::Bucket')).toMatchObject({ status: 'ERROR', message: /GetBucketPolicy failed/ });
+    expect(findings.filter((f) => f.accountId === A && f.status === 'PASS')).toEqual([]);
+  });
+
+  it('an account whose trails cannot be listed gets an ERROR and no PASS beside it', async () => {
+    const snap = snapshot({
+      accounts: [
+        account(MGMT, { trails: [trail({ name: 'main' })], iam: {} }),
+        account(A, { trails: unreadable('AccessDenied', 'DescribeTrails'), iam: { roles: [iamRole('Reader', { attachedPolicies: ['AWSCloudTrail_ReadOnlyAccess'] })] } }),
+      ],
+    });
+    const findings = await runCheck(check, snap);
+    const ofA = findings.filter((f) => f.accountId === A);
+    expect(ofA.map((f) => f.status)).toEqual(['ERROR']);
+    expect(ofA[0]?.message).toMatch(/DescribeTrails failed/);
+    expect(ofA[0]?.evidence.alsoReported).toBeUndefined();
+  });
+
+  it('a bucket and a key outside the scan, used by several trails, give one ERROR each', async () => {
+    const key = `arn:aws:kms:us-east-1:${EXT}:key/0f0e0d0c-0b0a-4909-8807-060504030201`;
+    const snap = snapshot({
+      accounts: [
+        account(A, {
+          trails: [
+            trail({ name: 'one', bucket: 'foreign-logs', kmsKey: key, unresolved: true }),
+            trail({ name: 'two', bucket: 'foreign-logs', kmsKey: key, unresolved: true }),
+          ],
+          iam: {},
+        }),
+      ],
+    });
+    const findings = await runCheck(check, snap);
+    expect(findings.filter((f) => f.resource.type === 'AWS::S3::Bucket').map((f) => f.status)).toEqual(['ERROR']);
+    expect(findings.filter((f) => f.resource.type === 'AWS::KMS::Key').map((f) => f.status)).toEqual(['ERROR']);
+  });
+
+  it('no trail found because the trails could not be listed: ERROR, not NOT_APPLICABLE', async () => {
+    const snap = snapshot({ accounts: [account(A, { trails: unreadable('AccessDenied', 'DescribeTrails'), iam: {} })] });
+    const findings = await runCheck(check, snap);
+    expect(findings.map((f) => f.status)).toEqual(['ERROR']);
+    expect(findings[0]?.message).toMatch(/DescribeTrails failed/);
+    expect(findings[0]?.evidence.alsoReported).toBeUndefined();
   });
 
   it('options are validated by the schema', async () => {

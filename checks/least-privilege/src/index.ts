@@ -24,6 +24,9 @@ const catalog = () => {
 
 const ACCOUNT_ID = /^\d{12}$/;
 
+const FIX_TAMPER =
+  'Fix: remove these actions from the policies that grant them (see evidence.grants), or deny them with a permission boundary or an SCP; if it is a break-glass principal, add it to allowedPrincipals.';
+
 function accountOfNamed(entry: string): string | undefined {
   if (ACCOUNT_ID.test(entry)) return entry;
   const id = entry.split(':')[4];
@@ -52,8 +55,8 @@ export default defineCheck({
     },
     docs: 'README.md',
     messages: {
-      canTamper: '{{principal}} can tamper with CloudTrail logging: {{actions}} (on {{resources}}).',
-      canTamperIf: '{{principal}} can tamper with CloudTrail logging ({{actions}} on {{resources}}) if these conditions, which a snapshot cannot decide, allow it: {{conditions}}.',
+      canTamper: `{{principal}} can tamper with CloudTrail logging: {{actions}} (on {{resources}}). ${FIX_TAMPER}`,
+      canTamperIf: `{{principal}} can tamper with CloudTrail logging ({{actions}} on {{resources}}) if these conditions, which a snapshot cannot decide, allow it: {{conditions}}. ${FIX_TAMPER}`,
       noTamper: 'No principal of account {{account}} outside the allow-list can tamper with CloudTrail logging ({{principals}} principals evaluated).',
       noTrails: 'No trail, trail bucket or trail key was found in the scanned accounts, so there is nothing to tamper with.',
     },
@@ -157,9 +160,22 @@ export default defineCheck({
     };
 
     if (targets.length === 0) {
-      ctx.forEachAccount((a) => ctx.notApplicable(a.resource, 'noTrails'));
+      // An account whose trails could not be listed already has its ERROR (from forEachTrail).
+      ctx.forEachAccount((a) => {
+        if (!a.ownTrails().error) ctx.notApplicable(a.resource, 'noTrails');
+      });
       return;
     }
+
+    // Accounts with a target nobody could judge (ERROR already reported for it), or whose trails are
+    // unknown (forEachTrail reported that): their PASS would rest on data that could not be read.
+    const undecidedAccounts = new Set<string>();
+    for (const u of collector.unknownTargets) if (u.accountId) undecidedAccounts.add(u.accountId);
+    for (const a of ctx.accounts()) if (a.ownTrails().error) undecidedAccounts.add(a.id);
+    const unknownNote =
+      collector.unknownTargets.length > 0
+        ? `not evaluated because they could not be read: ${collector.unknownTargets.map((u) => u.what).join(', ')} (see their ERROR findings)`
+        : undefined;
 
     const scannedWithIam = new Set<string>();
     const summaries: { account: AccountView; evaluated: number; allowListed: string[] }[] = [];
@@ -188,13 +204,14 @@ export default defineCheck({
     for (const [entry, owner] of [...external].sort(([a], [b]) => (a < b ? -1 : 1))) judge(model.principal(entry), owner);
 
     for (const s of summaries) {
-      if (flagged.has(s.account.id)) continue;
+      if (flagged.has(s.account.id) || undecidedAccounts.has(s.account.id)) continue;
       // A level whose SCPs hold no Allow denies everything below it. AWS attaches FullAWSAccess to
       // every root, OU and account, so this usually means incomplete data: say so beside a PASS.
       const denyOnly = (model.orgPolicyLevels('scp', s.account.id) ?? [])
         .filter((l) => l.policies.length > 0 && !l.policies.some((p) => p.statements.some((st) => st.ref.effect === 'Allow')))
         .map((l) => l.target);
       const notes = [...caveats];
+      if (unknownNote) notes.push(unknownNote);
       if (denyOnly.length > 0 && !s.account.isManagementAccount) {
         notes.push(`no SCP attached to ${denyOnly.join(', ')} allows anything, so everything is implicitly denied below it (AWS attaches FullAWSAccess at every level; is FullAWSAccess missing from the snapshot?)`);
       }

@@ -52,6 +52,11 @@ export function namedPrincipals(document: JsonValue | null | undefined): string[
  */
 export class TargetCollector {
   readonly targets: Target[] = [];
+  /**
+   * Targets that could not be judged (ERROR reported), by owner account (`undefined` when the owner
+   * is unknown): no account PASS may claim that nobody can tamper with them.
+   */
+  readonly unknownTargets: { accountId: string | undefined; what: string }[] = [];
   private readonly seen = new Set<string>();
   private readonly trailActions: string[];
   private readonly bucketActions: string[];
@@ -77,11 +82,26 @@ export class TargetCollector {
       : [];
     this.push({ kind: 'trail', resource: { arn: t.arn, accountId: t.ownerAccountId, region: t.homeRegion }, actions: this.trailActions, namedPrincipals: [], notes });
     const bucket = view.bucket();
-    if (bucket?.error) this.ctx.error(this.bucketRef(t.s3BucketName as string, t.ownerAccountId), bucket.error);
-    else if (bucket) this.addBucket(bucket.value, view);
+    if (bucket?.error) {
+      const name = t.s3BucketName as string;
+      if (this.markUnknown(`bucket|${name}`, undefined, `bucket ${name}`)) this.ctx.error(this.bucketRef(name, t.ownerAccountId), bucket.error);
+    } else if (bucket) this.addBucket(bucket.value, view);
     const key = view.key();
-    if (key?.error) this.ctx.error({ arn: t.kmsKeyId as string, type: 'AWS::KMS::Key', name: t.kmsKeyId as string, accountId: key.error.accountId ?? t.ownerAccountId, region: key.error.region ?? t.homeRegion }, key.error);
-    else if (key) this.addKey(key.value);
+    if (key?.error) {
+      const arn = t.kmsKeyId as string;
+      const owner = arn.split(':')[4];
+      if (this.markUnknown(`key|${arn}`, owner && this.ctx.snapshot.accounts[owner] ? owner : undefined, `key ${arn}`)) {
+        this.ctx.error({ arn, type: 'AWS::KMS::Key', name: arn, accountId: key.error.accountId ?? t.ownerAccountId, region: key.error.region ?? t.homeRegion }, key.error);
+      }
+    } else if (key) this.addKey(key.value);
+  }
+
+  /** Record a target that cannot be judged; false when it was already recorded (report it once). */
+  private markUnknown(id: string, accountId: string | undefined, what: string): boolean {
+    if (this.seen.has(id)) return false;
+    this.seen.add(id);
+    this.unknownTargets.push({ accountId, what });
+    return true;
   }
 
   private bucketRef(name: string, accountId: string): ResourceRef {
@@ -101,14 +121,14 @@ export class TargetCollector {
     if (this.seen.has(`bucket|${b.arn}`)) return;
     const policy = b.policy;
     if (!policy || policy.error) {
-      this.seen.add(`bucket|${b.arn}`);
+      this.markUnknown(`bucket|${b.arn}`, b.ownerAccountId, `bucket ${b.name}`);
       const cause = policy?.error ?? { code: 'NotCollected', message: 'the bucket policy is not in the snapshot', operation: 'GetBucketPolicy', accountId: b.ownerAccountId };
       this.ctx.error(view.resource, cause, { consequence: 'who can tamper with this bucket is unknown' });
       return;
     }
     const compiled = this.model.compileResourcePolicy(policy.value, { name: 'bucket policy', arn: b.arn });
     if (compiled.error !== undefined) {
-      this.seen.add(`bucket|${b.arn}`);
+      this.markUnknown(`bucket|${b.arn}`, b.ownerAccountId, `bucket ${b.name}`);
       this.ctx.error(view.resource, `Cannot decide who can tamper with bucket ${b.name}: its bucket policy is malformed (${compiled.error}).`);
       return;
     }
@@ -136,14 +156,14 @@ export class TargetCollector {
     if (this.seen.has(`key|${k.arn}`)) return;
     const policy = k.policy;
     if (!policy || policy.error) {
-      this.seen.add(`key|${k.arn}`);
+      this.markUnknown(`key|${k.arn}`, k.ownerAccountId, `key ${k.arn}`);
       const cause = policy?.error ?? { code: 'NotCollected', message: 'the key policy is not in the snapshot', operation: 'GetKeyPolicy', accountId: k.ownerAccountId, region: k.region };
       this.ctx.error(view.resource, cause, { consequence: 'who can tamper with this key is unknown' });
       return;
     }
     const compiled = this.model.compileResourcePolicy(policy.value, { name: 'key policy', arn: k.arn });
     if (compiled.error !== undefined) {
-      this.seen.add(`key|${k.arn}`);
+      this.markUnknown(`key|${k.arn}`, k.ownerAccountId, `key ${k.arn}`);
       this.ctx.error(view.resource, `Cannot decide who can tamper with key ${k.arn}: its key policy is malformed (${compiled.error}).`);
       return;
     }
