@@ -86,7 +86,7 @@ export default defineCheck<LoggingActiveOptions, MessageId>({
         ctx.fail(resource, 'neverDelivered', { ...base, since: s.startLoggingTime ? ` (logging since ${s.startLoggingTime})` : '' }, evidence);
         return;
       }
-      const delivered = Date.parse(s.latestDeliveryTime);
+      const delivered = parseUtcTimestamp(s.latestDeliveryTime);
       if (Number.isNaN(delivered)) {
         ctx.error(resource, `Cannot decide: LatestDeliveryTime "${s.latestDeliveryTime}" of trail ${trail.name} is not a timestamp.`, evidence);
         return;
@@ -110,4 +110,14 @@ export function formatAge(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/**
+ * A CloudTrail timestamp in milliseconds. ISO 8601 without a zone designator (as some tools write
+ * it) is read as UTC, as CloudTrail means it: JavaScript would read it in the machine's time zone.
+ */
+export function parseUtcTimestamp(text: string): number {
+  const t = text.trim();
+  const zoneless = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/.exec(t);
+  return Date.parse(zoneless ? `${zoneless[1]}T${zoneless[2]}Z` : t);
 }
