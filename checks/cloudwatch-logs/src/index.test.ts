@@ -85,3 +85,23 @@ function expectCatalogued(frameworks: Record<string, string[]> | undefined, topi
     for (const id of controls) expect(DEFAULT_CATALOGUE[fw]?.controls[id], `${fw} ${id}`).toMatch(topic);
   }
 }
+
+describe('cloudwatch-logs: delivery times are UTC', () => {
+  it('reads a timestamp without a zone designator as UTC, whatever the machine time zone', async () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'America/Los_Angeles';
+    try {
+      // 26 h before NOW in UTC; read as Los Angeles local time it would look 18 h old.
+      for (const time of ['2026-01-14T10:00:00', '2026-01-14 10:00:00.000']) {
+        const findings = await runCheck(check, one({ status: { latestCloudWatchLogsDeliveryTime: time } }), { now: new Date(NOW) });
+        expect(findings.map((f) => [f.status, f.messageId])).toEqual([['FAIL', 'stale']]);
+        expect(findings[0]?.message).toMatch(/ago \(at 2026-01-14T10:00:00\.000Z\)/);
+      }
+      const fresh = await runCheck(check, one({ status: { latestCloudWatchLogsDeliveryTime: '2026-01-15T10:00:00' } }), { now: new Date(NOW) });
+      expect(fresh.map((f) => f.status)).toEqual(['PASS']);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});

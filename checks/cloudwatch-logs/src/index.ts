@@ -107,7 +107,7 @@ export default defineCheck<CloudWatchLogsOptions, MessageId>({
         ctx.fail(resource, 'neverDelivered', base, evidence);
         return;
       }
-      const delivered = Date.parse(s.latestCloudWatchLogsDeliveryTime);
+      const delivered = parseUtcTimestamp(s.latestCloudWatchLogsDeliveryTime);
       if (Number.isNaN(delivered)) {
         ctx.error(resource, `Cannot decide: LatestCloudWatchLogsDeliveryTime "${s.latestCloudWatchLogsDeliveryTime}" of trail ${trail.name} is not a timestamp.`, evidence);
         return;
@@ -129,4 +129,14 @@ function formatAge(ms: number): string {
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return `${hours} h ${minutes % 60} min`;
   return `${Math.floor(hours / 24)} d ${hours % 24} h`;
+}
+
+/**
+ * A CloudTrail timestamp in milliseconds. ISO 8601 without a zone designator (as some tools write
+ * it) is read as UTC, as CloudTrail means it: JavaScript would read it in the machine's time zone.
+ */
+export function parseUtcTimestamp(text: string): number {
+  const t = text.trim();
+  const zoneless = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/.exec(t);
+  return Date.parse(zoneless ? `${zoneless[1]}T${zoneless[2]}Z` : t);
 }
