@@ -335,6 +335,18 @@ describe('trail-api-least-privilege', () => {
     expect(findings[0]?.evidence.alsoReported).toBeUndefined();
   });
 
+  it('no trail found in the readable accounts while another account\'s trails are unknown: ERROR, not NOT_APPLICABLE', async () => {
+    const snap = snapshot({
+      accounts: [account(MGMT, { trails: unreadable('AccessDenied', 'DescribeTrails'), iam: {} }), account(A, { iam: {} })],
+    });
+    const findings = await runCheck(check, snap);
+    expect(findings.map((f) => [f.accountId, f.status])).toEqual([
+      [MGMT, 'ERROR'],
+      [A, 'ERROR'],
+    ]);
+    expect(findings.find((f) => f.accountId === A)?.message).toMatch(/trails of account 111111111111 could not be listed/);
+  });
+
   it('options are validated by the schema', async () => {
     const snap = snapshot({ accounts: [account(A, {})] });
     await expect(runCheck(check, snap, { options: { allowedPrincipals: 'x' as never } })).rejects.toThrow(/allowedPrincipals/);

@@ -159,10 +159,22 @@ export default defineCheck({
       return { allowListed: false };
     };
 
+    // Accounts whose trails could not be listed (forEachTrail reported each): their trails, buckets
+    // and keys are unknown, wherever those live.
+    const unlisted = ctx
+      .accounts()
+      .filter((a) => a.ownTrails().error)
+      .map((a) => a.id);
     if (targets.length === 0) {
-      // An account whose trails could not be listed already has its ERROR (from forEachTrail).
       ctx.forEachAccount((a) => {
-        if (!a.ownTrails().error) ctx.notApplicable(a.resource, 'noTrails');
+        if (unlisted.includes(a.id)) return;
+        if (unlisted.length === 0) ctx.notApplicable(a.resource, 'noTrails');
+        else {
+          ctx.error(
+            a.resource,
+            `Cannot decide: no trail was found in the accounts that could be read, but the trails of account ${unlisted.join(', ')} could not be listed, so what there is to tamper with is unknown.`,
+          );
+        }
       });
       return;
     }
@@ -171,11 +183,10 @@ export default defineCheck({
     // unknown (forEachTrail reported that): their PASS would rest on data that could not be read.
     const undecidedAccounts = new Set<string>();
     for (const u of collector.unknownTargets) if (u.accountId) undecidedAccounts.add(u.accountId);
-    for (const a of ctx.accounts()) if (a.ownTrails().error) undecidedAccounts.add(a.id);
+    for (const id of unlisted) undecidedAccounts.add(id);
+    const unknownWhat = [...collector.unknownTargets.map((u) => u.what), ...unlisted.map((id) => `the trails of account ${id} (and their buckets and keys)`)];
     const unknownNote =
-      collector.unknownTargets.length > 0
-        ? `not evaluated because they could not be read: ${collector.unknownTargets.map((u) => u.what).join(', ')} (see their ERROR findings)`
-        : undefined;
+      unknownWhat.length > 0 ? `not evaluated because they could not be read: ${unknownWhat.join(', ')} (see their ERROR findings)` : undefined;
 
     const scannedWithIam = new Set<string>();
     const summaries: { account: AccountView; evaluated: number; allowListed: string[] }[] = [];
