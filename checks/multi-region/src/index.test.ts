@@ -202,6 +202,22 @@ new CheckTester().run(check, {
       findings: [{ status: 'ERROR', message: /DescribeTrails failed in account 111111111111: AccessDenied/ }],
     },
     {
+      name: 'DescribeTrails denied in one region, no trail listed elsewhere: FAIL (a multi-region trail is listed in every region), without claiming there is no trail at all',
+      snapshot: () => snapshot({ accounts: [account(MGMT, { deniedRegions: ['eu-west-1'] })] }),
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'notCovered',
+          message: /no multi-region trail is listed in any region that could be read \(DescribeTrails failed in region eu-west-1: AccessDenied; trails homed there are unknown\)\)\. Fix: aws cloudtrail create-trail/,
+        },
+      ],
+    },
+    {
+      name: 'DescribeTrails denied in one region beside a failing trail: the FAIL says what could not be listed',
+      snapshot: () => snapshot({ accounts: [account(MGMT, { deniedRegions: ['eu-west-1'], trails: [trail({ name: 'main', logging: false })] })] }),
+      findings: [{ status: 'FAIL', message: /\(main: not logging; DescribeTrails failed in region eu-west-1: AccessDenied, so single-region trails homed there are unknown\)\. Fix: aws cloudtrail start-logging/ }],
+    },
+    {
       name: 'a stopped organization trail leaves every account uncovered',
       snapshot: () => org([trail({ name: 'org-trail', organization: true, logging: false })], account(MEMBER)),
       findings: [

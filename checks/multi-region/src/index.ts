@@ -127,8 +127,18 @@ function judgeAccount(ctx: CheckContext<MultiRegionOptions, MessageId>, account:
     ctx.pass(account.resource, 'covered', { account: name, trail: winner.trail.trail.name, note: winner.note ? ` (${winner.note})` : '' }, evidence);
     return;
   }
+  const unlisted = unlistedRegions(account);
+  if (unlisted.length > 0) evidence.unlistedRegions = unlisted.map((u) => ({ region: u.region, error: describeKnownError(u.error) }));
   if (judgements.length === 0) {
-    ctx.fail(account.resource, 'noTrail', { account: name }, evidence);
+    if (unlisted.length === 0) {
+      ctx.fail(account.resource, 'noTrail', { account: name }, evidence);
+      return;
+    }
+    // A multi-region trail (own or organization) is listed in every region, so the regions that
+    // were listed settle it; only single-region trails homed in the others are unknown.
+    const where = unlisted.map((u) => `region ${u.region}: ${u.error.code}`).join(', ');
+    const reasons = `no multi-region trail is listed in any region that could be read (DescribeTrails failed in ${where}; trails homed there are unknown)`;
+    ctx.fail(account.resource, 'notCovered', { account: name, reasons, fix: fixFor([], account.id) }, evidence);
     return;
   }
   const undecided = judgements.filter((j) => j.problems.length === 0 && j.unknown.length > 0);
@@ -143,8 +153,17 @@ function judgeAccount(ctx: CheckContext<MultiRegionOptions, MessageId>, account:
     );
     return;
   }
-  const reasons = judgements.map((j) => `${j.trail.trail.name}: ${j.problems.join(', ')}`).join('; ');
+  const unlistedNote = unlisted.length > 0 ? `; DescribeTrails failed in ${unlisted.map((u) => `region ${u.region}: ${u.error.code}`).join(', ')}, so single-region trails homed there are unknown` : '';
+  const reasons = `${judgements.map((j) => `${j.trail.trail.name}: ${j.problems.join(', ')}`).join('; ')}${unlistedNote}`;
   ctx.fail(account.resource, 'notCovered', { account: name, reasons, fix: fixFor(judgements, account.id) }, evidence);
+}
+
+/** Regions where DescribeTrails failed for this account (its trails were listed elsewhere). */
+function unlistedRegions(account: AccountView): { region: string; error: KnownError }[] {
+  return Object.entries(account.data.trailListing ?? {})
+    .filter((e): e is [string, { error: KnownError }] => e[1].error !== undefined)
+    .map(([region, k]) => ({ region, error: k.error }))
+    .sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
 }
 
 function judgeTrail(ctx: CheckContext<MultiRegionOptions, MessageId>, view: TrailView): Judgement {
