@@ -33,6 +33,18 @@ new CheckTester().run(check, {
       ],
     },
     {
+      name: 'DescribeTrails denied in a region of the member: still uncovered, and the message names the region instead of claiming it has no trail',
+      snapshot: () => org({ trails: [trail({ name: 'mgmt' })] }, account(M1, { deniedRegions: ['eu-west-1'] })),
+      findings: [
+        {
+          status: 'FAIL',
+          accountId: M1,
+          messageId: 'uncovered',
+          message: /\(no organization trail applies to it and no multi-region trail of its own is listed in any region that could be read; DescribeTrails failed in region eu-west-1: AccessDenied, so single-region trails homed there are unknown\)/,
+        },
+      ],
+    },
+    {
       name: "a member's own single-region trail does not cover it",
       snapshot: () => org({ trails: [trail({ name: 'mgmt' })] }, account(M1, { trails: [trail({ name: 'local', multiRegion: false })] })),
       findings: [{ status: 'FAIL', accountId: M1, message: /local: single-region \(us-east-1 only\)/ }],

@@ -114,10 +114,19 @@ export default defineCheck<Record<string, never>, MessageId>({
       }
       verdicts.push({ account, covered: false });
       const relevant = candidates.filter((c) => c.kind !== 'other');
+      // A multi-region trail (own or organization) is listed in every region, so a region whose
+      // listing failed hides only single-region trails: the verdict stands, the message says so.
+      const unlisted = Object.entries(account.data.trailListing ?? {})
+        .filter(([, k]) => k.error !== undefined)
+        .map(([region, k]) => `region ${region}: ${k.error?.code}`)
+        .sort();
+      const unlistedNote = unlisted.length > 0 ? `; DescribeTrails failed in ${unlisted.join(', ')}, so single-region trails homed there are unknown` : '';
       const reasons =
-        relevant.length === 0
-          ? 'no organization trail applies to it and it has no trail of its own'
-          : relevant.map((c) => `${c.view.trail.name}: ${c.problems.join(', ')}`).join('; ');
+        (relevant.length === 0
+          ? unlisted.length > 0
+            ? 'no organization trail applies to it and no multi-region trail of its own is listed in any region that could be read'
+            : 'no organization trail applies to it and it has no trail of its own'
+          : relevant.map((c) => `${c.view.trail.name}: ${c.problems.join(', ')}`).join('; ')) + unlistedNote;
       pending.push(() => ctx.fail(account.resource, 'uncovered', { account: name, reasons, fix: fixFor(relevant, account.id) }, evidence()));
     });
     // Findings are reported once every account is judged, so the management account's evidence
