@@ -51,6 +51,7 @@ describe('org-scp-trail-protection', () => {
   it('FAIL: no SCP denies the tamper actions', async () => {
     const findings = await runCheck(check, world([]));
     expect(of(findings, A)).toMatchObject({ status: 'FAIL', messageId: 'notDenied' });
+    expect(of(findings, A)?.message).toMatch(/Fix: aws organizations attach-policy --policy-id <deny-tamper-scp-id> --target-id ou-workloads$/);
   });
 
   it('FAIL: the SCP misses an action', async () => {
@@ -80,6 +81,9 @@ describe('org-scp-trail-protection', () => {
     const many = roles('BreakGlass1', 'BreakGlass2', 'BreakGlass3', 'BreakGlass4');
     const findings = await runCheck(check, world([denyScp(breakGlass)], many));
     expect(of(findings, A)).toMatchObject({ status: 'FAIL', messageId: 'tooManyExempted', message: expect.stringContaining('exempts 4 principals, more than the maximum of 3') });
+    expect(of(findings, A)?.message).toMatch(
+      /\(arn:aws:iam::222222222222:role\/BreakGlass1, .*BreakGlass4\)\. Fix: narrow the exemption condition \(aws:PrincipalArn or principal tag\) of SCP DenyCloudTrailTamper to the break-glass principals, or raise maxExemptedPrincipals\.$/,
+    );
     const raised = await runCheck(check, world([denyScp(breakGlass)], many), { options: { maxExemptedPrincipals: 4 } });
     expect(of(raised, A)?.status).toBe('PASS');
   });
@@ -89,6 +93,9 @@ describe('org-scp-trail-protection', () => {
       options: { allowedPrincipals: ['arn:aws:iam::*:role/BreakGlass'] },
     });
     expect(of(findings, A)).toMatchObject({ status: 'FAIL', messageId: 'notAllowListed', evidence: { notAllowListed: [`arn:aws:iam::${A}:role/Admin`] } });
+    expect(of(findings, A)?.message).toMatch(
+      /exempts principals outside allowedPrincipals: arn:aws:iam::222222222222:role\/Admin\. Fix: narrow the exemption condition \(aws:PrincipalArn or principal tag\) of SCP DenyCloudTrailTamper so only allow-listed principals match, or add them to allowedPrincipals if they are break-glass principals\.$/,
+    );
   });
 
   it('ERROR: SCPs unreadable, malformed SCP on the path, IAM unknown, no organization', async () => {

@@ -35,6 +35,11 @@ function statementEvidence(s: StatementRef): JsonValue {
   return out;
 }
 
+/** Up to 5 ARNs in a message; the evidence has them all. */
+function listed(arns: string[]): string {
+  return arns.length > 5 ? `${arns.slice(0, 5).join(', ')}, and ${arns.length - 5} more` : arns.join(', ');
+}
+
 function key(s: StatementRef): string {
   return `${s.arn ?? s.name}|${s.via}|${s.index}`;
 }
@@ -63,10 +68,13 @@ export default defineCheck({
     docs: 'README.md',
     messages: {
       protected: 'An SCP denies the CloudTrail tamper actions in account {{account}} to all but {{exempted}} exempted principal(s).',
-      notDenied: 'No SCP on the path of account {{account}} denies {{actions}} to all principals; add a deny-tamper SCP with a break-glass exception.',
+      notDenied:
+        'No SCP on the path of account {{account}} denies {{actions}} to all principals; add a deny-tamper SCP with a break-glass exception (see the remediation) and attach it above the account. Fix: aws organizations attach-policy --policy-id <deny-tamper-scp-id> --target-id {{target}}',
       conditional: 'The SCP protecting account {{account}} denies {{actions}} only under conditions that cannot be checked statically (e.g. MFA, source IP); deny unconditionally except for break-glass principals.',
-      tooManyExempted: 'The CloudTrail deny SCP of account {{account}} exempts {{count}} principals, more than the maximum of {{max}}.',
-      notAllowListed: 'The CloudTrail deny SCP of account {{account}} exempts principals outside allowedPrincipals: {{principals}}.',
+      tooManyExempted:
+        'The CloudTrail deny SCP of account {{account}} exempts {{count}} principals, more than the maximum of {{max}} ({{principals}}). Fix: narrow the exemption condition (aws:PrincipalArn or principal tag) of {{policies}} to the break-glass principals, or raise maxExemptedPrincipals.',
+      notAllowListed:
+        'The CloudTrail deny SCP of account {{account}} exempts principals outside allowedPrincipals: {{principals}}. Fix: narrow the exemption condition (aws:PrincipalArn or principal tag) of {{policies}} so only allow-listed principals match, or add them to allowedPrincipals if they are break-glass principals.',
       managementAccount: 'Account {{account}} is the management account: SCPs never restrict it, so trail-api-least-privilege must keep it clean.',
       notInOrganization: 'Account {{account}} belongs to no scanned organization, so no SCP protects its trails; put it in an AWS Organization with a deny-tamper SCP.',
     },
@@ -127,7 +135,8 @@ export default defineCheck({
       const open = probe.filter((d) => d.decision === 'allowed');
       if (open.length > 0) {
         const names = [...new Set(open.map((d) => d.action))];
-        return ctx.fail(account.resource, 'notDenied', { ...data, actions: names.join(', ') }, { notDenied: names, denyingStatements: scpEvidence, scpPath: path });
+        const target = account.ouPath[account.ouPath.length - 1] ?? account.id;
+        return ctx.fail(account.resource, 'notDenied', { ...data, actions: names.join(', '), target }, { notDenied: names, denyingStatements: scpEvidence, scpPath: path });
       }
       const conditional = probe.filter((d) => d.decision === 'conditional');
       if (conditional.length > 0) {
@@ -163,11 +172,15 @@ export default defineCheck({
         maxExemptedPrincipals: max,
       };
       if (serviceLinked.length > 0) evidence.serviceLinkedRolesNotSubjectToScps = serviceLinked;
+      const policyNames = [...new Set([...denying.values()].map((s) => s.name))].sort();
+      const policies = `${policyNames.length === 1 ? 'SCP' : 'SCPs'} ${policyNames.join(', ')}`;
       if (allowList.length > 0) {
         const outside = exempted.filter((e) => !allowList.some((m) => m(e.arn))).map((e) => e.arn);
-        if (outside.length > 0) return ctx.fail(account.resource, 'notAllowListed', { ...data, principals: outside.join(', ') }, { ...evidence, notAllowListed: outside });
+        if (outside.length > 0) return ctx.fail(account.resource, 'notAllowListed', { ...data, principals: listed(outside), policies }, { ...evidence, notAllowListed: outside });
       }
-      if (exempted.length > max) return ctx.fail(account.resource, 'tooManyExempted', { ...data, count: exempted.length, max }, evidence);
+      if (exempted.length > max) {
+        return ctx.fail(account.resource, 'tooManyExempted', { ...data, count: exempted.length, max, principals: listed(exempted.map((e) => e.arn)), policies }, evidence);
+      }
       ctx.pass(account.resource, 'protected', { ...data, exempted: exempted.length }, evidence);
     });
   },
