@@ -25,6 +25,15 @@ new CheckTester().run(check, {
       ],
     },
     {
+      name: 'in aws-us-gov the fix names the MFA device in that partition',
+      snapshot: () =>
+        snapshot({
+          partition: 'aws-us-gov',
+          accounts: [account(A, { regions: ['us-gov-west-1'], trails: [trail({ name: 'main', bucket: B })], buckets: [bucket(B, { versioning: { mfaDelete: 'Disabled' } })] })],
+        }),
+      findings: [{ status: 'FAIL', messageId: 'mfaDeleteOff', message: new RegExp(`--mfa "arn:aws-us-gov:iam::${A}:mfa/root-account-mfa-device <code>"`) }],
+    },
+    {
       name: 'Object Lock on (so versioning on) still needs MFA delete',
       snapshot: () => single({ objectLock: { mode: 'COMPLIANCE', days: 365 }, versioning: { status: 'Enabled', mfaDelete: null } }),
       findings: [{ status: 'FAIL', messageId: 'mfaDeleteOff', message: /MFA delete never configured/ }],

@@ -3,8 +3,8 @@ import { assessVersioning, describeVersioning } from './versioning.js';
 
 export { assessVersioning, describeVersioning, type VersioningState, type VersioningVerdict } from './versioning.js';
 
-const fixCommand = (bucket: string, accountId: string): string =>
-  `aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa "arn:aws:iam::${accountId}:mfa/root-account-mfa-device <code>" (as the root user of account ${accountId})`;
+const fixCommand = (bucket: string, accountId: string, partition = 'aws'): string =>
+  `aws s3api put-bucket-versioning --bucket ${bucket} --versioning-configuration Status=Enabled,MFADelete=Enabled --mfa "arn:${partition}:iam::${accountId}:mfa/root-account-mfa-device <code>" (as the root user of account ${accountId})`;
 
 /**
  * Versioning keeps deleted or overwritten log files recoverable; MFA delete stops anyone without the
@@ -57,7 +57,7 @@ export default defineCheck({
         bucket: bucket.name,
         trails: describeTrails(view.trails),
         state: describeVersioning(v),
-        fix: fixCommand(bucket.name, resource.accountId),
+        fix: fixCommand(bucket.name, resource.accountId, ctx.partition),
       };
       if (verdict === 'protected') ctx.pass(resource, 'protected', data, evidence);
       else ctx.fail(resource, verdict, data, evidence);
