@@ -51,6 +51,20 @@ new CheckTester().run(check, {
       name: 'a Deny on key deletion does not block encryption',
       snapshot: () => withKey({ policy: doc(root, cloudtrail(), { Sid: 'NoDelete', Effect: 'Deny', Principal: '*', Action: 'kms:ScheduleKeyDeletion', Resource: '*' }) }),
     },
+    {
+      name: 'a Deny outside the organization that exempts AWS services does not block CloudTrail (one false condition settles it, whatever the others)',
+      snapshot: () =>
+        withKey({
+          policy: doc(root, cloudtrail(), {
+            Sid: 'DenyOutsideOrg',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'kms:*',
+            Resource: '*',
+            Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc123def4' }, Bool: { 'aws:PrincipalIsAWSService': 'false' } },
+          }),
+        }),
+    },
   ],
   invalid: [
     {
@@ -108,6 +122,18 @@ new CheckTester().run(check, {
       name: 'a condition key the reader does not understand is an ERROR, not a guess',
       snapshot: () => withKey({ policy: doc(root, cloudtrail({ Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } })) }),
       findings: [{ status: 'ERROR', message: /condition key kms:ViaService/ }],
+    },
+    {
+      name: 'an Allow whose one understood condition holds, beside one that is not understood, stays an ERROR',
+      snapshot: () =>
+        withKey({ policy: doc(root, cloudtrail({ Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com', 'aws:SourceAccount': A } } })) }),
+      findings: [{ status: 'ERROR', message: /condition key kms:ViaService/ }],
+    },
+    {
+      name: 'an Allow with a condition that fails for this trail is not a grant, even beside a condition that is not understood',
+      snapshot: () =>
+        withKey({ policy: doc(root, cloudtrail({ Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' }, ArnEquals: { 'aws:SourceArn': `arn:aws:cloudtrail:us-east-1:${A}:trail/other` } } })) }),
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /condition does not hold for this trail/ }],
     },
     {
       name: 'a key that no longer exists',

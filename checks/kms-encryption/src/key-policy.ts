@@ -132,22 +132,36 @@ const KNOWN_KEYS = new Set([
   'aws:principalisawsservice',
 ]);
 
-/** Every operator block must hold (AND); within one key, any value may match (OR). */
+/**
+ * Every operator block must hold (AND); within one key, any value may match (OR). Because they are
+ * ANDed, one condition that definitely fails settles it even when another cannot be evaluated (e.g.
+ * a Deny on aws:PrincipalOrgID that exempts AWS services with aws:PrincipalIsAWSService).
+ */
 function conditionsHold(condition: Json, req: CloudTrailRequest): { result: boolean | 'uncertain'; why: string } {
+  let uncertain: string | undefined;
   for (const [rawOp, block] of Object.entries(condition)) {
-    if (!isObject(block)) return { result: 'uncertain', why: `condition ${rawOp} is malformed` };
+    if (!isObject(block)) {
+      uncertain ??= `condition ${rawOp} is malformed`;
+      continue;
+    }
     const op = rawOp.replace(/^ForAnyValue:/, '').replace(/IfExists$/, '');
-    if (rawOp.startsWith('ForAllValues:')) return { result: 'uncertain', why: `condition operator ${rawOp} is not evaluated` };
+    if (rawOp.startsWith('ForAllValues:')) {
+      uncertain ??= `condition operator ${rawOp} is not evaluated`;
+      continue;
+    }
     for (const [key, rawValues] of Object.entries(block)) {
-      if (!KNOWN_KEYS.has(key.toLowerCase())) return { result: 'uncertain', why: `condition key ${key} is not one CloudTrail's request is known to carry` };
+      if (!KNOWN_KEYS.has(key.toLowerCase())) {
+        uncertain ??= `condition key ${key} is not one CloudTrail's request is known to carry`;
+        continue;
+      }
       const actual = contextValue(key, req) as string;
       const values = strings(rawValues);
       const holds = evaluateOperator(op, actual, values);
-      if (holds === 'uncertain') return { result: 'uncertain', why: `condition operator ${rawOp} is not evaluated` };
-      if (!holds) return { result: false, why: `${rawOp} ${key} ${JSON.stringify(values.length === 1 ? values[0] : values)} vs ${actual}` };
+      if (holds === 'uncertain') uncertain ??= `condition operator ${rawOp} is not evaluated`;
+      else if (!holds) return { result: false, why: `${rawOp} ${key} ${JSON.stringify(values.length === 1 ? values[0] : values)} vs ${actual}` };
     }
   }
-  return { result: true, why: '' };
+  return uncertain === undefined ? { result: true, why: '' } : { result: 'uncertain', why: uncertain };
 }
 
 function evaluateOperator(op: string, actual: string, values: string[]): boolean | 'uncertain' {
