@@ -309,7 +309,7 @@ describe('trail-api-least-privilege', () => {
     expect(ofA[0]?.evidence.alsoReported).toBeUndefined();
   });
 
-  it('a bucket and a key outside the scan, used by several trails, give one ERROR each', async () => {
+  it('a bucket and a key outside the scan, used by several trails of an account, give one ERROR each', async () => {
     const key = `arn:aws:kms:us-east-1:${EXT}:key/0f0e0d0c-0b0a-4909-8807-060504030201`;
     const snap = snapshot({
       accounts: [

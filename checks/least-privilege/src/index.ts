@@ -184,7 +184,7 @@ export default defineCheck({
     const undecidedAccounts = new Set<string>();
     for (const u of collector.unknownTargets) if (u.accountId) undecidedAccounts.add(u.accountId);
     for (const id of unlisted) undecidedAccounts.add(id);
-    const unknownWhat = [...collector.unknownTargets.map((u) => u.what), ...unlisted.map((id) => `the trails of account ${id} (and their buckets and keys)`)];
+    const unknownWhat = [...new Set(collector.unknownTargets.map((u) => u.what)), ...unlisted.map((id) => `the trails of account ${id} (and their buckets and keys)`)];
     const unknownNote =
       unknownWhat.length > 0 ? `not evaluated because they could not be read: ${unknownWhat.join(', ')} (see their ERROR findings)` : undefined;
 

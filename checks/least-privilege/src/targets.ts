@@ -84,7 +84,8 @@ export class TargetCollector {
     const bucket = view.bucket();
     if (bucket?.error) {
       const name = t.s3BucketName as string;
-      if (this.markUnknown(`bucket|${name}`, undefined, `bucket ${name}`)) this.ctx.error(this.bucketRef(name, t.ownerAccountId), bucket.error);
+      // Its owner is unknown: reported against each account whose trails use it (once per account).
+      if (this.markUnknown(`bucket|${name}|${t.ownerAccountId}`, undefined, `bucket ${name}`)) this.ctx.error(this.bucketRef(name, t.ownerAccountId), bucket.error);
     } else if (bucket) this.addBucket(bucket.value, view);
     const key = view.key();
     if (key?.error) {
