@@ -103,3 +103,17 @@ describe('assessLifecycle', () => {
     expect(a.assumedMatching).toEqual([{ rule: '"tagged"', filters: ['tag filter'] }]);
   });
 });
+
+describe('expiration dates are UTC', () => {
+  it('reads a date-time without a zone designator as UTC, whatever the machine time zone', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'Asia/Tokyo';
+    try {
+      const [d] = assess([rule({ expiration: { date: '2026-01-01T00:00:00' } })]).earlyDeletions;
+      expect(d?.text).toBe('rule "r" has expired every log file since 2026-01-01, whatever its age');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});

@@ -100,7 +100,7 @@ export function assessLifecycle(rules: LifecycleRule[] | null, prefixes: string[
     }
     const date = rule.expiration?.date;
     if (typeof date === 'string') {
-      const when = Date.parse(date);
+      const when = parseUtcDate(date);
       const day = Number.isNaN(when) ? date : new Date(when).toISOString().slice(0, 10);
       const taken = collectedAt.getTime();
       const text =
@@ -124,4 +124,11 @@ export function assessLifecycle(rules: LifecycleRule[] | null, prefixes: string[
     out.earlyDeletions.push(...found);
   }
   return out;
+}
+
+/** An ISO date or date-time; without a zone designator it is UTC (as S3 means it), not machine time. */
+export function parseUtcDate(text: string): number {
+  const t = text.trim();
+  const zoneless = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/.exec(t);
+  return Date.parse(zoneless ? `${zoneless[1]}T${zoneless[2]}Z` : t);
 }
