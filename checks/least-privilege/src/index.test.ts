@@ -293,6 +293,10 @@ describe('trail-api-least-privilege', () => {
     const findings = await runCheck(check, snap);
     expect(findings.find((f) => f.resource.type === 'AWS::S3::Bucket')).toMatchObject({ status: 'ERROR', message: /GetBucketPolicy failed/ });
     expect(findings.filter((f) => f.accountId === A && f.status === 'PASS')).toEqual([]);
+    // Another account's PASS says what it could not take into account.
+    const mgmt = findings.find((f) => f.accountId === MGMT);
+    expect(mgmt?.status).toBe('PASS');
+    expect(mgmt?.evidence.notes).toEqual(expect.arrayContaining([expect.stringMatching(/not evaluated because they could not be read: bucket logs-a/)]));
   });
 
   it('an account whose trails cannot be listed gets an ERROR and no PASS beside it', async () => {
