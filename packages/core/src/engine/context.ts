@@ -319,8 +319,25 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
     forEachTrail(fn) {
       for (const account of accounts()) {
         const trails = account.ownTrails();
-        if (isUnknown(trails)) error(account.resource, trails.error);
-        else for (const t of trails.value) fn(t);
+        if (isUnknown(trails)) {
+          error(account.resource, trails.error);
+          continue;
+        }
+        for (const t of trails.value) fn(t);
+        // A single-region trail homed where DescribeTrails failed is invisible: name the gap, never skip it.
+        const listing = account.data.trailListing ?? {};
+        for (const region of Object.keys(listing).sort()) {
+          const failed = listing[region]?.error;
+          if (!failed) continue;
+          const unseen: ResourceRef = {
+            arn: `arn:${index.partition}:cloudtrail:${region}:${account.id}:trail/*`,
+            type: 'AWS::CloudTrail::Trail',
+            name: `trails homed in ${region}`,
+            accountId: account.id,
+            region,
+          };
+          error(unseen, failed, { consequence: `trails homed only in ${region} could not be listed, so they were not judged` });
+        }
       }
     },
     forEachBucket(fn) {

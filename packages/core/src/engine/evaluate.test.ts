@@ -56,6 +56,8 @@ describe('evaluate', () => {
       '111111111111 acme-org-trail FAIL',
       '333333333333 security-audit PASS',
       '444444444444 prod-data-events FAIL',
+      // DescribeTrails was denied in eu-west-1: a trail homed only there is unknown, and said so.
+      '666666666666 trails homed in eu-west-1 ERROR',
     ]);
     expect(trails[0]?.message).toBe('Trail acme-org-trail is multi-region.');
     expect(trails[0]?.frameworks).toEqual({ 'cis-aws-3.0.0': ['3.2'] });

@@ -207,7 +207,10 @@ export interface CheckContext<Options extends object = object, MessageIds extend
 
   accounts(): AccountView[];
   account(accountId: string): AccountView | undefined;
-  /** Every trail once, in its owner account. Accounts whose trails are unknown get an ERROR. */
+  /**
+   * Every trail once, in its owner account. Accounts whose trails are unknown get an ERROR, and so
+   * does each region where DescribeTrails failed (a trail homed only there could not be seen).
+   */
   forEachTrail(fn: (trail: TrailView) => void): void;
   /** Every bucket some trail delivers to, once, in its owner account; unresolved ones get an ERROR. */
   forEachBucket(fn: (bucket: BucketView) => void): void;

@@ -293,6 +293,7 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
       trails: [],
       buckets: [],
       keys: [],
+      ...(account.deniedRegions ? { deniedRegions: [...account.deniedRegions] } : {}),
     };
     plans.push(plan);
 

@@ -159,7 +159,19 @@ export interface AccountPlan {
   trails: TrailPlan[];
   buckets: BucketPlan[];
   keys: KeyPlan[];
+  /** Regions an SCP denies to this account: DescribeTrails answers AccessDenied there. */
+  deniedRegions?: string[];
 }
+
+/** Checks that judge every trail of an account: a region whose trails cannot be listed is an ERROR for them. */
+const TRAIL_CHECKS = [
+  'trail-api-least-privilege',
+  'trail-cloudwatch-logs',
+  'trail-insights',
+  'trail-kms-encryption',
+  'trail-log-file-validation',
+  'trail-logging-active',
+] as const;
 
 export interface WorldPlan {
   seed: number;
@@ -243,6 +255,10 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       continue;
     }
     const applying = trailsApplying(a);
+    for (const region of a.deniedRegions ?? []) {
+      const unseen = `arn:${plan.partition}:cloudtrail:${region}:${a.id}:trail/*`;
+      for (const c of TRAIL_CHECKS) add(c, a.id, unseen, 'ERROR', `DescribeTrails is denied in ${region} by an SCP: trails homed only there cannot be listed`);
+    }
 
     const known = applying.filter((t) => !t.regionDenied);
     // A multi-region trail whose status and selectors are unreadable might have qualified.
