@@ -103,8 +103,11 @@ describe('a plugin that collects extra data', () => {
     const evaluated = run(['evaluate', 'snap.json', '--format', 'json', '--checks', 'acme-trail-tagged'], cwd);
     expect(evaluated.stderr).toBe('');
     const judged = findings(cwd);
-    expect(judged.length).toBe(stored.length);
-    expect(judged.every((f) => f.status === 'ERROR' && f.message.includes('ListTags failed') && f.message.includes('UnknownOperationException'))).toBe(true);
+    expect(judged.every((f) => f.status === 'ERROR')).toBe(true);
+    const perTrail = judged.filter((f) => f.message.includes('ListTags failed') && f.message.includes('UnknownOperationException'));
+    expect(perTrail.length).toBe(stored.length);
+    // The rest: the demo world's SCP-denied region, where no trail could be listed (and so none judged).
+    expect(judged.filter((f) => !perTrail.includes(f)).every((f) => f.message.includes('DescribeTrails failed'))).toBe(true);
   });
 
   it('a snapshot collected without the check gives NotCollected, asking to collect again', () => {
