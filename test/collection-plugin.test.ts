@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEMO_WORLD_PATH, type SimServer, startSimulator } from '@trailwarden/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, DEMO, ROOT, run, tmp, writePluginPackage } from './helpers.js';
+import { DEMO, ROOT, run, runWithSimulator, tmp, writePluginPackage } from './helpers.js';
 
 /** A plugin check that collects each trail's tags (`cloudtrail:ListTags`) and fails an untagged trail. */
 const pluginSource = (command: string) => `
@@ -59,28 +58,6 @@ describe('a plugin that collects extra data', () => {
     await sim?.stop();
   });
 
-  function runAsync(args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...args], {
-        cwd,
-        env: {
-          ...process.env,
-          NO_COLOR: '1',
-          AWS_ACCESS_KEY_ID: sim.callerCredentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: sim.callerCredentials.secretAccessKey,
-          AWS_REGION: 'us-east-1',
-          AWS_PROFILE: '',
-          AWS_CONFIG_FILE: '/nonexistent',
-          AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
-        },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d) => (stdout += d));
-      child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
 
   const findings = (cwd: string) =>
     (JSON.parse(readFileSync(join(cwd, 'trailwarden-out/trailwarden-report.json'), 'utf8')).findings as { checkId: string; status: string; message: string }[]).filter(
@@ -90,7 +67,7 @@ describe('a plugin that collects extra data', () => {
   it('collect stores what the endpoint answered under the plugin; evaluate judges it offline, never PASSing on an error', async () => {
     const cwd = project('cloudtrail:ListTags');
     sim.resetCounters();
-    const collected = await runAsync(['collect', '--endpoint-url', sim.url, '--checks', 'acme-trail-tagged', '-o', 'snap.json', '--quiet'], cwd);
+    const collected = await runWithSimulator(sim, ['collect', '--endpoint-url', sim.url, '--checks', 'acme-trail-tagged', '-o', 'snap.json', '--quiet'], cwd);
     expect(collected.stderr).toBe('');
     expect(collected.code).toBe(0);
     expect(sim.counters().mutations).toBe(0);

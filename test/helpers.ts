@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,4 +25,39 @@ export function writePluginPackage(dir: string, body: string, name = 'trailwarde
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.2.3', type: 'module', main: 'index.js' }));
   writeFileSync(join(dir, 'index.js'), body);
   return dir;
+}
+
+/**
+ * Run the CLI asynchronously with the simulator's caller credentials (and no shared AWS config), so a
+ * simulator running in the test's own process keeps serving while the CLI talks to it.
+ */
+export function runWithSimulator(
+  sim: { callerCredentials: { accessKeyId: string; secretAccessKey: string } },
+  args: string[],
+  cwd = tmp(),
+): Promise<{ code: number | null; stdout: string; stderr: string; cwd: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd,
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        AWS_ACCESS_KEY_ID: sim.callerCredentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: sim.callerCredentials.secretAccessKey,
+        AWS_REGION: 'us-east-1',
+        AWS_PROFILE: '',
+        AWS_CONFIG_FILE: '/nonexistent',
+        AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr, cwd }));
+  });
 }
