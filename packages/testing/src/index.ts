@@ -44,3 +44,4 @@ export {
   type InvalidCase,
   type ExpectedFinding,
 } from './check-tester.js';
+export { sampleScan, sampleSnapshot, SAMPLE_CHECKS, HOSTILE_TEXT, type SampleScanOptions } from './sample-scan.js';
