@@ -1,29 +1,24 @@
-import { isInputError } from '@trailwarden/core';
-import { checksCommand } from './commands/checks.js';
-import { collectCommand } from './commands/collect.js';
-import { demoCommand } from './commands/demo.js';
-import { docsCommand } from './commands/docs.js';
-import { evaluateCommand } from './commands/evaluate.js';
-import { newCommand } from './commands/new.js';
-import { scanCommand } from './commands/scan.js';
 import { EXIT } from './exit-codes.js';
 import type { CliIO } from './io.js';
-import { TOOL } from './plugins.js';
-import { didYouMean, InputError } from '@trailwarden/core';
+import { toolVersion } from './version.js';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  scan: { run: scanCommand, summary: 'collect the organization, evaluate the checks, write the reports' },
-  collect: { run: collectCommand, summary: 'collect the organization into a snapshot file' },
-  evaluate: { run: evaluateCommand, summary: 'evaluate a snapshot file offline and write the reports' },
-  checks: { run: checksCommand, summary: 'list the checks, or a framework’s controls and the checks covering them' },
-  demo: { run: demoCommand, summary: 'scan the built-in demo organization (no AWS account needed)' },
-  new: { run: newCommand, summary: 'scaffold a check plugin package: trailwarden new check <name>' },
-  docs: { run: docsCommand, summary: 'write one Markdown page per check from the plugins’ metadata' },
+/**
+ * Each command is imported only when it runs: `--help`, `--version` and `checks` must not pay for
+ * the AWS SDK, the reporters or the ajv schemas that `scan` needs.
+ */
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
+  scan: { load: async () => (await import('./commands/scan.js')).scanCommand, summary: 'collect the organization, evaluate the checks, write the reports' },
+  collect: { load: async () => (await import('./commands/collect.js')).collectCommand, summary: 'collect the organization into a snapshot file' },
+  evaluate: { load: async () => (await import('./commands/evaluate.js')).evaluateCommand, summary: 'evaluate a snapshot file offline and write the reports' },
+  checks: { load: async () => (await import('./commands/checks.js')).checksCommand, summary: 'list the checks, or a framework’s controls and the checks covering them' },
+  demo: { load: async () => (await import('./commands/demo.js')).demoCommand, summary: 'scan the built-in demo organization (no AWS account needed)' },
+  new: { load: async () => (await import('./commands/new.js')).newCommand, summary: 'scaffold a check plugin package: trailwarden new check <name>' },
+  docs: { load: async () => (await import('./commands/docs.js')).docsCommand, summary: 'write one Markdown page per check from the plugins’ metadata' },
 };
 
-export const MAIN_HELP = `Trailwarden ${TOOL.version} — is our audit trail trustworthy?
+export const MAIN_HELP = `Trailwarden ${toolVersion()} — is our audit trail trustworthy?
 
 Usage: trailwarden <command> [options]
 
@@ -47,13 +42,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       return name ? EXIT.clean : EXIT.badInput;
     }
     if (name === '--version' || name === '-v') {
-      io.stdout.write(`${TOOL.version}\n`);
+      io.stdout.write(`${toolVersion()}\n`);
       return EXIT.clean;
     }
     const command = COMMANDS[name];
-    if (!command) throw new InputError(`unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}; commands: ${Object.keys(COMMANDS).join(', ')}`);
-    return await command.run(rest, io);
+    if (!command) {
+      const { didYouMean, InputError } = await import('@trailwarden/core');
+      throw new InputError(`unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS))}; commands: ${Object.keys(COMMANDS).join(', ')}`);
+    }
+    return await (await command.load())(rest, io);
   } catch (e) {
+    const { isInputError } = await import('@trailwarden/core');
     if (isInputError(e)) {
       io.stderr.write(`trailwarden: ${e.message}\n`);
       if (debug) io.stderr.write(`${e.stack}\n`);
