@@ -59,7 +59,7 @@ describe('plugins', () => {
     beforeAll(() => {
       project = tmp();
       const packs = tmp();
-      execFileSync('pnpm', ['pack', '--pack-destination', packs], { cwd: join(ROOT, 'packages/core'), stdio: 'pipe' });
+      execFileSync('npx', ['-y', 'pnpm@9.15.9', 'pack', '--pack-destination', packs], { cwd: join(ROOT, 'packages/core'), stdio: 'pipe' });
       const coreTgz = join(packs, readdirSync(packs).find((f) => f.endsWith('.tgz')) as string);
       const pluginDir = writePluginPackage(join(tmp(), 'trailwarden-plugin-acme'), PLUGIN_SOURCE);
       const pkg = JSON.parse(readFileSync(join(pluginDir, 'package.json'), 'utf8'));

@@ -13,6 +13,11 @@ export interface ScaffoldOptions {
   description?: string;
   /** Version range of `@trailwarden/core` (and `@trailwarden/testing`) to depend on. Default `^<this scaffold's version>`. */
   coreVersion?: string;
+  /**
+   * A folder holding the kit's tarballs (`npm run pack` writes trailwarden-core-<v>.tgz and
+   * trailwarden-testing-<v>.tgz): the package then installs the kit from there, for use before it is published.
+   */
+  from?: string;
   /** SPDX license of the generated package. Default Apache-2.0. */
   license?: string;
 }
@@ -63,6 +68,20 @@ function ownVersion(): string {
   return pkg.version;
 }
 
+/** The kit's tarballs in `dir` (the newest version of each), as `file:` specs; a missing one is named. */
+function kitTarballs(dir: string): { core: string; testing: string } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ScaffoldError(`--from ${dir}: not a directory (make one with \`npm run pack\` in a Trailwarden checkout)`);
+  const find = (base: string) => {
+    const hits = readdirSync(dir)
+      .filter((f) => f.startsWith(`${base}-`) && f.endsWith('.tgz') && /^\d/.test(f.slice(base.length + 1)))
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const last = hits.at(-1);
+    if (!last) throw new ScaffoldError(`--from ${dir}: no ${base}-<version>.tgz there (make it with \`npm run pack\` in a Trailwarden checkout)`);
+    return `file:${join(dir, last)}`;
+  };
+  return { core: find('trailwarden-core'), testing: find('trailwarden-testing') };
+}
+
 /** Write a ready-to-publish check plugin package: build, tests (with @trailwarden/testing), README. */
 export function scaffoldCheck(opts: ScaffoldOptions): ScaffoldResult {
   const nameProblem = packageNameProblem(opts.name);
@@ -79,12 +98,14 @@ export function scaffoldCheck(opts: ScaffoldOptions): ScaffoldResult {
       throw new ScaffoldError(`${dir} is not empty (${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', ...' : ''}); choose a new directory, nothing was written`);
     }
   }
+  const kitFrom = opts.from === undefined ? undefined : kitTarballs(resolve(opts.from));
   const files = renderFiles({
     name: opts.name,
     checkId,
     description: opts.description ?? 'Trails must deliver their logs to the designated log-archive account.',
     coreRange: opts.coreVersion ?? `^${ownVersion()}`,
     license: opts.license ?? 'Apache-2.0',
+    ...(kitFrom ? { kitFrom } : {}),
   });
   for (const [rel, content] of Object.entries(files)) {
     const path = join(dir, rel);

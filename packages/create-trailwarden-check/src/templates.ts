@@ -7,6 +7,11 @@ export interface TemplateInput {
   description: string;
   /** Semver range of @trailwarden/core and @trailwarden/testing, e.g. `^0.1.0`. */
   coreRange: string;
+  /**
+   * Where the kit comes from when it is not on the registry: tarballs (`file:` specs) for the dev
+   * dependencies; the peer dependency keeps `coreRange`, which is what users of the plugin install.
+   */
+  kitFrom?: { core: string; testing: string };
   license: string;
 }
 
@@ -37,7 +42,7 @@ function packageJson(t: TemplateInput): string {
     main: './dist/index.js',
     types: './dist/index.d.ts',
     files: ['dist', 'README.md'],
-    engines: { node: '>=20.11' },
+    engines: { node: '>=22' },
     scripts: {
       build: 'tsc -p tsconfig.build.json',
       typecheck: 'tsc -p tsconfig.json',
@@ -46,8 +51,8 @@ function packageJson(t: TemplateInput): string {
     },
     peerDependencies: { '@trailwarden/core': t.coreRange },
     devDependencies: {
-      '@trailwarden/core': t.coreRange,
-      '@trailwarden/testing': t.coreRange,
+      '@trailwarden/core': t.kitFrom?.core ?? t.coreRange,
+      '@trailwarden/testing': t.kitFrom?.testing ?? t.coreRange,
       '@types/node': TOOL_VERSIONS.typesNode,
       typescript: TOOL_VERSIONS.typescript,
       vitest: TOOL_VERSIONS.vitest,

@@ -3,12 +3,13 @@ import { InputError } from '@trailwarden/core';
 import { scaffoldCheck } from 'create-trailwarden-check';
 import { helpText, parseCommandArgs } from '../args.js';
 import type { CliIO } from '../io.js';
-import { TOOL } from '../plugins.js';
+import { toolVersion } from '../version.js';
 
 const OPTIONS = {
   dir: { type: 'string' as const, help: 'directory to create (default: the package name without its scope)', arg: 'DIR' },
   'check-id': { type: 'string' as const, help: 'id of the sample check (default: derived from the name)', arg: 'ID' },
   description: { type: 'string' as const, help: 'one-line description for package.json and the README', arg: 'TEXT' },
+  from: { type: 'string' as const, help: 'take @trailwarden/core and @trailwarden/testing from the tarballs `npm run pack` wrote in DIR', arg: 'DIR' },
 };
 
 export const NEW_HELP = helpText(
@@ -34,10 +35,11 @@ export async function newCommand(argv: string[], io: CliIO): Promise<number> {
     name,
     checkId: str(args.values['check-id']),
     description: str(args.values.description),
-    coreVersion: `^${TOOL.version}`,
+    coreVersion: `^${toolVersion()}`,
+    ...(str(args.values.from) ? { from: resolve(io.cwd, str(args.values.from) as string) } : {}),
   });
   const shown = relative(io.cwd, result.dir) || '.';
   io.stdout.write(`Created ${name} (check ${result.checkId}) in ${shown}:\n${result.files.map((f) => `  ${f}`).join('\n')}\n`);
-  io.stdout.write(`\nNext:\n  cd ${shown} && npm install && npm test && npm run build\nThen enable it in trailwarden.config.yaml:\n  plugins: [${name}]\n`);
+  io.stdout.write(`\nNext:\n  cd ${shown} && npm install && npm test && npm run build\nThen enable it in trailwarden.config.yaml:\n  plugins: [${JSON.stringify(name)}]\n`);
   return 0;
 }
