@@ -105,6 +105,29 @@ describe('trailwarden CLI', () => {
       writeFileSync(join(cwd, 'old.json'), JSON.stringify({ schemaVersion: '0.9', accounts: {} }));
       expectBadInput(run(['evaluate', 'old.json'], cwd), /old\.json: schemaVersion is "0\.9", this Trailwarden reads snapshots of version 1\.0/);
     });
+    it('an endpoint without a scheme', () => {
+      expectBadInput(run(['collect', '--endpoint-url', 'localhost:4566', '-o', 'snap.json']), /--endpoint-url: "localhost:4566" is not an http\(s\) URL; write it with a scheme: http:\/\/localhost:4566/);
+    });
+    it('a profile that does not exist is named, with the ones that do', () => {
+      const cwd = tmp();
+      writeFileSync(join(cwd, 'config'), '[default]\n[profile audit]\nregion = eu-west-1\n');
+      const r = spawnSync(process.execPath, [CLI, 'collect', '--profile', 'audti', '-o', 'snap.json'], {
+        cwd,
+        encoding: 'utf8',
+        env: { ...process.env, AWS_CONFIG_FILE: join(cwd, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(cwd, 'none') },
+      });
+      expectBadInput({ code: r.status, stdout: r.stdout, stderr: r.stderr, cwd }, /--profile: no profile "audti" in .*config; profiles there: audit, default/);
+    });
+    it('a snapshot from a newer Trailwarden says to upgrade, not to collect again', () => {
+      const cwd = tmp();
+      writeFileSync(join(cwd, 'new.json'), JSON.stringify({ schemaVersion: '7.2', accounts: {} }));
+      expectBadInput(run(['evaluate', 'new.json'], cwd), /new\.json: was written by a newer Trailwarden \(snapshot version 7\.2; this one reads 1\.0\); upgrade Trailwarden/);
+    });
+    it('a report passed as a snapshot says so', () => {
+      const cwd = tmp();
+      expect(run(['evaluate', DEMO, '--format', 'json', '-o', 'out'], cwd).code).toBe(1);
+      expectBadInput(run(['evaluate', 'out/trailwarden-report.json'], cwd), /trailwarden-report\.json: is a Trailwarden report, not a snapshot; evaluate reads the snapshot/);
+    });
     it('a snapshot with a malformed field names the field', () => {
       const cwd = tmp();
       const snap = JSON.parse(readFileSync(DEMO, 'utf8'));
@@ -159,6 +182,12 @@ describe('trailwarden CLI', () => {
       expect(r.stdout, cmd).toMatch(new RegExp(`Usage: trailwarden ${cmd}`));
     }
     expect(run(['--help']).stdout).toMatch(/Exit codes: 0 clean/);
+  });
+
+  it('demo --help names the folder the demo really writes to', () => {
+    const help = run(['demo', '--help']).stdout;
+    expect(help).toMatch(/--output DIR\s+directory for the reports \(default: trailwarden-demo\)/);
+    expect(help).not.toMatch(/trailwarden-out/);
   });
 
   it('checks --framework lists controls with the checks that cover them', () => {

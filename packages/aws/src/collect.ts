@@ -19,6 +19,8 @@ import { compareStrings, parseArn } from './arn.js';
 import { ClientFactory, type Credentials, memoizeCredentials } from './clients.js';
 import { RoleAssumer } from './credentials.js';
 import { CollectorError, errorCode, errorMessage, toKnownError } from './errors.js';
+import { assertProfileExists } from './profiles.js';
+import { oneLineSdkLogger } from './sdk-logger.js';
 import { collectExtensions, resolveExtensions } from './extensions.js';
 import { Caller } from './pacing/caller.js';
 import { Metrics } from './pacing/metrics.js';
@@ -81,7 +83,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const progress = new ProgressReporter(metrics, options.onProgress);
   const caller = new Caller({ metrics, maxAttempts: options.maxAttempts ?? 8 });
   const factory = new ClientFactory(options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined));
-  const baseCredentials = memoizeCredentials(options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {}));
+  if (options.profile && !options.credentials) assertProfileExists(options.profile);
+  const baseCredentials = memoizeCredentials(options.credentials ?? fromNodeProviderChain({ ...(options.profile ? { profile: options.profile } : {}), logger: oneLineSdkLogger() }));
   const now = options.now ?? (() => new Date());
   progress.emit('discovery');
   try {
@@ -148,6 +151,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     await forEachLimit(targets, options.concurrency ?? DEFAULT_CONCURRENCY, async (target) => {
       accounts[target.id] = await collectAccount(ctx, target).catch((err: unknown) => unexpected(ctx, target, err));
       progress.accountsDone += 1;
+      progress.regionsDone += enabledRegionCount(accounts[target.id]);
       progress.emit();
     });
 
@@ -514,3 +518,8 @@ function sortRecord<V>(record: Record<string, V>): Record<string, V> {
   return out;
 }
 
+/** How many regions an account had enabled (0 when they could not be read). */
+function enabledRegionCount(account: AccountSnapshot | undefined): number {
+  const regions = account?.regions;
+  return regions?.value ? regions.value.filter((r) => r.enabled).length : 0;
+}

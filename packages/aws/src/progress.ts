@@ -4,6 +4,8 @@ export interface CollectProgress {
   phase: 'discovery' | 'accounts' | 'resources' | 'done';
   accountsDone: number;
   accountsTotal: number;
+  /** Account-regions read so far (each finished account adds the regions it had enabled). */
+  regionsDone: number;
   calls: number;
   throttles: number;
   retries: number;
@@ -15,6 +17,7 @@ export class ProgressReporter {
   phase: CollectProgress['phase'] = 'discovery';
   accountsDone = 0;
   accountsTotal = 0;
+  regionsDone = 0;
 
   constructor(
     private readonly metrics: Metrics,
@@ -29,6 +32,7 @@ export class ProgressReporter {
         phase: this.phase,
         accountsDone: this.accountsDone,
         accountsTotal: this.accountsTotal,
+        regionsDone: this.regionsDone,
         calls: this.metrics.calls,
         throttles: this.metrics.throttles,
         retries: this.metrics.retries,

@@ -95,3 +95,18 @@ export function helpText(usage: string, summary: string, specs: Record<string, O
   });
   return `Usage: ${usage}\n\n${summary}\n\nOptions:\n${lines.join('\n')}\n`;
 }
+
+/** An endpoint must be a full http(s) URL: the SDK would take `localhost:4566` as a scheme-less path and fail obscurely. */
+export function endpointUrlOption(value: string | undefined, where: string): string | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (!/^https?:\/\//i.test(value)) {
+    const fix = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? 'use http:// or https://' : `write it with a scheme: http://${value}`;
+    throw new InputError(`${where}: "${value}" is not an http(s) URL; ${fix}`);
+  }
+  try {
+    new URL(value);
+  } catch {
+    throw new InputError(`${where}: "${value}" is not a valid URL`);
+  }
+  return value;
+}

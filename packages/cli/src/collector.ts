@@ -1,6 +1,6 @@
 import { type CollectOptions, CollectorError, collect } from '@trailwarden/aws';
 import { InputError, type LoadedCheck, type Snapshot, type SnapshotSection, collectRequests, resolveSections } from '@trailwarden/core';
-import { type ParsedArgs, accountListOption, listOption, regionListOption } from './args.js';
+import { type ParsedArgs, accountListOption, endpointUrlOption, listOption, regionListOption } from './args.js';
 import type { CliIO } from './io.js';
 import { progressReporter } from './progress.js';
 import type { Session } from './session.js';
@@ -17,7 +17,10 @@ export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'con
   const extensions = collectRequests(checks);
   return {
     sections: resolveSections(sections),
-    endpointUrl: str(v['endpoint-url']) ?? cfg.aws?.endpointUrl ?? (io.env.AWS_ENDPOINT_URL || undefined),
+    endpointUrl:
+      endpointUrlOption(str(v['endpoint-url']), '--endpoint-url') ??
+      endpointUrlOption(cfg.aws?.endpointUrl, `${session.config.path ?? 'config'}: aws.endpointUrl`) ??
+      endpointUrlOption(io.env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL'),
     region: str(v.region) ?? cfg.aws?.region,
     profile: str(v.profile) ?? cfg.aws?.profile,
     roleName: str(v['role-name']) ?? cfg.aws?.roleName ?? 'OrganizationAccountAccessRole',

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError, type LoadedConfig, type LoadedPlugin, type Reporter, loadPlugin } from '@trailwarden/core';
+import { createRequire } from 'node:module';
+import { InputError, type LoadedConfig, type LoadedPlugin, type Reporter, loadPlugin, registerPrecompiledOptionValidators } from '@trailwarden/core';
 
 const cliDir = dirname(fileURLToPath(import.meta.url));
 const cliPackage = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -29,7 +30,21 @@ export interface PluginSet {
   reporters: Map<string, Reporter>;
 }
 
+let registered = false;
+/** The built-in checks' options validators, generated at build time (scripts/precompile-option-validators.mjs). */
+function registerBuiltinOptionValidators(): void {
+  if (registered) return;
+  registered = true;
+  try {
+    registerPrecompiledOptionValidators(createRequire(import.meta.url)('./generated/option-validators.cjs'));
+  } catch (e) {
+    // Running from sources (tests) there is no generated file: the schemas are compiled when first used.
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !String((e as Error).message).includes('option-validators.cjs')) throw e;
+  }
+}
+
 export async function loadAllPlugins(config: LoadedConfig): Promise<PluginSet> {
+  registerBuiltinOptionValidators();
   const plugins: LoadedPlugin[] = [];
   for (const name of builtinPluginNames()) plugins.push(await loadPlugin(name, cliDir));
   for (const spec of config.config.plugins ?? []) plugins.push(await loadPlugin(spec, config.baseDir));

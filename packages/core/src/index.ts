@@ -39,5 +39,5 @@ export { DEFAULT_CATALOGUE, frameworkReports, controlsOf, compareControlIds, typ
 export { renderCheckDoc, renderCheckIndex, checkDocFileName, schemaType, type CheckDocOptions, type DocumentedCheck } from './docs/check-doc.js';
 export { InputError, isInputError } from './util/errors.js';
 export { fingerprint, stableStringify, compareStrings, globToRegExp } from './util/stable.js';
-export { createAjv, describeAjvErrors } from './util/ajv.js';
+export { createAjv, describeAjvErrors, optionsSchemaKey, registerPrecompiledOptionValidators } from './util/ajv.js';
 export { closest, didYouMean } from './util/suggest.js';

@@ -16,7 +16,7 @@ export interface TemplateInput {
 }
 
 /** Tool versions the generated package is known to build and test with. */
-export const TOOL_VERSIONS = { typescript: '^5.9.3', vitest: '^4.1.12', typesNode: '^20.19.0' };
+export const TOOL_VERSIONS = { typescript: '^5.9.3', vitest: '^4.1.12', typesNode: '^22.19.0' };
 
 export function renderFiles(t: TemplateInput): Record<string, string> {
   return {

@@ -5,14 +5,17 @@ import { runCollector } from '../collector.js';
 import type { CliIO } from '../io.js';
 import { evaluateAndReport, openSession, printSummary } from '../session.js';
 
+const DEMO_OUTPUT_DIR = 'trailwarden-demo';
+
 const OPTIONS = {
   ...OUTPUT_OPTIONS,
+  output: { ...OUTPUT_OPTIONS.output, help: `directory for the reports (default: ${DEMO_OUTPUT_DIR})` } as typeof OUTPUT_OPTIONS.output,
   world: { type: 'string' as const, help: 'scan this world file instead of the built-in demo world', arg: 'FILE' },
 };
 
 export const DEMO_HELP = helpText(
   'trailwarden demo [options]',
-  'Start the built-in AWS simulator on a free loopback port, scan its demo organization (fictional "Acme": management, log-archive, security and workload accounts with good and broken trails) with the real collector, write every report format to trailwarden-demo/, and stop the simulator. Touches no AWS account.',
+  `Start the built-in AWS simulator on a free loopback port, scan its demo organization (fictional "Acme": management, log-archive, security and workload accounts with good and broken trails) with the real collector, write every report format to ${DEMO_OUTPUT_DIR}/ (or --output), and stop the simulator. Touches no AWS account.`,
   [OPTIONS],
 );
 
@@ -23,7 +26,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   const startedAt = new Date();
-  const session = await openSession(args, io, { outputDir: 'trailwarden-demo' });
+  const session = await openSession(args, io, { outputDir: DEMO_OUTPUT_DIR });
   const world = typeof args.values.world === 'string' ? args.values.world : DEMO_WORLD_PATH;
   const sim = await startSimulator({ world, port: 0 });
   let snapshot: Awaited<ReturnType<typeof runCollector>>;

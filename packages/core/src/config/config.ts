@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Severity } from '../model/result.js';
-import { assertValid, createAjv } from '../util/ajv.js';
+import { assertValid } from '../util/ajv.js';
+import { staticValidator } from '../util/validators.js';
 import { InputError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import type { ExceptionRule } from './exceptions.js';
@@ -33,7 +34,6 @@ export interface LoadedConfig {
 
 export const CONFIG_FILE_NAMES = ['trailwarden.config.json', 'trailwarden.config.yaml', 'trailwarden.config.yml'];
 
-const validateConfig = createAjv().compile(configSchema);
 
 /** Parse and validate config text; errors name the file, the field and, for typos, the likely fix. */
 export function parseConfig(text: string, where: string): TrailwardenConfig {
@@ -57,7 +57,7 @@ export function parseConfig(text: string, where: string): TrailwardenConfig {
   for (const key of Object.keys(data)) {
     if (!top.includes(key)) throw new InputError(`${key}: is not a known setting${didYouMean(key, top)}; known settings: ${top.filter((k) => k !== '$schema').join(', ')}`, where);
   }
-  assertValid<TrailwardenConfig>(validateConfig, data, where);
+  assertValid<TrailwardenConfig>(staticValidator('config', configSchema), data, where);
   for (const [i, ex] of (data as TrailwardenConfig).exceptions?.entries() ?? []) {
     if (Number.isNaN(Date.parse(`${ex.expires}T00:00:00Z`))) throw new InputError(`exceptions[${i}].expires: "${ex.expires}" is not a real date (YYYY-MM-DD)`, where);
   }

@@ -1,6 +1,6 @@
 import type { LoadedCheck } from '../engine/evaluate.js';
 import type { LoadedPlugin } from '../plugin/loader.js';
-import { createAjv, describeAjvErrors } from '../util/ajv.js';
+import { compileOptionsSchema, describeAjvErrors } from '../util/ajv.js';
 import { InputError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
 import type { CheckSetting, TrailwardenConfig } from './config.js';
@@ -45,7 +45,7 @@ export function selectChecks({ plugins, config, configWhere, only }: SelectionIn
     const configured = typeof setting === 'object' ? (setting.options ?? {}) : {};
     const options = { ...structuredClone(check.options?.defaults ?? {}), ...structuredClone(configured) } as Record<string, unknown>;
     if (check.options) {
-      const validate = createAjv({ useDefaults: true }).compile(check.options.schema);
+      const validate = compileOptionsSchema(check.options.schema);
       if (!validate(options)) {
         const lines = describeAjvErrors(validate.errors, `checks.${id}.options`);
         throw new InputError(lines.join('; '), configWhere);

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
-import { createAjv, describeAjvErrors } from '../util/ajv.js';
+import { compileOptionsSchema, describeAjvErrors } from '../util/ajv.js';
+import { staticValidator } from '../util/validators.js';
 import { InputError } from '../util/errors.js';
 import { type Check, PLUGIN_API_VERSION, type PluginDefinition, type Reporter } from './api.js';
 import { type CollectDeclaration, declarationHash, declarationProblem } from './collect-declaration.js';
@@ -19,9 +20,8 @@ export interface LoadedPlugin {
   reporters: Reporter<any>[];
 }
 
-const ajv = createAjv();
-const validateCheckMeta = ajv.compile(checkMetadataSchema);
-const validateReporterMeta = ajv.compile(reporterMetadataSchema);
+const validateCheckMeta = (): ValidateFunction => staticValidator('checkMeta', checkMetadataSchema);
+const validateReporterMeta = (): ValidateFunction => staticValidator('reporterMeta', reporterMetadataSchema);
 
 function refuse(plugin: string, what: string): never {
   throw new InputError(what, `plugin ${plugin}`);
@@ -48,13 +48,13 @@ export function validateCheck(value: unknown, plugin: string): Check {
       if (bad) refuse(plugin, `${label}, collect entry "${entry}": ${bad}`);
     }
   }
-  const problem = firstProblem(validateCheckMeta, c, label);
+  const problem = firstProblem(validateCheckMeta(), c, label);
   if (problem) refuse(plugin, problem);
   if (typeof c.evaluate !== 'function') refuse(plugin, `${label}.evaluate must be a function`);
   if (c.options) {
     let validate: ValidateFunction;
     try {
-      validate = createAjv({ useDefaults: true }).compile(c.options.schema);
+      validate = compileOptionsSchema(c.options.schema);
     } catch (e) {
       refuse(plugin, `${label}.options.schema is not a valid JSON Schema: ${(e as Error).message}`);
     }
@@ -71,7 +71,7 @@ export function validateReporter(value: unknown, plugin: string): Reporter {
   if (r.apiVersion !== undefined && r.apiVersion !== PLUGIN_API_VERSION) {
     refuse(plugin, `${label} was written for plugin API version ${r.apiVersion}, this Trailwarden implements version ${PLUGIN_API_VERSION}`);
   }
-  const problem = firstProblem(validateReporterMeta, r, label);
+  const problem = firstProblem(validateReporterMeta(), r, label);
   if (problem) refuse(plugin, problem);
   if (typeof r.render !== 'function') refuse(plugin, `${label}.render must be a function`);
   return r;

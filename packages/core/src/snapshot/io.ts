@@ -1,24 +1,32 @@
 import { readFile } from 'node:fs/promises';
 import type { ValidateFunction } from 'ajv';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../model/snapshot.js';
-import { createAjv, describeAjvErrors } from '../util/ajv.js';
+import { describeAjvErrors } from '../util/ajv.js';
+import { staticValidator } from '../util/validators.js';
 import { InputError } from '../util/errors.js';
 import { snapshotSchema } from './schema.js';
 
-let validator: ValidateFunction | undefined;
-
 function snapshotValidator(): ValidateFunction {
-  validator ??= createAjv().compile(snapshotSchema);
-  return validator;
+  return staticValidator('snapshot', snapshotSchema);
 }
 
 /** Validate a parsed snapshot; throws an InputError naming `where` and the bad fields. */
 export function validateSnapshot(data: unknown, where = 'snapshot'): Snapshot {
   if (!data || typeof data !== 'object' || Array.isArray(data)) throw new InputError('is not a snapshot (expected a JSON object)', where);
-  const version = (data as { schemaVersion?: unknown }).schemaVersion;
-  if (version !== SNAPSHOT_SCHEMA_VERSION) {
+  const record = data as { schemaVersion?: unknown; findings?: unknown; checks?: unknown; $schema?: unknown };
+  if (Array.isArray(record.findings) && Array.isArray(record.checks)) {
     throw new InputError(
-      `schemaVersion is ${JSON.stringify(version)}, this Trailwarden reads snapshots of version ${SNAPSHOT_SCHEMA_VERSION}; collect the snapshot again with this version`,
+      'is a Trailwarden report, not a snapshot; evaluate reads the snapshot a scan collected (`trailwarden collect -o snapshot.json`, or `scan --keep-snapshot`)',
+      where,
+    );
+  }
+  const version = record.schemaVersion;
+  if (version !== SNAPSHOT_SCHEMA_VERSION) {
+    const newer = typeof version === 'string' && compareVersions(version, SNAPSHOT_SCHEMA_VERSION) > 0;
+    throw new InputError(
+      newer
+        ? `was written by a newer Trailwarden (snapshot version ${version}; this one reads ${SNAPSHOT_SCHEMA_VERSION}); upgrade Trailwarden to evaluate it`
+        : `schemaVersion is ${JSON.stringify(version)}, this Trailwarden reads snapshots of version ${SNAPSHOT_SCHEMA_VERSION}; collect the snapshot again with this version`,
       where,
     );
   }
@@ -44,4 +52,15 @@ export async function readSnapshotFile(path: string): Promise<Snapshot> {
     throw new InputError(`is not valid JSON: ${(e as Error).message}`, path);
   }
   return validateSnapshot(data, path);
+}
+
+/** `1.10` > `1.9`: dotted numeric versions, compared part by part; a non-numeric part compares as 0. */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map((x) => Number(x) || 0);
+  const pb = b.split('.').map((x) => Number(x) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return Math.sign(d);
+  }
+  return 0;
 }

@@ -1,19 +1,79 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import type { ErrorObject, Options } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsImport from 'ajv-formats';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { InputError } from './errors.js';
 
-// ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = addFormatsImport as unknown as (ajv: Ajv2020) => Ajv2020;
-const draft07 = createRequire(import.meta.url)('ajv/dist/refs/json-schema-draft-07.json') as object;
+// ajv and its formats are loaded on first use, not at import: most commands (help, checks, a scan's
+// start) validate only with the validators precompiled at build time (see validators.ts).
+const require = createRequire(import.meta.url);
+let ajvModules: { Ajv2020: typeof Ajv2020; addFormats: (ajv: Ajv2020) => Ajv2020; draft07: object } | undefined;
+function loadAjv() {
+  ajvModules ??= {
+    Ajv2020: (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020,
+    addFormats: require('ajv-formats') as (ajv: Ajv2020) => Ajv2020,
+    draft07: require('ajv/dist/refs/json-schema-draft-07.json') as object,
+  };
+  return ajvModules;
+}
 
 /** JSON Schema 2020-12 by default; plugin option schemas written for draft-07 are accepted too. */
 export function createAjv(options: Options = {}): Ajv2020 {
+  const { Ajv2020, addFormats, draft07 } = loadAjv();
   const ajv = new Ajv2020({ allErrors: true, strict: false, ...options });
   ajv.addMetaSchema(draft07);
   addFormats(ajv);
   return ajv;
+}
+
+let optionsAjv: Ajv2020 | undefined;
+const optionValidators = new WeakMap<object, ValidateFunction>();
+const precompiledOptions = new Map<string, ValidateFunction>();
+
+/** The key a precompiled options validator is filed under: a digest of the schema's canonical JSON. */
+export function optionsSchemaKey(schema: object): string {
+  return createHash('sha256').update(canonicalJson(schema)).digest('hex').slice(0, 32);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Validators generated at build time (ajv standalone, useDefaults) for schemas known then — the CLI
+ * files its built-in checks' options here — so that loading them compiles nothing at start.
+ */
+export function registerPrecompiledOptionValidators(table: Record<string, ValidateFunction>): void {
+  for (const [key, validate] of Object.entries(table)) precompiledOptions.set(key, validate);
+}
+
+/**
+ * A plugin's options schema compiled once per process (loading validates the defaults, selection the
+ * config's options: both use this). One shared ajv instance; a schema whose $id is taken gets its own.
+ */
+export function compileOptionsSchema(schema: object): ValidateFunction {
+  const hit = optionValidators.get(schema) ?? (precompiledOptions.size ? precompiledOptions.get(optionsSchemaKey(schema)) : undefined);
+  if (hit) {
+    optionValidators.set(schema, hit);
+    return hit;
+  }
+  optionsAjv ??= createAjv({ useDefaults: true });
+  let validate: ValidateFunction;
+  try {
+    validate = optionsAjv.compile(schema);
+  } catch (e) {
+    if (!/already exists/.test((e as Error).message)) throw e;
+    validate = createAjv({ useDefaults: true }).compile(schema);
+  }
+  optionValidators.set(schema, validate);
+  return validate;
 }
 
 /** `/checks/0/id` → `checks[0].id`; the root is `(root)`. */
