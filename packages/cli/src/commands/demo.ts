@@ -9,7 +9,7 @@ const DEMO_OUTPUT_DIR = 'trailwarden-demo';
 
 const OPTIONS = {
   ...OUTPUT_OPTIONS,
-  output: { ...OUTPUT_OPTIONS.output, help: `directory for the reports (default: ${DEMO_OUTPUT_DIR})` } as typeof OUTPUT_OPTIONS.output,
+  output: { type: 'string' as const, short: 'o', help: `directory for the reports (default: ${DEMO_OUTPUT_DIR})`, arg: 'DIR' },
   world: { type: 'string' as const, help: 'scan this world file instead of the built-in demo world', arg: 'FILE' },
 };
 
