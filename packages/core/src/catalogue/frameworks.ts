@@ -1,3 +1,4 @@
+import { MONITORING_CONTROLS } from '../monitoring/controls.js';
 import type { FrameworkDefinition } from './catalogue.js';
 
 /**
@@ -16,11 +17,22 @@ const T = {
   s3Read: 'Ensure that object-level logging for read events is enabled for S3 buckets',
 } as const;
 
+/** The monitoring section: v1.2 §3.1–3.14, v1.4–5.0 §4.1–4.15, v6.0 §5.1–5.15. */
+function monitoringSection(version: string): Record<string, string> {
+  const section = version === '1.2.0' ? 3 : version === '6.0.0' ? 5 : 4;
+  const out: Record<string, string> = {};
+  for (const c of MONITORING_CONTROLS) {
+    if (version === '1.2.0' && c.cisNumber > 14) continue;
+    out[`${section}.${c.cisNumber}`] = `Ensure a log metric filter and alarm exist for ${c.title.replace(/ (is|are) monitored$/, '').replace(/^./, (x) => x.toLowerCase())}`;
+  }
+  return out;
+}
+
 const cis = (version: string, controls: Record<string, string>): FrameworkDefinition => ({
   id: `cis-aws-${version}`,
   title: `CIS Amazon Web Services Foundations Benchmark v${version}`,
   version,
-  controls,
+  controls: { ...controls, ...monitoringSection(version) },
 });
 
 const cis14to20 = {

@@ -24,6 +24,8 @@ export interface MonitoringControl {
   cisPatterns: string[];
   /** Metric name the fix commands suggest. */
   metricName: string;
+  /** The pattern the fix commands suggest, when CIS's own first sample is not the clearest one. */
+  fixPattern?: string;
 }
 
 const orNames = (names: string[], quote = false): string => names.map((n) => `($.eventName = ${quote ? `"${n}"` : n})`).join(' || ');
@@ -61,6 +63,7 @@ export const MONITORING_CONTROLS: MonitoringControl[] = [
       '{ ($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*") }',
     ],
     metricName: 'unauthorized_api_calls_metric',
+    fixPattern: '{ (($.errorCode = "*UnauthorizedOperation") || ($.errorCode = "AccessDenied*")) && ($.sourceIPAddress != "delivery.logs.amazonaws.com") && ($.eventName != "HeadBucket") }',
   },
   {
     topic: 'console-signin-without-mfa',
@@ -170,12 +173,12 @@ export const MONITORING_CONTROLS: MonitoringControl[] = [
     cisNumber: 13,
     mustCatch: calls('ec2.amazonaws.com', ROUTE),
     cisPatterns: [
-      `{($.eventSource = ec2.amazonaws.com) && (${orNames(ROUTE)}) }`,
       `{($.eventSource = ec2.amazonaws.com) && ${orNames(ROUTE)} }`,
       '{($.eventSource = ec2.amazonaws.com) && ($.eventName =CreateRoute) || ($.eventName = CreateRouteTable) || ($.eventName =ReplaceRoute) || ($.eventName = ReplaceRouteTableAssociation) || ($.eventName= DeleteRouteTable) || ($.eventName = DeleteRoute) || ($.eventName =DisassociateRouteTable) }',
       `{ ${orNames(ROUTE)} }`,
     ],
     metricName: 'route_table_changes_metric',
+    fixPattern: `{ ($.eventSource = ec2.amazonaws.com) && (${orNames(ROUTE)}) }`,
   },
   {
     topic: 'vpc-changes',
