@@ -1,4 +1,4 @@
-import { type Check, type CheckContext, type Evidence, MONITORING_CONTROLS, type MonitoringControl, type Severity, defineCheck, monitoringFrameworks } from '@trailwarden/core';
+import { type Check, type CheckContext, type Evidence, MONITORING_CONTROLS, type MonitoringControl, type Severity, defineCheck, monitoringFrameworks, monitoringSubject } from '@trailwarden/core';
 import { NAMESPACE, walk } from './chain.js';
 
 export interface MonitorOptions {
@@ -19,14 +19,14 @@ const FIX_TOPIC = 'aws sns create-topic --region {{region}} --name trailwarden-a
 
 const messages = {
   watched:
-    'Account {{account}}: metric filter {{filter}} on log group {{group}} (trail {{trail}}, {{region}}) catches every {{what}} event; alarm {{alarm}} notifies SNS topic {{topic}}, which has {{subscribers}} confirmed subscriber(s).{{notes}}',
+    'Account {{account}}: metric filter {{filter}} on log group {{group}} (trail {{trail}}, {{region}}) catches every event of {{what}}; alarm {{alarm}} notifies SNS topic {{topic}}, which has {{subscribers}} confirmed subscriber(s).{{notes}}',
   watchedByEventBridge:
-    'Account {{account}}: EventBridge rule {{rule}} ({{region}}) matches every {{what}} event ({{events}}) and targets {{target}}. cisStrict is off: CIS audits metric filters and alarms only, and a rule sees only the events of its own region.',
+    'Account {{account}}: EventBridge rule {{rule}} ({{region}}) matches every event of {{what}} ({{events}}) and targets {{target}}. cisStrict is off: CIS audits metric filters and alarms only, and a rule sees only the events of its own region.',
   noTrail: `Account {{account}}: no multi-region, logging trail delivers to CloudWatch Logs, so no metric filter can watch for {{what}}. Fix: aws cloudtrail update-trail --name <trail> --cloud-watch-logs-log-group-arn <log-group-arn>:* --cloud-watch-logs-role-arn <role-arn>; then ${FIX_FILTER.replace('{{region}}', '<region>').replace('{{group}}', '<log-group>')}`,
-  noFilter: `Account {{account}}: no metric filter on log group {{group}} (trail {{trail}}, {{region}}) catches every {{what}} event: {{detail}}. Fix: ${FIX_FILTER}`,
-  noAlarm: `Account {{account}}: metric filter {{filter}} on log group {{group}} catches the {{what}} events and publishes {{namespace}}/{{metric}}, but no CloudWatch alarm watches that metric. Fix: ${FIX_ALARM}`,
+  noFilter: `Account {{account}}: no metric filter on log group {{group}} (trail {{trail}}, {{region}}) catches every event of {{what}}: {{detail}}. Fix: ${FIX_FILTER}`,
+  noAlarm: `Account {{account}}: metric filter {{filter}} on log group {{group}} catches the events of {{what}} and publishes {{namespace}}/{{metric}}, but no CloudWatch alarm watches that metric. Fix: ${FIX_ALARM}`,
   alarmDisabled: 'Account {{account}}: alarm {{alarm}} on {{namespace}}/{{metric}} (filter {{filter}}, log group {{group}}) has its actions disabled, so it notifies no one. Fix: aws cloudwatch enable-alarm-actions --region {{region}} --alarm-names {{alarm}}',
-  alarmWontFire: `Account {{account}}: alarm {{alarm}} on {{namespace}}/{{metric}} (filter {{filter}}) would not go off on a single {{what}} event: {{why}}. Fix: ${FIX_ALARM.replace('{{alarmSuggested}}', '{{alarm}}')}`,
+  alarmWontFire: `Account {{account}}: alarm {{alarm}} on {{namespace}}/{{metric}} (filter {{filter}}) would not go off on a single event of {{what}}: {{why}}. Fix: ${FIX_ALARM.replace('{{alarmSuggested}}', '{{alarm}}')}`,
   noTopic: `Account {{account}}: alarm {{alarm}} on {{namespace}}/{{metric}} (filter {{filter}}) notifies no SNS topic. Fix: ${FIX_TOPIC}; aws cloudwatch put-metric-alarm ... --alarm-name {{alarm}} --alarm-actions <sns-topic-arn>`,
   noSubscriber:
     'Account {{account}}: alarm {{alarm}} notifies SNS topic {{topic}}, which has no confirmed subscriber ({{pending}} pending confirmation), so nobody hears it. Fix: aws sns subscribe --region {{region}} --topic-arn {{topic}} --protocol email --notification-endpoint <address>, then confirm the subscription',
@@ -34,14 +34,14 @@ const messages = {
 type MessageId = keyof typeof messages;
 
 function monitorCheck(control: MonitoringControl): Check<MonitorOptions, MessageId> {
-  const what = control.title.replace(/ (is|are) monitored$/, '').replace(/^./, (c) => c.toLowerCase());
+  const what = monitoringSubject(control);
   const pattern = control.fixPattern ?? control.cisPatterns[0]!;
   const events = control.mustCatch.map((e) => e.label);
   return defineCheck<MonitorOptions, MessageId>({
     id: `monitor-${control.topic}`,
     meta: {
       title: control.title,
-      description: `A CloudWatch Logs metric filter on a multi-region, logging trail's log group must catch every ${what} event (${events.join(', ')}), judged by evaluating the filter pattern against canonical CloudTrail events rather than by comparing its text with CIS's sample; an enabled alarm on the filter's metric must go off on a single event and notify an SNS topic with a confirmed subscriber. Without that chain nobody learns of the change until they look.`,
+      description: `A CloudWatch Logs metric filter on a multi-region, logging trail's log group must catch every event of ${what} (${events.join(', ')}), judged by evaluating the filter pattern against canonical CloudTrail events rather than by comparing its text with CIS's sample; an enabled alarm on the filter's metric must go off on a single event and notify an SNS topic with a confirmed subscriber. Without that chain nobody learns of the change until they look.`,
       severity: (HIGH.has(control.topic) ? 'high' : 'medium') satisfies Severity,
       resource: 'AWS::::Account',
       frameworks: monitoringFrameworks(control.cisNumber),

@@ -1,4 +1,4 @@
-import { MONITORING_CONTROLS } from '../monitoring/controls.js';
+import { MONITORING_CONTROLS, monitoringSubject } from '../monitoring/controls.js';
 import type { FrameworkDefinition } from './catalogue.js';
 
 /**
@@ -23,7 +23,7 @@ function monitoringSection(version: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const c of MONITORING_CONTROLS) {
     if (version === '1.2.0' && c.cisNumber > 14) continue;
-    out[`${section}.${c.cisNumber}`] = `Ensure a log metric filter and alarm exist for ${c.title.replace(/ (is|are) monitored$/, '').replace(/^./, (x) => x.toLowerCase())}`;
+    out[`${section}.${c.cisNumber}`] = `Ensure a log metric filter and alarm exist for ${monitoringSubject(c)}`;
   }
   return out;
 }

@@ -207,6 +207,15 @@ export function monitoringFrameworks(cisNumber: number): Record<string, string[]
   return out;
 }
 
+/**
+ * What the control watches, for the middle of a sentence: the title without "is monitored", its
+ * first letter lowered unless it starts an acronym or a name ("CloudTrail", "AWS Config", "IAM").
+ */
+export function monitoringSubject(control: MonitoringControl): string {
+  const t = control.title.replace(/ (is|are) monitored$/, '');
+  return /^[A-Z][a-z]/.test(t) && !t.startsWith('CloudTrail') ? t.charAt(0).toLowerCase() + t.slice(1) : t;
+}
+
 export function monitoringControl(topic: string): MonitoringControl | undefined {
   return MONITORING_CONTROLS.find((c) => c.topic === topic);
 }

@@ -12,5 +12,5 @@ export {
 } from './filter-pattern.js';
 export { MAX_EVENT_PATTERN_LENGTH, matchEventPattern, parseEventPattern, type EventPatternResult } from './event-pattern.js';
 export { ROUTINE_EVENT, apiCall, asEventBridgeEvent, consoleLogin, type SampleEvent } from './sample-events.js';
-export { MONITORING_CONTROLS, monitoringControl, monitoringFrameworks, type MonitoringControl } from './controls.js';
+export { MONITORING_CONTROLS, monitoringControl, monitoringFrameworks, monitoringSubject, type MonitoringControl } from './controls.js';
 export { judgeEventPattern, judgeFilterPattern, type CatchVerdict } from './judge.js';
