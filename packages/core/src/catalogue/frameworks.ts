@@ -23,7 +23,10 @@ function monitoringSection(version: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const c of MONITORING_CONTROLS) {
     if (version === '1.2.0' && c.cisNumber > 14) continue;
-    out[`${section}.${c.cisNumber}`] = `Ensure a log metric filter and alarm exist for ${monitoringSubject(c)}`;
+    // v4.0.1 on word them "Ensure … are monitored"; earlier versions "Ensure a log metric filter and alarm exist for …".
+    const modern = ['4.0.1', '5.0.0', '6.0.0'].includes(version);
+    const verb = / (is|are) monitored$/.exec(c.title)?.[0] ?? '';
+    out[`${section}.${c.cisNumber}`] = modern ? `Ensure ${monitoringSubject(c)}${verb}` : `Ensure a log metric filter and alarm exist for ${monitoringSubject(c)}`;
   }
   return out;
 }

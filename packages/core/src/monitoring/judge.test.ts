@@ -193,3 +193,21 @@ describe('EventBridge event patterns', () => {
     expect(judgeEventPattern(signin, control('console-signin-without-mfa')).catchesAll).toBe(true);
   });
 });
+
+describe('the catalogue and the fix patterns', () => {
+  it('every fix pattern catches its control, unambiguously', async () => {
+    for (const c of MONITORING_CONTROLS) {
+      const v = judgeFilterPattern(c.fixPattern ?? c.cisPatterns[0]!, c);
+      expect(v.catchesAll, c.topic).toBe(true);
+      if (c.fixPattern) expect(v.notes.join(' ')).not.toMatch(/both groupings/);
+    }
+  });
+  it('lists the monitoring section in every CIS version, numbered as each numbers it', async () => {
+    const { DEFAULT_CATALOGUE } = await import('../catalogue/catalogue.js');
+    expect(DEFAULT_CATALOGUE['cis-aws-1.2.0']!.controls['3.5']).toBe('Ensure a log metric filter and alarm exist for CloudTrail configuration changes');
+    expect(DEFAULT_CATALOGUE['cis-aws-1.2.0']!.controls['3.15']).toBeUndefined();
+    expect(DEFAULT_CATALOGUE['cis-aws-3.0.0']!.controls['4.15']).toBe('Ensure a log metric filter and alarm exist for AWS Organizations changes');
+    expect(DEFAULT_CATALOGUE['cis-aws-6.0.0']!.controls['5.7']).toBe('Ensure disabling or scheduled deletion of customer-created KMS keys is monitored');
+    expect(DEFAULT_CATALOGUE['cis-aws-6.0.0']!.controls['4.1']).toBe('Ensure CloudTrail is enabled in all regions');
+  });
+});
