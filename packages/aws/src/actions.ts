@@ -44,6 +44,12 @@ export const OPERATION_ACTIONS: Readonly<Record<string, string>> = {
   GetKeyRotationStatus: 'kms:GetKeyRotationStatus',
   // IAM
   GetAccountAuthorizationDetails: 'iam:GetAccountAuthorizationDetails',
+  // Monitoring of the trails' events: CloudWatch Logs, CloudWatch, SNS, EventBridge
+  DescribeMetricFilters: 'logs:DescribeMetricFilters',
+  DescribeAlarms: 'cloudwatch:DescribeAlarms',
+  ListSubscriptionsByTopic: 'sns:ListSubscriptionsByTopic',
+  ListRules: 'events:ListRules',
+  ListTargetsByRule: 'events:ListTargetsByRule',
 };
 
 /** Every IAM action the collector may call, sorted. */

@@ -2,12 +2,16 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
@@ -72,6 +76,10 @@ export interface ServiceClients {
   s3control: S3ControlClient;
   iam: IAMClient;
   kms: KMSClient;
+  logs: CloudWatchLogsClient;
+  cloudwatch: CloudWatchClient;
+  sns: SNSClient;
+  events: EventBridgeClient;
 }
 
 const MAX_SOCKETS_PER_HOST = 64;
@@ -172,6 +180,18 @@ export class ClientFactory {
         break;
       case 'kms':
         client = new KMSClient(base);
+        break;
+      case 'logs':
+        client = new CloudWatchLogsClient(base);
+        break;
+      case 'cloudwatch':
+        client = new CloudWatchClient(base);
+        break;
+      case 'sns':
+        client = new SNSClient(base);
+        break;
+      case 'events':
+        client = new EventBridgeClient(base);
         break;
       default:
         throw new Error(`unknown service ${String(service)}`);

@@ -30,6 +30,7 @@ import { readAccountPublicAccessBlock } from './read/account-public-access-block
 import { type ListedBucket, listBuckets, readBucket } from './read/buckets.js';
 import { readIam } from './read/iam.js';
 import { readKey } from './read/keys.js';
+import { readMonitoring } from './read/monitoring.js';
 import { discoverOrganization } from './read/organization.js';
 import { readRegions, regionsToScan } from './read/regions.js';
 import { listTrails, readTrailDetails } from './read/trails.js';
@@ -259,6 +260,10 @@ async function collectAccount(ctx: AccountContext, target: { id: string; name?: 
   if (sections.has('iam')) jobs.push(readIam(session, homeRegion, metrics).then((k) => (snap.iam = k)));
   if (sections.has('s3AccountPublicAccessBlock')) jobs.push(readAccountPublicAccessBlock(session, homeRegion, metrics).then((k) => (snap.s3AccountPublicAccessBlock = k)));
   await Promise.all(jobs);
+  if (sections.has('monitoring') && snap.trails?.value) {
+    const monitoring = await readMonitoring(session, snap.trails.value, metrics);
+    if (monitoring) snap.monitoring = monitoring;
+  }
   await readOwnResources(ctx, session, snap);
   session.close();
   return snap;
@@ -477,7 +482,7 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
   return out.buckets || out.keys ? out : undefined;
 }
 
-const ACCOUNT_KEYS: (keyof AccountSnapshot)[] = ['id', 'name', 'access', 'regions', 'trailListing', 'trails', 'buckets', 'keys', 'iam', 's3AccountPublicAccessBlock'];
+const ACCOUNT_KEYS: (keyof AccountSnapshot)[] = ['id', 'name', 'access', 'regions', 'trailListing', 'trails', 'buckets', 'keys', 'iam', 's3AccountPublicAccessBlock', 'monitoring'];
 const TRAIL_DETAIL_KEYS = ['status', 'eventSelectors', 'insightSelectors'] as const;
 
 /**

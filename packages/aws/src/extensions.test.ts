@@ -187,7 +187,7 @@ describe('clients for services only plugins read', () => {
   });
 
   it('paces a service it has no quota for conservatively', () => {
-    expect(paceFor('cloudwatch').rate).toBe(DEFAULT_QUOTA.rps * PACE_FRACTION);
-    expect(paceFor('cloudwatch').rate).toBeLessThan(paceFor('cloudtrail').rate);
+    expect(paceFor('securityhub').rate).toBe(DEFAULT_QUOTA.rps * PACE_FRACTION);
+    expect(paceFor('securityhub').rate).toBeLessThan(paceFor('cloudtrail').rate);
   });
 });

@@ -41,3 +41,4 @@ export { InputError, isInputError } from './util/errors.js';
 export { fingerprint, stableStringify, compareStrings, globToRegExp } from './util/stable.js';
 export { createAjv, describeAjvErrors, optionsSchemaKey, registerPrecompiledOptionValidators } from './util/ajv.js';
 export { closest, didYouMean } from './util/suggest.js';
+export * from './monitoring/index.js';

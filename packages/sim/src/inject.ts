@@ -22,7 +22,7 @@ export interface InjectionOptions {
   accessDenied?: { operation?: string; accountId?: string; region?: string }[];
 }
 
-export type QuotaService = 'cloudtrail' | 's3' | 'kms' | 'iam' | 'organizations' | 'sts' | 'ec2';
+export type QuotaService = 'cloudtrail' | 's3' | 'kms' | 'iam' | 'organizations' | 'sts' | 'ec2' | 'logs' | 'cloudwatch' | 'sns' | 'events';
 
 /**
  * Approximate published defaults (requests per second per account and region):
@@ -39,6 +39,12 @@ export const DEFAULT_QUOTAS: Record<QuotaService, { rate: number; burst: number 
   organizations: { rate: 20, burst: 20 },
   sts: { rate: 600, burst: 600 },
   ec2: { rate: 20, burst: 100 },
+  // CloudWatch Logs DescribeMetricFilters 5 TPS, CloudWatch DescribeAlarms 9 TPS, SNS
+  // ListSubscriptionsByTopic 30 TPS, EventBridge ListRules/ListTargetsByRule 50 TPS (their quota pages).
+  logs: { rate: 5, burst: 5 },
+  cloudwatch: { rate: 9, burst: 9 },
+  sns: { rate: 30, burst: 30 },
+  events: { rate: 50, burst: 50 },
 };
 
 export interface CallKey {

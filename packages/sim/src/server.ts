@@ -11,6 +11,7 @@ import { cloudTrailHandlers } from './services/cloudtrail.js';
 import type { CallContext, Handler } from './services/context.js';
 import { ec2Handlers, iamHandlers, stsHandlers } from './services/iam-sts-ec2.js';
 import { kmsHandlers } from './services/kms.js';
+import { cloudWatchHandlers, eventBridgeHandlers, logsHandlers, snsHandlers } from './services/monitoring.js';
 import { organizationsHandlers } from './services/organizations.js';
 import { s3ControlHandlers, s3Handlers } from './services/s3.js';
 import { buildModel, loadWorld, validateWorld } from './world/load.js';
@@ -46,12 +47,16 @@ const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
   ec2: ec2Handlers,
   s3: s3Handlers,
   s3control: s3ControlHandlers,
+  logs: logsHandlers,
+  cloudwatch: cloudWatchHandlers,
+  sns: snsHandlers,
+  events: eventBridgeHandlers,
 };
 
 /** Services whose endpoints are regional: a region the account has not enabled refuses the credentials. */
-const REGION_GATED = new Set<ServiceName>(['cloudtrail', 'kms', 'ec2', 'sts']);
+const REGION_GATED = new Set<ServiceName>(['cloudtrail', 'kms', 'ec2', 'sts', 'logs', 'cloudwatch', 'sns', 'events']);
 /** Services an SCP region-deny reaches (STS, IAM, Organizations and S3 are global or usually exempted). */
-const SCP_REGION_DENIED = new Set<ServiceName>(['cloudtrail', 'kms', 'ec2']);
+const SCP_REGION_DENIED = new Set<ServiceName>(['cloudtrail', 'kms', 'ec2', 'logs', 'cloudwatch', 'sns', 'events']);
 
 const MAX_BODY = 4 * 1024 * 1024;
 
@@ -64,6 +69,10 @@ const IAM_ACTION_PREFIX: Record<ServiceName, string> = {
   ec2: 'ec2',
   s3: 's3',
   s3control: 's3',
+  logs: 'logs',
+  cloudwatch: 'cloudwatch',
+  sns: 'sns',
+  events: 'events',
 };
 
 function readBody(req: IncomingMessage): Promise<string | undefined> {

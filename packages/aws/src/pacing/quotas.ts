@@ -1,5 +1,5 @@
 /** The AWS services the collector talks to. */
-export type Service = 'sts' | 'organizations' | 'ec2' | 'cloudtrail' | 's3' | 's3control' | 'iam' | 'kms';
+export type Service = 'sts' | 'organizations' | 'ec2' | 'cloudtrail' | 's3' | 's3control' | 'iam' | 'kms' | 'logs' | 'cloudwatch' | 'sns' | 'events';
 
 /**
  * Request-rate quotas per (account, region, service), requests per second. Where AWS publishes a
@@ -15,6 +15,10 @@ export const QUOTAS: Record<Service, { rps: number; source: string }> = {
   iam: { rps: 20, source: 'IAM: not published per operation; assumed 20/s' },
   organizations: { rps: 20, source: 'Organizations: not published per operation; assumed 20/s' },
   s3control: { rps: 100, source: 'S3 Control: not published; paced like S3 bucket-configuration calls (100/s)' },
+  logs: { rps: 5, source: 'CloudWatch Logs quotas: DescribeMetricFilters 5 TPS per account per region' },
+  cloudwatch: { rps: 9, source: 'CloudWatch quotas: DescribeAlarms 9 TPS per account per region' },
+  sns: { rps: 30, source: 'SNS quotas: ListSubscriptionsByTopic 30 TPS per account per region' },
+  events: { rps: 50, source: 'EventBridge quotas: ListRules / ListTargetsByRule 50 TPS per account per region (lower in some regions); assumed 50/s' },
 };
 
 /**

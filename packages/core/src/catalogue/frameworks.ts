@@ -1,3 +1,4 @@
+import { MONITORING_CONTROLS, monitoringSubject } from '../monitoring/controls.js';
 import type { FrameworkDefinition } from './catalogue.js';
 
 /**
@@ -16,11 +17,25 @@ const T = {
   s3Read: 'Ensure that object-level logging for read events is enabled for S3 buckets',
 } as const;
 
+/** The monitoring section: v1.2 §3.1–3.14, v1.4–5.0 §4.1–4.15, v6.0 §5.1–5.15. */
+function monitoringSection(version: string): Record<string, string> {
+  const section = version === '1.2.0' ? 3 : version === '6.0.0' ? 5 : 4;
+  const out: Record<string, string> = {};
+  for (const c of MONITORING_CONTROLS) {
+    if (version === '1.2.0' && c.cisNumber > 14) continue;
+    // v4.0.1 on word them "Ensure … are monitored"; earlier versions "Ensure a log metric filter and alarm exist for …".
+    const modern = ['4.0.1', '5.0.0', '6.0.0'].includes(version);
+    const verb = / (is|are) monitored$/.exec(c.title)?.[0] ?? '';
+    out[`${section}.${c.cisNumber}`] = modern ? `Ensure ${monitoringSubject(c)}${verb}` : `Ensure a log metric filter and alarm exist for ${monitoringSubject(c)}`;
+  }
+  return out;
+}
+
 const cis = (version: string, controls: Record<string, string>): FrameworkDefinition => ({
   id: `cis-aws-${version}`,
   title: `CIS Amazon Web Services Foundations Benchmark v${version}`,
   version,
-  controls,
+  controls: { ...controls, ...monitoringSection(version) },
 });
 
 const cis14to20 = {

@@ -78,6 +78,14 @@ function collectAccountErrors(account: AccountSnapshot, id: string, out: Coverag
   }
   add(account.iam, `${base}.iam`);
   add(account.s3AccountPublicAccessBlock, `${base}.s3AccountPublicAccessBlock`);
+  for (const [region, m] of Object.entries(account.monitoring ?? {})) {
+    const at = `${base}.monitoring.${region}`;
+    for (const [group, k] of Object.entries(m.logGroups)) add(k, `${at}.logGroups.${group}`);
+    add(m.alarms, `${at}.alarms`);
+    for (const [arn, k] of Object.entries(m.topics ?? {})) add(k, `${at}.topics.${arn}`);
+    add(m.eventRules, `${at}.eventRules`);
+    for (const rule of m.eventRules?.value ?? []) add(rule.targets, `${at}.eventRules.${rule.name}.targets`);
+  }
 }
 
 function collectErrors(value: unknown, path: string, accountId: string, out: CoverageError[]): void {

@@ -19,6 +19,7 @@ export const SNAPSHOT_SECTIONS = [
   'keys',
   'iam',
   's3AccountPublicAccessBlock',
+  'monitoring',
 ] as const;
 export type SnapshotSection = (typeof SNAPSHOT_SECTIONS)[number];
 
@@ -30,6 +31,7 @@ const IMPLIED: Partial<Record<SnapshotSection, SnapshotSection[]>> = {
   insightSelectors: ['trails'],
   buckets: ['trails'],
   keys: ['trails'],
+  monitoring: ['trails', 'trailStatus'],
 };
 
 /** The sections to collect for these requirements, with what they imply, in canonical order. */
@@ -147,6 +149,63 @@ export interface AccountSnapshot {
   keys?: Record<string, Key>;
   iam?: Known<IamData>;
   s3AccountPublicAccessBlock?: Known<PublicAccessBlock | null>;
+  /**
+   * Who watches the trail's events, by region: read where a multi-region trail this account owns
+   * delivers to a CloudWatch Logs log group (the log group's region). See docs/snapshot.md.
+   */
+  monitoring?: Record<string, RegionMonitoring>;
+}
+
+/** CloudWatch Logs metric filters, CloudWatch alarms, SNS topics and EventBridge rules of one region. */
+export interface RegionMonitoring {
+  /** Log group name → its metric filters (DescribeMetricFilters). */
+  logGroups: Record<string, Known<MetricFilter[]>>;
+  /** Metric alarms (DescribeAlarms) on a metric that one of those filters publishes. */
+  alarms?: Known<MetricAlarm[]>;
+  /** SNS topics those alarms notify, by topic ARN (ListSubscriptionsByTopic). */
+  topics?: Record<string, Known<TopicSubscriptions>>;
+  /** Rules on the default event bus that match AWS service events (ListRules, ListTargetsByRule). */
+  eventRules?: Known<EventRule[]>;
+}
+
+export interface MetricFilter {
+  name: string;
+  pattern: string;
+  metrics: { namespace: string; name: string; value: string; defaultValue?: number }[];
+}
+
+export interface MetricAlarm {
+  name: string;
+  arn?: string;
+  actionsEnabled: boolean;
+  alarmActions: string[];
+  namespace?: string;
+  metricName?: string;
+  statistic?: string;
+  extendedStatistic?: string;
+  comparisonOperator?: string;
+  threshold?: number;
+  evaluationPeriods?: number;
+  datapointsToAlarm?: number;
+  period?: number;
+  /** Metric-math alarms: the metrics their expressions read. */
+  metrics?: { namespace: string; name: string }[];
+}
+
+export interface TopicSubscriptions {
+  /** Subscriptions whose SubscriptionArn is an ARN (not `PendingConfirmation`). */
+  confirmed: number;
+  pending: number;
+  /** Protocols of the confirmed subscriptions (email, sqs, lambda, https, ...). */
+  protocols: string[];
+}
+
+export interface EventRule {
+  name: string;
+  arn?: string;
+  state: string;
+  eventPattern?: string;
+  targets: Known<{ id: string; arn: string }[]>;
 }
 
 export interface RegionInfo {

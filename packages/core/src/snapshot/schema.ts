@@ -260,6 +260,57 @@ const organization: S = {
   },
 };
 
+const num: S = { type: 'number' };
+const obj = (required: string[], properties: S): S => ({ type: 'object', required, properties, additionalProperties: false });
+
+/** CloudWatch Logs / CloudWatch / SNS / EventBridge reads of one region (see docs/snapshot.md). */
+const regionMonitoring: S = obj(['logGroups'], {
+  logGroups: {
+    type: 'object',
+    additionalProperties: knownSchema({
+      type: 'array',
+      items: obj(['name', 'pattern', 'metrics'], {
+        name: str,
+        pattern: str,
+        metrics: { type: 'array', items: obj(['namespace', 'name', 'value'], { namespace: str, name: str, value: str, defaultValue: num }) },
+      }),
+    }),
+  },
+  alarms: knownSchema({
+    type: 'array',
+    items: obj(['name', 'actionsEnabled', 'alarmActions'], {
+      name: str,
+      arn: str,
+      actionsEnabled: bool,
+      alarmActions: strList,
+      namespace: str,
+      metricName: str,
+      statistic: str,
+      extendedStatistic: str,
+      comparisonOperator: str,
+      threshold: num,
+      evaluationPeriods: num,
+      datapointsToAlarm: num,
+      period: num,
+      metrics: { type: 'array', items: obj(['namespace', 'name'], { namespace: str, name: str }) },
+    }),
+  }),
+  topics: {
+    type: 'object',
+    additionalProperties: knownSchema(obj(['confirmed', 'pending', 'protocols'], { confirmed: num, pending: num, protocols: strList })),
+  },
+  eventRules: knownSchema({
+    type: 'array',
+    items: obj(['name', 'state', 'targets'], {
+      name: str,
+      arn: str,
+      state: str,
+      eventPattern: str,
+      targets: knownSchema({ type: 'array', items: obj(['id', 'arn'], { id: str, arn: str }) }),
+    }),
+  }),
+});
+
 const account: S = {
   type: 'object',
   required: ['id', 'access'],
@@ -282,6 +333,7 @@ const account: S = {
     keys: { type: 'object', additionalProperties: key },
     iam: knownSchema(iam),
     s3AccountPublicAccessBlock: knownSchema(nullable(publicAccessBlock)),
+    monitoring: { type: 'object', additionalProperties: regionMonitoring },
   },
   additionalProperties: false,
 };

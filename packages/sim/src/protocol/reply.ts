@@ -12,14 +12,15 @@ export interface Reply {
 const QUERY_NS: Partial<Record<ServiceName, string>> = {
   sts: 'https://sts.amazonaws.com/doc/2011-06-15/',
   iam: 'https://iam.amazonaws.com/doc/2010-05-08/',
+  sns: 'http://sns.amazonaws.com/doc/2010-03-31/',
 };
 export const EC2_NS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 export const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
-export function jsonReply(value: unknown, requestId: string): Reply {
+export function jsonReply(value: unknown, requestId: string, version: '1.0' | '1.1' = '1.1'): Reply {
   return {
     status: 200,
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
+    headers: { 'content-type': `application/x-amz-json-${version}`, 'x-amzn-requestid': requestId },
     body: JSON.stringify(value),
   };
 }
@@ -50,12 +51,11 @@ export function errorReply(service: ServiceName, err: SimError, requestId: strin
   const spec = SERVICES[service];
   const status = err.status;
   switch (spec.protocol) {
-    case 'json':
-      return {
-        status,
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId, 'x-amzn-errortype': err.code },
-        body: JSON.stringify({ __type: err.code, message: err.message }),
-      };
+    case 'json': {
+      const headers: Record<string, string> = { 'content-type': `application/x-amz-json-${spec.jsonVersion ?? '1.1'}`, 'x-amzn-requestid': requestId, 'x-amzn-errortype': err.code };
+      if (spec.queryCompatible) headers['x-amzn-query-error'] = `${err.code};${status >= 500 ? 'Receiver' : 'Sender'}`;
+      return { status, headers, body: JSON.stringify({ __type: err.code, message: err.message }) };
+    }
     case 'query': {
       const type = status >= 500 ? 'Receiver' : 'Sender';
       const body =

@@ -38,9 +38,12 @@ const TARGET_PREFIXES: [RegExp, ServiceName][] = [
   [/CloudTrail_20131101$/, 'cloudtrail'],
   [/^TrentService$/, 'kms'],
   [/^AWSOrganizationsV20161128$/, 'organizations'],
+  [/^Logs_20140328$/, 'logs'],
+  [/^AWSEvents$/, 'events'],
+  [/^GraniteServiceVersion20100801$/, 'cloudwatch'],
 ];
 
-const QUERY_VERSIONS: Record<string, ServiceName> = { '2011-06-15': 'sts', '2010-05-08': 'iam', '2016-11-15': 'ec2' };
+const QUERY_VERSIONS: Record<string, ServiceName> = { '2011-06-15': 'sts', '2010-05-08': 'iam', '2016-11-15': 'ec2', '2010-03-31': 'sns' };
 
 /** S3 bucket sub-resources the simulator knows, by query key, with the operation names of GET/PUT/DELETE. */
 const S3_SUBRESOURCES: Record<string, [get: string, put: string, del: string]> = {
@@ -80,7 +83,7 @@ export function route(req: SimRequest, signature: Signature | undefined): RouteR
   if (req.method === 'POST' && contentType.includes('application/x-www-form-urlencoded')) {
     const form = new URLSearchParams(req.body);
     const version = form.get('Version') ?? '';
-    const service = QUERY_VERSIONS[version] ?? (signature && signature.service in { sts: 1, iam: 1, ec2: 1 } ? (signature.service as ServiceName) : 'sts');
+    const service = QUERY_VERSIONS[version] ?? (signature && signature.service in { sts: 1, iam: 1, ec2: 1, sns: 1 } ? (signature.service as ServiceName) : 'sts');
     const operation = form.get('Action');
     if (!operation || !/^[A-Za-z0-9]+$/.test(operation)) return { service, error: 'Missing or malformed Action' };
     return { service, operation };

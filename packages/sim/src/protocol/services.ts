@@ -1,6 +1,6 @@
 /** Per-service wire facts: protocol, counter prefix, and each service's own error codes. */
 
-export type ServiceName = 'cloudtrail' | 'kms' | 'organizations' | 'sts' | 'iam' | 'ec2' | 's3' | 's3control';
+export type ServiceName = 'cloudtrail' | 'kms' | 'organizations' | 'sts' | 'iam' | 'ec2' | 's3' | 's3control' | 'logs' | 'cloudwatch' | 'sns' | 'events';
 export type Protocol = 'json' | 'query' | 'ec2' | 'restxml';
 
 export interface ErrorSpec {
@@ -21,6 +21,10 @@ export interface ServiceSpec {
   invalidToken: ErrorSpec;
   /** Quota service key for token buckets, e.g. `s3` for both S3 and S3 Control. */
   quotaKey: string;
+  /** awsJson version (`1.1` unless said). */
+  jsonVersion?: '1.0' | '1.1';
+  /** awsJson with `awsQueryCompatible` (CloudWatch): errors carry `x-amzn-query-error: Code;Type`. */
+  queryCompatible?: boolean;
 }
 
 const jsonSpec = (name: ServiceName, label: string, throttleCode: string, regional: boolean): ServiceSpec => ({
@@ -77,6 +81,32 @@ export const SERVICES: Record<ServiceName, ServiceSpec> = {
     accessDenied: { code: 'AccessDenied', status: 403 },
     invalidToken: { code: 'InvalidAccessKeyId', status: 403 },
     quotaKey: 's3',
+  },
+  logs: jsonSpec('logs', 'CloudWatchLogs', 'ThrottlingException', true),
+  events: jsonSpec('events', 'EventBridge', 'ThrottlingException', true),
+  // CloudWatch moved from awsQuery to awsJson1_0 (awsQueryCompatible): the SDK sends JSON to
+  // `GraniteServiceVersion20100801.<Op>` and reads the query error code from `x-amzn-query-error`.
+  cloudwatch: {
+    name: 'cloudwatch',
+    label: 'CloudWatch',
+    protocol: 'json',
+    regional: true,
+    throttle: { code: 'Throttling', status: 400 },
+    accessDenied: { code: 'AccessDenied', status: 403 },
+    invalidToken: { code: 'InvalidClientTokenId', status: 403 },
+    quotaKey: 'cloudwatch',
+    jsonVersion: '1.0',
+    queryCompatible: true,
+  },
+  sns: {
+    name: 'sns',
+    label: 'SNS',
+    protocol: 'query',
+    regional: true,
+    throttle: { code: 'Throttled', status: 429 },
+    accessDenied: { code: 'AuthorizationError', status: 403 },
+    invalidToken: { code: 'InvalidClientTokenId', status: 403 },
+    quotaKey: 'sns',
   },
   s3control: {
     name: 's3control',

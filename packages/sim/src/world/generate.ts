@@ -19,6 +19,7 @@ import {
   type WorldPlan,
   truthFromPlan,
 } from './truth.js';
+import { worldMonitoring } from './generate-monitoring.js';
 import type { PolicyDocument, World, WorldAccount, WorldBucket, WorldIamRole, WorldIamUser, WorldKmsKey, WorldPublicAccessBlock, WorldTrail } from './types.js';
 
 export interface GenerateWorldOptions {
@@ -530,6 +531,17 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
     };
     plans[2]!.trails.push(t);
     securityAccount.trails = [worldTrail(t, home, security, ago)];
+  }
+
+  // Metric filters, alarms and topics for the trails that deliver to CloudWatch Logs.
+  for (const account of [management, logArchive, securityAccount, ...workloads]) {
+    const plan = plans.find((p) => p.id === account.id);
+    const trails = (account.trails ?? []).flatMap((wt) => {
+      const tp = plan?.trails.find((t) => t.name === wt.name);
+      return tp ? [{ plan: tp, region: wt.homeRegion, accountId: account.id }] : [];
+    });
+    const monitoring = worldMonitoring(trails);
+    if (monitoring) account.monitoring = monitoring;
   }
 
   const world: World = {

@@ -294,6 +294,63 @@ const iam = {
   },
 } as const;
 
+const obj = (required: string[], properties: Record<string, unknown>) => ({ type: 'object', additionalProperties: false, required, properties }) as const;
+const str = { type: 'string', minLength: 1 } as const;
+const monitoring = obj([], {
+  logGroups: { type: 'array', items: obj(['region', 'name'], { region, name: str }) },
+  metricFilters: {
+    type: 'array',
+    items: obj(['region', 'logGroupName', 'filterName', 'filterPattern'], {
+      region,
+      logGroupName: str,
+      filterName: str,
+      filterPattern: { type: 'string', maxLength: 1024 },
+      metricTransformations: {
+        type: 'array',
+        minItems: 1,
+        maxItems: 1,
+        items: obj(['metricName', 'metricNamespace'], { metricName: str, metricNamespace: str, metricValue: str, defaultValue: { type: 'number' } }),
+      },
+    }),
+  },
+  alarms: {
+    type: 'array',
+    items: obj(['region', 'alarmName'], {
+      region,
+      alarmName: str,
+      namespace: str,
+      metricName: str,
+      statistic: { enum: ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'] },
+      threshold: { type: 'number' },
+      comparisonOperator: { enum: ['GreaterThanOrEqualToThreshold', 'GreaterThanThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'] },
+      evaluationPeriods: { type: 'integer', minimum: 1 },
+      datapointsToAlarm: { type: 'integer', minimum: 1 },
+      period: { type: 'integer', minimum: 10 },
+      actionsEnabled: { type: 'boolean' },
+      alarmActions: { type: 'array', maxItems: 5, items: { type: 'string', pattern: '^arn:' } },
+    }),
+  },
+  topics: {
+    type: 'array',
+    items: obj(['region', 'name'], {
+      region,
+      name: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,256}$' },
+      subscriptions: { type: 'array', items: obj(['protocol', 'endpoint'], { protocol: str, endpoint: str, confirmed: { type: 'boolean' } }) },
+    }),
+  },
+  eventRules: {
+    type: 'array',
+    items: obj(['region', 'name'], {
+      region,
+      name: { type: 'string', pattern: '^[.\\-_A-Za-z0-9]{1,64}$' },
+      eventPattern: { anyOf: [{ type: 'object' }, { type: 'string' }] },
+      scheduleExpression: str,
+      state: { enum: ['ENABLED', 'DISABLED'] },
+      targets: { type: 'array', maxItems: 5, items: obj(['id', 'arn'], { id: str, arn: { type: 'string', pattern: '^arn:' } }) },
+    }),
+  },
+});
+
 const account = {
   type: 'object',
   additionalProperties: false,
@@ -312,6 +369,7 @@ const account = {
     publicAccessBlock: { anyOf: [publicAccessBlock, { type: 'null' }] },
     kmsKeys: { type: 'array', items: kmsKey },
     iam,
+    monitoring,
   },
 } as const;
 

@@ -4,6 +4,8 @@
  * check. A disagreement between a check and this file is a bug in one of them.
  */
 
+import { CIS_FILTERS, type MonitoringVariant, monitoringVariant } from './generate-monitoring.js';
+
 export type TruthStatus = 'PASS' | 'FAIL' | 'ERROR' | 'NOT_APPLICABLE';
 
 export interface TruthEntry {
@@ -182,8 +184,14 @@ export interface WorldPlan {
   accounts: AccountPlan[];
 }
 
+/** The CIS monitoring checks (checks/monitoring): one finding per account each. */
+export const MONITOR_CHECKS = Object.keys(CIS_FILTERS)
+  .map((topic) => `monitor-${topic}`)
+  .sort();
+
 /** The checks whose verdicts the plan predicts. */
 export const TRUTH_CHECKS = [
+  ...MONITOR_CHECKS,
   'org-scp-trail-protection',
   'org-trail-coverage',
   'trail-api-least-privilege',
@@ -286,6 +294,20 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       covering ? `covered by ${covering.name}` : `no readable multi-region logging trail (${describe(known)})${unknownWhy}`,
       covering ? (known.some((t) => t.organization && t.multiRegion && isLogging(t)) ? 'byOrgTrail' : 'byOwnTrail') : unknown ? undefined : 'uncovered',
     );
+
+    // monitor-*: a multi-region, logging trail feeding CloudWatch Logs, whose log group's filters,
+    // alarms and topic (generate-monitoring.ts) catch the events and reach a confirmed subscriber.
+    const watching = known.filter((t) => t.multiRegion && isLogging(t) && t.cloudWatch !== 'none');
+    const watchUnknown = applying.find((t) => t.regionDenied && t.multiRegion && t.cloudWatch !== 'none');
+    for (const checkId of MONITOR_CHECKS) {
+      const links = watching.map((t) => ({ t, link: monitorLink(monitoringVariant(t), checkId) }));
+      const pass = links.find((l) => l.link === 'watched');
+      const best = [...links].sort((x, y) => MONITOR_LINKS.indexOf(y.link) - MONITOR_LINKS.indexOf(x.link))[0];
+      if (pass) add(checkId, a.id, root(a.id), 'PASS', `${pass.t.name}'s log group has CIS's filter, an alarm and a subscribed topic`, 'watched');
+      else if (watchUnknown) add(checkId, a.id, root(a.id), 'ERROR', `${watchUnknown.name} is homed in an SCP-denied region: its status is unreadable`);
+      else if (!best) add(checkId, a.id, root(a.id), 'FAIL', `no multi-region logging trail delivers to CloudWatch Logs (${describe(known)})`, 'noTrail');
+      else add(checkId, a.id, root(a.id), 'FAIL', `${best.t.name}: monitoring ${monitoringVariant(best.t) ?? 'none'}`, best.link);
+    }
 
     // Trail-level checks, in the owner account.
     for (const t of a.trails) {
@@ -453,6 +475,16 @@ const LOGGING_ID: Record<TrailPlan['logging'], string> = {
   stale: 'stale',
   'never-delivered': 'neverDelivered',
 };
+/** The links of a monitoring chain, worst first (checks/monitoring reports the furthest one reached). */
+const MONITOR_LINKS = ['noTrail', 'noFilter', 'noSubscriber', 'watched'] as const;
+
+function monitorLink(variant: MonitoringVariant | undefined, checkId: string): (typeof MONITOR_LINKS)[number] {
+  if (!variant) return 'noFilter';
+  if (variant === 'unconfirmed-topic') return 'noSubscriber';
+  if (variant === 'trail-near-miss' && checkId === 'monitor-cloudtrail-changes') return 'noFilter';
+  return 'watched';
+}
+
 const CLOUDWATCH_ID: Record<TrailPlan['cloudWatch'], string> = {
   none: 'notIntegrated',
   delivering: 'delivering',

@@ -71,6 +71,60 @@ export interface WorldAccount {
   publicAccessBlock?: WorldPublicAccessBlock | null;
   kmsKeys?: WorldKmsKey[];
   iam?: WorldIam;
+  /** CloudWatch Logs metric filters, CloudWatch alarms, SNS topics and EventBridge rules. */
+  monitoring?: WorldMonitoring;
+}
+
+/** Who watches the account's trail events; each item lives in one region of the account. */
+export interface WorldMonitoring {
+  /** Log groups that exist (a metric filter's group exists implicitly). */
+  logGroups?: { region: string; name: string }[];
+  metricFilters?: {
+    region: string;
+    logGroupName: string;
+    filterName: string;
+    filterPattern: string;
+    /** Default: metric `<filterName>` in namespace `CISBenchmark`, value `1`. */
+    metricTransformations?: { metricName: string; metricNamespace: string; metricValue?: string; defaultValue?: number }[];
+  }[];
+  alarms?: {
+    region: string;
+    alarmName: string;
+    namespace?: string;
+    metricName?: string;
+    /** Default `Sum`. */
+    statistic?: string;
+    /** Default 1. */
+    threshold?: number;
+    /** Default `GreaterThanOrEqualToThreshold`. */
+    comparisonOperator?: string;
+    /** Default 1. */
+    evaluationPeriods?: number;
+    datapointsToAlarm?: number;
+    /** Default 300. */
+    period?: number;
+    /** Default true. */
+    actionsEnabled?: boolean;
+    /** ARNs notified in ALARM state (SNS topics, ...). */
+    alarmActions?: string[];
+  }[];
+  topics?: {
+    region: string;
+    name: string;
+    /** `confirmed` false (default true): listed with SubscriptionArn `PendingConfirmation`. */
+    subscriptions?: { protocol: string; endpoint: string; confirmed?: boolean }[];
+  }[];
+  /** Rules on the default event bus. */
+  eventRules?: {
+    region: string;
+    name: string;
+    /** An object (written as JSON) or its JSON text. */
+    eventPattern?: Record<string, unknown> | string;
+    scheduleExpression?: string;
+    /** Default `ENABLED`. */
+    state?: 'ENABLED' | 'DISABLED';
+    targets?: { id: string; arn: string }[];
+  }[];
 }
 
 export interface WorldTrail {
