@@ -71,6 +71,8 @@ function bundle(name) {
     writeFileSync(join(dir, 'package.json'), JSON.stringify(staged, null, 2));
     must(`npm install for ${name}`, 'npm', ['install', '--omit=dev', '--no-audit', '--no-fund', '--ignore-scripts', '--install-links', '--loglevel=error'], dir);
     rmSync(join(dir, 'package-lock.json'), { force: true });
+    const pruned = pruneForRuntime(join(dir, 'node_modules'));
+    say(`${name}: left out ${pruned} type-declaration and source-map files of its dependencies (not needed to run it)`);
     const final = { ...pkg, bundleDependencies: Object.keys(deps).sort() };
     delete final.devDependencies;
     writeFileSync(join(dir, 'package.json'), `${JSON.stringify(final, null, 2)}\n`);
@@ -79,6 +81,28 @@ function bundle(name) {
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
+}
+
+/** Delete what running needs not: `.d.ts` files, `dist-types/` folders and source maps (half the files of the SDK). */
+function pruneForRuntime(dir) {
+  let count = 0;
+  const walk = (d) => {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const path = join(d, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name === 'dist-types') {
+          count += countFiles(path);
+          rmSync(path, { recursive: true, force: true });
+        } else walk(path);
+      } else if (/\.d\.[cm]?ts$|\.map$/.test(entry.name)) {
+        rmSync(path, { force: true });
+        count++;
+      }
+    }
+  };
+  const countFiles = (d) => readdirSync(d, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? countFiles(join(d, e.name)) : 1), 0);
+  if (existsSync(dir)) walk(dir);
+  return count;
 }
 
 say('bundling the CLI (trailwarden) and the scaffold with their dependencies…');

@@ -11,7 +11,7 @@ import { DEMO, ROOT, tmp } from './helpers.js';
  */
 function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
   try {
-    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: 'pipe', env: { ...cleanEnv(), ...env }, timeout: 600_000 });
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: 'pipe', env: { ...cleanEnv(), ...env }, timeout: 1_200_000 });
   } catch (e) {
     const x = e as { stdout?: string; stderr?: string; message: string; status?: number };
     throw new Error(`${cmd} ${args.join(' ')} (in ${cwd}) exited ${x.status}:\n${x.stdout ?? ''}\n${x.stderr ?? ''}`);
@@ -34,7 +34,7 @@ describe('installed from the packed tarballs', () => {
     prefix = tmp();
     // --offline: every dependency is inside the tarball; nothing is fetched, nothing needs publishing.
     sh('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, join(packs, tgz(packs, 'trailwarden-0'))], ROOT);
-  }, 900_000);
+  }, 1_800_000);
 
   const tgz = (dir: string, start: string) => {
     const f = readdirSync(dir).find((n) => n.startsWith(start) && n.endsWith('.tgz'));
