@@ -206,10 +206,14 @@ describe('hostile: exit codes a CI can trust (item 6)', () => {
     expect(r.stderr).toMatch(/^trailwarden: the scan selected no account: Account 999999999999 \(from --accounts\) is not in the organization; not scanned\.\n$/);
   });
 
-  it('a mistyped region is exit 2 with did-you-mean, not silently dropped', async () => {
+  it('a mistyped region is exit 2 with did-you-mean, not silently dropped, before any account is read', async () => {
+    sim.resetCounters();
     const r = await runWithSimulator(sim, ['scan', '--endpoint-url', sim.url, '--regions', 'eu-west-9', '--format', 'json', ...ONE_CHECK]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^trailwarden: regions: "eu-west-9" is not a region of this partition \(did you mean "eu-west-1"\?\); known: /);
+    expect(r.stderr).toMatch(/^trailwarden: regions: "eu-west-9" is not a region of this partition \(did you mean "eu-west-1"\?\); known: .*\n$/);
+    const ops = Object.keys(sim.counters().byOperation);
+    expect(ops.some((op) => op.endsWith('.DescribeRegions'))).toBe(true);
+    expect(ops.filter((op) => op.endsWith('.AssumeRole'))).toEqual([]);
   });
 
   it('an exception naming an unknown check id or an account outside the organization is a config error with did-you-mean', () => {

@@ -15,6 +15,7 @@ import {
   type SnapshotScope,
   type SnapshotSection,
   type Trail,
+  didYouMean,
 } from '@trailwarden/core';
 import { compareStrings, parseArn } from './arn.js';
 import { ClientFactory, type Credentials, memoizeCredentials } from './clients.js';
@@ -110,6 +111,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     const partitionName = parseArn(identity.Arn ?? '')?.partition ?? 'aws';
     const partition: Partition = PARTITIONS.has(partitionName as Partition) ? (partitionName as Partition) : 'aws';
     const callerSession = new AccountSession(callerId, baseCredentials, factory, caller);
+    // A mistyped --regions entry would be silently dropped by every account: check it against the
+    // partition's regions (one DescribeRegions in the caller's account) before reading any account.
+    if (options.regions?.length) await assertKnownRegions(callerSession, homeRegion, metrics, options.regions);
 
     const discovery = await discoverOrganization(callerSession, homeRegion, metrics, sections.has('organization'));
     const notes = [...discovery.notes];
@@ -201,6 +205,15 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   } finally {
     deadline?.clear();
     factory.close();
+  }
+}
+
+async function assertKnownRegions(session: AccountSession, homeRegion: string, metrics: Metrics, requested: string[]): Promise<void> {
+  const all = await readRegions(session, homeRegion, metrics);
+  if (!all.value) return; // Unreadable here: each account's own listing reports its gap.
+  const known = all.value.map((r) => r.name);
+  for (const r of requested) {
+    if (!known.includes(r)) throw new CollectorError('UnknownRegion', `regions: "${r}" is not a region of this partition${didYouMean(r, known)}; known: ${known.join(', ')}`);
   }
 }
 
