@@ -47,7 +47,10 @@ describe('plugins', () => {
     const dir = writePluginPackage(join(cwd, 'local-plugin'), PLUGIN_SOURCE.replace("from '@trailwarden/core'", `from '${join(ROOT, 'packages/core/dist/index.js')}'`));
     writeFileSync(join(cwd, 'trailwarden.config.yaml'), `plugins: [./local-plugin]\nchecks:\n  acme-trail-naming:\n    options: { prefix: acme-org }\n`);
     const r = run(['evaluate', DEMO, '--format', 'json,count', '--checks', 'acme-trail-naming'], cwd);
-    expect(r.stderr).toBe('');
+    // What the config brought in is announced, with version and path, and nothing else.
+    expect(r.stderr).toBe(
+      `trailwarden: config: ${join(cwd, 'trailwarden.config.yaml')}\ntrailwarden: plugin: trailwarden-plugin-acme 1.2.3 from ${join(cwd, 'local-plugin/index.js')}\n`,
+    );
     const findings = findingsOf(cwd);
     expect(findings.map((f) => `${f.resource.name} ${f.status}`)).toEqual(expect.arrayContaining(['acme-org-trail PASS', 'security-audit FAIL']));
     expect(readFileSync(join(cwd, 'trailwarden-out/trailwarden-report.count.txt'), 'utf8')).toBe(String(findings.length));
@@ -74,7 +77,7 @@ describe('plugins', () => {
 
     it('runs the installed plugin by package name through the config file', () => {
       const r = run(['evaluate', DEMO, '--format', 'json', '--checks', 'acme-trail-naming,trail-log-file-validation'], project);
-      expect(r.stderr).toBe('');
+      expect(r.stderr).toMatch(/^trailwarden: config: .*trailwarden\.config\.json\ntrailwarden: plugin: trailwarden-plugin-acme 1\.2\.3 from .*node_modules\/trailwarden-plugin-acme\/index\.js\n$/);
       const ids = new Set(findingsOf(project).map((f) => f.checkId));
       expect(ids).toEqual(new Set(['acme-trail-naming', 'trail-log-file-validation']));
       const listed = run(['checks'], project);

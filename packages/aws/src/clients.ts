@@ -126,8 +126,10 @@ export class ClientFactory {
     this.handler = new NodeHttpHandler({
       httpAgent: this.httpAgent,
       httpsAgent: this.httpsAgent,
-      connectionTimeout: 10_000,
-      requestTimeout: 60_000,
+      // A silent endpoint must not hang a scan: no TCP connection in 5 s, or no byte of an answer
+      // for 30 s, is a TimeoutError; the Caller retries it (at most 3 attempts per call).
+      connectionTimeout: 5_000,
+      requestTimeout: 30_000,
     });
   }
 

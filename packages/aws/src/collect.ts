@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { GetCallerIdentityCommand, type GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
@@ -14,6 +15,7 @@ import {
   type SnapshotScope,
   type SnapshotSection,
   type Trail,
+  didYouMean,
 } from '@trailwarden/core';
 import { compareStrings, parseArn } from './arn.js';
 import { ClientFactory, type Credentials, memoizeCredentials } from './clients.js';
@@ -22,7 +24,7 @@ import { CollectorError, errorCode, errorMessage, toKnownError } from './errors.
 import { assertProfileExists } from './profiles.js';
 import { oneLineSdkLogger } from './sdk-logger.js';
 import { collectExtensions, resolveExtensions } from './extensions.js';
-import { Caller } from './pacing/caller.js';
+import { Caller, scanTimeoutError } from './pacing/caller.js';
 import { Metrics } from './pacing/metrics.js';
 import { forEachLimit } from './pool.js';
 import { type CollectProgress, ProgressReporter } from './progress.js';
@@ -58,6 +60,13 @@ export interface CollectOptions {
    * under `snapshot.extensions[plugin]`. The sections their placements walk are collected too.
    */
   extensions?: ExtensionRequest[];
+  /** IAM actions (`service:Action`) plugin entries may call beyond the read-only allow-list (config `collection.allow`). */
+  collectionAllow?: string[];
+  /**
+   * Overall time limit in ms: after it no call starts and in-flight ones are cancelled, each read
+   * not done becomes a `ScanTimeout` error, and collect() returns what it has (incomplete).
+   */
+  timeoutMs?: number;
 }
 
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
@@ -78,11 +87,12 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const placementSections = (options.extensions ?? []).flatMap((r) => Object.values(r.entries).map((d) => PLACEMENT_SECTION[d.per]).filter((s) => s !== undefined));
   const sections = new Set(resolveSections([...options.sections, ...placementSections]));
   // Before any AWS call: a bad declaration or a missing SDK package is the user's setup.
-  const extensionEntries = await resolveExtensions(options.extensions ?? []);
+  const extensionEntries = await resolveExtensions(options.extensions ?? [], undefined, options.collectionAllow ?? []);
   const homeRegion = options.region ?? 'us-east-1';
   const metrics = new Metrics();
   const progress = new ProgressReporter(metrics, options.onProgress);
-  const caller = new Caller({ metrics, maxAttempts: options.maxAttempts ?? 8 });
+  const deadline = scanDeadline(options.timeoutMs);
+  const caller = new Caller({ metrics, maxAttempts: options.maxAttempts ?? 8, ...(deadline ? { signal: deadline.signal } : {}) });
   const factory = new ClientFactory(options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined));
   if (options.profile && !options.credentials) assertProfileExists(options.profile);
   const baseCredentials = memoizeCredentials(options.credentials ?? fromNodeProviderChain({ ...(options.profile ? { profile: options.profile } : {}), logger: oneLineSdkLogger() }));
@@ -95,6 +105,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     try {
       identity = await probe.send<GetCallerIdentityCommandOutput>('sts', homeRegion, new GetCallerIdentityCommand({}));
     } catch (err) {
+      if (deadline?.signal.aborted) throw scanTimeoutError(deadline.signal);
       // Nothing can be read without working credentials: say so plainly, once.
       throw new CollectorError(errorCode(err), `cannot identify the caller (sts:GetCallerIdentity: ${errorCode(err)}${errorMessage(err) ? ` — ${errorMessage(err)}` : ''}); check the credentials, --profile and --endpoint-url`);
     } finally {
@@ -104,6 +115,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     const partitionName = parseArn(identity.Arn ?? '')?.partition ?? 'aws';
     const partition: Partition = PARTITIONS.has(partitionName as Partition) ? (partitionName as Partition) : 'aws';
     const callerSession = new AccountSession(callerId, baseCredentials, factory, caller);
+    // A mistyped --regions entry would be silently dropped by every account: check it against the
+    // partition's regions (one DescribeRegions in the caller's account) before reading any account.
+    if (options.regions?.length) await assertKnownRegions(callerSession, homeRegion, metrics, options.regions);
 
     const discovery = await discoverOrganization(callerSession, homeRegion, metrics, sections.has('organization'));
     const notes = [...discovery.notes];
@@ -173,6 +187,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     const scope: SnapshotScope = { mode: discovery.mode, accounts: [...scanned].sort(compareStrings), regions: [...(options.regions ?? [])].sort(compareStrings) };
     const filters = definedFilters(options);
     if (filters) scope.filters = filters;
+    if (deadline?.signal.aborted) notes.push(`The scan stopped early: ${scanTimeoutError(deadline.signal).message}. Every read not finished by then is a ScanTimeout error.`);
     if (notes.length > 0) scope.notes = notes;
     const snapshot: Snapshot = {
       schemaVersion: SNAPSHOT_SCHEMA_VERSION,
@@ -193,8 +208,35 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     progress.emit('done');
     return snapshot;
   } finally {
+    deadline?.clear();
     factory.close();
   }
+}
+
+async function assertKnownRegions(session: AccountSession, homeRegion: string, metrics: Metrics, requested: string[]): Promise<void> {
+  const all = await readRegions(session, homeRegion, metrics);
+  if (!all.value) return; // Unreadable here: each account's own listing reports its gap.
+  const known = all.value.map((r) => r.name);
+  for (const r of requested) {
+    if (!known.includes(r)) throw new CollectorError('UnknownRegion', `regions: "${r}" is not a region of this partition${didYouMean(r, known)}; known: ${known.join(', ')}`);
+  }
+}
+
+/** An AbortSignal that fires after `timeoutMs` (the timer never keeps the process alive). */
+function scanDeadline(timeoutMs: number | undefined): { signal: AbortSignal; clear(): void } | undefined {
+  if (timeoutMs === undefined) return undefined;
+  const controller = new AbortController();
+  // Every in-flight request listens on this one signal: hundreds at once is expected, not a leak.
+  setMaxListeners(0, controller.signal);
+  const timer = setTimeout(() => controller.abort(`the scan reached its overall time limit of ${formatDuration(timeoutMs)} (--timeout)`), timeoutMs);
+  timer.unref();
+  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+}
+
+function formatDuration(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`;
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 interface AccountContext {

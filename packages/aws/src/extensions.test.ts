@@ -191,3 +191,62 @@ describe('clients for services only plugins read', () => {
     expect(paceFor('securityhub').rate).toBeLessThan(paceFor('cloudtrail').rate);
   });
 });
+
+describe('the collection allow-list, by IAM action from the client service id', () => {
+  /** A client class like the SDK's: its config names the service it talks to. */
+  function sdkLike(serviceId: string) {
+    return class {
+      readonly config: { serviceId: string };
+      constructor(config: object) {
+        this.config = { ...config, serviceId };
+      }
+      async send() {
+        throw new Error('no call may be made');
+      }
+      destroy() {}
+    };
+  }
+  const commands = (...ops: string[]) => Object.fromEntries(ops.map((op) => [`${op}Command`, class {}]));
+  const resolve = (command: string, serviceId: string, allow: string[] = []) => {
+    const op = command.split(':')[1] as string;
+    return resolveExtensions([{ plugin: PLUGIN, entries: { x: { command, per: 'account' } } }], async () => ({ AcmeClient: sdkLike(serviceId), ...commands(op) }), allow);
+  };
+
+  it.each([
+    ['secrets-manager:GetSecretValue', 'Secrets Manager', 'secretsmanager:GetSecretValue'],
+    // A package whose name hides the service: the client's service id decides.
+    ['acme-vault:GetSecretValue', 'Secrets Manager', 'secretsmanager:GetSecretValue'],
+    ['lambda:GetFunctionConfiguration', 'Lambda', 'lambda:GetFunctionConfiguration'],
+    ['glue:GetConnection', 'Glue', 'glue:GetConnection'],
+    ['codeartifact:GetAuthorizationToken', 'codeartifact', 'codeartifact:GetAuthorizationToken'],
+    ['dynamodb:GetItem', 'DynamoDB', 'dynamodb:GetItem'],
+    ['cloudwatch-logs:GetLogEvents', 'CloudWatch Logs', 'logs:GetLogEvents'],
+    ['redshift:GetClusterCredentials', 'Redshift', 'redshift:GetClusterCredentials'],
+  ])('refuses %s (%s) even when collection.allow names it', async (command, serviceId, action) => {
+    const attempt = resolve(command, serviceId, [action]);
+    await expect(attempt).rejects.toThrow(CollectorError);
+    await expect(attempt).rejects.toThrow(/is refused: it reads secrets, credentials or customer data/);
+    await expect(attempt).rejects.toThrow(`(${action})`);
+  });
+
+  it('refuses the built-in EC2 reads that return user data', async () => {
+    for (const command of ['ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeInstanceAttribute']) {
+      await expect(resolveExtensions([{ plugin: PLUGIN, entries: { x: { command, per: 'region', input: {} } } }])).rejects.toThrow('is refused');
+    }
+  });
+
+  it('needs collection.allow for an action off the allow-list, and records who allowed it', async () => {
+    await expect(resolve('dynamodb:DescribeTable', 'DynamoDB')).rejects.toThrow(
+      'dynamodb:DescribeTable is not on Trailwarden\'s read-only metadata allow-list; if it returns only configuration, add "dynamodb:DescribeTable" to collection.allow',
+    );
+    const [entry] = await resolve('dynamodb:DescribeTable', 'DynamoDB', ['dynamodb:DescribeTable']);
+    expect(entry).toMatchObject({ action: 'dynamodb:DescribeTable', allowedBy: 'config' });
+  });
+
+  it('allows read-only metadata actions without configuration', async () => {
+    const [entry] = await resolve('cloudwatch-logs:DescribeMetricFilters', 'CloudWatch Logs');
+    expect(entry).toMatchObject({ action: 'logs:DescribeMetricFilters', allowedBy: 'built-in' });
+    const [tags] = await resolveExtensions([{ plugin: PLUGIN, entries: { tags: TAGS } }]);
+    expect(tags).toMatchObject({ action: 's3:GetBucketTagging', allowedBy: 'built-in' });
+  });
+});

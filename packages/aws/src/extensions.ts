@@ -16,12 +16,17 @@ import {
   type Known,
   type KnownError,
   SNAPSHOT_SECTIONS,
+  collectionProblem,
+  collectionVerdict,
   declarationHash,
   declarationProblem,
   extensionKey,
   fillInput,
+  iamPrefixForClient,
+  iamPrefixForServiceId,
   parseCommand,
 } from '@trailwarden/core';
+import { OPERATION_ACTIONS } from './actions.js';
 import { compareStrings } from './arn.js';
 import type { ClientFactory } from './clients.js';
 import { CollectorError } from './errors.js';
@@ -63,6 +68,54 @@ export interface ResolvedEntry {
   /** The collector's own service for a built-in package; otherwise the package's client class. */
   builtin?: Service;
   Client?: ClientClass;
+  /** The IAM action the call needs, `<prefix from the client's service id>:<Operation>`. */
+  action: string;
+  /** Allowed by Trailwarden's read-only allow-list, or by the user's `collection.allow`. */
+  allowedBy: 'built-in' | 'config';
+}
+
+/** IAM prefixes of the collector's own clients. */
+const BUILT_IN_PREFIX: Record<Service, string> = {
+  s3: 's3',
+  cloudtrail: 'cloudtrail',
+  kms: 'kms',
+  iam: 'iam',
+  ec2: 'ec2',
+  organizations: 'organizations',
+  sts: 'sts',
+  s3control: 's3',
+  logs: 'logs',
+  cloudwatch: 'cloudwatch',
+  sns: 'sns',
+  events: 'events',
+};
+
+/**
+ * The service id the SDK client class says it talks to ("Secrets Manager"), read from a client
+ * built and destroyed at once (no call is made); undefined when the class does not say.
+ */
+function serviceIdOf(Client: ClientClass): string | undefined {
+  try {
+    const probe = new Client({ region: 'us-east-1', credentials: { accessKeyId: 'probe', secretAccessKey: 'probe' } }) as Sender & {
+      config?: { serviceId?: unknown };
+      destroy?: () => void;
+    };
+    const id = probe.config?.serviceId;
+    probe.destroy?.();
+    return typeof id === 'string' && id !== '' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The IAM action of an entry: the collector's own table where it knows the operation, else `<prefix>:<Operation>`. */
+function iamActionOf(client: string, operation: string, builtin: Service | undefined, Client: ClientClass | undefined): string {
+  if (builtin) {
+    const known = OPERATION_ACTIONS[builtin === 's3control' ? `S3Control:${operation}` : operation];
+    return known?.startsWith(`${BUILT_IN_PREFIX[builtin]}:`) ? known : `${BUILT_IN_PREFIX[builtin]}:${operation}`;
+  }
+  const serviceId = Client ? serviceIdOf(Client) : undefined;
+  return `${serviceId ? iamPrefixForServiceId(serviceId) : iamPrefixForClient(client)}:${operation}`;
 }
 
 export type ModuleImporter = (specifier: string) => Promise<Record<string, unknown>>;
@@ -94,14 +147,18 @@ function clientClassOf(mod: Record<string, unknown>, client: string): ClientClas
  * Check every declaration again (collect() may be called without the plugin loader) and load the
  * SDK command classes, before any AWS call: a missing package is one line naming what to install.
  */
-export async function resolveExtensions(requests: readonly ExtensionRequest[], importer: ModuleImporter = importFromHere): Promise<ResolvedEntry[]> {
+export async function resolveExtensions(
+  requests: readonly ExtensionRequest[],
+  importer: ModuleImporter = importFromHere,
+  allow: readonly string[] = [],
+): Promise<ResolvedEntry[]> {
   const out: ResolvedEntry[] = [];
   const modules = new Map<string, Record<string, unknown> | undefined>();
   for (const { plugin, entries } of requests) {
     for (const [entry, decl] of Object.entries(entries)) {
       const where = `plugin ${plugin}, collect entry "${entry}"`;
-      const problem = declarationProblem(decl, SNAPSHOT_SECTIONS);
-      if (problem) throw new CollectorError('InvalidCollectEntry', `${where}: ${problem}`);
+      const invalid = declarationProblem(decl, SNAPSHOT_SECTIONS);
+      if (invalid) throw new CollectorError('InvalidCollectEntry', `${where}: ${invalid}`);
       const { client, operation } = parseCommand(decl.command) as { client: string; operation: string };
       const pkg = `@aws-sdk/client-${client}`;
       if (!modules.has(pkg)) modules.set(pkg, await importClientPackage(pkg, importer));
@@ -110,13 +167,16 @@ export async function resolveExtensions(requests: readonly ExtensionRequest[], i
       const Command = mod[`${operation}Command`];
       if (typeof Command !== 'function') throw new CollectorError('UnknownCommand', `${where}: ${pkg} has no ${operation}Command (check the operation's spelling in ${decl.command})`);
       const builtin = BUILT_IN[client];
-      const resolved: ResolvedEntry = { plugin, entry, decl, client, operation, Command: Command as CommandClass };
+      const Client = builtin ? undefined : clientClassOf(mod, client);
+      if (!builtin && !Client) throw new CollectorError('UnknownCommand', `${where}: ${pkg} exports no client class`);
+      const action = iamActionOf(client, operation, builtin, Client);
+      const problem = collectionProblem(action, allow);
+      if (problem) throw new CollectorError('CollectionNotAllowed', `${where} (${decl.command}): ${problem}`);
+      const verdict = collectionVerdict(action, allow);
+      const allowedBy = verdict.kind === 'allowed' ? verdict.by : 'config';
+      const resolved: ResolvedEntry = { plugin, entry, decl, client, operation, Command: Command as CommandClass, action, allowedBy };
       if (builtin) resolved.builtin = builtin;
-      else {
-        const Client = clientClassOf(mod, client);
-        if (!Client) throw new CollectorError('UnknownCommand', `${where}: ${pkg} exports no client class`);
-        resolved.Client = Client;
-      }
+      else resolved.Client = Client as ClientClass;
       out.push(resolved);
     }
   }
@@ -251,4 +311,22 @@ export async function collectExtensions(
     extensions: sorted(Object.fromEntries(Object.entries(extensions).map(([k, v]) => [k, sorted(v)]))),
     requested: sorted(Object.fromEntries(Object.entries(requested).map(([k, v]) => [k, sorted(v)]))),
   };
+}
+
+export interface PlannedAction {
+  plugin: string;
+  entry: string;
+  command: string;
+  action: string;
+  allowedBy: 'built-in' | 'config';
+}
+
+/**
+ * The IAM actions the plugins' entries need, checked against the allow-list (a refused or not
+ * allowed one throws, naming it): the CLI prints them before any AWS call, so the scan role can be
+ * granted exactly these.
+ */
+export async function planExtensions(requests: readonly ExtensionRequest[], allow: readonly string[] = []): Promise<PlannedAction[]> {
+  const entries = await resolveExtensions(requests, importFromHere, allow);
+  return entries.map((e) => ({ plugin: e.plugin, entry: e.entry, command: e.decl.command, action: e.action, allowedBy: e.allowedBy }));
 }

@@ -10,3 +10,4 @@ export { QUOTAS, PACE_FRACTION } from './pacing/quotas.js';
 export { isReadOnlyCommandName, MutatingCallRefused } from './read-only.js';
 export { SESSION_NAME } from './credentials.js';
 export { CollectorError } from './errors.js';
+export { planExtensions, type PlannedAction } from './extensions.js';

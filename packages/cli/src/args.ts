@@ -11,7 +11,16 @@ export const OUTPUT_OPTIONS: Record<string, OptionSpec> = {
   checks: { type: 'string', help: 'run only these check ids, comma-separated', arg: 'LIST' },
   now: { type: 'string', help: 'evaluate as of this ISO time (exception expiry, delivery age); default: now', arg: 'TIME' },
   quiet: { type: 'boolean', short: 'q', help: 'print only errors and the report paths' },
+  ...trustOptions(),
 };
+
+/** For CI on branches you do not trust: the config file in the working directory loads code and sets the gate. */
+export function trustOptions(): Record<string, OptionSpec> {
+  return {
+    'no-config': { type: 'boolean', help: 'ignore any config file (built-in defaults; flags still apply)' },
+    'no-plugins': { type: 'boolean', help: "load only the built-in plugins, not the config's" },
+  };
+}
 
 export const AWS_OPTIONS: Record<string, OptionSpec> = {
   'endpoint-url': { type: 'string', help: 'send every AWS call to this endpoint (simulator, LocalStack, moto); also AWS_ENDPOINT_URL', arg: 'URL' },
@@ -24,7 +33,19 @@ export const AWS_OPTIONS: Record<string, OptionSpec> = {
   ous: { type: 'string', help: 'scan only accounts under these OU ids (or root id), comma-separated', arg: 'LIST' },
   regions: { type: 'string', help: 'read only these regions, comma-separated (default: every enabled region)', arg: 'LIST' },
   concurrency: { type: 'string', help: 'accounts read in parallel (default: 16)', arg: 'N' },
+  timeout: { type: 'string', help: 'stop collecting after this long, report what was read (incomplete, exit 3): 90s, 45m, 2h (default: 60m)', arg: 'TIME' },
 };
+
+/** The default overall scan time limit. */
+export const DEFAULT_SCAN_TIMEOUT = '60m';
+
+/** `90s`, `45m`, `2h`, or a bare number of seconds → milliseconds. */
+export function durationOption(value: string, where: string): number {
+  const m = /^([1-9][0-9]{0,6})(s|m|h)?$/.exec(value.trim());
+  if (!m) throw new InputError(`"${value}" is not a duration (like 90s, 45m or 2h)`, where);
+  const unit = m[2] === 'h' ? 3_600_000 : m[2] === 'm' ? 60_000 : 1000;
+  return Number(m[1]) * unit;
+}
 
 export const COMMON_OPTIONS: Record<string, OptionSpec> = {
   help: { type: 'boolean', short: 'h', help: 'show help for the command' },

@@ -1,6 +1,6 @@
-import { type CollectOptions, CollectorError, collect } from '@trailwarden/aws';
-import { InputError, type LoadedCheck, type Snapshot, type SnapshotSection, collectRequests, resolveSections } from '@trailwarden/core';
-import { type ParsedArgs, accountListOption, endpointUrlOption, listOption, regionListOption } from './args.js';
+import { type CollectOptions, CollectorError, collect, planExtensions } from '@trailwarden/aws';
+import { InputError, type LoadedCheck, didYouMean, type Snapshot, type SnapshotSection, collectRequests, resolveSections, terminalSafe } from '@trailwarden/core';
+import { DEFAULT_SCAN_TIMEOUT, type ParsedArgs, accountListOption, durationOption, endpointUrlOption, listOption, regionListOption } from './args.js';
 import type { CliIO } from './io.js';
 import { progressReporter } from './progress.js';
 import type { Session } from './session.js';
@@ -17,10 +17,8 @@ export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'con
   const extensions = collectRequests(checks);
   return {
     sections: resolveSections(sections),
-    endpointUrl:
-      endpointUrlOption(str(v['endpoint-url']), '--endpoint-url') ??
-      endpointUrlOption(cfg.aws?.endpointUrl, `${session.config.path ?? 'config'}: aws.endpointUrl`) ??
-      endpointUrlOption(io.env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL'),
+    // Never from the config file: a config in a branch must not choose where credentials are sent.
+    endpointUrl: endpointUrlOption(str(v['endpoint-url']), '--endpoint-url') ?? endpointUrlOption(io.env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL'),
     region: str(v.region) ?? cfg.aws?.region,
     profile: str(v.profile) ?? cfg.aws?.profile,
     roleName: str(v['role-name']) ?? cfg.aws?.roleName ?? 'OrganizationAccountAccessRole',
@@ -31,7 +29,62 @@ export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'con
     regions: regionListOption(v.regions) ?? cfg.scope?.regions,
     ...(concurrency ? { concurrency } : {}),
     ...(extensions.length > 0 ? { extensions } : {}),
+    ...(cfg.collection?.allow?.length ? { collectionAllow: cfg.collection.allow } : {}),
+    timeoutMs:
+      typeof v.timeout === 'string'
+        ? durationOption(v.timeout, '--timeout')
+        : durationOption(cfg.scanTimeout ?? DEFAULT_SCAN_TIMEOUT, `${session.config.path ?? 'config'}: scanTimeout`),
   };
+}
+
+/** The collection stopped at --timeout before anything could be read: exit 3 (incomplete), never 2. */
+export class ScanStopped extends Error {
+  readonly exitCode = 3;
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScanStopped';
+  }
+}
+
+/**
+ * Before any AWS call: the IAM actions the enabled plugins' entries add to the collector's own,
+ * each checked against the allow-list (a refused or not allowed one is exit 2, naming it), printed
+ * so the scan role can be granted exactly these.
+ */
+export async function announcePluginActions(options: CollectOptions, io: CliIO): Promise<void> {
+  if (!options.extensions?.length) return;
+  let planned: Awaited<ReturnType<typeof planExtensions>>;
+  try {
+    planned = await planExtensions(options.extensions, options.collectionAllow ?? []);
+  } catch (e) {
+    if (e instanceof CollectorError) throw new InputError(e.message);
+    throw e;
+  }
+  const actions = [...new Map(planned.map((p) => [p.action, p])).values()].sort((a, b) => a.action.localeCompare(b.action));
+  const list = actions.map((p) => `${p.action} (${p.allowedBy === 'config' ? 'collection.allow' : 'built-in allow-list'})`).join(', ');
+  io.stderr.write(`trailwarden: ${terminalSafe(`plugin collection needs these IAM actions beyond the collector's own: ${list}`)}\n`);
+}
+
+/**
+ * A scan that read nothing is a mistake in its scope, not a clean result: zero accounts, a region
+ * that no account knows (a typo: did-you-mean), or regions that select nothing. Exit 2 with the reason.
+ */
+export function assertSomethingScanned(snapshot: Snapshot, requestedRegions: readonly string[] | undefined): void {
+  const notes = snapshot.scope.notes ?? [];
+  if (snapshot.scope.accounts.length === 0) {
+    throw new InputError(`the scan selected no account${notes.length ? `: ${notes.join(' ')}` : ' (check --accounts, --exclude-accounts, --ous and the config scope)'}`);
+  }
+  if (!requestedRegions?.length) return;
+  const withRegions = Object.values(snapshot.accounts).filter((a) => a.regions?.value);
+  if (withRegions.length === 0) return;
+  const known = new Set(withRegions.flatMap((a) => (a.regions?.value ?? []).map((r) => r.name)));
+  for (const r of requestedRegions) {
+    if (!known.has(r)) throw new InputError(`"${r}" is not a region of this partition${didYouMean(r, known)}; known: ${[...known].sort().join(', ')}`, 'regions');
+  }
+  const enabled = new Set(withRegions.flatMap((a) => (a.regions?.value ?? []).filter((x) => x.enabled).map((x) => x.name)));
+  if (!requestedRegions.some((r) => enabled.has(r))) {
+    throw new InputError(`the scan selected no region: none of ${requestedRegions.join(', ')} is enabled in any scanned account`, 'regions');
+  }
 }
 
 export async function runCollector(options: CollectOptions, io: CliIO, quiet: boolean): Promise<Snapshot> {
@@ -39,6 +92,7 @@ export async function runCollector(options: CollectOptions, io: CliIO, quiet: bo
   try {
     return await collect({ ...options, onProgress: progress.update });
   } catch (e) {
+    if (e instanceof CollectorError && e.code === 'ScanTimeout') throw new ScanStopped(`${e.message}, before the caller could be identified: nothing was read and no report was written`);
     // The scan could not start (no usable credentials, wrong endpoint): the user's setup, not a bug.
     if (e instanceof CollectorError) throw new InputError(e.message);
     throw e;

@@ -1,6 +1,7 @@
 import type { FailOn, ScanResult, Severity } from '@trailwarden/core';
 
-export const EXIT = { clean: 0, findings: 1, badInput: 2, incomplete: 3 } as const;
+/** 4 is a bug in Trailwarden (or a plugin's code): never 3, so "tolerate an incomplete scan" can never hide a crash. */
+export const EXIT = { clean: 0, findings: 1, badInput: 2, incomplete: 3, internalError: 4 } as const;
 
 const RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 const THRESHOLD: Record<FailOn, number> = { critical: 4, high: 3, medium: 2, low: 1, any: 1, none: Number.POSITIVE_INFINITY };

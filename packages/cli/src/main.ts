@@ -29,7 +29,7 @@ ${Object.entries(COMMANDS)
 
 Run \`trailwarden <command> --help\` for a command's options.
 
-Exit codes: 0 clean · 1 FAIL findings at or above --fail-on · 2 bad input (usage, config, snapshot, plugin) · 3 scan incomplete
+Exit codes: 0 clean · 1 FAIL findings at or above --fail-on · 2 bad input (usage, config, snapshot, plugin, output) · 3 scan incomplete · 4 internal error
 `;
 
 /** Run the CLI; returns the exit code. Bad input is one line on stderr (stack only with --debug). */
@@ -52,15 +52,20 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     }
     return await (await command.load())(rest, io);
   } catch (e) {
-    const { isInputError } = await import('@trailwarden/core');
+    const { isInputError, terminalSafe } = await import('@trailwarden/core');
     if (isInputError(e)) {
-      io.stderr.write(`trailwarden: ${e.message}\n`);
-      if (debug) io.stderr.write(`${e.stack}\n`);
+      io.stderr.write(`trailwarden: ${terminalSafe(e.message)}\n`);
+      if (debug) io.stderr.write(`${terminalSafe(e.stack ?? '', true)}\n`);
       return EXIT.badInput;
     }
+    if (e instanceof Error && e.name === 'ScanStopped') {
+      io.stderr.write(`trailwarden: ${terminalSafe(e.message)}\n`);
+      return EXIT.incomplete;
+    }
     const err = e instanceof Error ? e : new Error(String(e));
-    io.stderr.write(`trailwarden: internal error: ${err.message}\n`);
-    io.stderr.write(debug ? `${err.stack}\n` : 'Run again with --debug for the stack trace, and please report it.\n');
-    return EXIT.incomplete;
+    io.stderr.write(`trailwarden: internal error: ${terminalSafe(err.message)}\n`);
+    io.stderr.write(debug ? `${terminalSafe(err.stack ?? '', true)}\n` : 'Run again with --debug for the stack trace, and please report it.\n');
+    // 4, not 3: a CI that tolerates an incomplete scan must still fail on a crash.
+    return EXIT.internalError;
   }
 }

@@ -1,5 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { Reporter, ScanResult } from '@trailwarden/core';
 
 export const REPORT_BASENAME = 'trailwarden-report';
@@ -9,11 +10,25 @@ export interface RenderOutcome {
   failed: { format: string; error: string }[];
 }
 
-/** Write a file whole or not at all: a crash mid-write never leaves a truncated report. */
+/**
+ * Write a file whole or not at all: a crash mid-write never leaves a truncated report. The temp file
+ * has a random name and is created exclusively (`wx`), so a planted file or symlink at a guessable
+ * name is never followed or overwritten; rename then replaces the target in one step.
+ */
 export async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`;
-  await writeFile(tmp, data);
-  await rename(tmp, path);
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
+  const handle = await open(tmp, 'wx', 0o644);
+  try {
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
 }
 
 /** Render every format; one reporter failing does not cost the others. */

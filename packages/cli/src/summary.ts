@@ -1,10 +1,27 @@
 import { relative } from 'node:path';
-import type { FailOn, ScanResult, Severity, Status } from '@trailwarden/core';
+import { type FailOn, type ScanResult, type Severity, type Status, terminalSafe } from '@trailwarden/core';
 import { gatingFindings, isIncomplete } from './exit-codes.js';
 import type { CliIO, Style } from './io.js';
 import type { RenderOutcome } from './render.js';
 
 const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
+
+/** Every string from AWS, a snapshot, a config or a plugin goes through this before the terminal. */
+const t = (s: string | undefined) => terminalSafe(s ?? '');
+
+/**
+ * Expired exceptions (they no longer apply: their findings gate again) and exceptions expiring
+ * within 30 days, one line each.
+ */
+export function exceptionWarnings(result: ScanResult): string[] {
+  const out: string[] = [];
+  for (const e of result.exceptions) {
+    const what = `exception ${t(e.id)} (check ${t(e.check)}, resource ${t(e.resource)}, approver ${t(e.approver)})`;
+    if (e.state === 'expired') out.push(`${what} expired on ${t(e.expires)}: it no longer applies, ${e.matched} finding(s) it covered count again`);
+    else if (e.expiresSoon) out.push(`${what} expires on ${t(e.expires)}, in ${e.daysLeft} day(s): renew it or fix the ${e.matched} finding(s) it covers`);
+  }
+  return out;
+}
 
 /** The one-screen summary: counts by status and severity, worst checks, gaps, where the reports are. */
 export function formatSummary(result: ScanResult, outcome: RenderOutcome | undefined, failOn: FailOn, exitCode: number, io: CliIO, s: Style): string {
@@ -25,9 +42,9 @@ export function formatSummary(result: ScanResult, outcome: RenderOutcome | undef
         : 'snapshot';
   lines.push(
     s.bold(`Trailwarden ${result.tool.version}`) +
-      ` — ${result.scan.accounts.length} account(s) (${scope}), ${result.scan.regions.length} region(s), ${result.checks.length} check(s)`,
+      ` — ${result.scan.accounts.length} account(s) (${t(scope)}), ${result.scan.regions.length} region(s), ${result.checks.length} check(s)`,
   );
-  for (const note of result.scan.notes) lines.push(s.dim(`  note: ${note}`));
+  for (const note of result.scan.notes) lines.push(s.dim(`  note: ${t(note)}`));
   const sev = SEVERITIES.map((k) => `${k} ${failedBySeverity[k]}`).join(', ');
   lines.push(
     `  ${s.red(`FAIL ${counts.FAIL}`)} (${sev}${excepted ? `; ${excepted} excepted` : ''})   ${s.yellow(`ERROR ${counts.ERROR}`)}   ${s.green(`PASS ${counts.PASS}`)}   N/A ${counts.NOT_APPLICABLE}`,
@@ -41,8 +58,8 @@ export function formatSummary(result: ScanResult, outcome: RenderOutcome | undef
     lines.push('', s.bold('Worst checks'));
     const width = Math.max(...worst.map((c) => c.id.length));
     for (const c of worst) {
-      const err = c.error ? s.yellow(` could not run: ${c.error}`) : '';
-      lines.push(`  ${c.id.padEnd(width)}  ${c.severity.padEnd(8)} ${String(c.counts.FAIL).padStart(4)} FAIL ${String(c.counts.ERROR).padStart(4)} ERROR${err}`);
+      const err = c.error ? s.yellow(` could not run: ${t(c.error)}`) : '';
+      lines.push(`  ${t(c.id).padEnd(width)}  ${c.severity.padEnd(8)} ${String(c.counts.FAIL).padStart(4)} FAIL ${String(c.counts.ERROR).padStart(4)} ERROR${err}`);
     }
   }
 
@@ -52,7 +69,7 @@ export function formatSummary(result: ScanResult, outcome: RenderOutcome | undef
     const partial = cov.accounts.filter((a) => a.status === 'partial');
     lines.push('', s.bold('Not read') + s.dim(` (${cov.errors.length} collection error(s); all listed in the reports)`));
     for (const e of cov.errors.slice(0, 5)) {
-      lines.push(`  ${e.accountId}${e.region ? ` ${e.region}` : ''}: ${e.operation} ${e.code}`);
+      lines.push(`  ${t(e.accountId)}${e.region ? ` ${t(e.region)}` : ''}: ${t(e.operation)} ${t(e.code)}`);
     }
     if (cov.errors.length > 5) lines.push(s.dim(`  … and ${cov.errors.length - 5} more`));
     lines.push(s.dim(`  accounts unreadable: ${failed.length}, partly read: ${partial.length}`));
@@ -60,8 +77,17 @@ export function formatSummary(result: ScanResult, outcome: RenderOutcome | undef
 
   if (outcome) {
     lines.push('', s.bold('Reports'));
-    for (const w of outcome.written) lines.push(`  ${w.format.padEnd(6)} ${relative(io.cwd, w.path) || w.path}`);
-    for (const f of outcome.failed) lines.push(s.red(`  ${f.format.padEnd(6)} not written: ${f.error}`));
+    for (const w of outcome.written) lines.push(`  ${w.format.padEnd(6)} ${t(relative(io.cwd, w.path) || w.path)}`);
+    for (const f of outcome.failed) lines.push(s.red(`  ${f.format.padEnd(6)} not written: ${t(f.error)}`));
+  }
+
+  const warnings = exceptionWarnings(result);
+  if (warnings.length) {
+    lines.push('', s.bold('Exceptions'));
+    for (const w of warnings) lines.push(s.yellow(`  ${w}`));
+  }
+  if (result.limits?.truncatedStrings) {
+    lines.push('', s.dim(`${result.limits.truncatedStrings} string(s) over ${result.limits.maxStringChars} characters were cut in the reports (marked "truncated"); the snapshot keeps them whole.`));
   }
 
   const gating = gatingFindings(result, failOn).length;

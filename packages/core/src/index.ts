@@ -24,6 +24,15 @@ export {
   type ExtensionPlace,
   type ExtensionRequest,
 } from './plugin/collect-declaration.js';
+export {
+  ALLOWED_ACTIONS,
+  REFUSED_ACTIONS,
+  collectionProblem,
+  collectionVerdict,
+  iamPrefixForClient,
+  iamPrefixForServiceId,
+  type CollectionVerdict,
+} from './plugin/collection-policy.js';
 export * from './selectors/evaluator.js';
 export { evaluate, compareFindings, DEFAULT_CHECK_TIMEOUT_MS, type EvaluateOptions, type LoadedCheck } from './engine/evaluate.js';
 export { computeCoverage } from './engine/coverage.js';
@@ -33,7 +42,10 @@ export { snapshotSchema } from './snapshot/schema.js';
 export { validateSnapshot, readSnapshotFile } from './snapshot/io.js';
 export { configSchema, FAIL_ON_LEVELS, type FailOn } from './config/schema.js';
 export { loadConfig, parseConfig, CONFIG_FILE_NAMES, type TrailwardenConfig, type LoadedConfig, type CheckSetting } from './config/config.js';
-export { applyExceptions, isExpired, type ExceptionRule } from './config/exceptions.js';
+export { applyExceptions, isExpired, daysLeft, EXPIRING_SOON_DAYS, type ExceptionRule } from './config/exceptions.js';
+export { assertExceptionAccounts, assertExceptionChecks } from './config/exception-targets.js';
+export { boundResult } from './engine/bounds.js';
+export { MAX_REPORT_STRING_CHARS, capString, terminalSafe, wellFormed } from './util/text-safety.js';
 export { selectChecks } from './config/selection.js';
 export { DEFAULT_CATALOGUE, frameworkReports, controlsOf, compareControlIds, type Catalogue, type FrameworkDefinition } from './catalogue/catalogue.js';
 export { renderCheckDoc, renderCheckIndex, checkDocFileName, schemaType, type CheckDocOptions, type DocumentedCheck } from './docs/check-doc.js';

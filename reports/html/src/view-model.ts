@@ -34,6 +34,8 @@ export interface ViewModel {
   frameworks: FrameworkModel[];
   exceptions: ExceptionRow[];
   exceptionsExpired: number;
+  /** Active exceptions whose last day is within 30 days. */
+  exceptionsExpiring: number;
   findingCount: string;
 }
 
@@ -203,6 +205,7 @@ export function buildViewModel(result: ScanResult): ViewModel {
       { label: 'Scan started', value: scan.startedAt },
       { label: 'Scan finished', value: scan.finishedAt },
       { label: 'Tool', value: `${result.tool.name} ${result.tool.version}` },
+      ...provenanceRows(result),
     ],
     scopeAccounts: `${formatCount(scan.accounts.length)} account${scan.accounts.length === 1 ? '' : 's'}`,
     scopeRegions: scan.regions.length > 0 ? scan.regions.join(', ') : 'every enabled region',
@@ -261,13 +264,32 @@ export function buildViewModel(result: ScanResult): ViewModel {
         resource: e.resource,
         reason: e.reason,
         approver: e.approver,
-        expires: e.expires,
+        expires: e.expiresSoon ? `${e.expires} (in ${e.daysLeft} day(s))` : e.expires,
         state: e.state,
         matched: formatCount(e.matched),
       })),
     exceptionsExpired: expired,
+    exceptionsExpiring: result.exceptions.filter((e) => e.expiresSoon).length,
     findingCount: formatCount(result.findings.length),
   };
+}
+
+/** What produced the report: endpoint, config and snapshot digests, plugins; strings cut for size. */
+function provenanceRows(result: ScanResult): { label: string; value: string }[] {
+  const p = result.provenance;
+  const rows: { label: string; value: string }[] = [];
+  if (p) {
+    rows.push({ label: 'AWS endpoint', value: p.endpoint ?? 'AWS (default endpoints)' });
+    rows.push({ label: 'Config', value: `${p.configPath ?? 'none (defaults)'} · ${p.configDigest}` });
+    rows.push({ label: 'Snapshot', value: p.snapshotDigest });
+    rows.push({ label: 'Plugins', value: p.plugins.map((x) => `${x.name}@${x.version ?? '?'}${x.builtin ? '' : ` (${x.path})`}`).join(', ') });
+    if (p.collectionAllow?.length) rows.push({ label: 'collection.allow', value: p.collectionAllow.join(', ') });
+    if (p.stopped) rows.push({ label: 'Stopped early', value: p.stopped });
+  }
+  if (result.limits?.truncatedStrings) {
+    rows.push({ label: 'Truncated', value: `${result.limits.truncatedStrings} string(s) over ${result.limits.maxStringChars} characters cut (the snapshot keeps them whole)` });
+  }
+  return rows;
 }
 
 const MATRIX_COLUMNS = ['FAIL', 'ERROR', 'PASS', 'NOT_APPLICABLE', 'excepted'] as const;

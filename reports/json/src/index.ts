@@ -35,12 +35,21 @@ export function toJsonReport(result: ScanResult): Record<string, unknown> {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: result.tool,
     scan: result.scan,
-    summary: { counts, failedBySeverity, excepted, complete: result.coverage.complete && counts.ERROR === 0 },
+    summary: {
+      counts,
+      failedBySeverity,
+      excepted,
+      complete: result.coverage.complete && counts.ERROR === 0,
+      expiredExceptions: result.exceptions.filter((e) => e.state === 'expired').length,
+      expiringExceptions: result.exceptions.filter((e) => e.expiresSoon).length,
+    },
     coverage: result.coverage,
     checks: result.checks,
     findings: result.findings,
     exceptions: result.exceptions,
     frameworks: result.frameworks,
+    ...(result.provenance ? { provenance: result.provenance } : {}),
+    ...(result.limits ? { limits: result.limits } : {}),
   };
 }
 

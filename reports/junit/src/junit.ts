@@ -16,6 +16,8 @@ interface Counts {
 }
 
 const COVERAGE_SUITE = 'trailwarden.coverage';
+/** What produced the run (properties) and its exceptions that expired (failures) or expire soon (passing, with a warning). */
+const RUN_SUITE = 'trailwarden.run';
 const OPTION_NAMES = ['includePassed', 'includeCoverage'] as const;
 
 function checkOptions(options: Partial<JunitOptions>): void {
@@ -60,6 +62,14 @@ export function renderJunit(scan: ScanResult, options: Partial<JunitOptions> = {
     const counts: Counts = { tests: scan.coverage.errors.length, failures: 0, errors: scan.coverage.errors.length, skipped: 0 };
     add(total, counts);
     suites.push(coverageSuiteXml(scan, counts));
+  }
+
+  const expired = scan.exceptions.filter((e) => e.state === 'expired');
+  const expiring = scan.exceptions.filter((e) => e.expiresSoon);
+  if (scan.provenance || scan.limits?.truncatedStrings || expired.length || expiring.length) {
+    const counts: Counts = { tests: expired.length + expiring.length, failures: expired.length, errors: 0, skipped: 0 };
+    add(total, counts);
+    suites.push(runSuiteXml(scan, counts));
   }
 
   return [
@@ -164,6 +174,39 @@ function coverageSuiteXml(scan: ScanResult, counts: Counts): string {
         `${openTag('error', { message, type: e.code })}${escapeText(`\n${message}\nSnapshot path: ${e.path}\nWhat depends on it was not evaluated.\n`)}</error>`,
       ),
     );
+  }
+  lines.push('  </testsuite>');
+  return lines.join('\n');
+}
+
+function runSuiteXml(scan: ScanResult, counts: Counts): string {
+  const lines = [`  ${openTag('testsuite', { name: RUN_SUITE, ...counts })}`];
+  const p = scan.provenance;
+  const props: [string, string][] = [];
+  if (p) {
+    if (p.endpoint) props.push(['endpoint', p.endpoint]);
+    if (p.configPath) props.push(['configPath', p.configPath]);
+    props.push(['configDigest', p.configDigest], ['snapshotDigest', p.snapshotDigest]);
+    props.push(['plugins', p.plugins.map((x) => `${x.name}@${x.version ?? '?'}${x.builtin ? '' : ` (${x.path})`}`).join(', ')]);
+    if (p.collectionAllow?.length) props.push(['collectionAllow', p.collectionAllow.join(', ')]);
+    if (p.stopped) props.push(['stopped', p.stopped]);
+  }
+  if (scan.limits?.truncatedStrings) props.push(['truncatedStrings', `${scan.limits.truncatedStrings} string(s) cut at ${scan.limits.maxStringChars} characters`]);
+  if (props.length) {
+    lines.push('    <properties>');
+    for (const [name, value] of props) lines.push(`      ${openTag('property', { name, value }, true)}`);
+    lines.push('    </properties>');
+  }
+  for (const e of scan.exceptions) {
+    const attrs = { classname: RUN_SUITE, name: `exception ${e.id}` };
+    const what = `Exception ${e.id} (check ${e.check}, resource ${e.resource}, approver ${e.approver})`;
+    if (e.state === 'expired') {
+      const message = `${what} expired on ${e.expires}: it no longer applies, and the ${e.matched} finding(s) it covered count again.`;
+      lines.push(withChild(attrs, `${openTag('failure', { message, type: 'ExceptionExpired' })}${escapeText(message)}</failure>`));
+    } else if (e.expiresSoon) {
+      const message = `${what} expires on ${e.expires}, in ${e.daysLeft} day(s).`;
+      lines.push(withChild(attrs, `<system-out>${escapeText(`warning: ${message}`)}</system-out>`));
+    }
   }
   lines.push('  </testsuite>');
   return lines.join('\n');

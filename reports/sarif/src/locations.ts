@@ -1,4 +1,4 @@
-import { type Finding, GLOBAL_REGION, parseArn } from '@trailwarden/core';
+import { type Finding, GLOBAL_REGION, parseArn, wellFormed } from '@trailwarden/core';
 import type { SarifLogicalLocation } from './sarif-types.js';
 
 /**
@@ -25,7 +25,8 @@ function encodeSegment(segment: string): string {
   if (segment === '') return '_';
   // `.` and `..` are path navigation, not names.
   if (segment === '.' || segment === '..') return segment.replace(/\./g, '%2E');
-  return encodeURIComponent(segment);
+  // encodeURIComponent throws URIError on a lone surrogate (one in a resource name broke the writer).
+  return encodeURIComponent(wellFormed(segment));
 }
 
 /**

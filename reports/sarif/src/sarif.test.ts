@@ -59,7 +59,7 @@ describe('SARIF document', () => {
 
   it('changes the automation GUID when the results change', () => {
     const a = parse(renderSarif(scan)).runs[0]!.automationDetails.guid;
-    const b = parse(renderSarif(scan, { includeErrors: true })).runs[0]!.automationDetails.guid;
+    const b = parse(renderSarif(scan, { includeErrors: false })).runs[0]!.automationDetails.guid;
     expect(a).not.toBe(b);
   });
 
@@ -90,8 +90,8 @@ describe('SARIF document', () => {
     expect(by).toEqual({ critical: ['error', '9.5'], high: ['error', '8.0'], medium: ['warning', '5.5'], low: ['note', '2.0'] });
   });
 
-  it('reports FAIL findings only by default, highest severity first, with their evidence', () => {
-    const log = parse(renderSarif(scan));
+  it('reports FAIL findings only with includeErrors false, highest severity first, with their evidence', () => {
+    const log = parse(renderSarif(scan, { includeErrors: false }));
     const results = resultsOf(log);
     const fails = scan.findings.filter((f) => f.status === 'FAIL' && !f.exception);
     expect(results).toHaveLength(fails.length);
@@ -104,7 +104,8 @@ describe('SARIF document', () => {
       'trail-insights',
     ]);
     const hostile = results.find((r) => r.ruleId === 'trail-log-file-validation' && r.properties.resourceName === HOSTILE)!;
-    expect(hostile.message.text).toBe(`Trail ${HOSTILE} does not validate log files.`);
+    // SARIF §3.11.6: brackets in message.text would be link syntax; they are escaped with a backslash.
+    expect(hostile.message.text).toBe(`Trail ${HOSTILE.replace(/[[\]]/g, '\\$&')} does not validate log files.`);
     expect(hostile.level).toBe('warning');
     expect(hostile.properties).toMatchObject({
       accountId: '111111111111',
@@ -133,17 +134,33 @@ describe('SARIF document', () => {
     ]);
   });
 
-  it('reports ERROR findings only with includeErrors', () => {
+  it('escapes [text](url) link syntax and lone surrogates in message text, and survives them in URIs', () => {
+    const f = scan.findings.find((x) => x.status === 'FAIL' && !x.exception)!;
+    const forged = { ...f, message: 'See [the fix](https://evil.example/) \\[x] \uD800 end', resource: { ...f.resource, name: `bad\uDC00name` } };
+    const log = parse(renderSarif({ ...scan, findings: [forged] }));
+    const r = resultsOf(log)[0]!;
+    expect(r.message.text).toBe('See \\[the fix\\](https://evil.example/) \\\\\\[x\\] \uFFFD end');
+    expect(r.locations[0]!.physicalLocation.artifactLocation.uri).toMatch(/bad%EF%BF%BDname$/);
+  });
+
+  it('keeps an unjudged resource open by default: ERROR findings are results with the FAIL fingerprint, at warning', () => {
     const errors = scan.findings.filter((f) => f.status === 'ERROR');
     expect(errors.length).toBe(4);
-    const byDefault = parse(renderSarif(scan));
-    expect(resultsOf(byDefault).some((r) => r.properties.status === 'ERROR')).toBe(false);
-    expect(notificationIds(byDefault)).toContain('trailwarden/errors-omitted');
-    const withErrors = resultsOf(parse(renderSarif(scan, { includeErrors: true })));
-    const reported = withErrors.filter((r) => r.properties.status === 'ERROR');
+    const byDefault = resultsOf(parse(renderSarif(scan)));
+    const reported = byDefault.filter((r) => r.properties.status === 'ERROR');
     expect(reported.map((r) => r.properties.fingerprint).sort()).toEqual(errors.map((f) => f.fingerprint).sort());
+    for (const r of reported) {
+      // The same fingerprint a FAIL of this resource would have had: the open alert stays open.
+      const f = errors.find((e) => e.fingerprint === r.properties.fingerprint)!;
+      expect(r.partialFingerprints['trailwarden/v1']).toBe(f.fingerprint);
+      expect(r.level).toBe('warning');
+      expect(r.message.text).toMatch(/^Not evaluated: .*this is not a confirmed violation\.$/);
+    }
     expect(reported[0]!.message.text).toMatch(/AccessDenied/);
-    expect(withErrors.some((r) => r.properties.status === 'PASS' || r.properties.status === 'NOT_APPLICABLE')).toBe(false);
+    expect(byDefault.some((r) => r.properties.status === 'PASS' || r.properties.status === 'NOT_APPLICABLE')).toBe(false);
+    const optedOut = parse(renderSarif(scan, { includeErrors: false }));
+    expect(resultsOf(optedOut).some((r) => r.properties.status === 'ERROR')).toBe(false);
+    expect(notificationIds(optedOut)).toContain('trailwarden/errors-omitted');
   });
 
   it('reports incomplete coverage as a run notification', () => {

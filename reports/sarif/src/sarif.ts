@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { type CheckSummary, type Finding, InputError, type JsonValue, type ScanResult, compareStrings, didYouMean } from '@trailwarden/core';
+import { type CheckSummary, type Finding, InputError, type JsonValue, type ScanResult, compareStrings, didYouMean, wellFormed } from '@trailwarden/core';
 import { guidFromHash } from './guid.js';
 import { LogicalLocations, artifactUri } from './locations.js';
 import { LEVEL, buildRule } from './rules.js';
@@ -15,7 +15,10 @@ export const GITHUB_MAX_RESULTS = 25_000;
 export const GITHUB_MAX_GZIP_BYTES = 10_000_000;
 
 export interface SarifOptions {
-  /** Also report ERROR findings (checks that could not decide). Default false. */
+  /**
+   * Report ERROR findings (a resource that could not be judged) as results. Default true: left out,
+   * GitHub would close the resource's open alert as fixed when it merely became unreadable.
+   */
   includeErrors?: boolean;
   /** Also report excepted findings, with a `suppressions` entry. Default false: GitHub ignores suppressions. */
   includeExcepted?: boolean;
@@ -66,7 +69,7 @@ export function resolveOptions(options: Partial<SarifOptions> = {}): ResolvedOpt
     throw new InputError(`helpBaseUri must be an http(s) URL ending in "/", got ${JSON.stringify(helpBaseUri)}`, WHERE);
   }
   return {
-    includeErrors: options.includeErrors === true,
+    includeErrors: options.includeErrors !== false,
     includeExcepted: options.includeExcepted === true,
     maxResults,
     maxGzipBytes,
@@ -151,7 +154,11 @@ function serialize(
     invocations: [
       {
         executionSuccessful: true,
-        toolExecutionNotifications: [...checkFailures(checks), ...notifications(scan, eligible.length, omitted, leftOut, opts, sizeLimited)],
+        toolExecutionNotifications: [
+          ...checkFailures(checks),
+          ...notifications(scan, eligible.length, omitted, leftOut, opts, sizeLimited),
+          ...exceptionNotifications(scan),
+        ],
       },
     ],
     logicalLocations: locations.all,
@@ -167,8 +174,9 @@ function toResult(f: Finding, ruleIndex: number, locations: LogicalLocations): S
   const result: SarifResult = {
     ruleId: f.checkId,
     ruleIndex,
-    level: LEVEL[f.severity],
-    message: { text: f.message },
+    // An unjudged resource keeps its alert (same fingerprint as its FAIL), at `warning`: not a confirmed violation.
+    level: f.status === 'ERROR' ? 'warning' : LEVEL[f.severity],
+    message: { text: messageText(f.status === 'ERROR' ? notEvaluatedMessage(f.message) : f.message) },
     locations: [
       {
         physicalLocation: { artifactLocation: { uri: artifactUri(f) }, region: { startLine: 1 } },
@@ -201,6 +209,19 @@ function toResult(f: Finding, ruleIndex: number, locations: LogicalLocations): S
     ];
   }
   return result;
+}
+
+/**
+ * SARIF `message.text` is plain text in which `[text](target)` is an embedded link (SARIF 2.1.0
+ * §3.11.6): brackets from AWS strings are escaped with a backslash so a resource name cannot
+ * forge a link; lone surrogates become U+FFFD.
+ */
+export function messageText(text: string): string {
+  return wellFormed(text).replace(/\\(?=[[\]])/g, '\\\\').replace(/[[\]]/g, '\\$&');
+}
+
+function notEvaluatedMessage(reason: string): string {
+  return `Not evaluated: ${reason}. Trailwarden could not read what it needs to judge this resource, so its alert stays open until it can; this is not a confirmed violation.`;
 }
 
 /** `trailwarden/<scope>/`: the organization id, else the account id(s), so GitHub keeps one analysis per scope. */
@@ -240,7 +261,37 @@ function runProperties(
       errors: leftOut.errors,
     },
     options: { includeErrors: opts.includeErrors, includeExcepted: opts.includeExcepted },
+    ...(scan.provenance ? { provenance: scan.provenance } : {}),
+    ...(scan.limits ? { limits: scan.limits } : {}),
+    exceptions: {
+      expired: scan.exceptions.filter((e) => e.state === 'expired').map((e) => e.id),
+      expiringSoon: scan.exceptions.filter((e) => e.expiresSoon).map((e) => e.id),
+    },
   };
+}
+
+/** Expired exceptions no longer apply (their findings are results again); ones expiring within 30 days are warned about. */
+function exceptionNotifications(scan: ScanResult): SarifNotification[] {
+  const out: SarifNotification[] = [];
+  for (const e of scan.exceptions) {
+    const what = `Exception ${e.id} (check ${e.check}, resource ${e.resource}, approver ${e.approver})`;
+    if (e.state === 'expired') {
+      out.push({
+        descriptor: { id: 'trailwarden/exception-expired' },
+        level: 'warning',
+        message: { text: messageText(`${what} expired on ${e.expires}: it no longer applies, and the ${e.matched} finding(s) it covered are reported again.`) },
+        properties: { exceptionId: e.id, expires: e.expires, matched: e.matched },
+      });
+    } else if (e.expiresSoon) {
+      out.push({
+        descriptor: { id: 'trailwarden/exception-expiring' },
+        level: 'note',
+        message: { text: messageText(`${what} expires on ${e.expires}, in ${e.daysLeft} day(s).`) },
+        properties: { exceptionId: e.id, expires: e.expires, daysLeft: e.daysLeft ?? 0, matched: e.matched },
+      });
+    }
+  }
+  return out;
 }
 
 /** A check that threw, timed out or lacked data: its rule has ERROR findings, not verdicts. */
@@ -252,7 +303,7 @@ function checkFailures(checks: CheckSummary[]): SarifNotification[] {
       descriptor: { id: 'trailwarden/check-not-evaluated' },
       associatedRule: { id: c.id, index },
       level: 'error',
-      message: { text: `Check ${c.id} could not be evaluated: ${c.error}. It has no FAIL results in this run, which does not mean it passed.` },
+      message: { text: messageText(`Check ${c.id} could not be evaluated: ${c.error}. It has no FAIL results in this run, which does not mean it passed.`) },
     });
   });
   return out;
@@ -295,7 +346,7 @@ function notifications(
       descriptor: { id: 'trailwarden/errors-omitted' },
       level: 'warning',
       message: {
-        text: `${leftOut.errors} ERROR finding(s), where a check could not decide for a resource, are not listed as results; use the includeErrors option to include them.`,
+        text: `${leftOut.errors} ERROR finding(s), where a check could not decide for a resource, are not listed as results (includeErrors is false): GitHub closes the alerts of those resources as if fixed.`,
       },
       properties: { omitted: leftOut.errors },
     });
@@ -306,7 +357,9 @@ function notifications(
       descriptor: { id: 'trailwarden/coverage-incomplete' },
       level: 'warning',
       message: {
-        text: `The scan is incomplete: ${scan.coverage.errors.length} collection error(s)${failed.length > 0 ? `; accounts not fully read: ${failed.join(', ')}` : ''}. Resources that could not be read have no results here.`,
+        text: messageText(
+          `The scan is incomplete: ${scan.coverage.errors.length} collection error(s)${failed.length > 0 ? `; accounts not fully read: ${failed.join(', ')}` : ''}. Resources whose data could not be read are results with status ERROR; resources that could not even be listed have no results here.`,
+        ),
       },
       properties: { collectionErrors: scan.coverage.errors.length },
     });

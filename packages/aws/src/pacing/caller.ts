@@ -13,7 +13,7 @@ export interface CallTarget {
 
 export interface Sender {
   // biome-ignore lint/suspicious/noExplicitAny: SDK clients each have their own command unions.
-  send(command: any): Promise<any>;
+  send(command: any, options?: { abortSignal?: AbortSignal }): Promise<any>;
 }
 
 /** A command object as the SDK builds it: we only need its class name and input. */
@@ -28,6 +28,19 @@ export interface CallerOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
+  /** The scan's overall deadline: once aborted, no call starts and in-flight ones are cancelled. */
+  signal?: AbortSignal;
+  /** Attempts for a call that timed out (default 3): a silent endpoint must not cost 8 timeouts per call. */
+  maxTimeoutAttempts?: number;
+}
+
+/** Codes of a request that got no answer in time (the handler's socket timeouts). */
+const TIMEOUT_CODES = new Set(['TimeoutError', 'RequestTimeout', 'ETIMEDOUT']);
+
+/** The error every call gets once the scan's overall time limit has passed. */
+export function scanTimeoutError(signal: AbortSignal): CollectorError {
+  const reason = typeof signal.reason === 'string' ? signal.reason : 'the scan reached its overall time limit';
+  return new CollectorError('ScanTimeout', reason);
 }
 
 const MAX_DELAY_MS = 10_000;
@@ -64,15 +77,19 @@ export class Caller {
     const operation = operationOf(command);
     const bucket = this.bucket(target);
     const isOrg = target.service === 'organizations';
+    const signal = this.options.signal;
     for (let attempt = 1; ; attempt++) {
+      if (signal?.aborted) throw scanTimeoutError(signal);
       await bucket.take();
+      if (signal?.aborted) throw scanTimeoutError(signal);
       if (isOrg) await this.enterOrgQueue();
       this.metrics.countCall(operation);
       let failure: unknown;
       try {
         // A fresh command per attempt: some SDK commands (S3 Control) add middleware to themselves
         // when sent, and refuse to be sent twice.
-        const out = (await client.send(attempt === 1 ? command : freshCopy(command))) as T;
+        const next = attempt === 1 ? command : freshCopy(command);
+        const out = (await (signal ? client.send(next, { abortSignal: signal }) : client.send(next))) as T;
         bucket.succeeded();
         return out;
       } catch (err) {
@@ -80,13 +97,15 @@ export class Caller {
       } finally {
         if (isOrg) this.leaveOrgQueue();
       }
+      if (signal?.aborted) throw scanTimeoutError(signal);
       const kind = classifyError(failure);
       if (kind === 'throttle') {
         this.metrics.throttles += 1;
         bucket.throttled();
       }
       if (kind === 'final') throw failure;
-      if (attempt >= this.maxAttempts) {
+      const timedOut = TIMEOUT_CODES.has(errorCode(failure)) || TIMEOUT_CODES.has((failure as { code?: string })?.code ?? '');
+      if (attempt >= this.maxAttempts || (timedOut && attempt >= (this.options.maxTimeoutAttempts ?? 3))) {
         throw new CollectorError(errorCode(failure), `gave up after ${attempt} attempts: ${(failure as Error)?.message ?? String(failure)}`);
       }
       this.metrics.retries += 1;

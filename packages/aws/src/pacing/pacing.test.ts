@@ -153,3 +153,41 @@ describe('Caller', () => {
     expect(caller.rateOf(target)).toBeUndefined();
   });
 });
+
+describe('Caller: timeouts and the scan deadline', () => {
+  class GetThingCommand {
+    constructor(readonly input: object = {}) {}
+  }
+  const target = { accountId: '111111111111', region: 'us-east-1', service: 'cloudtrail' };
+
+  it('gives a call that timed out at most 3 attempts, not maxAttempts', async () => {
+    let sent = 0;
+    const client = {
+      async send() {
+        sent++;
+        throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
+      },
+    };
+    const caller = new Caller({ metrics: new Metrics(), maxAttempts: 8, sleep: async () => {} });
+    await expect(caller.send(target, client, new GetThingCommand())).rejects.toThrow('gave up after 3 attempts');
+    expect(sent).toBe(3);
+  });
+
+  it('once the deadline passes, cancels the call in flight and starts no other: ScanTimeout', async () => {
+    const controller = new AbortController();
+    const seen: (AbortSignal | undefined)[] = [];
+    const client = {
+      send(_command: object, options?: { abortSignal?: AbortSignal }) {
+        seen.push(options?.abortSignal);
+        return new Promise((_resolve, reject) => options?.abortSignal?.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' }))));
+      },
+    };
+    const caller = new Caller({ metrics: new Metrics(), signal: controller.signal, sleep: async () => {} });
+    const pending = caller.send(target, client, new GetThingCommand());
+    setTimeout(() => controller.abort('the scan reached its overall time limit of 1s (--timeout)'), 10);
+    await expect(pending).rejects.toMatchObject({ code: 'ScanTimeout', message: 'the scan reached its overall time limit of 1s (--timeout)' });
+    expect(seen).toEqual([controller.signal]);
+    await expect(caller.send(target, client, new GetThingCommand())).rejects.toMatchObject({ code: 'ScanTimeout' });
+    expect(seen).toHaveLength(1);
+  });
+});

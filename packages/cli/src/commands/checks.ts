@@ -1,5 +1,6 @@
-import { InputError, type LoadedPlugin, controlsOf, DEFAULT_CATALOGUE, didYouMean, loadConfig } from '@trailwarden/core';
-import { helpText, parseCommandArgs } from '../args.js';
+import { InputError, type LoadedPlugin, controlsOf, DEFAULT_CATALOGUE, didYouMean, terminalSafe } from '@trailwarden/core';
+import { helpText, parseCommandArgs, trustOptions } from '../args.js';
+import { loadEffectiveConfig } from '../trust.js';
 import { type CliIO, styleFor } from '../io.js';
 import { loadAllPlugins } from '../plugins.js';
 
@@ -7,6 +8,7 @@ const OPTIONS = {
   config: { type: 'string' as const, short: 'c', help: 'config file (its plugins are listed too)', arg: 'FILE' },
   framework: { type: 'string' as const, help: 'list the controls of a framework and the checks that cover them (e.g. cis-aws-3.0.0)', arg: 'ID' },
   json: { type: 'boolean' as const, help: 'print JSON instead of a table' },
+  ...trustOptions(),
 };
 
 export const CHECKS_HELP = helpText(
@@ -21,7 +23,7 @@ export async function checksCommand(argv: string[], io: CliIO): Promise<number> 
     io.stdout.write(CHECKS_HELP);
     return 0;
   }
-  const config = await loadConfig(typeof args.values.config === 'string' ? args.values.config : undefined, io.cwd);
+  const config = await loadEffectiveConfig(args, io);
   const { plugins } = await loadAllPlugins(config);
   const checks = plugins.flatMap((p: LoadedPlugin) => p.checks.map((c) => ({ plugin: p, check: c }))).sort((a, b) => a.check.id.localeCompare(b.check.id));
   const s = styleFor(io, io.stdout as { isTTY?: boolean });
@@ -39,8 +41,8 @@ export async function checksCommand(argv: string[], io: CliIO): Promise<number> 
     }
     io.stdout.write(`${s.bold(DEFAULT_CATALOGUE[framework]?.title ?? framework)} (${framework})\n`);
     for (const c of controls) {
-      const by = c.checks.length ? c.checks.join(', ') : s.yellow('no check');
-      io.stdout.write(`  ${c.id.padEnd(13)} ${c.title}\n  ${''.padEnd(13)} ${s.dim('→')} ${by}\n`);
+      const by = c.checks.length ? terminalSafe(c.checks.join(', ')) : s.yellow('no check');
+      io.stdout.write(`  ${terminalSafe(c.id).padEnd(13)} ${terminalSafe(c.title)}\n  ${''.padEnd(13)} ${s.dim('→')} ${by}\n`);
     }
     return 0;
   }
@@ -62,8 +64,8 @@ export async function checksCommand(argv: string[], io: CliIO): Promise<number> 
   const width = Math.max(10, ...checks.map((c) => c.check.id.length));
   io.stdout.write(`${s.bold(`${'ID'.padEnd(width)}  SEVERITY  TITLE`)}\n`);
   for (const { check, plugin } of checks) {
-    const origin = plugin.name.startsWith('@trailwarden/') ? '' : s.dim(`  [${plugin.name}]`);
-    io.stdout.write(`${check.id.padEnd(width)}  ${check.meta.severity.padEnd(8)}  ${check.meta.title}${origin}\n`);
+    const origin = plugin.name.startsWith('@trailwarden/') ? '' : s.dim(`  [${terminalSafe(plugin.name)}]`);
+    io.stdout.write(`${check.id.padEnd(width)}  ${check.meta.severity.padEnd(8)}  ${terminalSafe(check.meta.title)}${origin}\n`);
   }
   io.stdout.write(s.dim(`\n${checks.length} checks. \`trailwarden checks --framework cis-aws-3.0.0\` maps them to controls.\n`));
   return 0;

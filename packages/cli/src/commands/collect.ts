@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
-import { SNAPSHOT_SECTIONS, loadConfig, selectChecks, validateSnapshot } from '@trailwarden/core';
-import { AWS_OPTIONS, helpText, listOption, parseCommandArgs } from '../args.js';
-import { collectOptionsFrom, runCollector } from '../collector.js';
+import { SNAPSHOT_SECTIONS, selectChecks, terminalSafe, validateSnapshot } from '@trailwarden/core';
+import { AWS_OPTIONS, helpText, listOption, parseCommandArgs, trustOptions } from '../args.js';
+import { announcePluginActions, assertSomethingScanned, collectOptionsFrom, runCollector } from '../collector.js';
+import { assertWritableFile } from '../output-target.js';
+import { announceInputs, loadEffectiveConfig } from '../trust.js';
 import type { CliIO } from '../io.js';
 import { loadAllPlugins } from '../plugins.js';
 import { writeAtomic } from '../render.js';
@@ -13,6 +15,7 @@ const OPTIONS = {
   checks: { type: 'string' as const, help: 'collect only what these checks need (default: every enabled check)', arg: 'LIST' },
   all: { type: 'boolean' as const, help: 'collect every section, whatever the enabled checks need' },
   quiet: { type: 'boolean' as const, short: 'q', help: 'no progress output' },
+  ...trustOptions(),
 };
 
 export const COLLECT_HELP = helpText(
@@ -27,15 +30,21 @@ export async function collectCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout.write(COLLECT_HELP);
     return 0;
   }
-  const config = await loadConfig(typeof args.values.config === 'string' ? args.values.config : undefined, io.cwd);
-  const { plugins } = await loadAllPlugins(config);
+  const config = await loadEffectiveConfig(args, io);
+  const pluginSet = await loadAllPlugins(config);
+  const { plugins } = pluginSet;
   const checks = selectChecks({ plugins, config: config.config, configWhere: config.path ?? 'config', only: listOption(args.values.checks) });
   const sections = args.values.all ? [...SNAPSHOT_SECTIONS] : checks.flatMap((c) => c.check.requires);
   const out = resolve(io.cwd, typeof args.values.output === 'string' ? args.values.output : 'trailwarden-snapshot.json');
-  const snapshot = await runCollector(collectOptionsFrom(args, { config }, sections, io, checks), io, args.values.quiet === true);
+  await assertWritableFile(out, typeof args.values.output === 'string' ? '--output' : 'snapshot file');
+  const options = collectOptionsFrom(args, { config }, sections, io, checks);
+  announceInputs(io, config, pluginSet);
+  await announcePluginActions(options, io);
+  const snapshot = await runCollector(options, io, args.values.quiet === true);
+  assertSomethingScanned(snapshot, options.regions);
   validateSnapshot(snapshot, 'collected snapshot');
   await writeAtomic(out, `${JSON.stringify(snapshot, null, 2)}\n`);
   const accounts = Object.keys(snapshot.accounts).length;
-  io.stdout.write(`Wrote ${out} (${accounts} account(s), sections: ${snapshot.sections.join(', ')}).\n`);
+  io.stdout.write(`Wrote ${terminalSafe(out)} (${accounts} account(s), sections: ${snapshot.sections.join(', ')}).\n`);
   return 0;
 }

@@ -29,6 +29,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   const session = await openSession(args, io, { outputDir: DEMO_OUTPUT_DIR });
   const world = typeof args.values.world === 'string' ? args.values.world : DEMO_WORLD_PATH;
   const sim = await startSimulator({ world, port: 0 });
+  const simulatorUrl = sim.url;
   let snapshot: Awaited<ReturnType<typeof runCollector>>;
   try {
     if (!session.quiet) io.stderr.write(`Simulated AWS organization listening on ${sim.url}\n`);
@@ -47,7 +48,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
   } finally {
     await sim.stop();
   }
-  const { result, outcome, exitCode } = await evaluateAndReport(session, snapshot, startedAt);
+  const { result, outcome, exitCode } = await evaluateAndReport(session, snapshot, startedAt, { endpoint: simulatorUrl });
   printSummary(session, result, outcome, exitCode);
   if (!session.quiet) io.stdout.write(`\nThis was the demo: a real scan with these results would exit ${exitCode}; the demo itself exits 0.\n`);
   return outcome.failed.length ? 3 : 0;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { InputError } from '@trailwarden/core';
 import { mkdir } from 'node:fs/promises';
 import { AWS_OPTIONS, OUTPUT_OPTIONS, helpText, parseCommandArgs } from '../args.js';
-import { collectOptionsFrom, runCollector } from '../collector.js';
+import { announcePluginActions, assertSomethingScanned, collectOptionsFrom, runCollector } from '../collector.js';
 import type { CliIO } from '../io.js';
 import { writeAtomic } from '../render.js';
 import { evaluateAndReport, openSession, printSummary } from '../session.js';
@@ -29,12 +29,14 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   const startedAt = new Date();
   const session = await openSession(args, io);
   const options = collectOptionsFrom(args, session, session.checks.flatMap((c) => c.check.requires), io, session.checks);
+  await announcePluginActions(options, io);
   const snapshot = await runCollector(options, io, session.quiet);
+  assertSomethingScanned(snapshot, options.regions);
   if (args.values['keep-snapshot']) {
     await mkdir(session.outputDir, { recursive: true });
     await writeAtomic(join(session.outputDir, 'trailwarden-snapshot.json'), `${JSON.stringify(snapshot, null, 2)}\n`);
   }
-  const { result, outcome, exitCode } = await evaluateAndReport(session, snapshot, startedAt);
+  const { result, outcome, exitCode } = await evaluateAndReport(session, snapshot, startedAt, options.endpointUrl ? { endpoint: options.endpointUrl } : {});
   printSummary(session, result, outcome, exitCode);
   return exitCode;
 }

@@ -16,12 +16,17 @@ export interface TrailwardenConfig {
   plugins?: string[];
   checks?: Record<string, CheckSetting>;
   scope?: { accounts?: string[]; excludeAccounts?: string[]; ous?: string[]; regions?: string[] };
-  aws?: { roleName?: string; externalId?: string; endpointUrl?: string; region?: string; profile?: string; concurrency?: number };
+  /** No `endpointUrl`: where credentials are sent comes from the command line or environment only. */
+  aws?: { roleName?: string; externalId?: string; region?: string; profile?: string; concurrency?: number };
   failOn?: FailOn;
   output?: { dir?: string; formats?: string[] };
   reporters?: Record<string, Record<string, unknown>>;
   exceptions?: ExceptionRule[];
   timeoutMs?: number;
+  /** Overall scan time limit, like `--timeout`: `90s`, `60m`, `2h` (bare number: seconds). */
+  scanTimeout?: string;
+  /** IAM actions (`service:Action`) plugins may call beyond the built-in read-only allow-list. */
+  collection?: { allow?: string[] };
 }
 
 export interface LoadedConfig {
@@ -56,6 +61,13 @@ export function parseConfig(text: string, where: string): TrailwardenConfig {
   const top = Object.keys(configSchema.properties);
   for (const key of Object.keys(data)) {
     if (!top.includes(key)) throw new InputError(`${key}: is not a known setting${didYouMean(key, top)}; known settings: ${top.filter((k) => k !== '$schema').join(', ')}`, where);
+  }
+  const aws = (data as { aws?: unknown }).aws;
+  if (aws && typeof aws === 'object' && 'endpointUrl' in aws) {
+    throw new InputError(
+      'aws.endpointUrl: is not read from a config file (a config in a branch could send the scan and its credentials anywhere); use --endpoint-url or AWS_ENDPOINT_URL',
+      where,
+    );
   }
   assertValid<TrailwardenConfig>(staticValidator('config', configSchema), data, where);
   for (const [i, ex] of (data as TrailwardenConfig).exceptions?.entries() ?? []) {

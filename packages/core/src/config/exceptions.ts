@@ -17,6 +17,16 @@ export interface ExceptionRule {
   expires: string;
 }
 
+/** An active exception whose last day is this close is warned about in every output. */
+export const EXPIRING_SOON_DAYS = 30;
+
+/** Whole days from `now` to the end of the exception's last day (UTC): 0 on the last day, negative once expired. */
+export function daysLeft(rule: ExceptionRule, now: Date): number {
+  const end = Date.parse(`${rule.expires}T23:59:59.999Z`);
+  if (Number.isNaN(end)) return -1;
+  return Math.floor((end - now.getTime()) / 86_400_000);
+}
+
 /** True once the last day (UTC) of the exception has passed. */
 export function isExpired(rule: ExceptionRule, now: Date): boolean {
   const end = Date.parse(`${rule.expires}T23:59:59.999Z`);
@@ -59,5 +69,7 @@ export function applyExceptions(findings: Finding[], rules: ExceptionRule[], now
     expires: c.rule.expires,
     state: c.expired ? 'expired' : 'active',
     matched: c.matched,
+    daysLeft: daysLeft(c.rule, now),
+    ...(!c.expired && daysLeft(c.rule, now) < EXPIRING_SOON_DAYS ? { expiresSoon: true } : {}),
   }));
 }

@@ -57,7 +57,6 @@ export const configSchema = {
       properties: {
         roleName: { type: 'string', minLength: 1 },
         externalId: { type: 'string', minLength: 1 },
-        endpointUrl: { type: 'string', format: 'uri' },
         region: { type: 'string' },
         profile: { type: 'string' },
         concurrency: { type: 'integer', minimum: 1, maximum: 256 },
@@ -73,6 +72,14 @@ export const configSchema = {
     reporters: { type: 'object', additionalProperties: { type: 'object' } },
     exceptions: { type: 'array', items: exceptionSchema },
     timeoutMs: { type: 'integer', minimum: 1 },
+    scanTimeout: { type: 'string', pattern: '^[1-9][0-9]*(s|m|h)?$' },
+    collection: {
+      type: 'object',
+      properties: {
+        allow: { type: 'array', items: { type: 'string', pattern: '^[a-z0-9-]+:[A-Z][A-Za-z0-9]*$' } },
+      },
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 } as const;

@@ -102,6 +102,28 @@ export interface ExceptionReport {
   state: 'active' | 'expired';
   /** Findings the exception matched (for expired ones: findings it would have excepted). */
   matched: number;
+  /** Whole days from the scan's `now` to the end of the last day (0 on the last day); negative once expired. */
+  daysLeft?: number;
+  /** Active, and its last day is within EXPIRING_SOON_DAYS: renew or fix it before it lapses. */
+  expiresSoon?: boolean;
+}
+
+/** What produced a result, so an auditor can tell (endpoint, config, snapshot, plugins). */
+export interface Provenance {
+  /** The AWS endpoint override (`--endpoint-url` / `AWS_ENDPOINT_URL`); absent for real AWS endpoints. */
+  endpoint?: string;
+  /** The config file, if one was loaded. */
+  configPath?: string;
+  /** `sha256:` of the effective config (canonical JSON; `{}` when none). */
+  configDigest: string;
+  /** `sha256:` of the snapshot evaluated (canonical JSON). */
+  snapshotDigest: string;
+  /** Every plugin loaded: built in and from the config. */
+  plugins: { name: string; version?: string; path: string; builtin: boolean }[];
+  /** IAM actions allowed beyond the built-in allow-list (`collection.allow`). */
+  collectionAllow?: string[];
+  /** Why the scan stopped early, when it did (overall --timeout). */
+  stopped?: string;
 }
 
 export interface ControlStatus {
@@ -138,4 +160,8 @@ export interface ScanResult {
   findings: Finding[];
   exceptions: ExceptionReport[];
   frameworks: FrameworkReport[];
+  /** Set by the CLI: what produced this result. */
+  provenance?: Provenance;
+  /** Set when strings were cut for the reports (see engine/bounds.ts). */
+  limits?: { maxStringChars: number; truncatedStrings: number };
 }

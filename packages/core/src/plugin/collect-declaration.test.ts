@@ -65,20 +65,33 @@ describe('collect declarations at load time', () => {
 
   it.each([
     ['secretsmanager:GetSecretValue', 'secretsmanager:GetSecretValue'],
+    // The attack: the SDK package is `secrets-manager`, the IAM action `secretsmanager:`.
+    ['secrets-manager:GetSecretValue', 'secretsmanager:GetSecretValue'],
     ['ssm:GetParametersByPath', 'ssm:GetParameter*'],
     ['s3:GetObject', 's3:GetObject*'],
     ['s3:GetObjectAcl', 's3:GetObject*'],
-    ['sts:GetSessionToken', 'sts:Get*Token'],
+    ['sts:GetSessionToken', 'sts:*'],
     ['lambda:GetFunction', 'lambda:GetFunction'],
+    ['lambda:GetFunctionConfiguration', 'lambda:GetFunctionConfiguration'],
     ['ec2:GetPasswordData', 'ec2:GetPasswordData'],
-  ])('refuses %s, a read that returns secrets or customer data', (command, glob) => {
+    ['ec2:DescribeLaunchTemplateVersions', 'ec2:DescribeLaunchTemplateVersions'],
+    ['ec2:DescribeInstanceAttribute', 'ec2:DescribeInstanceAttribute'],
+    ['glue:GetConnection', 'glue:GetConnection'],
+    ['glue:GetConnections', 'glue:GetConnections'],
+    ['codeartifact:GetAuthorizationToken', 'codeartifact:GetAuthorizationToken'],
+    ['dynamodb:GetItem', 'dynamodb:GetItem'],
+    ['cloudwatch-logs:GetLogEvents', 'logs:GetLogEvents'],
+    ['redshift:GetClusterCredentials', 'redshift:GetClusterCredentials'],
+    ['redshift:GetClusterCredentialsWithIAM', 'redshift:GetClusterCredentialsWithIAM'],
+  ])('refuses %s, a read that returns secrets or customer data', (command, rule) => {
     expect(() => load(checkWith({ data: { command, per: 'account' } }))).toThrow(
-      `collect entry "data": command "${command}" is refused: it reads secrets or customer data (${glob}), not configuration`,
+      `collect entry "data": command "${command}" is refused: it reads secrets, credentials or customer data (${rule}), not configuration`,
     );
   });
 
-  it('allows reads that only resemble denied ones', () => {
-    expect(() => load(checkWith({ fn: { command: 'lambda:GetFunctionConfiguration', per: 'account' } }))).not.toThrow();
+  it('allows reads that only resemble refused ones', () => {
+    expect(() => load(checkWith({ fn: { command: 'lambda:GetPolicy', per: 'account' } }))).not.toThrow();
+    expect(() => load(checkWith({ fn: { command: 'ec2:DescribeLaunchTemplates', per: 'account' } }))).not.toThrow();
   });
 
   it('refuses a command that is not <client>:<Operation>', () => {

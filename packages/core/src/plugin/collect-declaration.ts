@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { JsonValue, SnapshotSection } from '../model/snapshot.js';
-import { globToRegExp, stableStringify } from '../util/stable.js';
+import { stableStringify } from '../util/stable.js';
+import { REFUSED_ACTIONS, collectionVerdict, iamPrefixForClient } from './collection-policy.js';
 
 /**
  * Where a `collect` entry is read: once per readable account (home region), per scanned region of
@@ -44,19 +45,8 @@ export const PLACEMENT_VARIABLES: Record<CollectPlacement, readonly string[]> = 
 /** Only reads: the collector itself sends nothing else (STS role assumption aside). */
 export const READ_ONLY_OPERATION = /^(Get|List|Describe)[A-Z][A-Za-z0-9]*$/;
 
-/** Reads that return secrets or customer data rather than configuration: never collected. */
-export const DENIED_READS = [
-  'secretsmanager:GetSecretValue',
-  'ssm:GetParameter*',
-  's3:GetObject*',
-  'ec2:GetPasswordData',
-  'ecr:GetAuthorizationToken',
-  'sts:Get*Token',
-  'kms:GetParametersForImport',
-  'lambda:GetFunction',
-  'cognito-idp:GetUser*',
-] as const;
-const DENIED = DENIED_READS.map((glob) => ({ glob, re: globToRegExp(glob) }));
+/** Kept for plugins that imported it: the refused actions now live in collection-policy.ts. */
+export const DENIED_READS = REFUSED_ACTIONS;
 
 const COMMAND_PATTERN = /^([a-z0-9]+(?:-[a-z0-9]+)*):([A-Za-z0-9]+)$/;
 const VARIABLE = /\{\{\s*([\w.-]+)\s*\}\}/g;
@@ -91,7 +81,7 @@ export function fillInput(input: { [key: string]: JsonValue } | undefined, vars:
 
 /**
  * What is wrong with one declaration, or undefined. Covers what a JSON Schema cannot say well:
- * read-only operations, the deny-list, placements and their variables, the section a placement needs.
+ * read-only operations, refused reads of secrets, placements and their variables, the section a placement needs.
  */
 export function declarationProblem(decl: unknown, requires: readonly string[] | undefined): string | undefined {
   if (!decl || typeof decl !== 'object' || Array.isArray(decl)) return 'must be an object { command, per, input?, select?, notConfigured? }';
@@ -102,8 +92,10 @@ export function declarationProblem(decl: unknown, requires: readonly string[] | 
   if (!READ_ONLY_OPERATION.test(parsed.operation)) {
     return `command "${d.command}" is not a read-only operation (Trailwarden collects only Get*, List* and Describe* operations)`;
   }
-  const denied = DENIED.find((x) => x.re.test(d.command as string));
-  if (denied) return `command "${d.command}" is refused: it reads secrets or customer data (${denied.glob}), not configuration`;
+  // By IAM action, not package name (`secrets-manager:` is `secretsmanager:` in IAM); the collector
+  // decides again from the SDK client's service id, and applies the allow-list.
+  const verdict = collectionVerdict(`${iamPrefixForClient(parsed.client)}:${parsed.operation}`);
+  if (verdict.kind === 'refused') return `command "${d.command}" is refused: it reads secrets, credentials or customer data (${verdict.rule}), not configuration`;
   if (!COLLECT_PLACEMENTS.includes(d.per as CollectPlacement)) {
     return `per "${String(d.per)}" is not a placement (use one of ${COLLECT_PLACEMENTS.join(', ')})`;
   }

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { compileOptionsSchema, describeAjvErrors } from '../util/ajv.js';
 import { staticValidator } from '../util/validators.js';
-import { InputError } from '../util/errors.js';
+import { InputError, isInputError } from '../util/errors.js';
 import { type Check, PLUGIN_API_VERSION, type PluginDefinition, type Reporter } from './api.js';
 import { type CollectDeclaration, declarationHash, declarationProblem } from './collect-declaration.js';
 import { checkMetadataSchema, reporterMetadataSchema } from './metadata-schema.js';
@@ -14,6 +14,8 @@ export interface LoadedPlugin {
   version?: string;
   /** What the user named: a package name or a path. */
   specifier: string;
+  /** The file the plugin was imported from (set by loadPlugin). */
+  path?: string;
   // biome-ignore lint/suspicious/noExplicitAny: checks of any option type
   checks: Check<any, any, any>[];
   // biome-ignore lint/suspicious/noExplicitAny: reporters of any option type
@@ -68,6 +70,7 @@ export function validateCheck(value: unknown, plugin: string): Check {
 export function validateReporter(value: unknown, plugin: string): Reporter {
   const r = value as Reporter;
   const label = typeof r?.id === 'string' ? `reporter "${r.id}"` : 'reporter';
+  if (!r || typeof r !== 'object') refuse(plugin, `${label} is not an object`);
   if (r.apiVersion !== undefined && r.apiVersion !== PLUGIN_API_VERSION) {
     refuse(plugin, `${label} was written for plugin API version ${r.apiVersion}, this Trailwarden implements version ${PLUGIN_API_VERSION}`);
   }
@@ -92,8 +95,8 @@ export function registerPluginModule(mod: unknown, source: { name: string; versi
   if (items.length === 0) refuse(source.name, 'exports no checks and no reporters');
   for (const [i, item] of items.entries()) {
     const kind = (item as { kind?: unknown })?.kind;
-    if (kind === 'trailwarden-check') plugin.checks.push(validateCheck(item, source.name));
-    else if (kind === 'trailwarden-reporter') plugin.reporters.push(validateReporter(item, source.name));
+    if (kind === 'trailwarden-check') plugin.checks.push(asInputError(source.name, () => validateCheck(item, source.name)));
+    else if (kind === 'trailwarden-reporter') plugin.reporters.push(asInputError(source.name, () => validateReporter(item, source.name)));
     else refuse(source.name, `export #${i} is neither a check nor a reporter (define it with defineCheck or defineReporter from @trailwarden/core)`);
   }
   const ids = new Set<string>();
@@ -116,6 +119,39 @@ export function registerPluginModule(mod: unknown, source: { name: string; versi
   return plugin;
 }
 
+/** Metadata so malformed that validating it threw (a getter, an uncloneable default): bad input, not a crash. */
+function asInputError<T>(plugin: string, run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (isInputError(e)) throw e;
+    refuse(plugin, `its metadata could not be validated: ${(e as Error)?.message ?? String(e)}`);
+  }
+}
+
+interface PackageJson {
+  name?: string;
+  version?: string;
+  main?: string;
+  exports?: unknown;
+}
+
+/** A plugin's package.json, refused by name when it is not JSON or its fields are not strings. */
+function readPackageJson(file: string, plugin: string): PackageJson {
+  let pkg: unknown;
+  try {
+    pkg = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    refuse(plugin, `${file} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (!pkg || typeof pkg !== 'object' || Array.isArray(pkg)) refuse(plugin, `${file} must be a JSON object`);
+  const p = pkg as Record<string, unknown>;
+  for (const field of ['name', 'version', 'main'] as const) {
+    if (p[field] !== undefined && (typeof p[field] !== 'string' || p[field] === '')) refuse(plugin, `${file}: "${field}" must be a non-empty string`);
+  }
+  return p as PackageJson;
+}
+
 interface ResolvedModule {
   file: string;
   name: string;
@@ -129,12 +165,7 @@ function resolvePackage(name: string, baseDir: string): ResolvedModule | undefin
     const pkgDir = join(dir, 'node_modules', name);
     const pkgJson = join(pkgDir, 'package.json');
     if (existsSync(pkgJson)) {
-      const pkg = JSON.parse(readFileSync(pkgJson, 'utf8')) as {
-        name?: string;
-        version?: string;
-        main?: string;
-        exports?: unknown;
-      };
+      const pkg = readPackageJson(pkgJson, name);
       const entry = exportEntry(pkg.exports) ?? pkg.main ?? 'index.js';
       return { file: join(pkgDir, entry), name: pkg.name ?? name, version: pkg.version };
     }
@@ -177,7 +208,7 @@ export async function loadPlugin(specifier: string, baseDir: string): Promise<Lo
     file = specifier.startsWith('file:') ? new URL(specifier).pathname : resolve(baseDir, specifier);
     if (!existsSync(file)) refuse(specifier, `no file at ${file}`);
     if (existsSync(join(file, 'package.json'))) {
-      const pkg = JSON.parse(readFileSync(join(file, 'package.json'), 'utf8')) as { name?: string; version?: string; main?: string; exports?: unknown };
+      const pkg = readPackageJson(join(file, 'package.json'), specifier);
       name = pkg.name ?? specifier;
       version = pkg.version;
       file = join(file, exportEntry(pkg.exports) ?? pkg.main ?? 'index.js');
@@ -193,5 +224,5 @@ export async function loadPlugin(specifier: string, baseDir: string): Promise<Lo
   } catch (e) {
     refuse(name, `could not be imported from ${file}: ${(e as Error).message}`);
   }
-  return registerPluginModule(mod, { name, version, specifier });
+  return { ...asInputError(name, () => registerPluginModule(mod, { name, version, specifier })), path: file };
 }
