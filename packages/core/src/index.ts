@@ -39,5 +39,6 @@ export { DEFAULT_CATALOGUE, frameworkReports, controlsOf, compareControlIds, typ
 export { renderCheckDoc, renderCheckIndex, checkDocFileName, schemaType, type CheckDocOptions, type DocumentedCheck } from './docs/check-doc.js';
 export { InputError, isInputError } from './util/errors.js';
 export { fingerprint, stableStringify, compareStrings, globToRegExp } from './util/stable.js';
+export { type GlobMatcher, globMatch, globMatcher } from './util/glob.js';
 export { createAjv, describeAjvErrors } from './util/ajv.js';
 export { closest, didYouMean } from './util/suggest.js';
