@@ -63,6 +63,8 @@ export async function evaluateAndReport(session: Session, snapshot: Snapshot, st
     startedAt,
     exceptions: session.config.config.exceptions,
     timeoutMs: session.config.config.timeoutMs,
+    // Worker threads, so a check stuck past its budget is terminated, not waited for.
+    isolation: 'workers',
     tool: TOOL,
   });
   const outcome = await renderReports(result, session.reporters, session.outputDir, session.config.config.reporters);

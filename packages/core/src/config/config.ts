@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { ValidateFunction } from 'ajv';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { Severity } from '../model/result.js';
 import { assertValid, createAjv } from '../util/ajv.js';
@@ -33,7 +34,9 @@ export interface LoadedConfig {
 
 export const CONFIG_FILE_NAMES = ['trailwarden.config.json', 'trailwarden.config.yaml', 'trailwarden.config.yml'];
 
-const validateConfig = createAjv().compile(configSchema);
+// Compiled on first use: every worker thread of the check pool imports this module, few parse a config.
+let configValidator: ValidateFunction | undefined;
+const validateConfig = (): ValidateFunction => (configValidator ??= createAjv().compile(configSchema));
 
 /** Parse and validate config text; errors name the file, the field and, for typos, the likely fix. */
 export function parseConfig(text: string, where: string): TrailwardenConfig {
@@ -57,7 +60,7 @@ export function parseConfig(text: string, where: string): TrailwardenConfig {
   for (const key of Object.keys(data)) {
     if (!top.includes(key)) throw new InputError(`${key}: is not a known setting${didYouMean(key, top)}; known settings: ${top.filter((k) => k !== '$schema').join(', ')}`, where);
   }
-  assertValid<TrailwardenConfig>(validateConfig, data, where);
+  assertValid<TrailwardenConfig>(validateConfig(), data, where);
   for (const [i, ex] of (data as TrailwardenConfig).exceptions?.entries() ?? []) {
     if (Number.isNaN(Date.parse(`${ex.expires}T00:00:00Z`))) throw new InputError(`exceptions[${i}].expires: "${ex.expires}" is not a real date (YYYY-MM-DD)`, where);
   }

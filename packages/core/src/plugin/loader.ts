@@ -4,24 +4,33 @@ import { pathToFileURL } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { createAjv, describeAjvErrors } from '../util/ajv.js';
 import { InputError } from '../util/errors.js';
-import { type Check, PLUGIN_API_VERSION, type PluginDefinition, type Reporter } from './api.js';
+import { type Check, PLUGIN_API_VERSION, type Reporter } from './api.js';
 import { type CollectDeclaration, declarationHash, declarationProblem } from './collect-declaration.js';
 import { checkMetadataSchema, reporterMetadataSchema } from './metadata-schema.js';
+import { pluginExports } from './plugin-exports.js';
 
 export interface LoadedPlugin {
   name: string;
   version?: string;
   /** What the user named: a package name or a path. */
   specifier: string;
+  /** The module file it was imported from (a worker thread imports it again to run its checks). */
+  file?: string;
   // biome-ignore lint/suspicious/noExplicitAny: checks of any option type
   checks: Check<any, any, any>[];
   // biome-ignore lint/suspicious/noExplicitAny: reporters of any option type
   reporters: Reporter<any>[];
 }
 
-const ajv = createAjv();
-const validateCheckMeta = ajv.compile(checkMetadataSchema);
-const validateReporterMeta = ajv.compile(reporterMetadataSchema);
+// Compiled on first use: every worker thread of the check pool imports this module.
+let metaValidators: { check: ValidateFunction; reporter: ValidateFunction } | undefined;
+function validators() {
+  if (!metaValidators) {
+    const ajv = createAjv();
+    metaValidators = { check: ajv.compile(checkMetadataSchema), reporter: ajv.compile(reporterMetadataSchema) };
+  }
+  return metaValidators;
+}
 
 function refuse(plugin: string, what: string): never {
   throw new InputError(what, `plugin ${plugin}`);
@@ -48,7 +57,7 @@ export function validateCheck(value: unknown, plugin: string): Check {
       if (bad) refuse(plugin, `${label}, collect entry "${entry}": ${bad}`);
     }
   }
-  const problem = firstProblem(validateCheckMeta, c, label);
+  const problem = firstProblem(validators().check, c, label);
   if (problem) refuse(plugin, problem);
   if (typeof c.evaluate !== 'function') refuse(plugin, `${label}.evaluate must be a function`);
   if (c.options) {
@@ -71,7 +80,7 @@ export function validateReporter(value: unknown, plugin: string): Reporter {
   if (r.apiVersion !== undefined && r.apiVersion !== PLUGIN_API_VERSION) {
     refuse(plugin, `${label} was written for plugin API version ${r.apiVersion}, this Trailwarden implements version ${PLUGIN_API_VERSION}`);
   }
-  const problem = firstProblem(validateReporterMeta, r, label);
+  const problem = firstProblem(validators().reporter, r, label);
   if (problem) refuse(plugin, problem);
   if (typeof r.render !== 'function') refuse(plugin, `${label}.render must be a function`);
   return r;
@@ -82,12 +91,7 @@ export function validateReporter(value: unknown, plugin: string): Reporter {
  * reporter, an array of them, or `{ checks, reporters }`.
  */
 export function registerPluginModule(mod: unknown, source: { name: string; version?: string; specifier: string }): LoadedPlugin {
-  const exported = (mod as { default?: unknown })?.default ?? mod;
-  const items: unknown[] = Array.isArray(exported)
-    ? exported
-    : exported && typeof exported === 'object' && ('checks' in exported || 'reporters' in exported) && !('kind' in exported)
-      ? [...((exported as PluginDefinition).checks ?? []), ...((exported as PluginDefinition).reporters ?? [])]
-      : [exported];
+  const items = pluginExports(mod);
   const plugin: LoadedPlugin = { ...source, checks: [], reporters: [] };
   if (items.length === 0) refuse(source.name, 'exports no checks and no reporters');
   for (const [i, item] of items.entries()) {
@@ -193,5 +197,5 @@ export async function loadPlugin(specifier: string, baseDir: string): Promise<Lo
   } catch (e) {
     refuse(name, `could not be imported from ${file}: ${(e as Error).message}`);
   }
-  return registerPluginModule(mod, { name, version, specifier });
+  return { ...registerPluginModule(mod, { name, version, specifier }), file };
 }
