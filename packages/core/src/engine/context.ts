@@ -110,7 +110,7 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
   let sink: (f: RawFinding) => void = input.emit;
 
   /** See CheckContext.isolate. A budget overrun is not the resource's fault: it stops the check. */
-  const isolate = (resource: ResourceRef, judge: () => void) => {
+  const isolate = (resource: ResourceRef, judge: () => void): boolean => {
     const outer = sink;
     const emitted: RawFinding[] = [];
     sink = (f) => emitted.push(f);
@@ -118,11 +118,13 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
       judge();
       sink = outer;
       for (const f of emitted) outer(f);
+      return true;
     } catch (e) {
       sink = outer;
       if (e instanceof CheckBudgetExceeded) throw e;
       for (const f of keptAfterFailure(emitted, resource)) outer(f);
       outer(isolatedFailure(resource, input.checkId, e));
+      return false;
     }
   };
 
@@ -367,7 +369,8 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
         seen.add(name);
         if (index.buckets.has(name)) {
           const view = bucketView(name);
-          return isolate(view.resource, () => fn(view));
+          isolate(view.resource, () => fn(view));
+          return;
         }
         const r = referrer as Trail;
         const res = resolveBucket(r);
@@ -385,7 +388,8 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
         seen.add(arn);
         if (index.keys.has(arn)) {
           const view = keyView(arn);
-          return isolate(view.resource, () => fn(view));
+          isolate(view.resource, () => fn(view));
+          return;
         }
         const r = referrer as Trail;
         const res = resolveKey(r);

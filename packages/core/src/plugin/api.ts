@@ -236,7 +236,8 @@ export interface CheckContext<Options extends object = object, MessageIds extend
    * Judge one resource in isolation: when `judge` throws, `resource` gets an ERROR naming the
    * failure, the PASS and NOT_APPLICABLE verdicts `judge` gave it are withdrawn (FAILs and findings
    * about other resources stand), and the check goes on with the next resource. The `forEach*`
-   * helpers judge each resource this way; call it for any other per-resource loop.
+   * helpers judge each resource this way; call it for any other per-resource loop. Returns false
+   * when the judgement failed (so a summary verdict, such as an account's PASS, can be withheld).
    */
-  isolate(resource: ResourceRef, judge: () => void): void;
+  isolate(resource: ResourceRef, judge: () => void): boolean;
 }
