@@ -79,7 +79,18 @@ export default defineCheck({
   async evaluate(ctx) {
     const model = sharedIamModel(ctx.snapshot as Snapshot, { catalog: await catalog() });
     const collector = new TargetCollector(ctx as never, model, await catalog());
-    ctx.forEachTrail((t) => collector.addTrail(t));
+    const judgedTrails = new Set<string>();
+    ctx.forEachTrail((t) => {
+      collector.addTrail(t);
+      judgedTrails.add(t.trail.arn);
+    });
+    // A trail whose targets could not be built (forEachTrail reported its ERROR) is unknown ground:
+    // no PASS may rest on it.
+    for (const account of ctx.accounts()) {
+      for (const t of account.ownTrails().value ?? []) {
+        if (!judgedTrails.has(t.trail.arn)) collector.unknownTargets.push({ accountId: t.trail.ownerAccountId, what: `trail ${t.trail.arn} (its data could not be judged)` });
+      }
+    }
     const targets = collector.targets;
     const allowList = ctx.options.allowedPrincipals.map((p) => wildcardMatcher(p));
     const isAllowListed = (arn: string) => allowList.some((m) => m(arn));
