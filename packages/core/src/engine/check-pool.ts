@@ -33,6 +33,8 @@ export interface PoolOutcome {
  * at the budget (and its worker lives on); the pool only steps in for one that does not.
  */
 const KILL_GRACE_MS = 250;
+/** Time a worker may take to start and import a check's plugin before the check starts. */
+const LOAD_TIMEOUT_MS = 60_000;
 
 /** The built worker script; from the TypeScript sources (tests) the built copy in dist/ is used. */
 function workerScript(): URL {
@@ -105,6 +107,13 @@ export async function runChecksInWorkers(
         current = queue.shift();
         if (!current) return retire();
         open.set(current.checkId, { raw: [], ms: 0 });
+        const task = current;
+        // Until the check starts: parsing the snapshot (a new worker) and importing its plugin.
+        timer = setTimeout(() => {
+          finish(task.checkId, `its plugin module ${task.file} did not load in a worker thread within ${LOAD_TIMEOUT_MS / 1000} s`, 0);
+          current = undefined;
+          retire();
+        }, LOAD_TIMEOUT_MS);
         worker.postMessage({ type: 'run', ...current } satisfies RunTask);
       };
 
@@ -113,6 +122,7 @@ export async function runChecksInWorkers(
         const task = current;
         if (m.type === 'started') {
           startedAt = performance.now();
+          if (timer) clearTimeout(timer);
           timer = setTimeout(() => {
             finish(task.checkId, `${new CheckBudgetExceeded(task.budgetMs).message} and was stopped`, performance.now() - startedAt);
             current = undefined;
