@@ -17,7 +17,7 @@ import { CheckBudgetExceeded } from './context.js';
 export interface PoolTask {
   checkId: string;
   file: string;
-  plugin: { name: string; version?: string; specifier?: string };
+  plugin: { name: string; version?: string };
   options: Record<string, unknown>;
   budgetMs: number;
 }

@@ -26,7 +26,7 @@ export interface RunTask {
   checkId: string;
   /** The plugin module to import: the check's own code, loaded here rather than sent. */
   file: string;
-  plugin: { name: string; version?: string; specifier?: string };
+  plugin: { name: string; version?: string };
   options: Record<string, unknown>;
   budgetMs: number;
 }

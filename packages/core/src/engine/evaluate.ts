@@ -21,7 +21,7 @@ export interface LoadedCheck {
   /** Severity override from the config. */
   severity?: Severity;
   /** The plugin module the check came from, so a worker thread can import it (see `isolation`). */
-  source?: { file: string; specifier?: string };
+  source?: { file: string };
 }
 
 export interface EvaluateOptions {
@@ -68,7 +68,7 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
     pooled.map((l) => ({
       checkId: l.check.id,
       file: (l.source as { file: string }).file,
-      plugin: { ...l.plugin, ...(l.source?.specifier ? { specifier: l.source.specifier } : {}) },
+      plugin: l.plugin,
       options: l.options,
       budgetMs: l.check.timeoutMs ?? defaultBudget,
     })),
