@@ -99,5 +99,8 @@ describe('globMatch', () => {
     const pattern = `arn:aws:s3:::bucket/${'*?'.repeat(40)}Q`;
     expect(globMatch(pattern, `arn:aws:s3:::bucket/${'x'.repeat(5000)}`)).toBe(false);
     expect(globMatch(pattern, `arn:aws:s3:::bucket/${'x'.repeat(5000)}Q`)).toBe(true);
+    const starOnly = globMatcher(`${'*a'.repeat(40)}*b`);
+    expect(starOnly('a'.repeat(5000))).toBe(false);
+    expect(starOnly(`${'a'.repeat(5000)}b`)).toBe(true);
   });
 });
