@@ -1,4 +1,4 @@
-import type { JsonValue } from '@trailwarden/core';
+import { type JsonValue, globMatch } from '@trailwarden/core';
 
 /**
  * A focused key-policy reader for one question: may cloudtrail.amazonaws.com call
@@ -198,13 +198,9 @@ function anyMatch(patterns: string[], value: string): boolean {
   return patterns.some((p) => wildcardMatch(p, value, isAction));
 }
 
-/** IAM wildcards: `*` any run of characters, `?` one character. Also accepts `kms:GenerateDataKey*` forms. */
+/** IAM wildcards: `*` any run of characters, `?` one character (core's linear-time glob matcher). */
 export function wildcardMatch(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const re = new RegExp(
-    `^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`,
-    ignoreCase ? 'i' : '',
-  );
-  return re.test(value);
+  return globMatch(pattern, value, ignoreCase);
 }
 
 function strings(v: JsonValue | undefined): string[] {

@@ -79,7 +79,18 @@ export default defineCheck({
   async evaluate(ctx) {
     const model = sharedIamModel(ctx.snapshot as Snapshot, { catalog: await catalog() });
     const collector = new TargetCollector(ctx as never, model, await catalog());
-    ctx.forEachTrail((t) => collector.addTrail(t));
+    const judgedTrails = new Set<string>();
+    ctx.forEachTrail((t) => {
+      collector.addTrail(t);
+      judgedTrails.add(t.trail.arn);
+    });
+    // A trail whose targets could not be built (forEachTrail reported its ERROR) is unknown ground:
+    // no PASS may rest on it.
+    for (const account of ctx.accounts()) {
+      for (const t of account.ownTrails().value ?? []) {
+        if (!judgedTrails.has(t.trail.arn)) collector.unknownTargets.push({ accountId: t.trail.ownerAccountId, what: `trail ${t.trail.arn} (its data could not be judged)` });
+      }
+    }
     const targets = collector.targets;
     const allowList = ctx.options.allowedPrincipals.map((p) => wildcardMatcher(p));
     const isAllowListed = (arn: string) => allowList.some((m) => m(arn));
@@ -100,6 +111,19 @@ export default defineCheck({
     const messageResource = targets.map((t) => t.resource.arn.replace(/^(arn:[^:]+:s3:::[^/]+)\/.*$/, '$1/*'));
 
     const flagged = new Set<string>();
+    const principalResource = (p: Principal, findingAccount: string): ResourceRef => ({
+      arn: p.arn,
+      type: principalType(p),
+      name: p.arn === '*' ? 'everyone (*)' : p.name,
+      accountId: findingAccount,
+      region: 'global',
+    });
+    // One principal whose data trips the judgement is an ERROR for it (and no PASS for its account).
+    const judgeIsolated = (p: Principal, findingAccount: string): { allowListed: boolean } => {
+      let out = { allowListed: false };
+      if (!ctx.isolate(principalResource(p, findingAccount), () => (out = judge(p, findingAccount)))) flagged.add(findingAccount);
+      return out;
+    };
     const judge = (p: Principal, findingAccount: string): { allowListed: boolean } => {
       const hits: { d: Decision; t: Target; i: number }[] = [];
       const visit = (i: number) => {
@@ -127,7 +151,7 @@ export default defineCheck({
       }
       while (o < own.length) visit(own[o++] as number);
 
-      const resource: ResourceRef = { arn: p.arn, type: principalType(p), name: p.arn === '*' ? 'everyone (*)' : p.name, accountId: findingAccount, region: 'global' };
+      const resource = principalResource(p, findingAccount);
       const evidence: Evidence = { principal: p.arn, principalKind: p.kind };
       const actions = hits.length > 0 ? [...new Set(hits.map((h) => h.d.action))].sort() : [];
       if (hits.length > 0) {
@@ -199,7 +223,7 @@ export default defineCheck({
       }
       scannedWithIam.add(account.id);
       const allowListed: string[] = [];
-      for (const p of principals.value) if (judge(p, account.id).allowListed) allowListed.push(p.arn);
+      for (const p of principals.value) if (judgeIsolated(p, account.id).allowListed) allowListed.push(p.arn);
       summaries.push({ account, evaluated: principals.value.length, allowListed });
     });
 
@@ -212,7 +236,7 @@ export default defineCheck({
         if (!external.has(entry)) external.set(entry, t.resource.accountId);
       }
     }
-    for (const [entry, owner] of [...external].sort(([a], [b]) => (a < b ? -1 : 1))) judge(model.principal(entry), owner);
+    for (const [entry, owner] of [...external].sort(([a], [b]) => (a < b ? -1 : 1))) judgeIsolated(model.principal(entry), owner);
 
     for (const s of summaries) {
       if (flagged.has(s.account.id) || undecidedAccounts.has(s.account.id)) continue;

@@ -55,13 +55,14 @@ export default defineCheck<Record<string, never>, MessageId>({
   requires: ['organization', 'trails', 'trailStatus'],
   evaluate(ctx) {
     const verdicts: { account: AccountView; covered: boolean | null }[] = [];
-    const pending: (() => void)[] = [];
+    const pending: { account: AccountView; report: () => void }[] = [];
+    const later = (account: AccountView, report: () => void) => pending.push({ account, report });
     ctx.forEachAccount((account) => {
       const name = account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id;
       const trails = account.applicableTrails();
       if (trails.error) {
         verdicts.push({ account, covered: null });
-        pending.push(() => ctx.error(account.resource, trails.error));
+        later(account, () => ctx.error(account.resource, trails.error));
         return;
       }
       const candidates = [...trails.value]
@@ -93,21 +94,21 @@ export default defineCheck<Record<string, never>, MessageId>({
       const own = candidates.find((c) => c.kind === 'own' && c.problems.length === 0 && c.unknown.length === 0);
       if (org) {
         verdicts.push({ account, covered: true });
-        pending.push(() =>
+        later(account, () =>
           ctx.pass(account.resource, 'byOrgTrail', { account: name, trail: org.view.trail.name, owner: org.view.trail.ownerAccountId }, evidence()),
         );
         return;
       }
       if (own) {
         verdicts.push({ account, covered: true });
-        pending.push(() => ctx.pass(account.resource, 'byOwnTrail', { account: name, trail: own.view.trail.name }, evidence()));
+        later(account, () => ctx.pass(account.resource, 'byOwnTrail', { account: name, trail: own.view.trail.name }, evidence()));
         return;
       }
       const undecided = candidates.filter((c) => c.kind !== 'other' && c.problems.length === 0 && c.unknown.length > 0);
       if (undecided.length > 0) {
         verdicts.push({ account, covered: null });
         const why = undecided.map((c) => `trail ${c.view.trail.name}: ${c.unknown.map(describeKnownError).join('; ')}`).join(' | ');
-        pending.push(() =>
+        later(account, () =>
           ctx.error(account.resource, `Cannot decide whether account ${name} is covered by a trail: no trail qualifies on what could be read, and ${why}.`, evidence()),
         );
         return;
@@ -127,11 +128,11 @@ export default defineCheck<Record<string, never>, MessageId>({
             ? 'no organization trail applies to it and no multi-region trail of its own is listed in any region that could be read'
             : 'no organization trail applies to it and it has no trail of its own'
           : relevant.map((c) => `${c.view.trail.name}: ${c.problems.join(', ')}`).join('; ')) + unlistedNote;
-      pending.push(() => ctx.fail(account.resource, 'uncovered', { account: name, reasons, fix: fixFor(relevant, account.id) }, evidence()));
+      later(account, () => ctx.fail(account.resource, 'uncovered', { account: name, reasons, fix: fixFor(relevant, account.id) }, evidence()));
     });
     // Findings are reported once every account is judged, so the management account's evidence
     // can list all uncovered accounts.
-    for (const report of pending) report();
+    for (const { account, report } of pending) ctx.isolate(account.resource, report);
 
     function unscannedList(): string[] {
       const members = ctx.snapshot.organization?.value?.accounts ?? [];

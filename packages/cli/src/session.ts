@@ -88,6 +88,8 @@ export async function evaluateAndReport(
     startedAt,
     exceptions: session.config.config.exceptions,
     timeoutMs: session.config.config.timeoutMs,
+    // Worker threads, so a check stuck past its budget is terminated, not waited for.
+    isolation: 'workers',
     tool: TOOL,
   });
   const stopped = snapshot.scope.notes?.find((n) => n.startsWith('The scan stopped early'));

@@ -36,7 +36,7 @@ export function announceInputs(io: CliIO, config: EffectiveConfig, plugins: Plug
   if (config.ignoredPlugins?.length) line(`--no-plugins: not loading the config's plugins ${config.ignoredPlugins.join(', ')}`);
   const builtins = new Set(builtinPluginNames());
   for (const p of plugins.plugins) {
-    if (!builtins.has(p.name)) line(`plugin: ${p.name} ${p.version ?? '(no version)'} from ${p.path ?? p.specifier}`);
+    if (!builtins.has(p.name)) line(`plugin: ${p.name} ${p.version ?? '(no version)'} from ${p.file ?? p.specifier}`);
   }
 }
 
@@ -56,7 +56,7 @@ export function provenanceOf(config: LoadedConfig, plugins: PluginSet, snapshot:
     plugins: plugins.plugins.map((p) => ({
       name: p.name,
       ...(p.version ? { version: p.version } : {}),
-      path: p.path ?? p.specifier,
+      path: p.file ?? p.specifier,
       builtin: builtins.has(p.name),
     })),
     ...(allow?.length ? { collectionAllow: [...allow] } : {}),

@@ -52,5 +52,6 @@ export { renderCheckDoc, renderCheckIndex, checkDocFileName, schemaType, type Ch
 export { InputError, isInputError } from './util/errors.js';
 export { fingerprint, stableStringify, compareStrings, globToRegExp } from './util/stable.js';
 export { createAjv, describeAjvErrors, optionsSchemaKey, registerPrecompiledOptionValidators } from './util/ajv.js';
+export { type GlobMatcher, globMatch, globMatcher } from './util/glob.js';
 export { closest, didYouMean } from './util/suggest.js';
 export * from './monitoring/index.js';

@@ -124,6 +124,20 @@ describe('policy variables', () => {
   ])('%s → %s', (text, expected) => {
     expect(substituteVariables(text, ctx)).toBe(expected);
   });
+
+  // Names of Object.prototype members are variables like any other: unknown here, never the text
+  // of a function or "[object Object]" (issue 12 item 11).
+  it.each(['${constructor}', '${__proto__}', '${toString}', '${hasOwnProperty}', 'home/${valueOf}/*', "${constructor, 'x'}"])(
+    '%s is unknown',
+    (text) => {
+      expect(substituteVariables(text, ctx)).toBeUndefined();
+    },
+  );
+
+  it('a condition naming ${constructor} stays undecided, never matches a function text', () => {
+    const r = evaluateCondition(cond('StringLike', 'aws:username', ['${constructor}*']), ctx);
+    expect(r).toEqual([{ operator: 'StringLike', key: 'aws:username', values: ['${constructor}*'] }]);
+  });
 });
 
 describe('wildcards', () => {

@@ -14,7 +14,12 @@ export interface UndecidedClause {
 export type Tri = boolean | UndecidedClause[];
 
 const VARIABLE = /\$\{([^}]*)\}/g;
-const SPECIAL: Record<string, string> = { '*': '*', '?': '?', $: '$' };
+/** `${*}`, `${?}`, `${$}`: a Map, so `${constructor}` or `${__proto__}` never reach Object.prototype. */
+const SPECIAL = new Map<string, string>([
+  ['*', '*'],
+  ['?', '?'],
+  ['$', '$'],
+]);
 
 /**
  * Substitute policy variables (`${aws:username}`, `${aws:PrincipalTag/team}`, `${key, 'default'}`,
@@ -25,7 +30,7 @@ export function substituteVariables(text: string, ctx: RequestContext): string |
   if (!text.includes('${')) return text;
   let state: 'ok' | 'absent' | 'unknown' = 'ok';
   const out = text.replace(VARIABLE, (whole, inner: string) => {
-    const special = SPECIAL[inner];
+    const special = SPECIAL.get(inner);
     if (special !== undefined) return special;
     const m = /^\s*([^,\s]+)\s*(?:,\s*'([^']*)'\s*)?$/.exec(inner);
     if (!m) return whole;

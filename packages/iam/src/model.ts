@@ -32,7 +32,7 @@ import {
   compilePolicy,
   statementCoversAction,
 } from './policy.js';
-import { type OrgInfo, PolicyCompiler, type Principal, buildAccountPrincipals, externalPrincipal, probeRole, rootPrincipal } from './principals.js';
+import { type OrgInfo, PolicyCompiler, type Principal, buildAccountPrincipalsIsolated, externalPrincipal, probeRole, rootPrincipal } from './principals.js';
 import { arnMatches } from './wildcard.js';
 
 /** What is being decided: can `principal` perform `action` on `resource`? */
@@ -351,7 +351,7 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     } else if (isUnknown(iam)) {
       hit = { error: iam.error };
     } else {
-      const list = buildAccountPrincipals(accountId, iam.value, partition, orgInfo, compiler);
+      const list = buildAccountPrincipalsIsolated(accountId, iam.value, partition, orgInfo, compiler);
       for (const p of list) byArnIndex.set(p.arn, p);
       hit = { value: list };
     }

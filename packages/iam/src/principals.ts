@@ -274,3 +274,48 @@ export function probeRole(accountId: string, name: string, partition: Partition,
     org,
   );
 }
+
+/**
+ * As buildAccountPrincipals, but a user or role whose record trips the builder (schema-valid yet
+ * odd data, such as a role without `path`) becomes a principal with a problem, so the checks give
+ * that principal an ERROR instead of losing the whole account. The records are rebuilt one by one
+ * only when building them all at once failed.
+ */
+export function buildAccountPrincipalsIsolated(accountId: string, iam: IamData, partition: Partition, org: OrgInfo, compiler = new PolicyCompiler()): Principal[] {
+  try {
+    return buildAccountPrincipals(accountId, iam, partition, org, compiler);
+  } catch {
+    // Find the records at fault below.
+  }
+  const out: Principal[] = [];
+  const one = (data: IamData) => buildAccountPrincipals(accountId, data, partition, org, compiler).filter((p) => p.kind !== 'root');
+  for (const u of iam.users) {
+    try {
+      out.push(...one({ ...iam, users: [u], roles: [] }));
+    } catch (e) {
+      out.push(unreadablePrincipal('user', u, accountId, partition, org, e));
+    }
+  }
+  for (const r of iam.roles) {
+    try {
+      out.push(...one({ ...iam, users: [], roles: [r] }));
+    } catch (e) {
+      out.push(unreadablePrincipal('role', r, accountId, partition, org, e));
+    }
+  }
+  out.push(rootPrincipal(accountId, partition, org, true));
+  return out.sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+}
+
+function unreadablePrincipal(kind: 'user' | 'role', record: { arn?: unknown; name?: unknown }, accountId: string, partition: Partition, org: OrgInfo, e: unknown): Principal {
+  const name = typeof record.name === 'string' ? record.name : '(unnamed)';
+  const arn = typeof record.arn === 'string' ? record.arn : `arn:${partition}:iam::${accountId}:${kind}/${name}`;
+  const why = e instanceof Error ? `${e.name}: ${e.message}`.slice(0, 300) : 'an unexpected value';
+  return finish(
+    {
+      kind, arn, name, accountId, serviceLinked: false, identityKnown: true, identity: [], tags: {},
+      problems: [{ policy: `the ${kind}'s IAM record`, via: 'record', kind: 'malformed', message: `it could not be read (${why})` }],
+    },
+    org,
+  );
+}

@@ -1,38 +1,24 @@
+import { globMatcher } from '@trailwarden/core';
+
 /**
  * IAM wildcard matching: `*` matches any run of characters (including none), `?` exactly one.
- * Actions match case-insensitively, ARNs case-sensitively. Compiled matchers are cached by pattern,
- * because the same few patterns recur across thousands of policies.
+ * Actions match case-insensitively, ARNs case-sensitively. The matching is core's linear-time glob
+ * matcher (never a RegExp: policy text is hostile input). Matchers are cached by pattern, because
+ * the same few patterns recur across thousands of policies; the cache is bounded.
  */
 export type Matcher = (value: string) => boolean;
 
+const CACHE_LIMIT = 50_000;
 const sensitiveCache = new Map<string, Matcher>();
 const insensitiveCache = new Map<string, Matcher>();
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.+^${}()|[\]\\/]/g, '\\$&');
-}
-
-function build(pattern: string, ignoreCase: boolean): Matcher {
-  if (pattern === '*') return () => true;
-  if (!pattern.includes('*') && !pattern.includes('?')) {
-    if (!ignoreCase) return (v) => v === pattern;
-    const lower = pattern.toLowerCase();
-    return (v) => v.toLowerCase() === lower;
-  }
-  const source = pattern
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : escapeRegExp(c)))
-    .join('');
-  const re = new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');
-  return (v) => re.test(v);
-}
 
 /** A matcher for an IAM wildcard pattern; `ignoreCase` for action names. */
 export function wildcardMatcher(pattern: string, ignoreCase = false): Matcher {
   const cache = ignoreCase ? insensitiveCache : sensitiveCache;
   let m = cache.get(pattern);
   if (!m) {
-    m = build(pattern, ignoreCase);
+    m = globMatcher(pattern, ignoreCase);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
     cache.set(pattern, m);
   }
   return m;

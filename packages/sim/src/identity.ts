@@ -1,5 +1,6 @@
 /** Access keys → identities, and STS AssumeRole's trust evaluation. */
 import { createHash } from 'node:crypto';
+import { globMatch } from '@trailwarden/core';
 import type { IamRoleModel, SimModel } from './world/model.js';
 
 export interface Identity {
@@ -66,10 +67,7 @@ interface Statement {
 const asArray = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
 function actionMatches(action: string | string[] | undefined): boolean {
-  return asArray(action).some((a) => {
-    const re = new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-    return re.test('sts:AssumeRole');
-  });
+  return asArray(action).some((a) => globMatch(a, 'sts:AssumeRole', true));
 }
 
 function principalMatches(principal: Statement['Principal'], caller: Identity, partition: string): boolean {

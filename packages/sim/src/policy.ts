@@ -1,4 +1,5 @@
 /** Just enough policy reading for resource policies and bucket policy status. */
+import { globMatch } from '@trailwarden/core';
 import type { Identity } from './identity.js';
 
 interface Statement {
@@ -18,9 +19,9 @@ function statements(text: string): Statement[] {
   }
 }
 
+/** IAM action wildcards, case-insensitive, matched in linear time (policy text is hostile input). */
 function wildcard(pattern: string, value: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-  return re.test(value);
+  return globMatch(pattern, value, true);
 }
 
 /** Whether an Allow statement names the caller (its account, root, ARN, role, or `*`) for the action. */

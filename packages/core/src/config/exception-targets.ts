@@ -1,5 +1,5 @@
 import { InputError } from '../util/errors.js';
-import { globToRegExp } from '../util/stable.js';
+import { globMatcher } from '../util/glob.js';
 import { didYouMean } from '../util/suggest.js';
 import type { ExceptionRule } from './exceptions.js';
 
@@ -14,8 +14,8 @@ export function assertExceptionChecks(rules: readonly ExceptionRule[], checkIds:
   for (const [i, rule] of rules.entries()) {
     const field = `${where}: exceptions[${i}].check`;
     if (GLOB.test(rule.check)) {
-      const re = globToRegExp(rule.check);
-      if (!checkIds.some((id) => re.test(id))) throw new InputError(`"${rule.check}" matches no check id${didYouMean(rule.check, checkIds)}; run \`trailwarden checks\` to list them`, field);
+      const matches = globMatcher(rule.check);
+      if (!checkIds.some((id) => matches(id))) throw new InputError(`"${rule.check}" matches no check id${didYouMean(rule.check, checkIds)}; run \`trailwarden checks\` to list them`, field);
     } else if (!checkIds.includes(rule.check)) {
       throw new InputError(`unknown check id "${rule.check}"${didYouMean(rule.check, checkIds)}; run \`trailwarden checks\` to list them`, field);
     }

@@ -1,5 +1,5 @@
 import type { ExceptionReport, Finding } from '../model/result.js';
-import { globToRegExp } from '../util/stable.js';
+import { globMatcher } from '../util/glob.js';
 
 /** An accepted risk, from the config file. */
 export interface ExceptionRule {
@@ -42,8 +42,8 @@ export function applyExceptions(findings: Finding[], rules: ExceptionRule[], now
   const compiled = rules.map((rule, i) => ({
     rule,
     id: rule.id ?? `exception-${i + 1}`,
-    check: globToRegExp(rule.check),
-    resource: globToRegExp(rule.resource ?? '*'),
+    check: globMatcher(rule.check),
+    resource: globMatcher(rule.resource ?? '*'),
     accounts: rule.accounts && !rule.accounts.includes('*') ? new Set(rule.accounts) : undefined,
     expired: isExpired(rule, now),
     matched: 0,
@@ -51,7 +51,7 @@ export function applyExceptions(findings: Finding[], rules: ExceptionRule[], now
   for (const f of findings) {
     if (f.status !== 'FAIL') continue;
     for (const c of compiled) {
-      if (!c.check.test(f.checkId) || !c.resource.test(f.resource.arn)) continue;
+      if (!c.check(f.checkId) || !c.resource(f.resource.arn)) continue;
       if (c.accounts && !c.accounts.has(f.accountId)) continue;
       c.matched++;
       if (!c.expired && !f.exception) {

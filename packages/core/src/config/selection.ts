@@ -58,6 +58,7 @@ export function selectChecks({ plugins, config, configWhere, only }: SelectionIn
       plugin: { name: plugin.name, ...(plugin.version ? { version: plugin.version } : {}) },
       options,
       ...(typeof setting === 'object' && setting.severity ? { severity: setting.severity } : {}),
+      ...(plugin.file ? { source: { file: plugin.file } } : {}),
     });
   }
   return selected;

@@ -30,6 +30,7 @@ import {
   parseArn,
   trailResource,
 } from './snapshot-index.js';
+import { isolatedFailure, keptAfterFailure } from './isolation.js';
 
 export interface RawFinding {
   status: Status;
@@ -105,6 +106,27 @@ export function formatMessage(template: string, data: MessageData | undefined): 
 export function createCheckContext(input: ContextInput): CheckContext<object, string> {
   const { index, guard } = input;
   const snapshot = index.snapshot;
+  // Where findings go: the engine, or the buffer of the isolated judgement in progress.
+  let sink: (f: RawFinding) => void = input.emit;
+
+  /** See CheckContext.isolate. A budget overrun is not the resource's fault: it stops the check. */
+  const isolate = (resource: ResourceRef, judge: () => void): boolean => {
+    const outer = sink;
+    const emitted: RawFinding[] = [];
+    sink = (f) => emitted.push(f);
+    try {
+      judge();
+      sink = outer;
+      for (const f of emitted) outer(f);
+      return true;
+    } catch (e) {
+      sink = outer;
+      if (e instanceof CheckBudgetExceeded) throw e;
+      for (const f of keptAfterFailure(emitted, resource)) outer(f);
+      outer(isolatedFailure(resource, input.checkId, e));
+      return false;
+    }
+  };
 
   const report = (status: Status, resource: ResourceRef, messageId: string, data?: MessageData, evidence?: Evidence) => {
     guard();
@@ -112,7 +134,7 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
     if (template === undefined) {
       throw new Error(`reported unknown message id "${messageId}" (declare it in meta.messages)`);
     }
-    input.emit({ status, resource, message: formatMessage(template, data), messageId, evidence: evidence ?? {} });
+    sink({ status, resource, message: formatMessage(template, data), messageId, evidence: evidence ?? {} });
   };
 
   const error = (resource: ResourceRef, cause: KnownError | string, evidence?: Evidence) => {
@@ -121,7 +143,7 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
       typeof cause === 'string' ? cause : `Cannot decide: ${describeKnownError(cause)}.`;
     const ev: Evidence = { ...(evidence ?? {}) };
     if (typeof cause !== 'string') ev.error = { ...cause } as Evidence;
-    input.emit({ status: 'ERROR', resource, message, evidence: ev });
+    sink({ status: 'ERROR', resource, message, evidence: ev });
   };
 
   /**
@@ -313,7 +335,7 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
     forEachAccount(fn) {
       for (const account of accounts()) {
         if (isUnknown(account.data.access)) error(account.resource, account.data.access.error);
-        else fn(account);
+        else isolate(account.resource, () => fn(account));
       }
     },
     forEachTrail(fn) {
@@ -323,7 +345,7 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
           error(account.resource, trails.error);
           continue;
         }
-        for (const t of trails.value) fn(t);
+        for (const t of trails.value) isolate(t.resource, () => fn(t));
         // A single-region trail homed where DescribeTrails failed is invisible: name the gap, never skip it.
         const listing = account.data.trailListing ?? {};
         for (const region of Object.keys(listing).sort()) {
@@ -345,7 +367,11 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
       const visit = (name: string, referrer?: Trail) => {
         if (seen.has(name)) return;
         seen.add(name);
-        if (index.buckets.has(name)) return fn(bucketView(name));
+        if (index.buckets.has(name)) {
+          const view = bucketView(name);
+          isolate(view.resource, () => fn(view));
+          return;
+        }
         const r = referrer as Trail;
         const res = resolveBucket(r);
         error(bucketResource(index, name, r.ownerAccountId, r.homeRegion), res.error as KnownError);
@@ -360,7 +386,11 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
       const visit = (arn: string, referrer?: Trail) => {
         if (seen.has(arn)) return;
         seen.add(arn);
-        if (index.keys.has(arn)) return fn(keyView(arn));
+        if (index.keys.has(arn)) {
+          const view = keyView(arn);
+          isolate(view.resource, () => fn(view));
+          return;
+        }
         const r = referrer as Trail;
         const res = resolveKey(r);
         const parsed = parseArn(arn);
@@ -375,6 +405,7 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
     fail: (r, m, d, e) => report('FAIL', r, m, d, e),
     notApplicable: (r, m, d, e) => report('NOT_APPLICABLE', r, m, d, e),
     error,
+    isolate,
     extension: extension as CheckContext<object, string>['extension'],
   };
 

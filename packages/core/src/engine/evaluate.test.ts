@@ -105,6 +105,52 @@ describe('evaluate', () => {
     expect(result.findings.every((f) => f.status === 'ERROR')).toBe(true);
   });
 
+  it('a check that throws on one trail gets an ERROR for that trail only; its other findings stand', async () => {
+    const picky = defineCheck({
+      ...trailNames,
+      id: 'test-picky',
+      evaluate(ctx) {
+        ctx.forEachTrail((t) => {
+          // A verdict given before the judgement failed is withdrawn with it.
+          ctx.pass(t.resource, 'named', { name: t.trail.name });
+          if (t.trail.name === 'security-audit') throw new TypeError("Cannot read properties of undefined (reading 'startsWith')");
+        });
+      },
+    });
+    const result = await evaluate(fixture(), { checks: [loaded(picky)], now: NOW });
+    const trails = result.findings.filter((f) => f.resource.type === 'AWS::CloudTrail::Trail');
+    expect(trails.map((f) => `${f.resource.name} ${f.status}`)).toEqual([
+      'acme-org-trail PASS',
+      'security-audit ERROR',
+      'prod-data-events PASS',
+      'trails homed in eu-west-1 ERROR',
+    ]);
+    const failed = trails.find((f) => f.resource.name === 'security-audit');
+    expect(failed?.message).toBe(
+      "Cannot decide: check test-picky failed while judging this resource (TypeError: Cannot read properties of undefined (reading 'startsWith')); its data may be malformed or unusual. The check's other findings stand.",
+    );
+    expect(result.checks[0]?.error).toBeUndefined();
+  });
+
+  it('ctx.isolate keeps FAILs given before the failure and findings about other resources', async () => {
+    const isolating = defineCheck({
+      ...trailNames,
+      id: 'test-isolate',
+      evaluate(ctx) {
+        const [a, b] = ctx.accounts();
+        if (!a || !b) throw new Error('fixture has accounts');
+        ctx.isolate(a.resource, () => {
+          ctx.fail(a.resource, 'multi', { name: 'a' });
+          ctx.pass(b.resource, 'named', { name: 'b' });
+          throw new RangeError('odd data');
+        });
+      },
+    });
+    const result = await evaluate(fixture(), { checks: [loaded(isolating)], now: NOW });
+    expect(result.findings.map((f) => `${f.accountId} ${f.status}`)).toEqual(['111111111111 FAIL', '222222222222 PASS']);
+    expect(result.findings[0]?.evidence.alsoReported).toEqual([{ status: 'ERROR', message: expect.stringMatching(/RangeError: odd data/) }]);
+  });
+
   it('a check requiring a section the snapshot lacks gets an ERROR naming the section', async () => {
     const snap = fixture();
     snap.sections = snap.sections.filter((s) => s !== 'iam');

@@ -6,8 +6,10 @@ import type { JsonValue, Snapshot } from '../model/snapshot.js';
 import type { Check } from '../plugin/api.js';
 import { createSelectorEvaluator } from '../selectors/evaluator.js';
 import { compareStrings, fingerprint } from '../util/stable.js';
-import { CheckBudgetExceeded, type RawFinding, createCheckContext } from './context.js';
+import { type PoolOutcome, runChecksInWorkers } from './check-pool.js';
+import type { RawFinding } from './context.js';
 import { computeCoverage } from './coverage.js';
+import { runCheckHere } from './run-check.js';
 import { accountResource, buildSnapshotIndex } from './snapshot-index.js';
 
 /** A check ready to run: the plugin it came from and its validated options (defaults applied). */
@@ -18,6 +20,8 @@ export interface LoadedCheck {
   options: Record<string, unknown>;
   /** Severity override from the config. */
   severity?: Severity;
+  /** The plugin module the check came from, so a worker thread can import it (see `isolation`). */
+  source?: { file: string };
 }
 
 export interface EvaluateOptions {
@@ -32,6 +36,15 @@ export interface EvaluateOptions {
   startedAt?: Date;
   /** Called after each check with its wall time (benchmarks, `--debug` timings); not in the result, which stays deterministic. */
   onCheckDone?: (checkId: string, ms: number) => void;
+  /**
+   * `workers`: each check runs in a pool of worker threads and one that overruns its budget is
+   * terminated (checks without a `source` module still run here). `in-process` (the default, for
+   * tests and embedding): the budget is checked on every context call, so a computation that never
+   * calls the context cannot be stopped.
+   */
+  isolation?: 'in-process' | 'workers';
+  /** Size of the worker pool; default one per core. */
+  workers?: number;
 }
 
 export const DEFAULT_CHECK_TIMEOUT_MS = 60_000;
@@ -46,22 +59,45 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
   const collected = new Set(snapshot.sections);
 
   const sorted = [...opts.checks].sort((a, b) => compareStrings(a.check.id, b.check.id));
+  const defaultBudget = opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const missingSections = (loaded: LoadedCheck) => loaded.check.requires.filter((s: string) => !collected.has(s as never));
+  const runnable = sorted.filter((l) => missingSections(l).length === 0);
+  const pooled = opts.isolation === 'workers' ? runnable.filter((l) => l.source) : [];
+  const outcomes = await runChecksInWorkers(
+    snapshot,
+    pooled.map((l) => ({
+      checkId: l.check.id,
+      file: (l.source as { file: string }).file,
+      plugin: l.plugin,
+      options: l.options,
+      budgetMs: l.check.timeoutMs ?? defaultBudget,
+    })),
+    { now, ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.onCheckDone ? { onCheckDone: opts.onCheckDone } : {}) },
+  );
+
   for (const loaded of sorted) {
     const { check } = loaded;
     const severity = loaded.severity ?? check.meta.severity;
-    const raw: RawFinding[] = [];
+    let raw: RawFinding[] = [];
     let failure: string | undefined;
-    const checkStarted = performance.now();
 
-    const missing = check.requires.filter((s: string) => !collected.has(s as never));
+    const missing = missingSections(loaded);
+    const inPool: PoolOutcome | undefined = outcomes.get(check.id);
     if (missing.length > 0) {
       failure = `the snapshot lacks the section(s) ${missing.join(', ')} that this check requires; collect again with this check enabled`;
+    } else if (inPool) {
+      raw = inPool.raw;
+      failure = inPool.failure;
     } else {
-      failure = await runCheck(loaded, raw, index, selectors, now, opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
+      const checkStarted = performance.now();
+      const env = { index, selectors, now };
+      failure = await runCheckHere(loaded, env, check.timeoutMs ?? defaultBudget, (f) => raw.push(f));
+      opts.onCheckDone?.(check.id, performance.now() - checkStarted);
     }
     if (failure !== undefined) {
-      // The check's partial verdicts are dropped: a half-run check would read as a clean bill.
-      raw.length = 0;
+      // Only FAILs the check reported before it failed stand (a problem found is found); its
+      // other partial verdicts go, since a half-run check would read as a clean bill.
+      raw = raw.filter((r) => r.status === 'FAIL');
       for (const id of index.accountIds) {
         raw.push({
           status: 'ERROR',
@@ -72,7 +108,6 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
       }
     }
 
-    opts.onCheckDone?.(check.id, performance.now() - checkStarted);
     const counts = emptyCounts();
     for (const r of raw) {
       counts[r.status]++;
@@ -142,62 +177,6 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
     exceptions,
     frameworks: frameworkReports(summaries, findings, opts.catalogue),
   };
-}
-
-async function runCheck(
-  loaded: LoadedCheck,
-  raw: RawFinding[],
-  index: ReturnType<typeof buildSnapshotIndex>,
-  selectors: ReturnType<typeof createSelectorEvaluator>,
-  now: Date,
-  defaultTimeoutMs: number,
-): Promise<string | undefined> {
-  const { check } = loaded;
-  const budget = check.timeoutMs ?? defaultTimeoutMs;
-  const deadline = performance.now() + budget;
-  let timedOut = false;
-  const guard = () => {
-    if (timedOut || performance.now() > deadline) {
-      timedOut = true;
-      throw new CheckBudgetExceeded(budget);
-    }
-  };
-  const ctx = createCheckContext({
-    checkId: check.id,
-    plugin: loaded.plugin.name,
-    ...(check.collect ? { collect: check.collect } : {}),
-    messages: check.meta.messages,
-    options: Object.freeze({ ...loaded.options }),
-    now,
-    index,
-    selectors,
-    emit: (f) => raw.push(f),
-    guard,
-  });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const result = check.evaluate(ctx);
-    if (result && typeof (result as Promise<void>).then === 'function') {
-      await Promise.race([
-        result,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            timedOut = true;
-            reject(new CheckBudgetExceeded(budget));
-          }, budget);
-        }),
-      ]);
-    }
-    // A synchronous check that never touched the context after its deadline still overran.
-    if (performance.now() > deadline) throw new CheckBudgetExceeded(budget);
-    return undefined;
-  } catch (e) {
-    if (e instanceof CheckBudgetExceeded) return e.message;
-    const err = e instanceof Error ? e : new Error(String(e));
-    return `it threw ${err.name}: ${err.message}`;
-  } finally {
-    if (timer) clearTimeout(timer);
-  }
 }
 
 function emptyCounts(): Record<Status, number> {

@@ -231,4 +231,13 @@ export interface CheckContext<Options extends object = object, MessageIds extend
   notApplicable(resource: ResourceRef, messageId: MessageIds, data?: MessageData, evidence?: Evidence): void;
   /** The check cannot decide: name what could not be read (a Known error) or why. */
   error(resource: ResourceRef, cause: KnownError | string, evidence?: Evidence): void;
+
+  /**
+   * Judge one resource in isolation: when `judge` throws, `resource` gets an ERROR naming the
+   * failure, the PASS and NOT_APPLICABLE verdicts `judge` gave it are withdrawn (FAILs and findings
+   * about other resources stand), and the check goes on with the next resource. The `forEach*`
+   * helpers judge each resource this way; call it for any other per-resource loop. Returns false
+   * when the judgement failed (so a summary verdict, such as an account's PASS, can be withheld).
+   */
+  isolate(resource: ResourceRef, judge: () => void): boolean;
 }

@@ -5,17 +5,18 @@ import type { ValidateFunction } from 'ajv';
 import { compileOptionsSchema, describeAjvErrors } from '../util/ajv.js';
 import { staticValidator } from '../util/validators.js';
 import { InputError, isInputError } from '../util/errors.js';
-import { type Check, PLUGIN_API_VERSION, type PluginDefinition, type Reporter } from './api.js';
+import { type Check, PLUGIN_API_VERSION, type Reporter } from './api.js';
 import { type CollectDeclaration, declarationHash, declarationProblem } from './collect-declaration.js';
 import { checkMetadataSchema, reporterMetadataSchema } from './metadata-schema.js';
+import { pluginExports } from './plugin-exports.js';
 
 export interface LoadedPlugin {
   name: string;
   version?: string;
   /** What the user named: a package name or a path. */
   specifier: string;
-  /** The file the plugin was imported from (set by loadPlugin). */
-  path?: string;
+  /** The module file it was imported from (a worker thread imports it again to run its checks). */
+  file?: string;
   // biome-ignore lint/suspicious/noExplicitAny: checks of any option type
   checks: Check<any, any, any>[];
   // biome-ignore lint/suspicious/noExplicitAny: reporters of any option type
@@ -85,12 +86,7 @@ export function validateReporter(value: unknown, plugin: string): Reporter {
  * reporter, an array of them, or `{ checks, reporters }`.
  */
 export function registerPluginModule(mod: unknown, source: { name: string; version?: string; specifier: string }): LoadedPlugin {
-  const exported = (mod as { default?: unknown })?.default ?? mod;
-  const items: unknown[] = Array.isArray(exported)
-    ? exported
-    : exported && typeof exported === 'object' && ('checks' in exported || 'reporters' in exported) && !('kind' in exported)
-      ? [...((exported as PluginDefinition).checks ?? []), ...((exported as PluginDefinition).reporters ?? [])]
-      : [exported];
+  const items = pluginExports(mod);
   const plugin: LoadedPlugin = { ...source, checks: [], reporters: [] };
   if (items.length === 0) refuse(source.name, 'exports no checks and no reporters');
   for (const [i, item] of items.entries()) {
@@ -224,5 +220,5 @@ export async function loadPlugin(specifier: string, baseDir: string): Promise<Lo
   } catch (e) {
     refuse(name, `could not be imported from ${file}: ${(e as Error).message}`);
   }
-  return { ...asInputError(name, () => registerPluginModule(mod, { name, version, specifier })), path: file };
+  return { ...asInputError(name, () => registerPluginModule(mod, { name, version, specifier })), file };
 }

@@ -27,7 +27,11 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** Glob with `*` (any run of characters) and `?` (one character), anchored. */
+/**
+ * Glob with `*` (any run of characters) and `?` (one character), anchored, as a RegExp.
+ * @deprecated Backtracking makes a RegExp exponential in the number of `*`: only for constant
+ * patterns. Match anything from a policy, a snapshot or a config with `globMatcher`.
+ */
 export function globToRegExp(glob: string): RegExp {
   const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
   return new RegExp(`^${escaped}$`);
