@@ -15,7 +15,7 @@ import { exitCodeFor } from './exit-codes.js';
 import { type CliIO, styleFor } from './io.js';
 import { type PluginSet, TOOL, loadAllPlugins, selectFormats } from './plugins.js';
 import { type RenderOutcome, renderReports } from './render.js';
-import { formatSummary } from './summary.js';
+import { type SummaryHistory, formatSummary } from './summary.js';
 
 /** Everything an evaluating command needs, resolved from flags and config before any work starts. */
 export interface Session {
@@ -71,12 +71,12 @@ export async function evaluateAndReport(session: Session, snapshot: Snapshot, st
   return { result, outcome, exitCode };
 }
 
-export function printSummary(session: Session, result: ScanResult, outcome: RenderOutcome, exitCode: number): void {
+export function printSummary(session: Session, result: ScanResult, outcome: RenderOutcome, exitCode: number, history: SummaryHistory = {}): void {
   const { io } = session;
   if (session.quiet) {
     for (const w of outcome.written) io.stdout.write(`${w.path}\n`);
     for (const f of outcome.failed) io.stderr.write(`trailwarden: ${f.format} report not written: ${f.error}\n`);
     return;
   }
-  io.stdout.write(formatSummary(result, outcome, session.failOn, exitCode, io, styleFor(io, io.stdout as { isTTY?: boolean })));
+  io.stdout.write(formatSummary(result, outcome, session.failOn, exitCode, io, styleFor(io, io.stdout as { isTTY?: boolean }), history));
 }

@@ -38,7 +38,7 @@ const RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1
 /** Whether `after` is worse than `before` for a gate: newly failing, or failing at a higher severity. */
 export function isWorse(before: DiffFinding | undefined, after: DiffFinding): boolean {
   if (after.status !== 'FAIL') return false;
-  if (!before || before.status !== 'FAIL') return true;
+  if (before?.status !== 'FAIL') return true;
   return RANK[after.severity] > RANK[before.severity];
 }
 

@@ -21,6 +21,8 @@ export interface TrailwardenConfig {
   reporters?: Record<string, Record<string, unknown>>;
   exceptions?: ExceptionRule[];
   timeoutMs?: number;
+  /** Record every scan in this SQLite history file (relative to the config file). */
+  history?: { file: string };
 }
 
 export interface LoadedConfig {

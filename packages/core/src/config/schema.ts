@@ -73,6 +73,13 @@ export const configSchema = {
     reporters: { type: 'object', additionalProperties: { type: 'object' } },
     exceptions: { type: 'array', items: exceptionSchema },
     timeoutMs: { type: 'integer', minimum: 1 },
+    history: {
+      type: 'object',
+      description: 'Record every scan in this SQLite history file (like --history); relative to the config file.',
+      properties: { file: { type: 'string', minLength: 1 } },
+      required: ['file'],
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 } as const;
