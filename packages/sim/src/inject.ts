@@ -22,7 +22,7 @@ export interface InjectionOptions {
   accessDenied?: { operation?: string; accountId?: string; region?: string }[];
 }
 
-export type QuotaService = 'cloudtrail' | 's3' | 'kms' | 'iam' | 'organizations' | 'sts' | 'ec2';
+export type QuotaService = 'cloudtrail' | 's3' | 'kms' | 'iam' | 'organizations' | 'sts' | 'ec2' | 'cloudtrailLookupEvents';
 
 /**
  * Approximate published defaults (requests per second per account and region):
@@ -39,6 +39,8 @@ export const DEFAULT_QUOTAS: Record<QuotaService, { rate: number; burst: number 
   organizations: { rate: 20, burst: 20 },
   sts: { rate: 600, burst: 600 },
   ec2: { rate: 20, burst: 100 },
+  // LookupEvents: "limited to two per second, per account, per Region" (CloudTrail API reference).
+  cloudtrailLookupEvents: { rate: 2, burst: 2 },
 };
 
 export interface CallKey {
@@ -111,7 +113,8 @@ export class Injector {
   }
 
   private take(key: CallKey, nowMs: number): boolean {
-    const service = key.service.quotaKey as QuotaService;
+    // LookupEvents has a quota of its own, apart from CloudTrail's other APIs.
+    const service = (key.service.quotaKey === 'cloudtrail' && key.operation === 'LookupEvents' ? 'cloudtrailLookupEvents' : key.service.quotaKey) as QuotaService;
     const quotas = this.options.quotas;
     const custom = quotas === true ? undefined : quotas?.[service];
     const rate = custom ?? DEFAULT_QUOTAS[service].rate;

@@ -8,6 +8,7 @@ import { errorReply, type Reply } from './protocol/reply.js';
 import { readSignature, route, type SimRequest } from './protocol/route.js';
 import { isReadOperation, SERVICES, type ServiceName, SimError } from './protocol/services.js';
 import { cloudTrailHandlers } from './services/cloudtrail.js';
+import { eventHistoryHandlers } from './services/event-history.js';
 import type { CallContext, Handler } from './services/context.js';
 import { ec2Handlers, iamHandlers, stsHandlers } from './services/iam-sts-ec2.js';
 import { kmsHandlers } from './services/kms.js';
@@ -38,7 +39,7 @@ export interface SimServer {
 }
 
 const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
-  cloudtrail: cloudTrailHandlers,
+  cloudtrail: { ...cloudTrailHandlers, ...eventHistoryHandlers },
   kms: kmsHandlers,
   organizations: organizationsHandlers,
   sts: stsHandlers,
