@@ -73,7 +73,7 @@ export function diffToMarkdown(d: ScanDiff, sides: Sides, limit = 50): string {
     lines.push('', `### ${title} (${entries.length})`, '', '| Check | Account | Region | Resource | Status |', '|---|---|---|---|---|');
     for (const e of entries.slice(0, limit)) {
       const a = afterOf(e);
-      lines.push(`| \`${md(a.checkId)}\` | ${md(a.accountId)} | ${md(a.region)} | ${md(a.resource.name)} | ${md(transition(e))} |`);
+      lines.push(`| ${md(a.checkId)} | ${md(a.accountId)} | ${md(a.region)} | ${md(a.resource.name)} | ${md(transition(e))} |`);
     }
     if (entries.length > limit) lines.push(`| … and ${entries.length - limit} more | | | | |`);
   }
