@@ -65,7 +65,7 @@ async function loadBaseline(ref: string, history: History | undefined, cwd: stri
       if (m[1] === 'latest') return { label: `${ref} (the history is empty: every FAIL is new)`, findings: new Map() };
       throw new InputError(`--baseline ${ref}: no scan ${m[1]} in ${history.file}; \`trailwarden history --history ${history.file}\` lists them`);
     }
-    return { label: `history scan ${scan.id} (${scan.startedAt})`, findings: byFingerprint(history.findings(scan.id)) };
+    return { label: `history scan ${scan.id} (${scan.startedAt})`, findings: byFingerprint(history.diffFindings(scan.id)) };
   }
   if (ref.startsWith('history:')) throw new InputError(`--baseline ${ref}: use history:latest or history:<scan id>`);
   const file = resolve(cwd, ref);

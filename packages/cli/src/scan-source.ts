@@ -41,7 +41,7 @@ export async function resolveScanSource(
     const scans = history.scans();
     const scan = m[1] === 'latest' ? scans.at(-1) : m[1] === 'previous' ? scans.at(-2) : history.scan(Number(m[1]));
     if (!scan) throw new InputError(`no scan "${m[1]}" in ${history.file} (it has ${scans.length}); \`trailwarden history\` lists them`, where);
-    return { label: `scan ${scan.id} (${scan.startedAt})`, startedAt: scan.startedAt, findings: history.findings(scan.id) };
+    return { label: `scan ${scan.id} (${scan.startedAt})`, startedAt: scan.startedAt, findings: history.diffFindings(scan.id) };
   }
   const file = resolve(ctx.cwd, ref);
   const doc = await readJsonFile(file, where);

@@ -3,6 +3,8 @@ import type { Finding, Severity, Status } from '@trailwarden/core';
 /** The finding fields a diff needs (a history row, a report's finding, a fresh evaluation's). */
 export type DiffFinding = Pick<Finding, 'fingerprint' | 'checkId' | 'status' | 'severity' | 'accountId' | 'region' | 'resource' | 'message'> & {
   exception?: Finding['exception'];
+  /** Set (true) when read from a history: the finding had an exception. */
+  excepted?: boolean;
 };
 
 export interface ChangedFinding {

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { InputError, type Finding, type ScanResult, type Severity, type Status } from '@trailwarden/core';
+import type { DiffFinding } from './diff.js';
 import { HISTORY_SCHEMA_VERSION, MIGRATIONS } from './schema.js';
 import { type Database, type SqlValue, loadSqlite } from './sqlite.js';
 
@@ -218,6 +219,24 @@ export class History {
   /** A scan's findings in the order the scan reported them. */
   findings(scanId: number): Finding[] {
     return this.db.prepare('SELECT * FROM findings WHERE scan_id = ? ORDER BY seq').all(scanId).map(toFinding);
+  }
+
+  /** A scan's findings with only the fields a diff or a baseline needs (no evidence to parse: faster). */
+  diffFindings(scanId: number): DiffFinding[] {
+    return this.db
+      .prepare('SELECT fingerprint, check_id, status, severity, account_id, region, resource_arn, resource_type, resource_name, message, exception_id FROM findings WHERE scan_id = ? ORDER BY seq')
+      .all(scanId)
+      .map((r) => ({
+        fingerprint: String(r.fingerprint),
+        checkId: String(r.check_id),
+        status: String(r.status) as Status,
+        severity: String(r.severity) as Severity,
+        accountId: String(r.account_id),
+        region: String(r.region),
+        resource: { arn: String(r.resource_arn), type: String(r.resource_type), name: String(r.resource_name) },
+        message: String(r.message),
+        ...(r.exception_id !== null ? { excepted: true } : {}),
+      }));
   }
 
   /** Findings of one check in these scans (e.g. every blind window a continuity check reported). */
