@@ -24,7 +24,7 @@ const STORE_EVENTS = new Set(['StopEventDataStoreIngestion', 'StartEventDataStor
 
 const messages = {
   continuous:
-    'Trail {{name}} logged without a blind window in the last {{days}} days (CloudTrail Event History since {{from}}){{changes}}.',
+    'Trail {{name}} logged without a blind window in the last {{days}} days of CloudTrail Event History{{changes}}.',
   blindWindow:
     'Trail {{name}} had {{count}} blind window(s) in the last {{days}} days: {{first}}{{more}}. Nothing the organization did then was recorded by this trail. Find out why, and restrict cloudtrail:StopLogging/DeleteTrail (see trail-api-least-privilege).',
   weakened: 'Trail {{name}} had {{count}} weakening change(s) in the last {{days}} days: {{first}}{{more}}. Review each one.',
@@ -173,7 +173,7 @@ export default defineCheck<LoggingContinuityOptions, MessageId>({
         return;
       }
       const changesText = recent.length > 0 ? `; ${recent.length} change(s) to review: ${recent.slice(0, 3).map(changeText).join('; ')}${recent.length > 3 ? '; …' : ''}` : '';
-      ctx.pass(resource, 'continuous', { ...base, from: eh?.from ?? '?', changes: changesText }, evidence);
+      ctx.pass(resource, 'continuous', { ...base, changes: changesText }, evidence);
     });
 
     // Trails deleted and not recreated, and event data stores: found only in the history.
