@@ -127,9 +127,13 @@ describe.skipIf(!hasSqlite)('scan history, diff, baselines and evidence (node:sq
     expect(again.code).toBe(0);
 
     // Between scans 2 and 3: the bucket is private again, and a new account joined (uncovered? no: the org trail covers it).
-    const third = await runWithSimulator(w3, scanArgs(w3, '--history', 'h.db', '--baseline', 'history:latest', '-o', 'three'), cwd);
+    const third = await runWithSimulator(w3, scanArgs(w3, '--history', 'h.db', '--baseline', 'history:latest', '-o', 'three', '--format', 'json,html'), cwd);
     expect(third.stderr).toBe('');
     expect(third.stdout).toMatch(/Recorded in the history as scan 3\./);
+    // With --history the HTML report shows each check's FAIL trend: scans 1 and 2, then this one.
+    const html = readFileSync(join(cwd, 'three/trailwarden-report.html'), 'utf8');
+    expect(html).toMatch(/trail-logging-continuity<\/div><div class="muted mono trend"[^>]*>FAIL trend 0 → 1 → 1</);
+    expect(html).toMatch(/trail-bucket-not-public<\/div><div class="muted mono trend"[^>]*>FAIL trend 0 → 1 → 0</);
 
     const history = await runWithSimulator(w3, ['history', '--history', 'h.db', '--json'], cwd);
     expect(history.code).toBe(0);

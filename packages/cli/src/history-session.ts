@@ -104,6 +104,27 @@ export function baselineGate(result: ScanResult, failOn: FailOn, baseline: Basel
   return { exitCode, outcome: { label: baseline.label, known: candidates.length - gating.length, gating: gating.length } };
 }
 
+/** Scans of the history the HTML report's per-check trend covers (the latest ones). */
+const TREND_SCANS = 10;
+
+/**
+ * With a history open, the HTML report shows each check's FAIL count over the last recorded scans:
+ * passed to the html reporter as its `trend` option (the reporter appends this scan's count).
+ */
+export function addTrendOption(run: HistoryRun, session: Session): void {
+  if (!run.history) return;
+  const scans = run.history.scans().slice(-TREND_SCANS);
+  const fails: Record<string, number[]> = {};
+  const index = new Map(scans.map((s, i) => [s.id, i]));
+  for (const c of run.history.checkCounts(scans.map((s) => s.id))) {
+    // -1: the check did not run in that scan (not the same as no FAIL).
+    const row = (fails[c.checkId] ??= scans.map(() => -1));
+    row[index.get(c.scanId) ?? 0] = c.counts.FAIL;
+  }
+  const cfg = session.config.config;
+  cfg.reporters = { ...cfg.reporters, html: { ...cfg.reporters?.html, trend: { scans: scans.map((s) => ({ id: s.id, startedAt: s.startedAt })), fails } } };
+}
+
 /** After evaluation: record the scan (if a history is open) and apply the baseline to the exit code. */
 export async function finishHistoryRun(
   run: HistoryRun,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { InputError, readSnapshotFile } from '@trailwarden/core';
 import { OUTPUT_OPTIONS, helpText, parseCommandArgs } from '../args.js';
 import type { CliIO } from '../io.js';
-import { HISTORY_OPTIONS, finishHistoryRun, openHistoryRun } from '../history-session.js';
+import { HISTORY_OPTIONS, addTrendOption, finishHistoryRun, openHistoryRun } from '../history-session.js';
 import { evaluateAndReport, openSession, printSummary } from '../session.js';
 
 const EVALUATE_OPTIONS = { ...OUTPUT_OPTIONS, ...HISTORY_OPTIONS };
@@ -26,6 +26,7 @@ export async function evaluateCommand(argv: string[], io: CliIO): Promise<number
   const session = await openSession(args, io);
   const snapshot = await readSnapshotFile(resolve(io.cwd, file));
   const historyRun = await openHistoryRun(args, session);
+  addTrendOption(historyRun, session);
   const evaluated = await evaluateAndReport(session, snapshot, startedAt);
   const { exitCode, baseline, recorded } = await finishHistoryRun(historyRun, session, snapshot, evaluated.result, evaluated.exitCode, evaluated.outcome.failed.length > 0);
   printSummary(session, evaluated.result, evaluated.outcome, exitCode, { baseline, recorded });

@@ -5,7 +5,7 @@ import { AWS_OPTIONS, OUTPUT_OPTIONS, helpText, parseCommandArgs } from '../args
 import { collectOptionsFrom, runCollector } from '../collector.js';
 import type { CliIO } from '../io.js';
 import { writeAtomic } from '../render.js';
-import { HISTORY_OPTIONS, finishHistoryRun, openHistoryRun } from '../history-session.js';
+import { HISTORY_OPTIONS, addTrendOption, finishHistoryRun, openHistoryRun } from '../history-session.js';
 import { evaluateAndReport, openSession, printSummary } from '../session.js';
 
 const SCAN_OPTIONS = {
@@ -37,6 +37,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     await mkdir(session.outputDir, { recursive: true });
     await writeAtomic(join(session.outputDir, 'trailwarden-snapshot.json'), `${JSON.stringify(snapshot, null, 2)}\n`);
   }
+  addTrendOption(historyRun, session);
   const evaluated = await evaluateAndReport(session, snapshot, startedAt);
   const { exitCode, baseline, recorded } = await finishHistoryRun(historyRun, session, snapshot, evaluated.result, evaluated.exitCode, evaluated.outcome.failed.length > 0);
   printSummary(session, evaluated.result, evaluated.outcome, exitCode, { baseline, recorded });
