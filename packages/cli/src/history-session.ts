@@ -118,7 +118,8 @@ export function addTrendOption(run: HistoryRun, session: Session): void {
   const index = new Map(scans.map((s, i) => [s.id, i]));
   for (const c of run.history.checkCounts(scans.map((s) => s.id))) {
     // -1: the check did not run in that scan (not the same as no FAIL).
-    const row = (fails[c.checkId] ??= scans.map(() => -1));
+    const row = fails[c.checkId] ?? scans.map(() => -1);
+    fails[c.checkId] = row;
     row[index.get(c.scanId) ?? 0] = c.counts.FAIL;
   }
   const cfg = session.config.config;
