@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type SimServer, type World, startSimulator } from '@trailwarden/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, runWithSimulator, tmp } from './helpers.js';
+import { CLI, DEMO, NOW, run, runWithSimulator, tmp } from './helpers.js';
 
 /**
  * Audit-period evidence through the CLI against the simulator: three scans of a world that changes
@@ -231,6 +231,30 @@ describe.skipIf(!hasSqlite)('scan history, diff, baselines and evidence (node:sq
     expect(h.findings(2).filter((f) => f.status === 'FAIL')).toHaveLength(2);
     h.close();
   }, 60_000);
+});
+
+describe.skipIf(!hasSqlite)('history: in the config, and a JSON report as the baseline (evaluate, offline)', () => {
+  it('records through history.file (relative to the config) and gates on a report.json baseline', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'trailwarden.config.json'), JSON.stringify({ history: { file: 'audit/history.sqlite' } }));
+    mkdirSync(join(dir, 'audit'));
+    const first = run(['evaluate', DEMO, '--now', NOW, '--format', 'json'], dir);
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toMatch(/Recorded in the history as scan 1\./);
+    expect(first.code).toBe(1);
+    // Against its own report nothing is new: the FAILs are known and left ungated (exit 3: the fixture is incomplete).
+    const second = run(['evaluate', DEMO, '--now', NOW, '--format', 'json', '-o', 'again', '--baseline', 'trailwarden-out/trailwarden-report.json'], dir);
+    expect(second.stdout).toMatch(/Baseline trailwarden-out\/trailwarden-report\.json: 0 new or worse FAIL finding\(s\) gate; \d+ known one\(s\) left ungated\./);
+    expect(second.code).toBe(3);
+    const listed = run(['history', '--json'], dir);
+    expect(JSON.parse(listed.stdout).scans).toHaveLength(2);
+    const bad = run(['evaluate', DEMO, '--baseline', 'history:7'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^trailwarden: --baseline history:7: no scan 7 in .*history\.sqlite/);
+    const notReport = run(['evaluate', DEMO, '--baseline', 'trailwarden.config.json'], dir);
+    expect(notReport.code).toBe(2);
+    expect(notReport.stderr).toMatch(/trailwarden\.config\.json is not a Trailwarden JSON report/);
+  });
 });
 
 describe.skipIf(hasSqlite)('--history on a Node without node:sqlite', () => {
