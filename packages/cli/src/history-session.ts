@@ -150,6 +150,11 @@ export async function finishHistoryRun(
         snapshotDigest: snapshotDigest(snapshot),
         plugins: session.plugins.plugins.map((p) => (p.version ? { name: p.name, version: p.version } : { name: p.name })),
       });
+    } catch (e) {
+      // The reports are written; only the record is missing (e.g. the file stayed locked). Say so, and
+      // never call such a run clean.
+      session.io.stderr.write(`trailwarden: the scan was not recorded in ${run.history.file}: ${(e as Error).message}\n`);
+      if (out.exitCode === 0) out.exitCode = 3;
     } finally {
       run.history.close();
     }

@@ -25,6 +25,8 @@ export interface SimOptions {
   inject?: InjectionOptions;
   /** Seed of every injected random choice and of issued credentials. Default 1. */
   seed?: number;
+  /** The instant CloudTrail Event History is seen from (its 90 days end there), e.g. a generated world's asOf. Default: the wall clock. */
+  eventHistoryAsOf?: string;
 }
 
 export interface SimServer {
@@ -97,6 +99,7 @@ export async function startSimulator(options: SimOptions): Promise<SimServer> {
   const seed = options.seed ?? 1;
   const identities = new IdentityStore(model, seed);
   const injector = new Injector(options.inject ?? {}, seed);
+  const historyAsOfMs = options.eventHistoryAsOf ? Date.parse(options.eventHistoryAsOf) : undefined;
   let counters = emptyCounters();
   let sequence = 0;
 
@@ -206,7 +209,7 @@ export async function startSimulator(options: SimOptions): Promise<SimServer> {
       }
     }
     const form = spec.protocol === 'query' || spec.protocol === 'ec2' ? new URLSearchParams(simReq.body) : url.searchParams;
-    const ctx: CallContext = { model, identity, account, region, operation, req: simReq, requestId, nowMs: Date.now(), identities, input, form };
+    const ctx: CallContext = { model, identity, account, region, operation, req: simReq, requestId, nowMs: Date.now(), identities, input, form, ...(historyAsOfMs !== undefined ? { historyNowMs: historyAsOfMs } : {}) };
     return handler(ctx);
   }
 

@@ -11,7 +11,7 @@ const HISTORY_COMMAND_OPTIONS = {
 
 export const HISTORY_HELP = helpText(
   'trailwarden history --history FILE [--json]',
-  'List the scans recorded in a history file (scan, evaluate and demo record with --history): id, time, scope, counts, complete or not.',
+  'List the scans recorded in a history file (scan and evaluate record with --history): id, time, scope, counts, complete or not.',
   [HISTORY_COMMAND_OPTIONS],
 );
 

@@ -193,16 +193,17 @@ const lookupEvents: Handler = (ctx: CallContext) => {
   }
   const max = p.MaxResults === undefined ? MAX_RESULTS : Number(p.MaxResults);
   if (!Number.isInteger(max) || max < 1 || max > MAX_RESULTS) throw new SimError('InvalidMaxResultsException', 'MaxResults must be between 1 and 50.');
-  const oldest = ctx.nowMs - RETENTION_DAYS * DAY_MS;
+  const nowMs = ctx.historyNowMs ?? ctx.nowMs;
+  const oldest = nowMs - RETENTION_DAYS * DAY_MS;
   const start = Math.max(epochMs(p.StartTime) ?? oldest, oldest);
-  const end = epochMs(p.EndTime) ?? ctx.nowMs;
+  const end = epochMs(p.EndTime) ?? nowMs;
   if (epochMs(p.StartTime) !== undefined && epochMs(p.EndTime) !== undefined && (epochMs(p.StartTime) as number) > end) {
     throw new SimError('InvalidTimeRangeException', 'Start time must be earlier than end time.');
   }
   if (p.EventCategory !== undefined && p.EventCategory !== 'insight') throw new SimError('InvalidEventCategoryException', `Invalid EventCategory: ${String(p.EventCategory)}`);
   // No Insights events are planted: an insight lookup finds none.
   const all = p.EventCategory === 'insight' ? [] : accountEvents(ctx.model, ctx.account);
-  const hits = all.filter((e) => e.region === ctx.region && e.timeMs >= start && e.timeMs <= end && e.timeMs <= ctx.nowMs && (!attr || matches(e, attr.AttributeKey as string, attr.AttributeValue as string)));
+  const hits = all.filter((e) => e.region === ctx.region && e.timeMs >= start && e.timeMs <= end && e.timeMs <= nowMs && (!attr || matches(e, attr.AttributeKey as string, attr.AttributeValue as string)));
   const from = typeof p.NextToken === 'string' ? decodeToken(p.NextToken) : 0;
   const page = hits.slice(from, from + max);
   const next = from + max < hits.length ? encodeToken(from + max) : undefined;
