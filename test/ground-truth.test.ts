@@ -23,7 +23,8 @@ beforeAll(async () => {
 
 async function scan(options: GenerateWorldOptions, inject?: InjectionOptions): Promise<{ truth: GroundTruth; findings: Finding[] }> {
   const { world, truth } = generateWorldWithTruth(options);
-  const sim = await startSimulator({ world, port: 0, ...(inject ? { inject, seed: 3 } : {}) });
+  // Event History is seen from the world's asOf, as the collector's clock is (its 90 days end there).
+  const sim = await startSimulator({ world, port: 0, eventHistoryAsOf: truth.asOf, ...(inject ? { inject, seed: 3 } : {}) });
   try {
     const snapshot = await collect({
       sections: [...SNAPSHOT_SECTIONS],

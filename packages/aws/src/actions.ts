@@ -23,6 +23,7 @@ export const OPERATION_ACTIONS: Readonly<Record<string, string>> = {
   GetTrailStatus: 'cloudtrail:GetTrailStatus',
   GetEventSelectors: 'cloudtrail:GetEventSelectors',
   GetInsightSelectors: 'cloudtrail:GetInsightSelectors',
+  LookupEvents: 'cloudtrail:LookupEvents',
   // S3
   ListBuckets: 's3:ListAllMyBuckets',
   GetBucketLocation: 's3:GetBucketLocation',

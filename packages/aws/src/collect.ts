@@ -30,6 +30,7 @@ import { forEachLimit } from './pool.js';
 import { type CollectProgress, ProgressReporter } from './progress.js';
 import { readAccountPublicAccessBlock } from './read/account-public-access-block.js';
 import { type ListedBucket, listBuckets, readBucket } from './read/buckets.js';
+import { collectEventHistory } from './read/event-history.js';
 import { readIam } from './read/iam.js';
 import { readKey } from './read/keys.js';
 import { readMonitoring } from './read/monitoring.js';
@@ -172,6 +173,17 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 
     progress.emit('resources');
     const unresolved = await collectResources(ctx, accounts, partition, options.concurrency ?? DEFAULT_CONCURRENCY);
+    if (sections.has('eventHistory')) {
+      progress.emit('eventHistory');
+      await collectEventHistory(accounts, {
+        homeRegion,
+        metrics,
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+        now: now(),
+        sessionFor: (id) => sessionFor(ctx, id),
+        forEachLimit,
+      });
+    }
     if (discovery.mode === 'organization') await discovery.policiesRead;
     const collectedExtensions =
       extensionEntries.length > 0
@@ -524,7 +536,7 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
   return out.buckets || out.keys ? out : undefined;
 }
 
-const ACCOUNT_KEYS: (keyof AccountSnapshot)[] = ['id', 'name', 'access', 'regions', 'trailListing', 'trails', 'buckets', 'keys', 'iam', 's3AccountPublicAccessBlock', 'monitoring'];
+const ACCOUNT_KEYS: (keyof AccountSnapshot)[] = ['id', 'name', 'access', 'regions', 'trailListing', 'trails', 'buckets', 'keys', 'iam', 's3AccountPublicAccessBlock', 'monitoring', 'eventHistory'];
 const TRAIL_DETAIL_KEYS = ['status', 'eventSelectors', 'insightSelectors'] as const;
 
 /**

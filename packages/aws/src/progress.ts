@@ -1,7 +1,7 @@
 import type { Metrics } from './pacing/metrics.js';
 
 export interface CollectProgress {
-  phase: 'discovery' | 'accounts' | 'resources' | 'done';
+  phase: 'discovery' | 'accounts' | 'resources' | 'eventHistory' | 'done';
   accountsDone: number;
   accountsTotal: number;
   /** Account-regions read so far (each finished account adds the regions it had enabled). */

@@ -61,8 +61,8 @@ describe('read-only by construction', () => {
       used.add(action!);
     }
     expect([...used].sort()).toEqual(COLLECTOR_ACTIONS);
-    // Only read actions (plus sts:AssumeRole) are ever granted.
-    for (const a of COLLECTOR_ACTIONS) expect(a).toMatch(/^[a-z0-9-]+:(Get|List|Describe)[A-Za-z]+$|^sts:AssumeRole$/);
+    // Only read actions (plus sts:AssumeRole, and LookupEvents, which reads Event History) are ever granted.
+    for (const a of COLLECTOR_ACTIONS) expect(a).toMatch(/^[a-z0-9-]+:(Get|List|Describe)[A-Za-z]+$|^sts:AssumeRole$|^cloudtrail:LookupEvents$/);
   });
 
   it('a client built by the collector refuses a mutating command before anything is sent', async () => {

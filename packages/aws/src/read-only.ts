@@ -1,10 +1,12 @@
 /**
  * Read-only by construction: the collector sends only Get/List/Describe commands, plus STS
- * AssumeRole and GetCallerIdentity. Every send goes through `assertReadOnlyCommand`, and each SDK
+ * AssumeRole and GetCallerIdentity, and CloudTrail LookupEvents (reads Event History; CloudTrail
+ * records it as a read-only event). Every send goes through `assertReadOnlyCommand`, and each SDK
  * client the collector builds refuses anything else too.
  */
 const READ_ONLY_COMMAND = /^(Get|List|Describe)[A-Za-z0-9]+Command$/;
 const STS_COMMANDS = new Set(['AssumeRoleCommand', 'GetCallerIdentityCommand']);
+const OTHER_READS = new Set(['LookupEventsCommand']);
 
 export class MutatingCallRefused extends Error {
   constructor(commandName: string) {
@@ -14,7 +16,7 @@ export class MutatingCallRefused extends Error {
 }
 
 export function isReadOnlyCommandName(name: string): boolean {
-  return READ_ONLY_COMMAND.test(name) || STS_COMMANDS.has(name);
+  return READ_ONLY_COMMAND.test(name) || STS_COMMANDS.has(name) || OTHER_READS.has(name);
 }
 
 export function commandName(command: object): string {

@@ -29,6 +29,15 @@ export class AccountSession {
     return withCredentials(this.credentials, () => this.caller.send<T>({ accountId: this.accountId, region, service }, client, command));
   }
 
+  /**
+   * Send a collector command paced in its own bucket (`pace`, e.g. `cloudtrail:LookupEvents`, whose
+   * quota is not the service's).
+   */
+  sendPaced<T>(service: Service, pace: string, region: string, command: AnyCommand): Promise<T> {
+    const client = this.factory.get(service, region);
+    return withCredentials(this.credentials, () => this.caller.send<T>({ accountId: this.accountId, region, service: pace }, client, command));
+  }
+
   /** Forget the account's pacing state; its data is in the snapshot already. */
   close(): void {
     this.caller.releaseAccount(this.accountId);

@@ -16,6 +16,9 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   demo: { load: async () => (await import('./commands/demo.js')).demoCommand, summary: 'scan the built-in demo organization (no AWS account needed)' },
   new: { load: async () => (await import('./commands/new.js')).newCommand, summary: 'scaffold a check plugin package: trailwarden new check <name>' },
   docs: { load: async () => (await import('./commands/docs.js')).docsCommand, summary: 'write one Markdown page per check from the plugins’ metadata' },
+  history: { load: async () => (await import('./commands/history.js')).historyCommand, summary: 'list the scans recorded in a history file (--history)' },
+  diff: { load: async () => (await import('./commands/diff.js')).diffCommand, summary: 'compare two scans: new, fixed, changed, still failing, newly unreadable' },
+  evidence: { load: async () => (await import('./commands/evidence.js')).evidenceCommand, summary: 'the auditor’s period report from a history file: every scan, gap days, blind windows, exceptions' },
 };
 
 export const MAIN_HELP = `Trailwarden ${toolVersion()} — is our audit trail trustworthy?

@@ -17,7 +17,7 @@ import { type CliIO, styleFor } from './io.js';
 import { type PluginSet, TOOL, loadAllPlugins, selectFormats } from './plugins.js';
 import { type RenderOutcome, renderReports } from './render.js';
 import { assertWritableDir } from './output-target.js';
-import { exceptionWarnings, formatSummary } from './summary.js';
+import { type SummaryHistory, exceptionWarnings, formatSummary } from './summary.js';
 import { type EffectiveConfig, announceInputs, loadEffectiveConfig, provenanceOf } from './trust.js';
 
 /** Everything an evaluating command needs, resolved from flags and config before any work starts. */
@@ -102,7 +102,7 @@ export async function evaluateAndReport(
   return { result, outcome, exitCode };
 }
 
-export function printSummary(session: Session, result: ScanResult, outcome: RenderOutcome, exitCode: number): void {
+export function printSummary(session: Session, result: ScanResult, outcome: RenderOutcome, exitCode: number, history: SummaryHistory = {}): void {
   const { io } = session;
   if (session.quiet) {
     // Expired and expiring exceptions are called out even in quiet mode: they change what gates.
@@ -111,5 +111,5 @@ export function printSummary(session: Session, result: ScanResult, outcome: Rend
     for (const f of outcome.failed) io.stderr.write(`trailwarden: ${f.format} report not written: ${f.error}\n`);
     return;
   }
-  io.stdout.write(formatSummary(result, outcome, session.failOn, exitCode, io, styleFor(io, io.stdout as { isTTY?: boolean })));
+  io.stdout.write(formatSummary(result, outcome, session.failOn, exitCode, io, styleFor(io, io.stdout as { isTTY?: boolean }), history));
 }

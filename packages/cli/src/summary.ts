@@ -23,8 +23,14 @@ export function exceptionWarnings(result: ScanResult): string[] {
   return out;
 }
 
+/** What `--history` / `--baseline` did, for the summary. */
+export interface SummaryHistory {
+  baseline?: { label: string; known: number; gating: number } | undefined;
+  recorded?: number | undefined;
+}
+
 /** The one-screen summary: counts by status and severity, worst checks, gaps, where the reports are. */
-export function formatSummary(result: ScanResult, outcome: RenderOutcome | undefined, failOn: FailOn, exitCode: number, io: CliIO, s: Style): string {
+export function formatSummary(result: ScanResult, outcome: RenderOutcome | undefined, failOn: FailOn, exitCode: number, io: CliIO, s: Style, history: SummaryHistory = {}): string {
   const lines: string[] = [];
   const counts: Record<Status, number> = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 };
   const failedBySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
@@ -90,14 +96,19 @@ export function formatSummary(result: ScanResult, outcome: RenderOutcome | undef
     lines.push('', s.dim(`${result.limits.truncatedStrings} string(s) over ${result.limits.maxStringChars} characters were cut in the reports (marked "truncated"); the snapshot keeps them whole.`));
   }
 
-  const gating = gatingFindings(result, failOn).length;
+  if (history.recorded !== undefined) lines.push('', `Recorded in the history as scan ${history.recorded}.`);
+  const { baseline } = history;
+  if (baseline) lines.push('', `Baseline ${baseline.label}: ${baseline.gating} new or worse FAIL finding(s) gate; ${baseline.known} known one(s) left ungated.`);
+  const gating = baseline ? baseline.gating : gatingFindings(result, failOn).length;
   const why =
     exitCode === 1
-      ? `${gating} FAIL finding(s) at or above --fail-on ${failOn}`
+      ? `${gating} ${baseline ? 'new or worse ' : ''}FAIL finding(s) at or above --fail-on ${failOn}`
       : exitCode === 3
         ? 'the scan is incomplete: some data could not be read or some checks could not decide'
         : failOn === 'none'
           ? 'gate off (--fail-on none)'
+          : baseline
+            ? `no new or worse FAIL finding at or above --fail-on ${failOn} than the baseline`
           : `no FAIL finding at or above --fail-on ${failOn}`;
   if (exitCode === 1 && isIncomplete(result)) lines.push('', s.dim('The scan is also incomplete (see "Not read").'));
   lines.push('', `Exit ${exitCode}: ${why}.`);

@@ -22,7 +22,7 @@ export interface InjectionOptions {
   accessDenied?: { operation?: string; accountId?: string; region?: string }[];
 }
 
-export type QuotaService = 'cloudtrail' | 's3' | 'kms' | 'iam' | 'organizations' | 'sts' | 'ec2' | 'logs' | 'cloudwatch' | 'sns' | 'events';
+export type QuotaService = 'cloudtrail' | 's3' | 'kms' | 'iam' | 'organizations' | 'sts' | 'ec2' | 'logs' | 'cloudwatch' | 'sns' | 'events' | 'cloudtrailLookupEvents';
 
 /**
  * Approximate published defaults (requests per second per account and region):
@@ -45,6 +45,8 @@ export const DEFAULT_QUOTAS: Record<QuotaService, { rate: number; burst: number 
   cloudwatch: { rate: 9, burst: 9 },
   sns: { rate: 30, burst: 30 },
   events: { rate: 50, burst: 50 },
+  // LookupEvents: "limited to two per second, per account, per Region" (CloudTrail API reference).
+  cloudtrailLookupEvents: { rate: 2, burst: 2 },
 };
 
 export interface CallKey {
@@ -117,7 +119,8 @@ export class Injector {
   }
 
   private take(key: CallKey, nowMs: number): boolean {
-    const service = key.service.quotaKey as QuotaService;
+    // LookupEvents has a quota of its own, apart from CloudTrail's other APIs.
+    const service = (key.service.quotaKey === 'cloudtrail' && key.operation === 'LookupEvents' ? 'cloudtrailLookupEvents' : key.service.quotaKey) as QuotaService;
     const quotas = this.options.quotas;
     const custom = quotas === true ? undefined : quotas?.[service];
     const rate = custom ?? DEFAULT_QUOTAS[service].rate;

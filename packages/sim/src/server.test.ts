@@ -149,7 +149,7 @@ describe('malformed requests get AWS error shapes', () => {
       ['Nonsense_2020.DoThings', '{}', 'UnknownOperationException'],
       ['CloudTrail_20131101.GetTrailStatus', '{"Name": 42}', 'InvalidTrailNameException'],
       ['TrentService.DescribeKey', '{"KeyId": {"a": 1}}', 'ValidationException'],
-      ['CloudTrail_20131101.LookupEvents', '{}', 'UnknownOperationException'],
+      ['CloudTrail_20131101.GetQueryResults', '{}', 'UnknownOperationException'],
     ] as const) {
       const res = await json(target, body);
       expect(res.status).toBe(400);

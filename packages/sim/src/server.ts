@@ -8,6 +8,7 @@ import { errorReply, type Reply } from './protocol/reply.js';
 import { readSignature, route, type SimRequest } from './protocol/route.js';
 import { isReadOperation, SERVICES, type ServiceName, SimError } from './protocol/services.js';
 import { cloudTrailHandlers } from './services/cloudtrail.js';
+import { eventHistoryHandlers } from './services/event-history.js';
 import type { CallContext, Handler } from './services/context.js';
 import { ec2Handlers, iamHandlers, stsHandlers } from './services/iam-sts-ec2.js';
 import { kmsHandlers } from './services/kms.js';
@@ -25,6 +26,8 @@ export interface SimOptions {
   inject?: InjectionOptions;
   /** Seed of every injected random choice and of issued credentials. Default 1. */
   seed?: number;
+  /** The instant CloudTrail Event History is seen from (its 90 days end there), e.g. a generated world's asOf. Default: the wall clock. */
+  eventHistoryAsOf?: string;
 }
 
 export interface SimServer {
@@ -39,7 +42,7 @@ export interface SimServer {
 }
 
 const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
-  cloudtrail: cloudTrailHandlers,
+  cloudtrail: { ...cloudTrailHandlers, ...eventHistoryHandlers },
   kms: kmsHandlers,
   organizations: organizationsHandlers,
   sts: stsHandlers,
@@ -105,6 +108,7 @@ export async function startSimulator(options: SimOptions): Promise<SimServer> {
   const seed = options.seed ?? 1;
   const identities = new IdentityStore(model, seed);
   const injector = new Injector(options.inject ?? {}, seed);
+  const historyAsOfMs = options.eventHistoryAsOf ? Date.parse(options.eventHistoryAsOf) : undefined;
   let counters = emptyCounters();
   let sequence = 0;
 
@@ -214,7 +218,7 @@ export async function startSimulator(options: SimOptions): Promise<SimServer> {
       }
     }
     const form = spec.protocol === 'query' || spec.protocol === 'ec2' ? new URLSearchParams(simReq.body) : url.searchParams;
-    const ctx: CallContext = { model, identity, account, region, operation, req: simReq, requestId, nowMs: Date.now(), identities, input, form };
+    const ctx: CallContext = { model, identity, account, region, operation, req: simReq, requestId, nowMs: Date.now(), identities, input, form, ...(historyAsOfMs !== undefined ? { historyNowMs: historyAsOfMs } : {}) };
     return handler(ctx);
   }
 

@@ -137,3 +137,13 @@ describe('report-html reporter', () => {
     expect(markup(page)).not.toContain('class="finding"');
   });
 });
+
+describe('per-check trend (--history)', () => {
+  it('shows each check’s FAIL counts over the earlier recorded scans, then this one; none without a history', async () => {
+    const result = await fixtureResult();
+    const check = result.checks.find((c) => c.counts.FAIL > 0)!;
+    const html = await reporter.render(result, { trend: { scans: [{ id: 1, startedAt: 'a' }, { id: 2, startedAt: 'b' }], fails: { [check.id]: [4, -1] } } });
+    expect(html).toContain(`FAIL trend 4 → – → ${check.counts.FAIL}`);
+    expect(renderHtml(result)).not.toContain('FAIL trend');
+  });
+});

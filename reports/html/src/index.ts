@@ -1,15 +1,22 @@
 import { type ScanResult, defineReporter } from '@trailwarden/core';
 import { renderHtml } from './render.js';
+import type { TrendInput } from './view-model.js';
 
 export { renderHtml } from './render.js';
 export { contentSecurityPolicy } from './csp.js';
 export { embedJson } from './embed.js';
+export type { TrendInput } from './view-model.js';
 
-export default defineReporter({
+/** `trend`: given by the CLI when `--history` is on (per-check FAIL counts of the earlier scans). */
+export interface HtmlReportOptions {
+  trend?: TrendInput;
+}
+
+export default defineReporter<HtmlReportOptions>({
   id: 'html',
   extension: '.html',
   description: 'One self-contained HTML file (no network requests, strict CSP): summary, coverage, accounts, checks, compliance, exceptions and a filterable findings table',
-  render(result: ScanResult) {
-    return renderHtml(result);
+  render(result: ScanResult, options) {
+    return renderHtml(result, options.trend);
   },
 });

@@ -3,7 +3,7 @@ import Handlebars from 'handlebars';
 import { contentSecurityPolicy } from './csp.js';
 import { clientData, embedJson } from './embed.js';
 import { loadAssets } from './templates.js';
-import { buildViewModel } from './view-model.js';
+import { type TrendInput, buildViewModel } from './view-model.js';
 
 type Template = (context: unknown) => string;
 let compiled: { template: Template; style: string; script: string; csp: string } | undefined;
@@ -34,13 +34,13 @@ function prepare(): NonNullable<typeof compiled> {
  * The report as one HTML document. Pure function of the ScanResult: no clock, no randomness, so
  * the same result always gives the same bytes.
  */
-export function renderHtml(result: ScanResult): string {
+export function renderHtml(result: ScanResult, trend?: TrendInput): string {
   const { template, style, script, csp } = prepare();
   return template({
     csp,
     style,
     script,
-    vm: buildViewModel(result),
+    vm: buildViewModel(result, trend),
     data: embedJson(clientData(result)),
   });
 }

@@ -15,7 +15,15 @@ import { SEVERITY_LABELS, STATUS_LABELS, formatCount, safeHttpUrl } from './form
  * Everything the template shows, computed once at render time from the ScanResult. The template
  * only lays it out; findings themselves travel as JSON and are drawn by the page script.
  */
+/** FAIL counts per check in the scans recorded before this one (oldest first; -1: the check did not run), from `--history`. */
+export interface TrendInput {
+  scans: { id: number; startedAt: string }[];
+  fails: Record<string, number[]>;
+}
+
 export interface ViewModel {
+  /** Set when a history was given: how many earlier scans the per-check trends cover. */
+  trendScans?: number;
   title: string;
   tool: string;
   scan: { label: string; value: string }[];
@@ -89,6 +97,8 @@ export interface CheckRow extends CountCells {
   failure?: string;
   worst: string;
   worstLabel: string;
+  /** "4 → 2 → 0": FAIL counts in the earlier recorded scans, then this one. */
+  trend?: string;
 }
 
 export interface FrameworkModel {
@@ -169,7 +179,7 @@ export function statusClass(s: string): string {
   return `st-${s.toLowerCase().replace(/_/g, '-')}`;
 }
 
-export function buildViewModel(result: ScanResult): ViewModel {
+export function buildViewModel(result: ScanResult, trend?: TrendInput): ViewModel {
   const byAccount = new Map<string, Counts>();
   const byCheck = new Map<string, Counts>();
   const failAccountsByCheck = new Map<string, Set<string>>();
@@ -234,7 +244,8 @@ export function buildViewModel(result: ScanResult): ViewModel {
     worstChecks: worstChecks(result.checks, byCheck, failAccountsByCheck),
     coverage,
     accounts: accountRows(result, byAccount),
-    checks: result.checks.map((c) => checkRow(c, byCheck.get(c.id) ?? emptyCounts())),
+    checks: result.checks.map((c) => withTrend(checkRow(c, byCheck.get(c.id) ?? emptyCounts()), trend, c.counts.FAIL)),
+    ...(trend ? { trendScans: trend.scans.length } : {}),
     frameworks: result.frameworks.map((fw) => ({
       id: fw.id,
       title: fw.title,
@@ -348,6 +359,12 @@ function accountRows(result: ScanResult, byAccount: Map<string, Counts>): Accoun
       ...cells(counts),
     };
   });
+}
+
+function withTrend(row: CheckRow, trend: TrendInput | undefined, failNow: number): CheckRow {
+  if (!trend) return row;
+  const past = (trend.fails[row.id] ?? []).map((n) => (Number.isFinite(n) && n >= 0 ? String(Math.trunc(n)) : '–'));
+  return { ...row, trend: [...past, String(failNow)].join(' → ') };
 }
 
 function checkRow(c: CheckSummary, counts: Counts): CheckRow {

@@ -27,10 +27,22 @@ export const QUOTAS: Record<Service, { rps: number; source: string }> = {
  */
 export const DEFAULT_QUOTA = { rps: 5, source: 'services read only for plugins: not in this table; assumed 5/s' };
 
+/**
+ * Operations with a quota of their own, paced in a bucket of their own (key `service:Operation`).
+ */
+export const OPERATION_QUOTAS: Record<string, { rps: number; source: string }> = {
+  'cloudtrail:LookupEvents': {
+    rps: 2,
+    source: 'CloudTrail LookupEvents: "limited to two per second, per account, per Region" (API reference)',
+  },
+};
+
 export const PACE_FRACTION = 0.8;
 
 /** The pace (tokens/s) and burst used for a service (a plugin-only service gets DEFAULT_QUOTA). */
 export function paceFor(service: Service | string): { rate: number; burst: number } {
+  const own = OPERATION_QUOTAS[service];
+  if (own) return { rate: own.rps * PACE_FRACTION, burst: 1 };
   const rate = ((QUOTAS as Record<string, { rps: number }>)[service] ?? DEFAULT_QUOTA).rps * PACE_FRACTION;
   return { rate, burst: Math.max(1, Math.min(rate, 50)) };
 }

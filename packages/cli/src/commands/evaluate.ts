@@ -2,16 +2,19 @@ import { resolve } from 'node:path';
 import { InputError, readSnapshotFile } from '@trailwarden/core';
 import { OUTPUT_OPTIONS, helpText, parseCommandArgs } from '../args.js';
 import type { CliIO } from '../io.js';
+import { HISTORY_OPTIONS, addTrendOption, finishHistoryRun, openHistoryRun } from '../history-session.js';
 import { evaluateAndReport, openSession, printSummary } from '../session.js';
+
+const EVALUATE_OPTIONS = { ...OUTPUT_OPTIONS, ...HISTORY_OPTIONS };
 
 export const EVALUATE_HELP = helpText(
   'trailwarden evaluate <snapshot.json> [options]',
   'Evaluate a snapshot offline (no AWS calls) and write the reports. Auditors keep snapshots as evidence; re-evaluating one gives the same findings.',
-  [OUTPUT_OPTIONS],
+  [EVALUATE_OPTIONS],
 );
 
 export async function evaluateCommand(argv: string[], io: CliIO): Promise<number> {
-  const args = parseCommandArgs('evaluate', argv, OUTPUT_OPTIONS);
+  const args = parseCommandArgs('evaluate', argv, EVALUATE_OPTIONS);
   if (args.values.help) {
     io.stdout.write(EVALUATE_HELP);
     return 0;
@@ -22,7 +25,10 @@ export async function evaluateCommand(argv: string[], io: CliIO): Promise<number
   const startedAt = new Date();
   const session = await openSession(args, io);
   const snapshot = await readSnapshotFile(resolve(io.cwd, file));
-  const { result, outcome, exitCode } = await evaluateAndReport(session, snapshot, startedAt);
-  printSummary(session, result, outcome, exitCode);
+  const historyRun = await openHistoryRun(args, session);
+  addTrendOption(historyRun, session);
+  const evaluated = await evaluateAndReport(session, snapshot, startedAt);
+  const { exitCode, baseline, recorded } = await finishHistoryRun(historyRun, session, snapshot, evaluated.result, evaluated.exitCode, evaluated.outcome.failed.length > 0);
+  printSummary(session, evaluated.result, evaluated.outcome, exitCode, { baseline, recorded });
   return exitCode;
 }

@@ -5,11 +5,13 @@ import { AWS_OPTIONS, OUTPUT_OPTIONS, helpText, parseCommandArgs } from '../args
 import { announcePluginActions, assertSomethingScanned, collectOptionsFrom, runCollector } from '../collector.js';
 import type { CliIO } from '../io.js';
 import { writeAtomic } from '../render.js';
+import { HISTORY_OPTIONS, addTrendOption, finishHistoryRun, openHistoryRun } from '../history-session.js';
 import { evaluateAndReport, openSession, printSummary } from '../session.js';
 
 const SCAN_OPTIONS = {
   ...OUTPUT_OPTIONS,
   ...AWS_OPTIONS,
+  ...HISTORY_OPTIONS,
   'keep-snapshot': { type: 'boolean' as const, help: 'also write the snapshot (trailwarden-snapshot.json) beside the reports' },
 };
 
@@ -28,6 +30,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   if (args.positionals.length) throw new InputError(`scan takes no arguments, got: ${args.positionals.join(' ')}`);
   const startedAt = new Date();
   const session = await openSession(args, io);
+  const historyRun = await openHistoryRun(args, session);
   const options = collectOptionsFrom(args, session, session.checks.flatMap((c) => c.check.requires), io, session.checks);
   await announcePluginActions(options, io);
   const snapshot = await runCollector(options, io, session.quiet);
@@ -36,7 +39,9 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
     await mkdir(session.outputDir, { recursive: true });
     await writeAtomic(join(session.outputDir, 'trailwarden-snapshot.json'), `${JSON.stringify(snapshot, null, 2)}\n`);
   }
-  const { result, outcome, exitCode } = await evaluateAndReport(session, snapshot, startedAt, options.endpointUrl ? { endpoint: options.endpointUrl } : {});
-  printSummary(session, result, outcome, exitCode);
+  addTrendOption(historyRun, session);
+  const evaluated = await evaluateAndReport(session, snapshot, startedAt, options.endpointUrl ? { endpoint: options.endpointUrl } : {});
+  const { exitCode, baseline, recorded } = await finishHistoryRun(historyRun, session, snapshot, evaluated.result, evaluated.exitCode, evaluated.outcome.failed.length > 0);
+  printSummary(session, evaluated.result, evaluated.outcome, exitCode, { baseline, recorded });
   return exitCode;
 }

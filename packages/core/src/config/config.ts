@@ -27,6 +27,8 @@ export interface TrailwardenConfig {
   scanTimeout?: string;
   /** IAM actions (`service:Action`) plugins may call beyond the built-in read-only allow-list. */
   collection?: { allow?: string[] };
+  /** Record every scan in this SQLite history file (relative to the config file). */
+  history?: { file: string };
 }
 
 export interface LoadedConfig {

@@ -80,6 +80,13 @@ export const configSchema = {
       },
       additionalProperties: false,
     },
+    history: {
+      type: 'object',
+      description: 'Record every scan in this SQLite history file (like --history); relative to the config file.',
+      properties: { file: { type: 'string', minLength: 1 } },
+      required: ['file'],
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 } as const;

@@ -20,6 +20,7 @@ export const SNAPSHOT_SECTIONS = [
   'iam',
   's3AccountPublicAccessBlock',
   'monitoring',
+  'eventHistory',
 ] as const;
 export type SnapshotSection = (typeof SNAPSHOT_SECTIONS)[number];
 
@@ -32,6 +33,7 @@ const IMPLIED: Partial<Record<SnapshotSection, SnapshotSection[]>> = {
   buckets: ['trails'],
   keys: ['trails'],
   monitoring: ['trails', 'trailStatus'],
+  eventHistory: ['trails'],
 };
 
 /** The sections to collect for these requirements, with what they imply, in canonical order. */
@@ -154,6 +156,8 @@ export interface AccountSnapshot {
    * delivers to a CloudWatch Logs log group (the log group's region). See docs/snapshot.md.
    */
   monitoring?: Record<string, RegionMonitoring>;
+  /** CloudTrail Event History (LookupEvents) of the events that bear on logging continuity. */
+  eventHistory?: EventHistory;
 }
 
 /** CloudWatch Logs metric filters, CloudWatch alarms, SNS topics and EventBridge rules of one region. */
@@ -206,6 +210,42 @@ export interface EventRule {
   state: string;
   eventPattern?: string;
   targets: Known<{ id: string; arn: string }[]>;
+}
+
+/** Version of the `eventHistory` record's own shape (inside a snapshot of SNAPSHOT_SCHEMA_VERSION). */
+export const EVENT_HISTORY_SCHEMA_VERSION = 1 as const;
+
+/**
+ * What LookupEvents returned for one account: management events of the names in `eventNames`,
+ * from `from` to `to`, per region looked up (each trail's home region, its bucket's and key's
+ * regions). A region whose lookups failed is an error, never "no events".
+ */
+export interface EventHistory {
+  schemaVersion: typeof EVENT_HISTORY_SCHEMA_VERSION;
+  from: string;
+  to: string;
+  /** The event names looked up, per region. */
+  eventNames: Record<string, string[]>;
+  regions: Record<string, Known<HistoryEvent[]>>;
+}
+
+/** One CloudTrail event record, reduced to what continuity checks read (CloudTrail's own field names). */
+export interface HistoryEvent {
+  eventId: string;
+  eventName: string;
+  eventSource: string;
+  /** ISO time. */
+  eventTime: string;
+  awsRegion: string;
+  /** CloudTrail's `userIdentity` (type, arn, principalId, accountId, sessionContext...). */
+  userIdentity: JsonValue;
+  /** CloudTrail's `requestParameters` (e.g. `{ name: <trail> }`, `{ bucketName }`, `{ keyId }`). */
+  requestParameters: JsonValue;
+  resources?: { type?: string; name?: string }[];
+  readOnly?: boolean;
+  /** Set when the call failed (AccessDenied…): the change did not happen. */
+  errorCode?: string;
+  sourceIPAddress?: string;
 }
 
 export interface RegionInfo {

@@ -334,6 +334,41 @@ const account: S = {
     iam: knownSchema(iam),
     s3AccountPublicAccessBlock: knownSchema(nullable(publicAccessBlock)),
     monitoring: { type: 'object', additionalProperties: regionMonitoring },
+    eventHistory: {
+      type: 'object',
+      required: ['schemaVersion', 'from', 'to', 'eventNames', 'regions'],
+      properties: {
+        schemaVersion: { const: 1 },
+        from: str,
+        to: str,
+        eventNames: { type: 'object', additionalProperties: strList },
+        regions: {
+          type: 'object',
+          additionalProperties: knownSchema({
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['eventId', 'eventName', 'eventSource', 'eventTime', 'awsRegion', 'userIdentity', 'requestParameters'],
+              properties: {
+                eventId: str,
+                eventName: str,
+                eventSource: str,
+                eventTime: str,
+                awsRegion: str,
+                userIdentity: {},
+                requestParameters: {},
+                resources: { type: 'array', items: { type: 'object', properties: { type: str, name: str }, additionalProperties: false } },
+                readOnly: bool,
+                errorCode: str,
+                sourceIPAddress: str,
+              },
+              additionalProperties: false,
+            },
+          }),
+        },
+      },
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 };

@@ -13,6 +13,8 @@ export interface CallContext {
   req: SimRequest;
   requestId: string;
   nowMs: number;
+  /** The instant Event History is seen from, when not the wall clock (SimOptions.eventHistoryAsOf). */
+  historyNowMs?: number;
   identities: IdentityStore;
   /** awsJson input object (empty for other protocols). */
   input: Record<string, unknown>;

@@ -769,6 +769,8 @@ function worldTrail(t: TrailPlan, region: string, accountId: string, ago: (hours
     ...selectorsOf(t.selectors, t.bucket),
   };
   if (t.keyArn) trail.kmsKeyId = t.keyArn;
+  // A stopped trail's Event History shows who stopped it (trail-logging-continuity: an open window).
+  if (t.logging === 'stopped') trail.loggingWindows = [{ stoppedAt: ago(24 * 12), by: `arn:aws:iam::${accountId}:user/admin` }];
   if (t.cloudWatch !== 'none') {
     trail.cloudWatchLogsLogGroupArn = `arn:aws:logs:${region}:${accountId}:log-group:cloudtrail-${t.name}:*`;
     trail.cloudWatchLogsRoleArn = `arn:aws:iam::${accountId}:role/CloudTrailToCloudWatchLogs`;

@@ -46,11 +46,35 @@ const managedPolicy = {
   },
 } as const;
 
+const worldEvent = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['eventName', 'eventTime'],
+  properties: {
+    eventName: { type: 'string', pattern: '^[A-Za-z0-9]{1,128}$' },
+    eventTime: timestamp,
+    region,
+    actor: { type: 'string', pattern: '^arn:' },
+    resource: { type: 'string', minLength: 1 },
+    requestParameters: { type: 'object' },
+    errorCode: { type: 'string' },
+    sourceIPAddress: { type: 'string' },
+  },
+} as const;
+
+const loggingWindow = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['stoppedAt'],
+  properties: { stoppedAt: timestamp, startedAt: timestamp, by: { type: 'string', pattern: '^arn:' }, startedBy: { type: 'string', pattern: '^arn:' } },
+} as const;
+
 const trail = {
   type: 'object',
   additionalProperties: false,
   required: ['name', 'homeRegion', 'bucket'],
   properties: {
+    loggingWindows: { type: 'array', items: loggingWindow },
     name: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{2,127}$' },
     homeRegion: region,
     multiRegion: { type: 'boolean' },
@@ -370,6 +394,7 @@ const account = {
     kmsKeys: { type: 'array', items: kmsKey },
     iam,
     monitoring,
+    events: { type: 'array', items: worldEvent },
   },
 } as const;
 

@@ -173,6 +173,7 @@ const TRAIL_CHECKS = [
   'trail-kms-encryption',
   'trail-log-file-validation',
   'trail-logging-active',
+  'trail-logging-continuity',
 ] as const;
 
 export interface WorldPlan {
@@ -206,6 +207,7 @@ export const TRUTH_CHECKS = [
   'trail-kms-key-rotation',
   'trail-log-file-validation',
   'trail-logging-active',
+  'trail-logging-continuity',
   'trail-multi-region',
   'trail-s3-data-events-read',
   'trail-s3-data-events-write',
@@ -311,6 +313,25 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
 
     // Trail-level checks, in the owner account.
     for (const t of a.trails) {
+      // trail-logging-continuity: the generator plants a window only for stopped trails; a lookup
+      // that cannot run (an SCP-denied region) or a bucket or key that cannot be placed is an ERROR.
+      {
+        const bucketOwner = plan.accounts.find((x) => x.buckets.some((b) => b.name === t.bucket));
+        const key = t.keyArn ? plan.accounts.flatMap((x) => x.keys).find((k) => k.arn === t.keyArn) : undefined;
+        const keyOwner = key ? plan.accounts.find((x) => x.id === key.ownerId) : undefined;
+        const why = t.regionDenied
+          ? 'LookupEvents is denied in the home region by an SCP'
+          : !bucketOwner?.active || !bucketOwner.readable
+            ? 'its bucket cannot be read in a scanned account, so its region is unknown'
+            : key?.regionDenied
+              ? "LookupEvents is denied in its key's region"
+              : keyOwner && (!keyOwner.active || !keyOwner.readable)
+                ? "its key's owner is not read"
+                : undefined;
+        // A stopped trail has an open window (planted 12 days before asOf): FAIL, unless even its home region cannot be looked up.
+        if (!t.regionDenied && t.logging === 'stopped') add('trail-logging-continuity', a.id, t.arn, 'FAIL', 'stopped 12 days before asOf: an open blind window', 'blindWindow');
+        else add('trail-logging-continuity', a.id, t.arn, why ? 'ERROR' : 'PASS', why ?? 'no planted event: no blind window', why ? undefined : 'continuous');
+      }
       if (t.regionDenied) {
         // Only what DescribeTrails (read in another region) tells can be decided.
         const denied = 'homed in an SCP-denied region: GetTrailStatus / GetInsightSelectors / DescribeKey answer AccessDenied';

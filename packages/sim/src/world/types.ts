@@ -73,6 +73,8 @@ export interface WorldAccount {
   iam?: WorldIam;
   /** CloudWatch Logs metric filters, CloudWatch alarms, SNS topics and EventBridge rules. */
   monitoring?: WorldMonitoring;
+  /** Management events in CloudTrail Event History (LookupEvents), e.g. a PutBucketPolicy on the log bucket. */
+  events?: WorldEvent[];
 }
 
 /** Who watches the account's trail events; each item lives in one region of the account. */
@@ -127,6 +129,34 @@ export interface WorldMonitoring {
   }[];
 }
 
+/** One management event, recorded as CloudTrail records it (the record's other fields are filled in). */
+export interface WorldEvent {
+  /** CloudTrail's eventName: StopLogging, DeleteTrail, PutBucketPolicy, ScheduleKeyDeletion, ... */
+  eventName: string;
+  eventTime: string;
+  /** Where the call was made. Default: the account's first trail's home region, else us-east-1. */
+  region?: string;
+  /** Who: an IAM user or role ARN, an assumed-role session ARN (`arn:aws:sts::<id>:assumed-role/<role>/<session>`), or the account root (default). */
+  actor?: string;
+  /** The trail ARN, bucket name or key ARN acted on (the record's resource and default requestParameters). */
+  resource?: string;
+  /** CloudTrail's requestParameters, AWS shape; default `{ name | trailName | bucketName | keyId: resource }`. */
+  requestParameters?: Record<string, unknown>;
+  /** The call failed (e.g. AccessDenied): recorded, but nothing changed. */
+  errorCode?: string;
+  sourceIPAddress?: string;
+}
+
+/** A time the trail did not log: StopLogging at `stoppedAt` and, if it was restarted, StartLogging at `startedAt`. */
+export interface WorldLoggingWindow {
+  stoppedAt: string;
+  startedAt?: string;
+  /** Who stopped it (an ARN, as in WorldEvent.actor). */
+  by?: string;
+  /** Who restarted it; default `by`. */
+  startedBy?: string;
+}
+
 export interface WorldTrail {
   name: string;
   homeRegion: string;
@@ -149,6 +179,8 @@ export interface WorldTrail {
   advancedEventSelectors?: Record<string, unknown>[];
   /** Insight selectors, AWS shape (`{ InsightType: ApiCallRateInsight }`). */
   insightSelectors?: Record<string, unknown>[];
+  /** Stop/start windows in the trail's Event History (StopLogging, StartLogging in its home region). Set `status` to match an open one. */
+  loggingWindows?: WorldLoggingWindow[];
 }
 
 export interface WorldTrailStatus {

@@ -1,5 +1,6 @@
 import type { PublicAccessBlock } from '@trailwarden/core';
 import type { BucketSpec } from './bucket.js';
+import type { EventHistoryInput } from './event-history.js';
 import type { IamInput } from './iam.js';
 import type { KmsKeySpec } from './key.js';
 import type { TrailSpec } from './trail.js';
@@ -24,6 +25,8 @@ export interface AccountInput {
   access?: Unreadable;
   /** Account-level S3 Block Public Access, merged over "all four on". `null`: not configured. */
   publicAccessBlock?: Partial<PublicAccessBlock> | null | Unreadable;
+  /** CloudTrail Event History (LookupEvents) per region. Default: not looked up. */
+  eventHistory?: EventHistoryInput;
 }
 
 export interface AccountSpec {

@@ -281,6 +281,18 @@ export function snapshot(input: SnapshotInput): Snapshot {
         ? knownError(a.publicAccessBlock, w.id)
         : { value: a.publicAccessBlock === null ? null : { ...allOn, ...a.publicAccessBlock } },
     };
+    if (a.eventHistory) {
+      const regions = Object.fromEntries(
+        Object.entries(a.eventHistory.regions).map(([r, v]) => [r, isUnreadable(v) ? knownError(v, w.id, r) : { value: v }]),
+      );
+      accounts[w.id]!.eventHistory = {
+        schemaVersion: 1,
+        from: a.eventHistory.from ?? new Date(Date.parse(collectedAt) - 90 * 86_400_000).toISOString(),
+        to: collectedAt,
+        eventNames: Object.fromEntries(Object.keys(regions).map((r) => [r, []])),
+        regions,
+      };
+    }
   }
 
   const sections = resolveSections(input.sections ?? SNAPSHOT_SECTIONS);
@@ -441,5 +453,6 @@ function stripSections(snap: Snapshot, has: Set<SnapshotSection>): void {
     if (!has.has('keys')) delete a.keys;
     if (!has.has('iam')) delete a.iam;
     if (!has.has('s3AccountPublicAccessBlock')) delete a.s3AccountPublicAccessBlock;
+    if (!has.has('eventHistory')) delete a.eventHistory;
   }
 }
