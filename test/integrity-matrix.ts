@@ -1,7 +1,7 @@
 /** The tamper matrix of test/worlds/integrity-tamper.yaml: one member account per row, with what must be found. */
-import type { ChainResult } from './result.js';
+import type { ChainResult } from '@trailwarden/integrity';
 
-export const TAMPER_WORLD = new URL('../../../test/worlds/integrity-tamper.yaml', import.meta.url).pathname;
+export const TAMPER_WORLD = new URL('./worlds/integrity-tamper.yaml', import.meta.url).pathname;
 export const FROM = '2026-11-20T00:00:00Z';
 export const TO = '2026-11-20T09:00:00Z';
 
