@@ -4,6 +4,7 @@ import { AWS_OPTIONS, helpText, listOption, parseCommandArgs } from '../args.js'
 import { collectOptionsFrom, runCollector } from '../collector.js';
 import type { CliIO } from '../io.js';
 import { loadAllPlugins } from '../plugins.js';
+import { attachLogIntegrity } from '../log-integrity.js';
 import { writeAtomic } from '../render.js';
 
 const OPTIONS = {
@@ -13,6 +14,7 @@ const OPTIONS = {
   checks: { type: 'string' as const, help: 'collect only what these checks need (default: every enabled check)', arg: 'LIST' },
   all: { type: 'boolean' as const, help: 'collect every section, whatever the enabled checks need' },
   quiet: { type: 'boolean' as const, short: 'q', help: 'no progress output' },
+  'verify-logs': { type: 'boolean' as const, help: 'also verify the trails’ digest chains and log files into the snapshot (check trail-log-integrity)' },
 };
 
 export const COLLECT_HELP = helpText(
@@ -29,10 +31,19 @@ export async function collectCommand(argv: string[], io: CliIO): Promise<number>
   }
   const config = await loadConfig(typeof args.values.config === 'string' ? args.values.config : undefined, io.cwd);
   const { plugins } = await loadAllPlugins(config);
-  const checks = selectChecks({ plugins, config: config.config, configWhere: config.path ?? 'config', only: listOption(args.values.checks) });
+  const checks = selectChecks({
+    plugins,
+    config: config.config,
+    configWhere: config.path ?? 'config',
+    only: listOption(args.values.checks),
+    ...(args.values['verify-logs'] === true ? { enable: ['trail-log-integrity'] } : {}),
+  });
   const sections = args.values.all ? [...SNAPSHOT_SECTIONS] : checks.flatMap((c) => c.check.requires);
   const out = resolve(io.cwd, typeof args.values.output === 'string' ? args.values.output : 'trailwarden-snapshot.json');
-  const snapshot = await runCollector(collectOptionsFrom(args, { config }, sections, io, checks), io, args.values.quiet === true);
+  const options = collectOptionsFrom(args, { config }, sections, io, checks);
+  const snapshot = await runCollector(options, io, args.values.quiet === true);
+  const integrity = checks.find((c) => c.check.id === 'trail-log-integrity');
+  if (integrity) await attachLogIntegrity(snapshot, options, Number(integrity.options.days ?? 7), new Date());
   validateSnapshot(snapshot, 'collected snapshot');
   await writeAtomic(out, `${JSON.stringify(snapshot, null, 2)}\n`);
   const accounts = Object.keys(snapshot.accounts).length;

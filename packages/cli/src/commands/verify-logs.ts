@@ -14,7 +14,7 @@ import {
 import { AWS_OPTIONS, helpText, listOption, parseCommandArgs } from '../args.js';
 import { collectOptionsFrom, runCollector } from '../collector.js';
 import type { CliIO } from '../io.js';
-import { planTrails, timeRange, verifyOnline } from '../log-integrity.js';
+import { objectReadOptions, planTrails, timeRange, verifyOnline } from '../log-integrity.js';
 import { writeAtomic } from '../render.js';
 
 const OPTIONS = {
@@ -107,17 +107,7 @@ export async function verifyLogsCommand(argv: string[], io: CliIO): Promise<numb
     const plan = planTrails(snapshot, listOption(v.trails));
     for (const s of plan.skipped) io.stderr.write(`NOTE: ${s}\n`);
     if (plan.trails.length === 0) io.stderr.write('NOTE: no trail with log file validation on was found; nothing to verify.\n');
-    const run = await verifyOnline(
-      plan.trails,
-      {
-        ...(collectOptions.endpointUrl ? { endpointUrl: collectOptions.endpointUrl } : {}),
-        ...(collectOptions.region ? { region: collectOptions.region } : {}),
-        ...(collectOptions.profile ? { profile: collectOptions.profile } : {}),
-        ...(collectOptions.roleName ? { roleName: collectOptions.roleName } : {}),
-        ...(collectOptions.externalId ? { externalId: collectOptions.externalId } : {}),
-      },
-      options,
-    );
+    const run = await verifyOnline(plan.trails, objectReadOptions(collectOptions), options);
     trails = run.trails;
     calls = run.calls;
     source = 's3';
