@@ -130,3 +130,29 @@ describe('verify-logs offline (--mirror) gives the same verdicts as online', () 
     expect(keys.stderr).toMatch(/^trailwarden: --public-keys .*nope\.json: ENOENT/);
   });
 });
+
+describe('scan --verify-logs', () => {
+  it('runs trail-log-integrity only when asked, and the HTML report draws the timelines', async () => {
+    const plain = await runWithSimulator(sim, ['scan', '--endpoint-url', sim.url, '--role-name', 'TrailwardenAudit', '--now', TO, '--format', 'json', '--quiet']);
+    const plainReport = JSON.parse(readFileSync(join(plain.cwd, 'trailwarden-out/trailwarden-report.json'), 'utf8')) as { findings: { checkId: string }[] };
+    expect(plainReport.findings.some((f) => f.checkId === 'trail-log-integrity')).toBe(false);
+
+    const r = await runWithSimulator(sim, ['scan', '--endpoint-url', sim.url, '--role-name', 'TrailwardenAudit', '--now', TO, '--verify-logs', '--format', 'json,html', '--quiet']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    const report = JSON.parse(readFileSync(join(r.cwd, 'trailwarden-out/trailwarden-report.json'), 'utf8')) as {
+      findings: { checkId: string; status: string; messageId?: string; resource: { name: string } }[];
+    };
+    const integrity = report.findings.filter((f) => f.checkId === 'trail-log-integrity').map((f) => [f.resource.name, f.status, f.messageId ?? null]);
+    expect(integrity).toEqual(
+      expect.arrayContaining([
+        ['org-trail', 'FAIL', 'tampered'],
+        ['audit-trail', 'ERROR', null],
+      ]),
+    );
+    const html = readFileSync(join(r.cwd, 'trailwarden-out/trailwarden-report.html'), 'utf8');
+    expect(html).toContain('id="log-integrity"');
+    expect(html).toContain('200000000006 us-east-1');
+    expect(html).toContain('class="tl-unexplained"');
+    expect(sim.counters().mutations).toBe(0);
+  });
+});

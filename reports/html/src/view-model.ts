@@ -10,6 +10,7 @@ import {
 } from '@trailwarden/core';
 import { type ChartModel, severityChart } from './chart.js';
 import { SEVERITY_LABELS, STATUS_LABELS, formatCount, safeHttpUrl } from './format.js';
+import { type IntegrityTimelineModel, integrityTimeline } from './integrity-timeline.js';
 
 /**
  * Everything the template shows, computed once at render time from the ScanResult. The template
@@ -35,6 +36,8 @@ export interface ViewModel {
   exceptions: ExceptionRow[];
   exceptionsExpired: number;
   findingCount: string;
+  /** Log-integrity timelines (check trail-log-integrity), when it ran. */
+  integrity?: IntegrityTimelineModel;
 }
 
 export interface WorstCheck {
@@ -192,6 +195,7 @@ export function buildViewModel(result: ScanResult): ViewModel {
   const scan = result.scan;
   const expired = result.exceptions.filter((e) => e.state === 'expired').length;
   const coverage = coverageModel(result);
+  const integrity = integrityTimeline(result);
   return {
     title: 'Trailwarden CloudTrail compliance report',
     tool: `${result.tool.name} ${result.tool.version}`,
@@ -267,6 +271,7 @@ export function buildViewModel(result: ScanResult): ViewModel {
       })),
     exceptionsExpired: expired,
     findingCount: formatCount(result.findings.length),
+    ...(integrity ? { integrity } : {}),
   };
 }
 
