@@ -6,13 +6,17 @@
  * world's tampering is applied to the stored objects, as an attacker with bucket access would.
  */
 import { createHash, sign } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync as zlibGzip } from 'node:zlib';
 import type { SimModel, TrailModel } from '../world/model.js';
 import type { WorldIntegrityTamper, WorldTrailIntegrity } from '../world/types.js';
 import { ATTACKER_KEY_ID, type SigningKey, signingKey } from './signing-keys.js';
 import { BucketObjects, type StoredObject } from './store.js';
 
 const HOUR = 3_600_000;
+
+const gunzipText = (o: StoredObject) => gunzipSync(o.body).toString('utf8');
+/** gzip into an exact-size buffer: zlib's output is a view of a 16 KiB chunk, kept alive per object otherwise. */
+const gzipSync = (data: string | Buffer): Buffer => Buffer.from(zlibGzip(data));
 
 /** A region's published keys, with their validity windows (ListPublicKeys). */
 export interface PublishedKey {
@@ -259,7 +263,6 @@ function writeChain(chain: Chain, objects: BucketObjects, keyAt: (region: string
   }
 }
 
-const gunzipText = (o: StoredObject) => gunzipSync(o.body).toString('utf8');
 
 function tamper(t: WorldIntegrityTamper, chains: Chain[], objects: BucketObjects, bucket: string): void {
   const chain = chains.find((c) => (t.account === undefined || c.accountId === t.account) && (t.region === undefined || c.region === t.region));

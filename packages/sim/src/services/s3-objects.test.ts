@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { ListPublicKeysCommand } from '@aws-sdk/client-cloudtrail';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clients, clientsAs } from '../clients.test-util.js';
 import { type SimServer, startSimulator } from '../index.js';
@@ -33,6 +33,16 @@ describe('S3 object reads of delivered CloudTrail files', () => {
     const accounts = await archive.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'AWSLogs/o-integrity1/', Delimiter: '/' }));
     expect(accounts.CommonPrefixes?.map((p) => p.Prefix)).toHaveLength(16); // every account of the organization
     expect(accounts.Contents ?? []).toEqual([]);
+  });
+
+  it('ListObjects (v1, as aws-cli validate-logs lists) pages by Marker', async () => {
+    const prefix = `${BASE}CloudTrail-Digest/us-east-1/`;
+    const first = await archive.send(new ListObjectsCommand({ Bucket: BUCKET, Prefix: prefix, MaxKeys: 4 }));
+    expect(first.IsTruncated).toBe(true);
+    expect(first.NextMarker).toBeUndefined(); // only with a delimiter: clients page from the last key
+    const rest = await archive.send(new ListObjectsCommand({ Bucket: BUCKET, Prefix: prefix, Marker: first.Contents!.at(-1)!.Key }));
+    expect(rest.IsTruncated).toBe(false);
+    expect([...first.Contents!, ...rest.Contents!].map((c) => c.Key)).toHaveLength(9);
   });
 
   it('GetObject returns the gzip bytes and x-amz-meta-signature, which verifies with the ListPublicKeys key', async () => {

@@ -46,6 +46,52 @@ const listObjectsV2: Handler = (ctx) => {
   const maxRaw = Number(q.get('max-keys') ?? MAX_KEYS);
   const max = Number.isInteger(maxRaw) && maxRaw >= 0 ? Math.min(maxRaw, MAX_KEYS) : MAX_KEYS;
   const after = token ? decodeToken(token) : startAfter;
+  const { contents, prefixes, last, count, truncated } = listPage(objects, prefix, delimiter, after, max);
+  const xml = wrap(
+    'ListBucketResult',
+    el('Name', name) +
+      el('Prefix', prefix) +
+      el('KeyCount', count) +
+      el('MaxKeys', max) +
+      el('Delimiter', delimiter) +
+      el('IsTruncated', truncated) +
+      contents.join('') +
+      prefixes.join('') +
+      el('ContinuationToken', token ?? undefined) +
+      el('NextContinuationToken', truncated && last ? encodeToken(last) : undefined) +
+      el('StartAfter', startAfter),
+    NS,
+  );
+  return xmlReply(xml, ctx.requestId);
+};
+
+/** ListObjects (v1): Marker paging, as aws-cli's validate-logs lists digests. NextMarker only with a delimiter. */
+const listObjects: Handler = (ctx) => {
+  const { name, objects } = target(ctx);
+  const q = ctx.req.query;
+  const prefix = q.get('prefix') ?? '';
+  const delimiter = q.get('delimiter') || undefined;
+  const marker = q.get('marker') || undefined;
+  const maxRaw = Number(q.get('max-keys') ?? MAX_KEYS);
+  const max = Number.isInteger(maxRaw) && maxRaw >= 0 ? Math.min(maxRaw, MAX_KEYS) : MAX_KEYS;
+  const page = listPage(objects, prefix, delimiter, marker, max);
+  const xml = wrap(
+    'ListBucketResult',
+    el('Name', name) +
+      el('Prefix', prefix) +
+      el('Marker', marker ?? '') +
+      el('MaxKeys', max) +
+      el('Delimiter', delimiter) +
+      el('IsTruncated', page.truncated) +
+      page.contents.join('') +
+      page.prefixes.join('') +
+      el('NextMarker', page.truncated && delimiter ? page.last : undefined),
+    NS,
+  );
+  return xmlReply(xml, ctx.requestId);
+};
+
+function listPage(objects: BucketObjects | undefined, prefix: string, delimiter: string | undefined, after: string | undefined, max: number) {
   const keys = objects?.keys() ?? [];
   let i = objects ? objects.firstIndex(prefix, after) : 0;
   const contents: string[] = [];
@@ -74,23 +120,8 @@ const listObjectsV2: Handler = (ctx) => {
     i++;
   }
   const truncated = i < keys.length && keys[i]!.startsWith(prefix);
-  const xml = wrap(
-    'ListBucketResult',
-    el('Name', name) +
-      el('Prefix', prefix) +
-      el('KeyCount', count) +
-      el('MaxKeys', max) +
-      el('Delimiter', delimiter) +
-      el('IsTruncated', truncated) +
-      contents.join('') +
-      prefixes.join('') +
-      el('ContinuationToken', token ?? undefined) +
-      el('NextContinuationToken', truncated && last ? encodeToken(last) : undefined) +
-      el('StartAfter', startAfter),
-    NS,
-  );
-  return xmlReply(xml, ctx.requestId);
-};
+  return { contents, prefixes, last, count, truncated };
+}
 
 function objectOf(ctx: CallContext): StoredObject {
   const { key, objects } = target(ctx);
@@ -129,6 +160,7 @@ const headObject: Handler = (ctx): Reply => {
 };
 
 export const s3ObjectHandlers: Record<string, Handler> = {
+  ListObjects: listObjects,
   ListObjectsV2: listObjectsV2,
   GetObject: getObject,
   HeadObject: headObject,
