@@ -62,6 +62,9 @@ export function planTrails(snapshot: Snapshot, only?: string[]): { trails: Plann
         ...(organizationId ? { organizationId } : {}),
         expectedAccounts: t.isOrganizationTrail ? snapshot.scope.accounts : [t.ownerAccountId],
         expectedRegions,
+        // --accounts/--ous/--regions narrow what is verified, as they narrow the scan.
+        ...(t.isOrganizationTrail && (snapshot.scope.filters?.accounts || snapshot.scope.filters?.excludeAccounts || snapshot.scope.filters?.ous) ? { accounts: snapshot.scope.accounts } : {}),
+        ...(scoped ? { regions: expectedRegions } : {}),
         readerAccountId: owner?.accountId ?? t.ownerAccountId,
         bucketRegion: owner?.region ?? t.homeRegion,
       });
