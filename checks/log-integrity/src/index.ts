@@ -71,7 +71,7 @@ export default defineCheck<Options>({
     },
     defaults: { days: 7, failOnUnreferenced: true, failOnChainRestarts: false },
   },
-  requires: ['organization', 'trails', 'buckets'],
+  requires: ['organization', 'trails', 'trailStatus', 'buckets'],
   optIn: true,
   evaluate(ctx) {
     const verified = ctx.snapshot.logIntegrity;

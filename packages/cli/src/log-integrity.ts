@@ -36,6 +36,8 @@ export function planTrails(snapshot: Snapshot, only?: string[]): { trails: Plann
   }
   const orgId = snapshot.organization?.value?.id;
   for (const account of Object.values(snapshot.accounts).sort((x, y) => (x.id < y.id ? -1 : 1))) {
+    const unknown = account.access.error ?? account.trails?.error;
+    if (unknown) skipped.push(`account ${account.id}: its trails could not be read (${unknown.code}: ${unknown.message}); none of them is verified`);
     for (const t of account.trails?.value ?? []) {
       if (seen.has(t.arn) || t.ownerAccountId !== account.id) continue;
       seen.add(t.arn);
@@ -53,6 +55,12 @@ export function planTrails(snapshot: Snapshot, only?: string[]): { trails: Plann
       const scoped = snapshot.scope.regions.length > 0 ? new Set(snapshot.scope.regions) : undefined;
       const expectedRegions = (t.isMultiRegionTrail ? regionsOf(t.ownerAccountId) : [t.homeRegion]).filter((r) => !scoped || scoped.has(r));
       const organizationId = t.isOrganizationTrail ? orgId : undefined;
+      const status = t.status?.value;
+      const at = (x: string) => (Number.isNaN(Date.parse(x)) ? x : new Date(x).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+      const loggingEvents = [
+        ...(status?.stopLoggingTime ? [{ time: at(status.stopLoggingTime), what: 'StopLogging (GetTrailStatus StopLoggingTime)' }] : []),
+        ...(status?.startLoggingTime ? [{ time: at(status.startLoggingTime), what: 'StartLogging (GetTrailStatus StartLoggingTime)' }] : []),
+      ];
       trails.push({
         trailArn: t.arn,
         trailName: t.name,
@@ -65,6 +73,7 @@ export function planTrails(snapshot: Snapshot, only?: string[]): { trails: Plann
         // --accounts/--ous/--regions narrow what is verified, as they narrow the scan.
         ...(t.isOrganizationTrail && (snapshot.scope.filters?.accounts || snapshot.scope.filters?.excludeAccounts || snapshot.scope.filters?.ous) ? { accounts: snapshot.scope.accounts } : {}),
         ...(scoped ? { regions: expectedRegions } : {}),
+        ...(loggingEvents.length ? { loggingEvents } : {}),
         readerAccountId: owner?.accountId ?? t.ownerAccountId,
         bucketRegion: owner?.region ?? t.homeRegion,
       });

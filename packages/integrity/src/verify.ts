@@ -31,6 +31,8 @@ export interface TrailToVerify {
   /** Source regions (default: the folders found under CloudTrail-Digest/, plus expected ones). */
   regions?: string[];
   expectedRegions?: string[];
+  /** Logging-continuity facts (e.g. GetTrailStatus StartLoggingTime/StopLoggingTime) that explain chain restarts. */
+  loggingEvents?: { time: string; what: string }[];
 }
 
 export interface VerifyOptions {
@@ -174,7 +176,7 @@ export class Verifier {
       chain.found = { start: isoSeconds(Math.max(from, Math.min(...trace.valid.map((w) => w[0])))), end: isoSeconds(Math.min(to, Math.max(...trace.valid.map((w) => w[1])))) };
     }
     await this.findUnreferenced(chain, trail.bucket, base, region, referenced, windows, from, to);
-    chain.gaps = labelGaps(windows, trace, chain);
+    chain.gaps = labelGaps(windows, trace, chain, trail.loggingEvents ?? []);
     return chain;
   }
 
@@ -348,7 +350,7 @@ export function mergeWindows(windows: [number, number][], from: number, to: numb
   return out;
 }
 
-function labelGaps(windows: [number, number][], trace: Trace, chain: ChainResult): Gap[] {
+function labelGaps(windows: [number, number][], trace: Trace, chain: ChainResult, events: { time: string; what: string }[]): Gap[] {
   const gaps: Gap[] = [];
   for (let i = 1; i < windows.length; i++) {
     const start = windows[i - 1]![1];
@@ -361,7 +363,12 @@ function labelGaps(windows: [number, number][], trace: Trace, chain: ChainResult
     const restart = trace.starting.has(end) && broken === 0 && inGap === 0;
     const hours = Math.round(((end - start) / HOUR) * 100) / 100;
     let explanation: string;
-    if (restart) explanation = 'the next digest starts a new chain: logging or log file validation was off';
+    // A stop/start recorded within an hour of the gap's edges says which it was.
+    const near = events.filter((e) => {
+      const t = Date.parse(e.time);
+      return t >= start - HOUR && t <= end + HOUR;
+    });
+    if (restart) explanation = `the next digest starts a new chain: logging or log file validation was off${near.length ? ` (${near.map((e) => `${e.what} at ${e.time}`).join(', ')})` : ''}`;
     else if (broken > 0) explanation = `${broken} digest file(s) in this period are missing or invalid`;
     else if (inGap > 0) explanation = `${inGap} log file(s) were delivered in this period but no digest covers it: digests were deleted, or validation was off while logging was on`;
     else explanation = 'no valid digest covers this period and the chain does not restart here';

@@ -61,6 +61,7 @@ export async function verifyLogsCommand(argv: string[], io: CliIO): Promise<numb
   let trails: TrailIntegrity[];
   let source: string;
   let calls: object | undefined;
+  let incomplete = false;
   if (typeof v.mirror === 'string') {
     const trailArn = str(v.trail);
     const m = trailArn ? ARN.exec(trailArn) : null;
@@ -102,7 +103,7 @@ export async function verifyLogsCommand(argv: string[], io: CliIO): Promise<numb
       if (v[flag] !== undefined) throw new InputError(`--${flag} is for offline verification; use it with --mirror DIR`);
     }
     const config = await loadConfig(str(v.config), io.cwd);
-    const collectOptions = collectOptionsFrom(args, { config }, ['organization', 'trails', 'buckets'], io);
+    const collectOptions = collectOptionsFrom(args, { config }, ['organization', 'trails', 'trailStatus', 'buckets'], io);
     const snapshot = await runCollector(collectOptions, io, v.quiet === true || format === 'json');
     const plan = planTrails(snapshot, listOption(v.trails));
     for (const s of plan.skipped) io.stderr.write(`NOTE: ${s}\n`);
@@ -110,6 +111,7 @@ export async function verifyLogsCommand(argv: string[], io: CliIO): Promise<numb
     const run = await verifyOnline(plan.trails, objectReadOptions(collectOptions), options);
     trails = run.trails;
     calls = run.calls;
+    incomplete = plan.skipped.some((s) => s.startsWith('account '));
     source = 's3';
   }
   const result = summarize(source, trails[0]?.from ?? range.from.toISOString(), trails[0]?.to ?? range.to.toISOString(), trails);
@@ -122,5 +124,6 @@ export async function verifyLogsCommand(argv: string[], io: CliIO): Promise<numb
     io.stdout.write(`${stdout.join('\n')}\n`);
     if (calls && v.verbose) io.stderr.write(`AWS calls: ${JSON.stringify(calls)}\n`);
   }
-  return exitCodeOf(result, v.strict === true);
+  const code = exitCodeOf(result, v.strict === true);
+  return code === 0 && incomplete ? 3 : code;
 }
