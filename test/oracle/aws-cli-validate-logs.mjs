@@ -63,11 +63,13 @@ let failures = 0;
 try {
   // Trailwarden's verdicts: every file (--verbose keeps the valid ones), as JSON.
   const cwd = mkdtempSync(join(tmpdir(), 'tw-oracle-'));
+  const t0 = performance.now();
   const tw = await run(process.execPath, [CLI, 'verify-logs', '--endpoint-url', sim.url, '--role-name', 'TrailwardenAudit', '--from', FROM, '--to', TO, '--verbose', '--quiet', '-o', 'r.json'], {
     cwd,
     env: baseEnv,
   });
   if (tw.status !== 1) throw new Error(`trailwarden verify-logs exited ${tw.status}: ${tw.stderr}`);
+  console.log(`trailwarden verify-logs: every trail, account and region in one run: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   const result = JSON.parse(readFileSync(join(cwd, 'r.json'), 'utf8'));
   const ours = new Map();
   for (const t of result.trails) for (const c of t.chains) for (const f of c.files) ours.set(`${f.kind}|s3://${f.bucket}/${f.key}`, f.status === 'valid' ? 'valid' : `${f.status}: ${f.reason}`);
@@ -86,6 +88,7 @@ try {
     const version = `${v.stdout}${v.stderr}`.trim();
     console.log(`\n== ${version} (${py})`);
     let agree = 0;
+    const a0 = performance.now();
     const disagreements = [];
     const known = [];
     for (const account of accounts) {
@@ -102,6 +105,7 @@ try {
         } else disagreements.push(`${account}: ${kind} ${url.split('/').pop()}: aws-cli "${status}", trailwarden "${mine}"`);
       }
     }
+    console.log(`${accounts.length} runs (one per account, org-trail, us-east-1): ${((performance.now() - a0) / 1000).toFixed(1)} s`);
     console.log(`agree on ${agree} file(s); ${known.length} known difference(s); ${disagreements.length} disagreement(s)`);
     for (const d of known) console.log(`  known: ${d}`);
     for (const d of disagreements) console.log(`  DISAGREE: ${d}`);
