@@ -11,3 +11,5 @@ export { isReadOnlyCommandName, MutatingCallRefused } from './read-only.js';
 export { SESSION_NAME } from './credentials.js';
 export { CollectorError } from './errors.js';
 export { planExtensions, type PlannedAction } from './extensions.js';
+export { INTEGRITY_ACTIONS, INTEGRITY_OPERATION_ACTIONS } from './integrity/actions.js';
+export { type ObjectFetch, type ObjectListPage, type ObjectReader, type ObjectReadOptions, type ObjectReads, openObjectReads, type PublicKeyRead } from './integrity/object-reads.js';

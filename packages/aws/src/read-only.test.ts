@@ -5,6 +5,7 @@ import { PutBucketPolicyCommand, S3Client } from '@aws-sdk/client-s3';
 import { StopLoggingCommand } from '@aws-sdk/client-cloudtrail';
 import { describe, expect, it } from 'vitest';
 import { COLLECTOR_ACTIONS, OPERATION_ACTIONS } from './actions.js';
+import { INTEGRITY_ACTIONS, INTEGRITY_OPERATION_ACTIONS } from './integrity/actions.js';
 import { ClientFactory } from './clients.js';
 import { Caller } from './pacing/caller.js';
 import { Metrics } from './pacing/metrics.js';
@@ -20,10 +21,14 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+/** The object reads of `verify-logs` (src/integrity/) have their own table and policy. */
+const INTEGRITY_DIR = join(here, 'integrity');
+const isIntegrity = (file: string) => file.startsWith(`${INTEGRITY_DIR}/`);
+
 /** Every `XxxCommand` value the shipped source imports from an AWS SDK client, with its package. */
-function importedCommands(): { name: string; from: string }[] {
+function importedCommands(which: 'collector' | 'integrity' | 'all' = 'collector'): { name: string; from: string }[] {
   const out: { name: string; from: string }[] = [];
-  for (const file of sourceFiles(here)) {
+  for (const file of sourceFiles(here).filter((f) => which === 'all' || isIntegrity(f) === (which === 'integrity'))) {
     const text = readFileSync(file, 'utf8');
     for (const m of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[a-z0-9-]+)'/g)) {
       for (const raw of m[1]!.split(',')) {
@@ -39,7 +44,7 @@ function importedCommands(): { name: string; from: string }[] {
 
 describe('read-only by construction', () => {
   it('the source imports only Get/List/Describe commands and STS AssumeRole/GetCallerIdentity', () => {
-    const commands = importedCommands();
+    const commands = importedCommands('all');
     expect(commands.length).toBeGreaterThan(25);
     const bad = commands.filter((c) => !isReadOnlyCommandName(c.name));
     expect(bad).toEqual([]);
@@ -63,6 +68,20 @@ describe('read-only by construction', () => {
     expect([...used].sort()).toEqual(COLLECTOR_ACTIONS);
     // Only read actions (plus sts:AssumeRole, and LookupEvents, which reads Event History) are ever granted.
     for (const a of COLLECTOR_ACTIONS) expect(a).toMatch(/^[a-z0-9-]+:(Get|List|Describe)[A-Za-z]+$|^sts:AssumeRole$|^cloudtrail:LookupEvents$/);
+  });
+
+  it('verify-logs imports only its object reads, granted by its own policy and never by the collector policy', () => {
+    const policy = JSON.parse(readFileSync(join(here, '..', 'policy', 'trailwarden-verify-logs-policy.json'), 'utf8')) as { Statement: { Effect: string; Action: string[] }[] };
+    expect(policy.Statement.flatMap((s) => s.Action).sort()).toEqual(INTEGRITY_ACTIONS);
+    const used = new Set<string>();
+    for (const c of importedCommands('integrity')) {
+      const op = c.name.replace(/Command$/, '');
+      const action = INTEGRITY_OPERATION_ACTIONS[op] ?? OPERATION_ACTIONS[op];
+      expect(action, `${c.name} from ${c.from}`).toBeDefined();
+      used.add(action!);
+    }
+    expect([...used].sort()).toEqual(['cloudtrail:ListPublicKeys', 's3:GetObject', 's3:ListBucket', 'sts:GetCallerIdentity']);
+    for (const a of ['s3:GetObject', 's3:ListBucket', 'kms:Decrypt', 'cloudtrail:ListPublicKeys']) expect(COLLECTOR_ACTIONS).not.toContain(a);
   });
 
   it('a client built by the collector refuses a mutating command before anything is sent', async () => {

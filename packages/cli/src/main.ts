@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   checks: { load: async () => (await import('./commands/checks.js')).checksCommand, summary: 'list the checks, or a framework’s controls and the checks covering them' },
   demo: { load: async () => (await import('./commands/demo.js')).demoCommand, summary: 'scan the built-in demo organization (no AWS account needed)' },
   new: { load: async () => (await import('./commands/new.js')).newCommand, summary: 'scaffold a check plugin package: trailwarden new check <name>' },
+  'verify-logs': { load: async () => (await import('./commands/verify-logs.js')).verifyLogsCommand, summary: 'prove no CloudTrail log file was deleted, changed or slipped in (digest chains)' },
   docs: { load: async () => (await import('./commands/docs.js')).docsCommand, summary: 'write one Markdown page per check from the plugins’ metadata' },
   history: { load: async () => (await import('./commands/history.js')).historyCommand, summary: 'list the scans recorded in a history file (--history)' },
   diff: { load: async () => (await import('./commands/diff.js')).diffCommand, summary: 'compare two scans: new, fixed, changed, still failing, newly unreadable' },

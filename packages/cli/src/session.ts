@@ -48,6 +48,7 @@ export async function openSession(args: ParsedArgs, io: CliIO, defaults: { outpu
     config: config.config,
     configWhere: config.path ?? 'config',
     only: listOption(v.checks),
+    ...(v['verify-logs'] === true ? { enable: ['trail-log-integrity'] } : {}),
   });
   const reporters = selectFormats(listOption(v.format) ?? config.config.output?.formats ?? defaults.formats, plugins.reporters);
   const outputDir = resolve(io.cwd, typeof v.output === 'string' ? v.output : (config.config.output?.dir ?? defaults.outputDir ?? 'trailwarden-out'));

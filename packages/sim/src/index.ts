@@ -13,3 +13,4 @@ export type * from './world/types.js';
 
 /** Absolute path of the demo world shipped with the package (packages/sim/worlds/demo.yaml). */
 export const DEMO_WORLD_PATH: string = join(dirname(fileURLToPath(import.meta.url)), '..', 'worlds', 'demo.yaml');
+export { type MirrorWritten, writeIntegrityMirror } from './integrity/mirror.js';

@@ -9,12 +9,14 @@ import { readSignature, route, type SimRequest } from './protocol/route.js';
 import { isReadOperation, SERVICES, type ServiceName, SimError } from './protocol/services.js';
 import { cloudTrailHandlers } from './services/cloudtrail.js';
 import { eventHistoryHandlers } from './services/event-history.js';
+import { cloudTrailKeyHandlers } from './services/cloudtrail-keys.js';
 import type { CallContext, Handler } from './services/context.js';
 import { ec2Handlers, iamHandlers, stsHandlers } from './services/iam-sts-ec2.js';
 import { kmsHandlers } from './services/kms.js';
 import { cloudWatchHandlers, eventBridgeHandlers, logsHandlers, snsHandlers } from './services/monitoring.js';
 import { organizationsHandlers } from './services/organizations.js';
 import { s3ControlHandlers, s3Handlers } from './services/s3.js';
+import { s3ObjectHandlers } from './services/s3-objects.js';
 import { buildModel, loadWorld, validateWorld } from './world/load.js';
 import type { World } from './world/types.js';
 
@@ -42,13 +44,13 @@ export interface SimServer {
 }
 
 const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
-  cloudtrail: { ...cloudTrailHandlers, ...eventHistoryHandlers },
+  cloudtrail: { ...cloudTrailHandlers, ...eventHistoryHandlers, ...cloudTrailKeyHandlers },
   kms: kmsHandlers,
   organizations: organizationsHandlers,
   sts: stsHandlers,
   iam: iamHandlers,
   ec2: ec2Handlers,
-  s3: s3Handlers,
+  s3: { ...s3Handlers, ...s3ObjectHandlers },
   s3control: s3ControlHandlers,
   logs: logsHandlers,
   cloudwatch: cloudWatchHandlers,

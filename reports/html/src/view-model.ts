@@ -10,6 +10,7 @@ import {
 } from '@trailwarden/core';
 import { type ChartModel, severityChart } from './chart.js';
 import { SEVERITY_LABELS, STATUS_LABELS, formatCount, safeHttpUrl } from './format.js';
+import { type IntegrityTimelineModel, integrityTimeline } from './integrity-timeline.js';
 
 /**
  * Everything the template shows, computed once at render time from the ScanResult. The template
@@ -45,6 +46,8 @@ export interface ViewModel {
   /** Active exceptions whose last day is within 30 days. */
   exceptionsExpiring: number;
   findingCount: string;
+  /** Log-integrity timelines (check trail-log-integrity), when it ran. */
+  integrity?: IntegrityTimelineModel;
 }
 
 export interface WorstCheck {
@@ -204,6 +207,7 @@ export function buildViewModel(result: ScanResult, trend?: TrendInput): ViewMode
   const scan = result.scan;
   const expired = result.exceptions.filter((e) => e.state === 'expired').length;
   const coverage = coverageModel(result);
+  const integrity = integrityTimeline(result);
   return {
     title: 'Trailwarden CloudTrail compliance report',
     tool: `${result.tool.name} ${result.tool.version}`,
@@ -282,6 +286,7 @@ export function buildViewModel(result: ScanResult, trend?: TrendInput): ViewMode
     exceptionsExpired: expired,
     exceptionsExpiring: result.exceptions.filter((e) => e.expiresSoon).length,
     findingCount: formatCount(result.findings.length),
+    ...(integrity ? { integrity } : {}),
   };
 }
 

@@ -37,12 +37,19 @@ export const OPERATION_QUOTAS: Record<string, { rps: number; source: string }> =
   },
 };
 
+/**
+ * Also paced apart: object reads of log-file verification (GetObject). S3
+ * publishes 5,500 GET/HEAD requests/s per partitioned prefix.
+ */
+export const OBJECT_READ_QUOTA = { rps: 5500, source: 'S3: 5,500 GET/HEAD requests per second per partitioned prefix' };
+
 export const PACE_FRACTION = 0.8;
 
 /** The pace (tokens/s) and burst used for a service (a plugin-only service gets DEFAULT_QUOTA). */
 export function paceFor(service: Service | string): { rate: number; burst: number } {
   const own = OPERATION_QUOTAS[service];
   if (own) return { rate: own.rps * PACE_FRACTION, burst: 1 };
-  const rate = ((QUOTAS as Record<string, { rps: number }>)[service] ?? DEFAULT_QUOTA).rps * PACE_FRACTION;
+  const quota = service === 's3-objects' ? OBJECT_READ_QUOTA : ((QUOTAS as Record<string, { rps: number }>)[service] ?? DEFAULT_QUOTA);
+  const rate = quota.rps * PACE_FRACTION;
   return { rate, burst: Math.max(1, Math.min(rate, 50)) };
 }

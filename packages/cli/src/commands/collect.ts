@@ -6,6 +6,7 @@ import { assertWritableFile } from '../output-target.js';
 import { announceInputs, loadEffectiveConfig } from '../trust.js';
 import type { CliIO } from '../io.js';
 import { loadAllPlugins } from '../plugins.js';
+import { attachLogIntegrity } from '../log-integrity.js';
 import { writeAtomic } from '../render.js';
 
 const OPTIONS = {
@@ -16,6 +17,7 @@ const OPTIONS = {
   all: { type: 'boolean' as const, help: 'collect every section, whatever the enabled checks need' },
   quiet: { type: 'boolean' as const, short: 'q', help: 'no progress output' },
   ...trustOptions(),
+  'verify-logs': { type: 'boolean' as const, help: 'also verify the trails’ digest chains and log files into the snapshot (check trail-log-integrity)' },
 };
 
 export const COLLECT_HELP = helpText(
@@ -33,7 +35,13 @@ export async function collectCommand(argv: string[], io: CliIO): Promise<number>
   const config = await loadEffectiveConfig(args, io);
   const pluginSet = await loadAllPlugins(config);
   const { plugins } = pluginSet;
-  const checks = selectChecks({ plugins, config: config.config, configWhere: config.path ?? 'config', only: listOption(args.values.checks) });
+  const checks = selectChecks({
+    plugins,
+    config: config.config,
+    configWhere: config.path ?? 'config',
+    only: listOption(args.values.checks),
+    ...(args.values['verify-logs'] === true ? { enable: ['trail-log-integrity'] } : {}),
+  });
   const sections = args.values.all ? [...SNAPSHOT_SECTIONS] : checks.flatMap((c) => c.check.requires);
   const out = resolve(io.cwd, typeof args.values.output === 'string' ? args.values.output : 'trailwarden-snapshot.json');
   await assertWritableFile(out, typeof args.values.output === 'string' ? '--output' : 'snapshot file');
@@ -42,6 +50,8 @@ export async function collectCommand(argv: string[], io: CliIO): Promise<number>
   await announcePluginActions(options, io);
   const snapshot = await runCollector(options, io, args.values.quiet === true);
   assertSomethingScanned(snapshot, options.regions);
+  const integrity = checks.find((c) => c.check.id === 'trail-log-integrity');
+  if (integrity) await attachLogIntegrity(snapshot, options, Number(integrity.options.days ?? 7), new Date());
   validateSnapshot(snapshot, 'collected snapshot');
   await writeAtomic(out, `${JSON.stringify(snapshot, null, 2)}\n`);
   const accounts = Object.keys(snapshot.accounts).length;

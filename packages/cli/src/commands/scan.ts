@@ -4,6 +4,7 @@ import { mkdir } from 'node:fs/promises';
 import { AWS_OPTIONS, OUTPUT_OPTIONS, helpText, parseCommandArgs } from '../args.js';
 import { announcePluginActions, assertSomethingScanned, collectOptionsFrom, runCollector } from '../collector.js';
 import type { CliIO } from '../io.js';
+import { attachLogIntegrity } from '../log-integrity.js';
 import { writeAtomic } from '../render.js';
 import { HISTORY_OPTIONS, addTrendOption, finishHistoryRun, openHistoryRun } from '../history-session.js';
 import { evaluateAndReport, openSession, printSummary } from '../session.js';
@@ -13,6 +14,7 @@ const SCAN_OPTIONS = {
   ...AWS_OPTIONS,
   ...HISTORY_OPTIONS,
   'keep-snapshot': { type: 'boolean' as const, help: 'also write the snapshot (trailwarden-snapshot.json) beside the reports' },
+  'verify-logs': { type: 'boolean' as const, help: 'also verify every trail’s digest chains and log files (check trail-log-integrity; reads objects: see the verify-logs policy)' },
 };
 
 export const SCAN_HELP = helpText(
@@ -35,6 +37,8 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   await announcePluginActions(options, io);
   const snapshot = await runCollector(options, io, session.quiet);
   assertSomethingScanned(snapshot, options.regions);
+  const integrity = session.checks.find((c) => c.check.id === 'trail-log-integrity');
+  if (integrity) await attachLogIntegrity(snapshot, options, Number(integrity.options.days ?? 7), session.now ?? new Date());
   if (args.values['keep-snapshot']) {
     await mkdir(session.outputDir, { recursive: true });
     await writeAtomic(join(session.outputDir, 'trailwarden-snapshot.json'), `${JSON.stringify(snapshot, null, 2)}\n`);

@@ -12,6 +12,8 @@ export interface SelectionInput {
   configWhere: string;
   /** `--checks a,b`: run only these. */
   only?: string[];
+  /** Opt-in checks to turn on (e.g. `scan --verify-logs`), unless the config turns them off. */
+  enable?: string[];
 }
 
 /**
@@ -19,7 +21,7 @@ export interface SelectionInput {
  * `--checks` names a subset; options are the defaults overlaid by the config, validated by the
  * check's own schema. Unknown ids and bad options name the field and the likely fix.
  */
-export function selectChecks({ plugins, config, configWhere, only }: SelectionInput): LoadedCheck[] {
+export function selectChecks({ plugins, config, configWhere, only, enable }: SelectionInput): LoadedCheck[] {
   const available = new Map<string, { plugin: LoadedPlugin; check: LoadedPlugin['checks'][number] }>();
   for (const plugin of plugins) {
     for (const check of plugin.checks) {
@@ -38,8 +40,9 @@ export function selectChecks({ plugins, config, configWhere, only }: SelectionIn
   const selected: LoadedCheck[] = [];
   for (const [id, { plugin, check }] of available) {
     const setting: CheckSetting | undefined = config.checks?.[id];
+    const byDefault = !check.optIn || (enable ?? []).includes(id);
     const enabledByConfig =
-      setting === undefined ? true : setting === 'off' || setting === false ? false : typeof setting === 'object' ? setting.enabled !== false : true;
+      setting === undefined ? byDefault : setting === 'off' || setting === false ? false : typeof setting === 'object' ? setting.enabled !== false : true;
     const enabled = only ? only.includes(id) : enabledByConfig;
     if (!enabled) continue;
     const configured = typeof setting === 'object' ? (setting.options ?? {}) : {};

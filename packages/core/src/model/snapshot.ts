@@ -76,6 +76,11 @@ export interface Snapshot {
    * absent here (or with another hash) was not collected, so a check reading it gets `NotCollected`.
    */
   extensionsRequested?: Record<string, Record<string, string>>;
+  /**
+   * Log-file integrity verification (`scan --verify-logs`), by trail ARN: what @trailwarden/integrity
+   * found (its `TrailIntegrity` JSON), or why it could not run. Absent when not verified.
+   */
+  logIntegrity?: Record<string, Known<JsonValue>>;
 }
 
 export interface SnapshotScope {

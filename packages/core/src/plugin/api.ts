@@ -66,6 +66,11 @@ export interface CheckDefinition<Options extends object, MessageIds extends stri
   /** Snapshot sections the check reads; the collector gathers only these. */
   requires: SnapshotSection[];
   /**
+   * Off unless the config enables it (`checks.<id>: on`) or `--checks` names it: for checks whose
+   * data costs more than a configuration read (e.g. trail-log-integrity reads every log file).
+   */
+  optIn?: boolean;
+  /**
    * Extra read-only AWS calls the check needs, by entry name (see docs/collection-plugins.md). The
    * collector makes them and stores the answers under the plugin's namespace; the check reads them
    * with `ctx.extension(entry, at)`.

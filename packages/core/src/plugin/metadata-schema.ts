@@ -64,6 +64,7 @@ export const checkMetadataSchema = {
       },
     },
     timeoutMs: { type: 'integer', minimum: 1 },
+    optIn: { type: 'boolean' },
     kind: { const: 'trailwarden-check' },
     apiVersion: { type: 'integer' },
     evaluate: {},

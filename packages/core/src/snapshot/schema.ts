@@ -412,6 +412,8 @@ export const snapshotSchema: S = {
       type: 'object',
       additionalProperties: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9a-f]{16}$' } },
     },
+    // Validated in detail by the trail-log-integrity check (@trailwarden/integrity's schema).
+    logIntegrity: { type: 'object', additionalProperties: knownSchema({ type: 'object' }) },
   },
   additionalProperties: false,
   $defs: {

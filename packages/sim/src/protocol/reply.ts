@@ -6,7 +6,8 @@ import { el, wrap, XML_DECL } from './xml.js';
 export interface Reply {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Text, or the bytes of an S3 object (GetObject). */
+  body: string | Buffer;
 }
 
 const QUERY_NS: Partial<Record<ServiceName, string>> = {

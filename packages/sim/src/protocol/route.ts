@@ -119,6 +119,7 @@ function s3Route(req: SimRequest): RouteResult {
     if (method === 'DELETE') return { service: 's3', operation: ops[2] };
   }
   if (method === 'POST' && req.query.has('delete')) return { service: 's3', operation: 'DeleteObjects' };
+  if (method === 'GET' && req.query.get('list-type') === '2') return { service: 's3', operation: 'ListObjectsV2' };
   const op = method === 'GET' ? 'ListObjects' : method === 'HEAD' ? 'HeadBucket' : method === 'PUT' ? 'CreateBucket' : method === 'DELETE' ? 'DeleteBucket' : 'PostBucket';
   return { service: 's3', operation: op };
 }

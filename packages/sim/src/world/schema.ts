@@ -69,6 +69,43 @@ const loggingWindow = {
   properties: { stoppedAt: timestamp, startedAt: timestamp, by: { type: 'string', pattern: '^arn:' }, startedBy: { type: 'string', pattern: '^arn:' } },
 } as const;
 
+const hourList = { type: 'array', items: { type: 'integer', minimum: 0 } } as const;
+
+/** WorldTrailIntegrity: the trail's delivered log files and digest chains, and what to tamper with. */
+const integritySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['start'],
+  properties: {
+    start: { type: 'string', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:00:00Z$' },
+    hours: { type: 'integer', minimum: 1, maximum: 24 * 400 },
+    logsPerHour: { oneOf: [{ type: 'integer', minimum: 0, maximum: 100 }, { type: 'array', minItems: 1, items: { type: 'integer', minimum: 0, maximum: 100 } }] },
+    stoppedHours: hourList,
+    regions: { type: 'array', items: region },
+    accounts: { type: 'array', items: accountId },
+    keyRotationHour: { type: 'integer', minimum: 0 },
+    backfillHours: hourList,
+    kmsDecryptDenied: { type: 'boolean' },
+    tamper: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['kind', 'hour'],
+        properties: {
+          kind: {
+            enum: ['changeLog', 'deleteLog', 'appendGzipMember', 'injectLog', 'deleteDigest', 'editDigest', 'resignDigest', 'resignDigestSpoofedFingerprint', 'moveDigest', 'stripSignature'],
+          },
+          hour: { type: 'integer', minimum: 0 },
+          log: { type: 'integer', minimum: 0 },
+          account: accountId,
+          region,
+        },
+      },
+    },
+  },
+} as const;
+
 const trail = {
   type: 'object',
   additionalProperties: false,
@@ -116,6 +153,7 @@ const trail = {
         properties: { InsightType: { enum: ['ApiCallRateInsight', 'ApiErrorRateInsight'] } },
       },
     },
+    integrity: integritySchema,
   },
 } as const;
 

@@ -181,6 +181,58 @@ export interface WorldTrail {
   insightSelectors?: Record<string, unknown>[];
   /** Stop/start windows in the trail's Event History (StopLogging, StartLogging in its home region). Set `status` to match an open one. */
   loggingWindows?: WorldLoggingWindow[];
+  /** Log files and signed hourly digest chains written to the trail's bucket (see WorldTrailIntegrity). */
+  integrity?: WorldTrailIntegrity;
+}
+
+/**
+ * What CloudTrail delivered to the trail's bucket: hourly log files and signed digest chains, one
+ * chain per account (an organization trail: per member) and source region; then the tampering to
+ * plant. Hours are counted from `start` (hour 0 is the digest that ends at start + 1 h).
+ */
+export interface WorldTrailIntegrity {
+  /** Start of the first digest window, a whole UTC hour (`2026-11-20T00:00:00Z`). */
+  start: string;
+  /** Number of hourly digests (default 24). */
+  hours?: number;
+  /** Log files per hour (default 2); a list is cycled hour by hour (0 = a digest with no log files). */
+  logsPerHour?: number | number[];
+  /** Hours in which logging was off: no logs, no digest; the next digest starts a new chain. */
+  stoppedHours?: number[];
+  /** Source regions with a chain (default: the home region; a multi-region trail: every region of the world). */
+  regions?: string[];
+  /** Organization trail: member accounts with chains (default: every ACTIVE account of the organization). */
+  accounts?: string[];
+  /** From this hour on, the region's CloudTrail signing key is a second key pair (key rotation). */
+  keyRotationHour?: number;
+  /** Hours that also get a backfill digest (one late log file), as their own chain. */
+  backfillHours?: number[];
+  /** GetObject of the SSE-KMS log files is refused: the caller lacks kms:Decrypt on the trail's key. */
+  kmsDecryptDenied?: boolean;
+  tamper?: WorldIntegrityTamper[];
+}
+
+export type WorldIntegrityTamperKind =
+  | 'changeLog'
+  | 'deleteLog'
+  | 'appendGzipMember'
+  | 'injectLog'
+  | 'deleteDigest'
+  | 'editDigest'
+  | 'resignDigest'
+  | 'resignDigestSpoofedFingerprint'
+  | 'moveDigest'
+  | 'stripSignature';
+
+export interface WorldIntegrityTamper {
+  kind: WorldIntegrityTamperKind;
+  hour: number;
+  /** Which log file of the hour (default 0). */
+  log?: number;
+  /** Default: the first chain's account (the trail owner, or the first member). */
+  account?: string;
+  /** Default: the first source region. */
+  region?: string;
 }
 
 export interface WorldTrailStatus {
