@@ -100,7 +100,7 @@ export default defineCheck({
     const messageResource = targets.map((t) => t.resource.arn.replace(/^(arn:[^:]+:s3:::[^/]+)\/.*$/, '$1/*'));
 
     const flagged = new Set<string>();
-    const judge = (p: Principal, findingAccount: string): { allowListed: boolean } => {
+    const judge = (p: Principal, findingAccount: string): { allowListed: boolean; serviceLinked?: boolean } => {
       const hits: { d: Decision; t: Target; i: number }[] = [];
       const visit = (i: number) => {
         const t = targets[i] as Target;
@@ -150,6 +150,9 @@ export default defineCheck({
       }
       if (hits.length === 0) return { allowListed: false };
       if (isAllowListed(p.arn)) return { allowListed: true };
+      // A service-linked role (AWSServiceRoleForCloudTrail carries cloudtrail:*) can be assumed only by
+      // its AWS service and cannot be edited by anyone: evidence beside the account's verdict, never a FAIL.
+      if (p.serviceLinked) return { allowListed: false, serviceLinked: true };
       flagged.add(findingAccount);
       const resources = [...new Set(hits.map((h) => messageResource[h.i] as string))].sort();
       const conditional = hits.every((h) => h.d.decision === 'conditional');
@@ -189,7 +192,7 @@ export default defineCheck({
       unknownWhat.length > 0 ? `not evaluated because they could not be read: ${unknownWhat.join(', ')} (see their ERROR findings)` : undefined;
 
     const scannedWithIam = new Set<string>();
-    const summaries: { account: AccountView; evaluated: number; allowListed: string[] }[] = [];
+    const summaries: { account: AccountView; evaluated: number; allowListed: string[]; serviceLinked: string[] }[] = [];
     ctx.forEachAccount((account) => {
       const principals = model.principals(account.id);
       if (principals.error) {
@@ -199,8 +202,13 @@ export default defineCheck({
       }
       scannedWithIam.add(account.id);
       const allowListed: string[] = [];
-      for (const p of principals.value) if (judge(p, account.id).allowListed) allowListed.push(p.arn);
-      summaries.push({ account, evaluated: principals.value.length, allowListed });
+      const serviceLinked: string[] = [];
+      for (const p of principals.value) {
+        const verdict = judge(p, account.id);
+        if (verdict.allowListed) allowListed.push(p.arn);
+        if (verdict.serviceLinked) serviceLinked.push(p.arn);
+      }
+      summaries.push({ account, evaluated: principals.value.length, allowListed, serviceLinked });
     });
 
     // Principals of accounts outside the scan, named in bucket and key policies.
@@ -233,6 +241,7 @@ export default defineCheck({
         {
           principalsEvaluated: s.evaluated,
           allowListedPrincipalsThatCanTamper: s.allowListed,
+          ...(s.serviceLinked.length > 0 ? { serviceLinkedRolesThatCanTamper: s.serviceLinked } : {}),
           targetsInAccount: (ownTargets.get(s.account.id) ?? []).map((i) => (targets[i] as Target).resource.arn),
           targetsEvaluated: targets.length,
           ...(notes.length > 0 ? { notes } : {}),

@@ -15,7 +15,7 @@ export interface TrailwardenConfig {
   plugins?: string[];
   checks?: Record<string, CheckSetting>;
   scope?: { accounts?: string[]; excludeAccounts?: string[]; ous?: string[]; regions?: string[] };
-  aws?: { roleName?: string; externalId?: string; endpointUrl?: string; region?: string; profile?: string; concurrency?: number };
+  aws?: { roleName?: string; managementRoleName?: string; externalId?: string; endpointUrl?: string; region?: string; profile?: string; concurrency?: number };
   failOn?: FailOn;
   output?: { dir?: string; formats?: string[] };
   reporters?: Record<string, Record<string, unknown>>;

@@ -176,6 +176,11 @@ export interface Trail {
   hasInsightSelectors?: boolean;
   /** Absent when not collected (section not required, or read in the owner account instead). */
   status?: Known<TrailStatus>;
+  /**
+   * Status in the other regions the trail covers (GetTrailStatus answers one region's status; a
+   * multi-region trail can deliver in one region and fail in another). Absent: not read.
+   */
+  regionStatus?: Record<string, Known<TrailStatus>>;
   eventSelectors?: Known<TrailEventSelectors>;
   insightSelectors?: Known<InsightSelector[]>;
 }

@@ -46,6 +46,26 @@ const managedPolicy = {
   },
 } as const;
 
+const trailStatus = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    isLogging: { type: 'boolean' },
+    latestDeliveryTime: timestamp,
+    latestDeliveryError: { type: 'string' },
+    latestDeliveryAttemptTime: { type: 'string' },
+    latestDeliveryAttemptSucceeded: { type: 'string' },
+    latestDigestDeliveryTime: timestamp,
+    latestDigestDeliveryError: { type: 'string' },
+    latestNotificationTime: timestamp,
+    latestNotificationError: { type: 'string' },
+    latestCloudWatchLogsDeliveryTime: timestamp,
+    latestCloudWatchLogsDeliveryError: { type: 'string' },
+    startLoggingTime: timestamp,
+    stopLoggingTime: timestamp,
+  },
+} as const;
+
 const trail = {
   type: 'object',
   additionalProperties: false,
@@ -63,25 +83,9 @@ const trail = {
     cloudWatchLogsLogGroupArn: { type: 'string' },
     cloudWatchLogsRoleArn: { type: 'string' },
     kmsKeyId: { type: 'string' },
-    status: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        isLogging: { type: 'boolean' },
-        latestDeliveryTime: timestamp,
-        latestDeliveryError: { type: 'string' },
-        latestDeliveryAttemptTime: { type: 'string' },
-        latestDeliveryAttemptSucceeded: { type: 'string' },
-        latestDigestDeliveryTime: timestamp,
-        latestDigestDeliveryError: { type: 'string' },
-        latestNotificationTime: timestamp,
-        latestNotificationError: { type: 'string' },
-        latestCloudWatchLogsDeliveryTime: timestamp,
-        latestCloudWatchLogsDeliveryError: { type: 'string' },
-        startLoggingTime: timestamp,
-        stopLoggingTime: timestamp,
-      },
-    },
+    status: trailStatus,
+    /** Per covered region, fields that differ from `status` there (GetTrailStatus answers one region). */
+    regionStatus: { type: 'object', propertyNames: region, additionalProperties: trailStatus },
     eventSelectors: { type: 'array', items: awsShaped },
     advancedEventSelectors: { type: 'array', items: awsShaped },
     insightSelectors: {

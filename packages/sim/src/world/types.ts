@@ -89,6 +89,11 @@ export interface WorldTrail {
   /** KMS key ARN used for SSE-KMS of the log files. */
   kmsKeyId?: string;
   status?: WorldTrailStatus;
+  /**
+   * A multi-region trail's status in other covered regions: fields here override `status` in that
+   * region (e.g. a delivery error where a bucket or key policy pins `aws:SourceArn` to one region).
+   */
+  regionStatus?: Record<string, WorldTrailStatus>;
   /** Classic event selectors, AWS shape. Omit both kinds for a never-configured trail (AWS's default selector). */
   eventSelectors?: Record<string, unknown>[];
   /** Advanced event selectors, AWS shape. */
