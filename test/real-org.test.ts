@@ -9,7 +9,8 @@
  *                               simulator creates it, as CloudTrail does); MgmtAudit trusts security
  *   111100000002  security      CloudTrail delegated administrator; the scanner's caller in the
  *                               delegated-admin scans
- *   111100000003  log-archive   the trail's bucket
+ *   111100000003  log-archive   the trail's bucket, whose policy delegates access control to the
+ *                               account's access points (s3:DataAccessPointAccount)
  *   111100000004  workload      nothing of its own
  *
  * The organization trail delivers in us-east-1 and us-west-2 but fails in eu-west-1 (its bucket policy
@@ -79,7 +80,18 @@ function world(caller: string): World {
             region: 'us-east-1',
             policy: {
               Version: '2012-10-17',
-              Statement: [{ Sid: 'CloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*` }],
+              Statement: [
+                { Sid: 'CloudTrailWrite', Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 's3:PutObject', Resource: `arn:aws:s3:::${BUCKET}/*` },
+                // AWS's access-point delegation pattern: access control moves to the owner's access points.
+                {
+                  Sid: 'DelegateToAccessPoints',
+                  Effect: 'Allow',
+                  Principal: { AWS: '*' },
+                  Action: '*',
+                  Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+                  Condition: { StringEquals: { 's3:DataAccessPointAccount': ARCHIVE } },
+                },
+              ],
             },
             versioning: { status: 'Enabled' },
           },
@@ -198,5 +210,11 @@ describe('scanning a real organization', () => {
     expect(about(fromManagement.findings, 'trail-api-least-privilege', SLR)).toEqual([]);
     const flagged = fromManagement.findings.filter((f) => f.checkId === 'trail-api-least-privilege' && JSON.stringify(f.evidence).includes('AWSServiceRoleForCloudTrail'));
     expect(flagged.map((f) => f.status)).not.toContain('FAIL');
+  });
+
+  it('a bucket policy delegating to access points (s3:DataAccessPointAccount) is not public, as S3 itself says', () => {
+    const bucket = fromManagement.snapshot.accounts[ARCHIVE]?.buckets?.[BUCKET];
+    expect(bucket?.policyStatus).toEqual({ value: { isPublic: false } });
+    expect(about(fromManagement.findings, 'trail-bucket-not-public', `arn:aws:s3:::${BUCKET}`).map((f) => `${f.status} ${f.messageId}`)).toEqual(['PASS notPublic']);
   });
 });

@@ -139,7 +139,7 @@ export interface WorldBucket {
   creationDate?: string;
   /** Bucket policy; omitted or null = none (NoSuchBucketPolicy). */
   policy?: PolicyDocument | null;
-  /** Overrides the computed policy status (public = an Allow to Principal "*" without a Condition). */
+  /** Overrides the computed policy status (S3's "meaning of public": a wildcard principal not pinned by a fixed value of S3's condition keys). */
   policyStatus?: { isPublic: boolean };
   /** Default: the owner has FULL_CONTROL. */
   acl?: { grants: { grantee: WorldAclGrantee; permission: 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP' }[] };
