@@ -16,12 +16,13 @@
  * The organization trail delivers in us-east-1 and us-west-2 but fails in eu-west-1 (its bucket policy
  * pins aws:SourceArn to the trail's home region, say): GetTrailStatus answers per region.
  */
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { collect } from '@trailwarden/aws';
 import { type Finding, type LoadedCheck, SNAPSHOT_SECTIONS, type Snapshot, evaluate, loadPlugin } from '@trailwarden/core';
 import { type World, startSimulator } from '@trailwarden/sim';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runWithSimulator } from './helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const NOW = new Date('2026-11-21T16:00:00Z');
@@ -216,5 +217,23 @@ describe('scanning a real organization', () => {
     const bucket = fromManagement.snapshot.accounts[ARCHIVE]?.buckets?.[BUCKET];
     expect(bucket?.policyStatus).toEqual({ value: { isPublic: false } });
     expect(about(fromManagement.findings, 'trail-bucket-not-public', `arn:aws:s3:::${BUCKET}`).map((f) => `${f.status} ${f.messageId}`)).toEqual(['PASS notPublic']);
+  });
+});
+
+describe('a single account outside any organization', () => {
+  it('org-scp-trail-protection is NOT_APPLICABLE with the reason, and the scan is complete (exit 0)', async () => {
+    const standalone: World = { regions: ['us-east-1'], accounts: [{ id: '222200000001', name: 'standalone', iam: { users: [admin] } }] };
+    const sim = await startSimulator({ world: standalone, port: 0 });
+    try {
+      const r = await runWithSimulator(sim, ['scan', '--endpoint-url', sim.url, '--checks', 'org-scp-trail-protection', '--format', 'json', '--quiet']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const report = JSON.parse(readFileSync(join(r.cwd, 'trailwarden-out/trailwarden-report.json'), 'utf8'));
+      expect(report.findings.map((f: Finding) => `${f.status} ${f.messageId}`)).toEqual(['NOT_APPLICABLE standalone']);
+      expect(report.findings[0].message).toMatch(/AWSOrganizationsNotInUseException/);
+      expect(sim.counters().mutations).toBe(0);
+    } finally {
+      await sim.stop();
+    }
   });
 });
