@@ -11,7 +11,8 @@
  *                               delegated-admin scans
  *   111100000003  log-archive   the trail's bucket, whose policy delegates access control to the
  *                               account's access points (s3:DataAccessPointAccount)
- *   111100000004  workload      nothing of its own
+ *   111100000004  workload      two trails: one encrypted with a multi-Region replica key (its primary,
+ *                               in us-west-2, does not rotate), one with a key in a CloudHSM key store
  *
  * The organization trail delivers in us-east-1 and us-west-2 but fails in eu-west-1 (its bucket policy
  * pins aws:SourceArn to the trail's home region, say): GetTrailStatus answers per region.
@@ -34,6 +35,11 @@ const ARCHIVE = '111100000003';
 const WORKLOAD = '111100000004';
 const BUCKET = 'real-org-trail-logs';
 const ORG_TRAIL = `arn:aws:cloudtrail:us-east-1:${MGMT}:trail/org-trail`;
+const MRK = 'mrk-0123456789abcdef0123456789abcdef';
+const PRIMARY_KEY = `arn:aws:kms:us-west-2:${WORKLOAD}:key/${MRK}`;
+const REPLICA_KEY = `arn:aws:kms:us-east-1:${WORKLOAD}:key/${MRK}`;
+const HSM_ID = '5f0e8a3c-1b2d-4e6f-8a9b-0c1d2e3f4a5b';
+const HSM_KEY = `arn:aws:kms:us-east-1:${WORKLOAD}:key/${HSM_ID}`;
 const SLR = `arn:aws:iam::${MGMT}:role/aws-service-role/cloudtrail.amazonaws.com/AWSServiceRoleForCloudTrail`;
 
 const readOnly = ['arn:aws:iam::aws:policy/ReadOnlyAccess', 'arn:aws:iam::aws:policy/SecurityAudit'];
@@ -99,7 +105,20 @@ function world(caller: string): World {
         ],
         iam: { roles: [auditRole] },
       },
-      { id: WORKLOAD, name: 'workload', iam: { roles: [auditRole] } },
+      {
+        id: WORKLOAD,
+        name: 'workload',
+        trails: [
+          { name: 'replica-trail', homeRegion: 'us-east-1', bucket: BUCKET, kmsKeyId: REPLICA_KEY, status: { latestDeliveryTime: RECENT } },
+          { name: 'hsm-trail', homeRegion: 'us-east-1', bucket: BUCKET, kmsKeyId: HSM_KEY, status: { latestDeliveryTime: RECENT } },
+        ],
+        kmsKeys: [
+          { id: MRK, region: 'us-west-2', multiRegion: true, rotation: false },
+          { id: MRK, region: 'us-east-1', multiRegion: true, primaryKeyArn: PRIMARY_KEY, rotation: true },
+          { id: HSM_ID, region: 'us-east-1', origin: 'AWS_CLOUDHSM', customKeyStoreId: 'cks-0123456789abcdefg' },
+        ],
+        iam: { roles: [auditRole] },
+      },
     ],
   };
 }
@@ -166,7 +185,7 @@ describe('scanning a real organization', () => {
 
   it('from the management account: its own account is read with the caller credentials, no AssumeRole into itself', () => {
     expect(fromManagement.snapshot.accounts[MGMT]?.access).toEqual({ value: { via: 'caller' } });
-    expect(fromManagement.calls['STS.AssumeRole'] ?? fromManagement.calls.AssumeRole).toBe(3);
+    expect(fromManagement.calls['STS.AssumeRole']).toBe(3);
   });
 
   it('from the delegated administrator with --management-role-name: the same verdicts as from the management account', () => {
@@ -201,8 +220,9 @@ describe('scanning a real organization', () => {
       expect(finding?.message).toMatch(/eu-west-1/);
       expect(finding?.message).not.toMatch(/us-west-2/);
     }
-    // One GetTrailStatus per covered region, no more.
-    expect(fromManagement.calls['CloudTrail.GetTrailStatus'] ?? fromManagement.calls.GetTrailStatus).toBe(3);
+    // One GetTrailStatus per covered region, no more: 3 for the organization trail, 1 for each of
+    // the workload's two single-region trails.
+    expect(fromManagement.calls['CloudTrail.GetTrailStatus']).toBe(3 + 2);
   });
 
   it('AWSServiceRoleForCloudTrail (only CloudTrail can assume it) is evidence, never a FAIL', () => {
@@ -217,6 +237,18 @@ describe('scanning a real organization', () => {
     const bucket = fromManagement.snapshot.accounts[ARCHIVE]?.buckets?.[BUCKET];
     expect(bucket?.policyStatus).toEqual({ value: { isPublic: false } });
     expect(about(fromManagement.findings, 'trail-bucket-not-public', `arn:aws:s3:::${BUCKET}`).map((f) => `${f.status} ${f.messageId}`)).toEqual(['PASS notPublic']);
+  });
+});
+
+describe('keys as KMS has them', () => {
+  it('a key in a custom key store is NOT_APPLICABLE for rotation; a replica FAILs with a fix that points at its primary', () => {
+    const [hsm] = about(fromManagement.findings, 'trail-kms-key-rotation', HSM_KEY);
+    expect(`${hsm?.status} ${hsm?.messageId}`).toBe('NOT_APPLICABLE customKeyStore');
+    expect(hsm?.message).toMatch(/custom key store \(origin AWS_CLOUDHSM\)/);
+    const [replica] = about(fromManagement.findings, 'trail-kms-key-rotation', REPLICA_KEY);
+    expect(`${replica?.status} ${replica?.messageId}`).toBe('FAIL notRotatingReplica');
+    expect(replica?.message).toContain(`aws kms enable-key-rotation --key-id ${PRIMARY_KEY} --region us-west-2`);
+    expect(fromManagement.snapshot.accounts[WORKLOAD]?.keys?.[REPLICA_KEY]?.metadata?.value).toMatchObject({ multiRegionKeyType: 'REPLICA', primaryKeyArn: PRIMARY_KEY });
   });
 });
 

@@ -319,6 +319,12 @@ export interface KeyMetadata {
   keyUsage?: string;
   origin?: string;
   multiRegion?: boolean;
+  /** PRIMARY or REPLICA (multi-Region keys only). */
+  multiRegionKeyType?: string;
+  /** A multi-Region key's primary key ARN (for a replica: where its rotation is managed). */
+  primaryKeyArn?: string;
+  /** Set for keys in a custom key store (origin AWS_CLOUDHSM or EXTERNAL_KEY_STORE). */
+  customKeyStoreId?: string;
   deletionDate?: string;
   description?: string;
 }

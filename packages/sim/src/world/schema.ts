@@ -248,6 +248,9 @@ const kmsKey = {
     keySpec: { type: 'string' },
     keyUsage: { type: 'string' },
     multiRegion: { type: 'boolean' },
+    origin: { enum: ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'] },
+    customKeyStoreId: { type: 'string', pattern: '^cks-[a-z0-9]{17}$' },
+    primaryKeyArn: { type: 'string', pattern: '^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/mrk-[a-f0-9]{32}$' },
     creationDate: timestamp,
   },
 } as const;

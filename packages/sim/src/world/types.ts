@@ -186,6 +186,11 @@ export interface WorldKmsKey {
   keySpec?: string;
   keyUsage?: string;
   multiRegion?: boolean;
+  /** Default AWS_KMS. AWS_CLOUDHSM / EXTERNAL_KEY_STORE: a key in a custom key store (needs customKeyStoreId). */
+  origin?: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  customKeyStoreId?: string;
+  /** A multi-Region replica: the ARN of its primary key (which holds the rotation setting). */
+  primaryKeyArn?: string;
   creationDate?: string;
 }
 
