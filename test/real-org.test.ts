@@ -240,6 +240,13 @@ describe('scanning a real organization', () => {
   });
 });
 
+describe('buckets as S3 lists them', () => {
+  it('ListBuckets is sent with MaxBuckets, so S3 answers BucketRegion and no GetBucketLocation is needed', () => {
+    expect(fromManagement.snapshot.accounts[ARCHIVE]?.buckets?.[BUCKET]?.region).toEqual({ value: 'us-east-1' });
+    expect(fromManagement.calls['S3.GetBucketLocation'] ?? 0).toBe(0);
+  });
+});
+
 describe('keys as KMS has them', () => {
   it('a key in a custom key store is NOT_APPLICABLE for rotation; a replica FAILs with a fix that points at its primary', () => {
     const [hsm] = about(fromManagement.findings, 'trail-kms-key-rotation', HSM_KEY);
