@@ -93,6 +93,16 @@ describe('assessExposure', () => {
     if (e.policy.state === 'public') expect(e.policy.reasons[0]).toMatch(/S3 reports its bucket policy as public .* although our analysis/);
   });
 
+  it('our analysis says public, S3 says not: unknown, with both views (never a FAIL)', () => {
+    const e = assess({ policyStatus: { value: { isPublic: false } }, policy: { value: publicPolicy } });
+    expect(e.verdict).toBe('unknown');
+    expect(e.awsDisagrees).toBe(true);
+    expect(e.policy.state === 'unknown' && e.policy.why[0]).toMatch(/allows s3:GetObject to Principal "\*".* but S3's own GetBucketPolicyStatus says IsPublic false/);
+    // Control: S3 agreeing (or not read) keeps the FAIL.
+    expect(assess({ policyStatus: { value: { isPublic: true } }, policy: { value: publicPolicy } }).verdict).toBe('public');
+    expect(assess({ policyStatus: undefined, policy: { value: publicPolicy } }).verdict).toBe('public');
+  });
+
   it('names what neutralised a public grant, and the unknowns', () => {
     const n = assess({ acl: { value: acl(group(ALL_USERS)) }, ownership: { value: 'BucketOwnerEnforced' }, accountBlock: { value: block({ ignorePublicAcls: true }) } });
     expect(n.acl).toEqual({

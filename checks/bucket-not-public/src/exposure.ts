@@ -42,7 +42,7 @@ export interface Exposure {
   policy: WayIn;
   publicGrants: PublicGrant[] | null;
   policyAnalysis: PolicyAnalysis | null;
-  /** S3's IsPublic says public while our policy analysis found no public statement. */
+  /** S3's IsPublic and our policy analysis disagree (either way). */
   awsDisagrees: boolean;
 }
 
@@ -132,6 +132,16 @@ export function assessExposure(inp: ExposureInputs): Exposure {
         reasons.push(awsReason);
       }
       policy = settle(reasons, policyNeutralisers);
+      // Our analysis says public, S3's own judgement says not: a condition key we do not know may
+      // pin it. Neither view wins; both are reported.
+      if (policy.state === 'public' && !awsDisagrees && inp.policyStatus?.value?.isPublic === false) {
+        awsDisagrees = true;
+        policy = {
+          state: 'unknown',
+          why: [`${reasons.join('; ')} — but S3's own GetBucketPolicyStatus says IsPublic false; review the policy's conditions`],
+          errors: [],
+        };
+      }
     }
   }
 

@@ -131,3 +131,20 @@ describe('value helpers', () => {
     ['192.0.2.10', false],
   ])('isUniversalCidr(%s) = %s', (v, expected) => expect(isUniversalCidr(v)).toBe(expected));
 });
+
+describe('analyseBucketPolicy: the access-point delegation pattern and the other keys S3 counts as fixed', () => {
+  const OWNER = '111122223333';
+  it.each<[string, JsonValue, number]>([
+    ['s3:DataAccessPointAccount = the owner account (AWS\'s delegation example)', allow({ AWS: '*' }, { StringEquals: { 's3:DataAccessPointAccount': OWNER } }, { Action: '*' }), 0],
+    ['s3:DataAccessPointArn, one access point', allow('*', { StringEquals: { 's3:DataAccessPointArn': `arn:aws:s3:us-east-1:${OWNER}:accesspoint/logs-reader` } }), 0],
+    ['s3:DataAccessPointArn, every access point of a fixed account', allow('*', { ArnLike: { 's3:DataAccessPointArn': `arn:aws:s3:us-east-1:${OWNER}:accesspoint/*` } }), 0],
+    ['s3:DataAccessPointArn, any account', allow('*', { ArnLike: { 's3:DataAccessPointArn': 'arn:aws:s3:us-east-1:*:accesspoint/*' } }), 1],
+    ['s3:DataAccessPointAccount with a wildcard', allow('*', { StringLike: { 's3:DataAccessPointAccount': '*' } }), 1],
+    ['aws:userid fixed', allow('*', { StringEquals: { 'aws:userid': 'AIDAEXAMPLEUSERID' } }), 0],
+    ['aws:userid, every session of one role', allow('*', { StringLike: { 'aws:userid': 'AROAEXAMPLEROLEID:*' } }), 0],
+    ['aws:userid, anything', allow('*', { StringLike: { 'aws:userid': '*' } }), 1],
+    ['a negated s3:DataAccessPointAccount', allow('*', { StringNotEquals: { 's3:DataAccessPointAccount': OWNER } }), 1],
+  ])('%s', (_name, statement, expected) => {
+    expect(publicCount(policy(statement))).toBe(expected);
+  });
+});

@@ -4,7 +4,9 @@ import type { JsonValue, PolicyDocument } from '@trailwarden/core';
  * Is a bucket policy public? An Allow statement is public when its principal is a wildcard (`*`,
  * `{"AWS": "*"}`, any principal value containing `*`, or an Allow with NotPrincipal) and no condition
  * pins it to a fixed value of one of the keys below. This follows S3's own definition of "public"
- * (fixed values only), restricted to the keys checks.md names.
+ * (S3 user guide, "The meaning of public": fixed values — no wildcard, no policy variable — of these
+ * keys make a policy non-public), so the access-point delegation pattern
+ * (`s3:DataAccessPointAccount` = the owner account) is not public.
  */
 
 /** Condition keys that, with a fixed value, keep a wildcard principal from being public (lower case). */
@@ -17,6 +19,9 @@ export const PINNING_KEYS: readonly string[] = [
   'aws:sourcevpce',
   'aws:sourcevpc',
   'aws:sourceip',
+  'aws:userid',
+  's3:dataaccesspointaccount',
+  's3:dataaccesspointarn',
 ];
 
 /** Operators that compare a single-valued key for equality (or a pattern, which must then be fixed). */
@@ -54,6 +59,18 @@ const asList = (v: JsonValue | undefined): JsonValue[] => (v === undefined ? [] 
 export function isFixedValue(v: JsonValue): boolean {
   if (typeof v === 'number' || typeof v === 'boolean') return true;
   return typeof v === 'string' && v.length > 0 && !/[*?]/.test(v) && !v.includes('${');
+}
+
+/**
+ * The two patterns S3 still counts as fixed: an access point ARN whose account is fixed
+ * (`arn:aws:s3:us-east-1:111122223333:accesspoint/*`), and `aws:userid` as `<role id>:*` (every
+ * session of one role).
+ */
+function fixedPattern(key: string, v: JsonValue): boolean {
+  if (typeof v !== 'string' || v.includes('${')) return false;
+  if (key === 's3:dataaccesspointarn') return /^arn:[a-z-]+:s3:[a-z0-9-]*:\d{12}:accesspoint\/[^:]*$/.test(v);
+  if (key === 'aws:userid') return /^[A-Z0-9]+:\*$/.test(v);
+  return false;
 }
 
 /** `0.0.0.0/0`, `::/0` (any /0) match every address, so they pin nothing. */
@@ -134,7 +151,7 @@ function pinningCondition(condition: JsonObject): { pinnedBy: string | undefined
       const pins =
         k === 'aws:sourceip'
           ? base === 'ipaddress' && list.every((v) => isFixedValue(v) && !isUniversalCidr(v))
-          : STRING_OPERATORS.has(base) && list.every(isFixedValue);
+          : STRING_OPERATORS.has(base) && list.every((v) => isFixedValue(v) || fixedPattern(k, v));
       if (pins) return { pinnedBy: `${operator} ${key}` };
     }
   }

@@ -1,4 +1,4 @@
-import { DEFAULT_CATALOGUE, type Snapshot, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Known, type Snapshot, type TrailStatus, validateCheck } from '@trailwarden/core';
 import { CheckTester, account, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check from './index.js';
@@ -8,11 +8,19 @@ const MEMBER = '222222222222';
 const NOW = '2026-01-15T12:00:00.000Z';
 const hoursAgo = (h: number) => new Date(Date.parse(NOW) - h * 3_600_000).toISOString();
 const one = (t: Omit<Parameters<typeof trail>[0], 'name'>): Snapshot => snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', ...t })] })] });
+/** A multi-region trail whose status was also read in other regions. */
+const perRegion = (regionStatus: Record<string, Known<TrailStatus>>): Snapshot => {
+  const s = one({ multiRegion: true });
+  s.accounts[A]!.trails!.value![0]!.regionStatus = regionStatus;
+  return s;
+};
+const ok = { isLogging: true, latestCloudWatchLogsDeliveryTime: hoursAgo(1) };
 const GROUP = `arn:aws:logs:us-east-1:${A}:log-group:aws-cloudtrail-logs-main:*`;
 
 new CheckTester({ now: new Date(NOW) }).run(check, {
   valid: [
     { name: 'integrated, delivered 4 minutes ago', snapshot: () => one({}) },
+    { name: 'a multi-region trail delivering from every region', snapshot: () => perRegion({ 'eu-west-1': { value: ok }, 'us-west-2': { value: ok } }) },
     { name: 'delivered 23 hours ago', snapshot: () => one({ status: { latestCloudWatchLogsDeliveryTime: hoursAgo(23) } }) },
     {
       name: 'a delivery time with a UTC offset is compared as an instant',
@@ -26,6 +34,16 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
     },
   ],
   invalid: [
+    {
+      name: 'a region whose CloudWatch Logs delivery fails is a FAIL naming that region',
+      snapshot: () => perRegion({ 'eu-west-1': { value: { ...ok, latestCloudWatchLogsDeliveryError: 'Access denied' } }, 'us-west-2': { value: ok } }),
+      findings: [{ status: 'FAIL', messageId: 'deliveryError', message: /\(from region eu-west-1\): Access denied/ }],
+    },
+    {
+      name: 'a region whose status could not be read is an ERROR, not a PASS',
+      snapshot: () => perRegion({ 'eu-west-1': { error: { code: 'AccessDenied', message: 'denied', operation: 'GetTrailStatus', accountId: A, region: 'eu-west-1' } } }),
+      findings: [{ status: 'ERROR', message: /its status in eu-west-1 could not be read/ }],
+    },
     {
       name: 'no CloudWatch Logs group',
       snapshot: () => one({ cloudWatchLogsLogGroupArn: null }),

@@ -1,4 +1,4 @@
-import { defineCheck } from '@trailwarden/core';
+import { type KnownError, type TrailStatus, defineCheck } from '@trailwarden/core';
 
 export interface CloudWatchLogsOptions {
   /** The newest delivery to CloudWatch Logs must be at most this old (CIS: within the last day). */
@@ -6,15 +6,15 @@ export interface CloudWatchLogsOptions {
 }
 
 const messages = {
-  delivering: 'Trail {{name}} delivers to CloudWatch Logs group {{group}}; last delivery {{age}} ago.',
+  delivering: 'Trail {{name}} delivers to CloudWatch Logs group {{group}}; last delivery {{age}} ago{{where}}.',
   notIntegrated:
     'Trail {{name}} does not send its events to CloudWatch Logs, so no metric filter or alarm can watch them. Fix: aws cloudtrail update-trail --name {{arn}} --cloud-watch-logs-log-group-arn <log-group-arn>:* --cloud-watch-logs-role-arn <role-arn>',
   deliveryError:
-    'Trail {{name}} cannot deliver to CloudWatch Logs group {{group}}: {{error}}. Fix the role {{role}} (it must allow logs:CreateLogStream and logs:PutLogEvents on the group and trust cloudtrail.amazonaws.com).',
+    'Trail {{name}} cannot deliver to CloudWatch Logs group {{group}}{{where}}: {{error}}. Fix the role {{role}} (it must allow logs:CreateLogStream and logs:PutLogEvents on the group and trust cloudtrail.amazonaws.com).',
   neverDelivered:
-    'Trail {{name}} is set to deliver to CloudWatch Logs group {{group}} but has never delivered. Check that the trail is logging and that role {{role}} lets cloudtrail.amazonaws.com write to the group.',
+    'Trail {{name}} is set to deliver to CloudWatch Logs group {{group}} but has never delivered{{where}}. Check that the trail is logging and that role {{role}} lets cloudtrail.amazonaws.com write to the group.',
   stale:
-    'Trail {{name}} last delivered to CloudWatch Logs group {{group}} {{age}} ago (at {{time}}), more than the allowed {{max}} h. Check that the trail is logging and that role {{role}} still works.',
+    'Trail {{name}} last delivered to CloudWatch Logs group {{group}}{{where}} {{age}} ago (at {{time}}), more than the allowed {{max}} h. Check that the trail is logging and that role {{role}} still works.',
 } as const;
 type MessageId = keyof typeof messages;
 
@@ -85,12 +85,19 @@ export default defineCheck<CloudWatchLogsOptions, MessageId>({
         ctx.fail(resource, 'notIntegrated', base, { cloudWatchLogsLogGroupArn: null });
         return;
       }
-      const status = view.status();
-      if (status.error) {
-        ctx.error(resource, status.error, { cloudWatchLogsLogGroupArn: group });
+      const home = view.status();
+      if (home.error) {
+        ctx.error(resource, home.error, { cloudWatchLogsLogGroupArn: group });
         return;
       }
-      const s = status.value;
+      // GetTrailStatus answers one region: a multi-region trail is judged in every region it was read.
+      const perRegion = view.regionStatuses().map(({ region, status }) => ({ region, status, verdict: status.value ? judge(status.value, maxHours, ctx.now) : undefined }));
+      const multi = perRegion.length > 1;
+      const regions: Record<string, string> = {};
+      for (const r of perRegion) regions[r.region] = r.verdict ? (r.verdict.messageId ?? 'error') : 'unreadable';
+      const failing = perRegion.filter((r) => r.verdict && r.verdict.messageId !== 'delivering');
+      const first = failing[0] ?? perRegion[0]!;
+      const s = first.status.value as TrailStatus;
       const evidence = {
         cloudWatchLogsLogGroupArn: group,
         cloudWatchLogsRoleArn: trail.cloudWatchLogsRoleArn ?? null,
@@ -98,29 +105,45 @@ export default defineCheck<CloudWatchLogsOptions, MessageId>({
         latestCloudWatchLogsDeliveryTime: s.latestCloudWatchLogsDeliveryTime ?? null,
         latestCloudWatchLogsDeliveryError: s.latestCloudWatchLogsDeliveryError ?? null,
         maxDeliveryAgeHours: maxHours,
+        ...(multi ? { region: first.region, regions } : {}),
       };
-      if (s.latestCloudWatchLogsDeliveryError) {
-        ctx.fail(resource, 'deliveryError', { ...base, error: s.latestCloudWatchLogsDeliveryError }, evidence);
+      const verdict = first.verdict!;
+      if (verdict.messageId === undefined) {
+        ctx.error(resource, `Cannot decide: ${verdict.problem} of trail ${trail.name}${multi ? ` in ${first.region}` : ''} is not a timestamp.`, evidence);
         return;
       }
-      if (!s.latestCloudWatchLogsDeliveryTime) {
-        ctx.fail(resource, 'neverDelivered', base, evidence);
+      if (failing.length > 0) {
+        const where = multi ? ` (from ${failing.length === 1 ? 'region' : 'regions'} ${failing.map((r) => r.region).join(', ')})` : '';
+        ctx.fail(resource, verdict.messageId, { ...base, ...verdict.data, where }, evidence);
         return;
       }
-      const delivered = parseUtcTimestamp(s.latestCloudWatchLogsDeliveryTime);
-      if (Number.isNaN(delivered)) {
-        ctx.error(resource, `Cannot decide: LatestCloudWatchLogsDeliveryTime "${s.latestCloudWatchLogsDeliveryTime}" of trail ${trail.name} is not a timestamp.`, evidence);
+      const unreadable = perRegion.filter((r) => r.status.error);
+      if (unreadable.length > 0) {
+        const cause = unreadable[0]!.status.error as KnownError;
+        ctx.error(
+          resource,
+          `Cannot decide: trail ${trail.name} delivers to CloudWatch Logs from ${perRegion.filter((r) => r.verdict).map((r) => r.region).join(', ')}, but its status in ${unreadable.map((r) => r.region).join(', ')} could not be read (GetTrailStatus: ${cause.code}).`,
+          { ...evidence, error: { ...cause } },
+        );
         return;
       }
-      const ageMs = ctx.now.getTime() - delivered;
-      if (ageMs > maxHours * 3_600_000) {
-        ctx.fail(resource, 'stale', { ...base, age: formatAge(ageMs), time: new Date(delivered).toISOString(), max: maxHours }, evidence);
-        return;
-      }
-      ctx.pass(resource, 'delivering', { ...base, age: formatAge(ageMs) }, evidence);
+      ctx.pass(resource, 'delivering', { ...base, ...verdict.data, where: multi ? ` (read in ${perRegion.length} regions)` : '' }, evidence);
     });
   },
 });
+
+type Verdict = { messageId: MessageId; data: Record<string, string | number> } | { messageId: undefined; problem: string };
+
+/** One region's status: CloudWatch Logs delivery without error, and recent. */
+function judge(s: TrailStatus, maxHours: number, now: Date): Verdict {
+  if (s.latestCloudWatchLogsDeliveryError) return { messageId: 'deliveryError', data: { error: s.latestCloudWatchLogsDeliveryError } };
+  if (!s.latestCloudWatchLogsDeliveryTime) return { messageId: 'neverDelivered', data: {} };
+  const delivered = parseUtcTimestamp(s.latestCloudWatchLogsDeliveryTime);
+  if (Number.isNaN(delivered)) return { messageId: undefined, problem: `LatestCloudWatchLogsDeliveryTime "${s.latestCloudWatchLogsDeliveryTime}"` };
+  const ageMs = now.getTime() - delivered;
+  if (ageMs > maxHours * 3_600_000) return { messageId: 'stale', data: { age: formatAge(ageMs), time: new Date(delivered).toISOString(), max: maxHours } };
+  return { messageId: 'delivering', data: { age: formatAge(ageMs) } };
+}
 
 function formatAge(ms: number): string {
   if (ms < 0) return '0 min';

@@ -12,6 +12,10 @@ const messages = {
   periodTooLong:
     'KMS key {{key}} (used by {{trails}}) rotates only every {{days}} days, longer than the allowed {{max}}. Fix: aws kms enable-key-rotation --key-id {{key}} --rotation-period-in-days {{max}}',
   awsManaged: 'KMS key {{key}} (used by {{trails}}) is AWS-managed; AWS rotates it every year. (trail-kms-encryption asks for a customer-managed key.)',
+  customKeyStore:
+    'KMS key {{key}} (used by {{trails}}) is in a custom key store (origin {{origin}}), whose keys cannot rotate automatically; rotate the key material in the key store itself, or move the trail to a key with AWS_KMS origin.',
+  notRotatingReplica:
+    'KMS key {{key}} (used by {{trails}}) is a multi-Region replica whose primary key {{primary}} does not rotate automatically; rotation is set on the primary. Fix: aws kms enable-key-rotation --key-id {{primary}} --region {{primaryRegion}}',
   importedMaterial:
     'KMS key {{key}} (used by {{trails}}) has imported key material (origin EXTERNAL), which cannot rotate automatically; rotate it on demand (aws kms rotate-key-on-demand --key-id {{key}}) or move the trail to a key with AWS_KMS origin.',
 } as const;
@@ -83,6 +87,10 @@ export default defineCheck<KeyRotationOptions, MessageId>({
         ctx.notApplicable(resource, 'awsManaged', data, evidence);
         return;
       }
+      if (m.origin === 'AWS_CLOUDHSM' || m.origin === 'EXTERNAL_KEY_STORE') {
+        ctx.notApplicable(resource, 'customKeyStore', { ...data, origin: m.origin }, { ...evidence, customKeyStoreId: m.customKeyStoreId ?? null });
+        return;
+      }
       if (m.origin === 'EXTERNAL') {
         ctx.notApplicable(resource, 'importedMaterial', data, evidence);
         return;
@@ -99,7 +107,11 @@ export default defineCheck<KeyRotationOptions, MessageId>({
       const days = rotationPeriodInDays ?? 365;
       const max = ctx.options.maxRotationPeriodDays;
       Object.assign(evidence, { rotationEnabled: enabled, rotationPeriodInDays: rotationPeriodInDays ?? null, maxRotationPeriodDays: max });
-      if (!enabled) ctx.fail(resource, 'notRotating', data, evidence);
+      const replicaOf = m.multiRegionKeyType === 'REPLICA' && m.primaryKeyArn && m.primaryKeyArn !== key.arn ? m.primaryKeyArn : undefined;
+      if (replicaOf) evidence.primaryKeyArn = replicaOf;
+      // A replica's rotation is its primary's: the fix is applied to the primary, in its region.
+      if (!enabled && replicaOf) ctx.fail(resource, 'notRotatingReplica', { ...data, primary: replicaOf, primaryRegion: replicaOf.split(':')[3] ?? '' }, evidence);
+      else if (!enabled) ctx.fail(resource, 'notRotating', data, evidence);
       else if (days > max) ctx.fail(resource, 'periodTooLong', { ...data, days, max }, evidence);
       else ctx.pass(resource, 'rotating', { ...data, days }, evidence);
     });

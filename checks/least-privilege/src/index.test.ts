@@ -67,6 +67,26 @@ describe('trail-api-least-privilege', () => {
     expect(statusOf(findings, 'root')).toEqual(['FAIL']);
   });
 
+  it('a service-linked role (AWSServiceRoleForCloudTrail, cloudtrail:*) is evidence on the account PASS, never a FAIL', async () => {
+    const slr = iamRole('AWSServiceRoleForCloudTrail', {
+      path: '/aws-service-role/cloudtrail.amazonaws.com/',
+      trust: 'cloudtrail.amazonaws.com',
+      inlinePolicies: { CloudTrailServiceRolePolicy: policy(allow('cloudtrail:*')) },
+    });
+    const snap = snapshot({ organization: org(), accounts: [account(MGMT, { trails: [trail({ name: 'org', organization: true })], iam: { roles: [slr] } }), account(A, { iam: {} })] });
+    // The root user (it holds every permission) is allow-listed here, so the account can PASS.
+    const findings = await runCheck(check, snap, { options: { allowedPrincipals: ['arn:aws:iam::*:root'] } });
+    expect(byName(findings, 'AWSServiceRoleForCloudTrail')).toEqual([]);
+    const slrArn = `arn:aws:iam::${MGMT}:role/aws-service-role/cloudtrail.amazonaws.com/AWSServiceRoleForCloudTrail`;
+    const pass = findings.filter((f) => f.resource.arn === `arn:aws:iam::${MGMT}:root`);
+    expect(pass.map((f) => f.status)).toEqual(['PASS']);
+    expect(pass[0]?.evidence.serviceLinkedRolesThatCanTamper).toEqual([slrArn]);
+    // Control: the same role outside /aws-service-role/ is an ordinary role, and FAILs.
+    const plain = iamRole('AWSServiceRoleForCloudTrail', { trust: 'cloudtrail.amazonaws.com', inlinePolicies: { P: policy(allow('cloudtrail:*')) } });
+    const control = snapshot({ organization: org(), accounts: [account(MGMT, { trails: [trail({ name: 'org', organization: true })], iam: { roles: [plain] } }), account(A, { iam: {} })] });
+    expect(statusOf(await runCheck(check, control), 'AWSServiceRoleForCloudTrail')).toEqual(['FAIL']);
+  });
+
   it('read-only role: not FAIL', async () => {
     const snap = snapshot({ accounts: [account(A, { trails: [trail({ name: 'main' })], iam: { roles: [iamRole('Reader', { attachedPolicies: ['AWSCloudTrail_ReadOnlyAccess'] })] } })] });
     const findings = await runCheck(check, snap);

@@ -119,12 +119,12 @@ export default defineCheck({
       region: 'global',
     });
     // One principal whose data trips the judgement is an ERROR for it (and no PASS for its account).
-    const judgeIsolated = (p: Principal, findingAccount: string): { allowListed: boolean } => {
-      let out = { allowListed: false };
+    const judgeIsolated = (p: Principal, findingAccount: string): { allowListed: boolean; serviceLinked?: boolean } => {
+      let out: { allowListed: boolean; serviceLinked?: boolean } = { allowListed: false };
       if (!ctx.isolate(principalResource(p, findingAccount), () => (out = judge(p, findingAccount)))) flagged.add(findingAccount);
       return out;
     };
-    const judge = (p: Principal, findingAccount: string): { allowListed: boolean } => {
+    const judge = (p: Principal, findingAccount: string): { allowListed: boolean; serviceLinked?: boolean } => {
       const hits: { d: Decision; t: Target; i: number }[] = [];
       const visit = (i: number) => {
         const t = targets[i] as Target;
@@ -174,6 +174,9 @@ export default defineCheck({
       }
       if (hits.length === 0) return { allowListed: false };
       if (isAllowListed(p.arn)) return { allowListed: true };
+      // A service-linked role (AWSServiceRoleForCloudTrail carries cloudtrail:*) can be assumed only by
+      // its AWS service and cannot be edited by anyone: evidence beside the account's verdict, never a FAIL.
+      if (p.serviceLinked) return { allowListed: false, serviceLinked: true };
       flagged.add(findingAccount);
       const resources = [...new Set(hits.map((h) => messageResource[h.i] as string))].sort();
       const conditional = hits.every((h) => h.d.decision === 'conditional');
@@ -213,7 +216,7 @@ export default defineCheck({
       unknownWhat.length > 0 ? `not evaluated because they could not be read: ${unknownWhat.join(', ')} (see their ERROR findings)` : undefined;
 
     const scannedWithIam = new Set<string>();
-    const summaries: { account: AccountView; evaluated: number; allowListed: string[] }[] = [];
+    const summaries: { account: AccountView; evaluated: number; allowListed: string[]; serviceLinked: string[] }[] = [];
     ctx.forEachAccount((account) => {
       const principals = model.principals(account.id);
       if (principals.error) {
@@ -223,8 +226,13 @@ export default defineCheck({
       }
       scannedWithIam.add(account.id);
       const allowListed: string[] = [];
-      for (const p of principals.value) if (judgeIsolated(p, account.id).allowListed) allowListed.push(p.arn);
-      summaries.push({ account, evaluated: principals.value.length, allowListed });
+      const serviceLinked: string[] = [];
+      for (const p of principals.value) {
+        const verdict = judgeIsolated(p, account.id);
+        if (verdict.allowListed) allowListed.push(p.arn);
+        if (verdict.serviceLinked) serviceLinked.push(p.arn);
+      }
+      summaries.push({ account, evaluated: principals.value.length, allowListed, serviceLinked });
     });
 
     // Principals of accounts outside the scan, named in bucket and key policies.
@@ -257,6 +265,7 @@ export default defineCheck({
         {
           principalsEvaluated: s.evaluated,
           allowListedPrincipalsThatCanTamper: s.allowListed,
+          ...(s.serviceLinked.length > 0 ? { serviceLinkedRolesThatCanTamper: s.serviceLinked } : {}),
           targetsInAccount: (ownTargets.get(s.account.id) ?? []).map((i) => (targets[i] as Target).resource.arn),
           targetsEvaluated: targets.length,
           ...(notes.length > 0 ? { notes } : {}),

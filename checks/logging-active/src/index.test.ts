@@ -1,4 +1,4 @@
-import { DEFAULT_CATALOGUE, type Snapshot, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Known, type Snapshot, type TrailStatus, validateCheck } from '@trailwarden/core';
 import { CheckTester, account, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check, { formatAge } from './index.js';
@@ -8,10 +8,19 @@ const MEMBER = '222222222222';
 const NOW = '2026-01-15T12:00:00.000Z';
 const hoursAgo = (h: number) => new Date(Date.parse(NOW) - h * 3_600_000).toISOString();
 const one = (t: Omit<Parameters<typeof trail>[0], 'name'>): Snapshot => snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', ...t })] })] });
+/** A multi-region trail whose status was also read in other regions. */
+const perRegion = (regionStatus: Record<string, Known<TrailStatus>>): Snapshot => {
+  const s = one({ multiRegion: true });
+  const t = s.accounts[A]!.trails!.value![0]!;
+  t.regionStatus = regionStatus;
+  return s;
+};
+const ok = { isLogging: true, latestDeliveryTime: hoursAgo(1) };
 
 new CheckTester({ now: new Date(NOW) }).run(check, {
   valid: [
     { name: 'logging, delivered 5 minutes ago', snapshot: () => one({}) },
+    { name: 'a multi-region trail delivering in every region', snapshot: () => perRegion({ 'eu-west-1': { value: ok }, 'us-west-2': { value: ok } }) },
     { name: 'delivered 23 hours ago', snapshot: () => one({ status: { latestDeliveryTime: hoursAgo(23) } }) },
     { name: 'delivered exactly 24 hours ago', snapshot: () => one({ status: { latestDeliveryTime: hoursAgo(24) } }) },
     { name: 'an older delivery within a larger maxDeliveryAgeHours', snapshot: () => one({ status: { latestDeliveryTime: hoursAgo(30) } }), options: { maxDeliveryAgeHours: 48 } },
@@ -21,6 +30,21 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
     },
   ],
   invalid: [
+    {
+      name: 'a region where delivery fails is a FAIL naming that region (GetTrailStatus answers per region)',
+      snapshot: () => perRegion({ 'eu-west-1': { value: { ...ok, latestDeliveryError: 'AccessDenied' } }, 'us-west-2': { value: ok } }),
+      findings: [{ status: 'FAIL', messageId: 'deliveryError', message: /cannot deliver log files to S3 bucket \S+ in region eu-west-1: AccessDenied/ }],
+    },
+    {
+      name: 'every failing region is named',
+      snapshot: () => perRegion({ 'eu-west-1': { value: { ...ok, latestDeliveryTime: hoursAgo(30) } }, 'us-west-2': { value: { ...ok, latestDeliveryError: 'KMS.AccessDenied' } } }),
+      findings: [{ status: 'FAIL', messageId: 'stale', message: /in regions eu-west-1, us-west-2 / }],
+    },
+    {
+      name: 'a region whose status could not be read is an ERROR, not a PASS',
+      snapshot: () => perRegion({ 'eu-west-1': { error: { code: 'AccessDenied', message: 'denied', operation: 'GetTrailStatus', accountId: A, region: 'eu-west-1' } }, 'us-west-2': { value: ok } }),
+      findings: [{ status: 'ERROR', message: /its status in eu-west-1 could not be read/ }],
+    },
     {
       name: 'a stopped trail',
       snapshot: () => one({ logging: false }),

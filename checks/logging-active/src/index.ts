@@ -1,4 +1,4 @@
-import { defineCheck } from '@trailwarden/core';
+import { type Known, type TrailStatus, defineCheck } from '@trailwarden/core';
 
 export interface LoggingActiveOptions {
   /** The newest log file delivered to S3 must be at most this old. */
@@ -8,14 +8,14 @@ export interface LoggingActiveOptions {
 const FIX_START = 'Fix: aws cloudtrail start-logging --name {{arn}}';
 
 const messages = {
-  active: 'Trail {{name}} is logging and delivered its last log file to S3 {{age}} ago.',
-  stopped: `Trail {{name}} is not logging (stopped{{since}}), so no API activity is being recorded. ${FIX_START}`,
+  active: 'Trail {{name}} is logging and delivered its last log file to S3 {{age}} ago{{where}}.',
+  stopped: `Trail {{name}} is not logging{{where}} (stopped{{since}}), so no API activity is being recorded. ${FIX_START}`,
   deliveryError:
-    'Trail {{name}} is logging but cannot deliver log files to S3 bucket {{bucket}}: {{error}}. Fix the bucket policy (allow cloudtrail.amazonaws.com s3:PutObject) or the KMS key policy, or point the trail at a working bucket: aws cloudtrail update-trail --name {{arn}} --s3-bucket-name <bucket>',
+    'Trail {{name}} is logging but cannot deliver log files to S3 bucket {{bucket}}{{where}}: {{error}}. Fix the bucket policy (allow cloudtrail.amazonaws.com s3:PutObject, with an aws:SourceArn that allows every region the trail covers) or the KMS key policy, or point the trail at a working bucket: aws cloudtrail update-trail --name {{arn}} --s3-bucket-name <bucket>',
   neverDelivered:
-    'Trail {{name}} is logging but has not delivered any log file to S3 bucket {{bucket}} yet{{since}}. Check the bucket and key policies allow cloudtrail.amazonaws.com to write.',
+    'Trail {{name}} is logging but has not delivered any log file to S3 bucket {{bucket}}{{where}} yet{{since}}. Check the bucket and key policies allow cloudtrail.amazonaws.com to write.',
   stale:
-    'Trail {{name}} last delivered a log file to S3 {{age}} ago (at {{time}}), more than the allowed {{max}} h. Check the bucket and KMS key policies, and that the trail records events.',
+    'Trail {{name}} last delivered a log file to S3{{where}} {{age}} ago (at {{time}}), more than the allowed {{max}} h. Check the bucket and KMS key policies, and that the trail records events.',
 } as const;
 type MessageId = keyof typeof messages;
 
@@ -60,12 +60,19 @@ export default defineCheck<LoggingActiveOptions, MessageId>({
     ctx.forEachTrail((view) => {
       const { trail, resource } = view;
       const base = { name: trail.name, arn: trail.arn, bucket: trail.s3BucketName ?? '(none)' };
-      const status = view.status();
-      if (status.error) {
-        ctx.error(resource, status.error);
+      const home = view.status();
+      if (home.error) {
+        ctx.error(resource, home.error);
         return;
       }
-      const s = status.value;
+      // GetTrailStatus answers one region: a multi-region trail is judged in every region it was read.
+      const perRegion = view.regionStatuses().map(({ region, status }) => ({ region, status, verdict: status.value ? judge(status.value, maxHours, ctx.now) : undefined }));
+      const regions: Record<string, string> = {};
+      for (const r of perRegion) regions[r.region] = r.verdict ? (r.verdict.messageId ?? 'error') : 'unreadable';
+      const multi = perRegion.length > 1;
+      const failing = perRegion.filter((r) => r.verdict && r.verdict.messageId !== 'active');
+      const first = failing[0] ?? perRegion[0]!;
+      const s = first.status.value as TrailStatus;
       const evidence = {
         isLogging: s.isLogging,
         latestDeliveryTime: s.latestDeliveryTime ?? null,
@@ -73,34 +80,47 @@ export default defineCheck<LoggingActiveOptions, MessageId>({
         startLoggingTime: s.startLoggingTime ?? null,
         stopLoggingTime: s.stopLoggingTime ?? null,
         maxDeliveryAgeHours: maxHours,
+        ...(multi ? { region: first.region, regions } : {}),
       };
-      if (!s.isLogging) {
-        ctx.fail(resource, 'stopped', { ...base, since: s.stopLoggingTime ? ` since ${s.stopLoggingTime}` : '' }, evidence);
+      const verdict = first.verdict!;
+      if (verdict.messageId === undefined) {
+        ctx.error(resource, `Cannot decide: ${verdict.problem} of trail ${trail.name}${multi ? ` in ${first.region}` : ''} is not a timestamp.`, evidence);
         return;
       }
-      if (s.latestDeliveryError) {
-        ctx.fail(resource, 'deliveryError', { ...base, error: s.latestDeliveryError }, evidence);
+      if (failing.length > 0) {
+        const where = multi ? ` in ${failing.length === 1 ? 'region' : 'regions'} ${failing.map((r) => r.region).join(', ')}` : '';
+        ctx.fail(resource, verdict.messageId, { ...base, ...verdict.data, where }, evidence);
         return;
       }
-      if (!s.latestDeliveryTime) {
-        ctx.fail(resource, 'neverDelivered', { ...base, since: s.startLoggingTime ? ` (logging since ${s.startLoggingTime})` : '' }, evidence);
+      const unreadable = perRegion.filter((r) => r.status.error);
+      if (unreadable.length > 0) {
+        const cause = unreadable[0]!.status.error as NonNullable<Known<TrailStatus>['error']>;
+        ctx.error(
+          resource,
+          `Cannot decide: trail ${trail.name} is logging and delivering in ${perRegion.filter((r) => r.verdict).map((r) => r.region).join(', ')}, but its status in ${unreadable.map((r) => r.region).join(', ')} could not be read (GetTrailStatus: ${cause.code}).`,
+          { ...evidence, error: { ...cause } },
+        );
         return;
       }
-      const delivered = parseUtcTimestamp(s.latestDeliveryTime);
-      if (Number.isNaN(delivered)) {
-        ctx.error(resource, `Cannot decide: LatestDeliveryTime "${s.latestDeliveryTime}" of trail ${trail.name} is not a timestamp.`, evidence);
-        return;
-      }
-      const ageMs = ctx.now.getTime() - delivered;
-      const age = formatAge(ageMs);
-      if (ageMs > maxHours * 3_600_000) {
-        ctx.fail(resource, 'stale', { ...base, age, time: new Date(delivered).toISOString(), max: maxHours }, evidence);
-        return;
-      }
-      ctx.pass(resource, 'active', { ...base, age }, evidence);
+      ctx.pass(resource, 'active', { ...base, ...verdict.data, where: multi ? ` (read in ${perRegion.length} regions)` : '' }, evidence);
     });
   },
 });
+
+type Verdict = { messageId: MessageId; data: Record<string, string | number> } | { messageId: undefined; problem: string };
+
+/** One region's status: logging, delivering without error, and recently. */
+function judge(s: TrailStatus, maxHours: number, now: Date): Verdict {
+  if (!s.isLogging) return { messageId: 'stopped', data: { since: s.stopLoggingTime ? ` since ${s.stopLoggingTime}` : '' } };
+  if (s.latestDeliveryError) return { messageId: 'deliveryError', data: { error: s.latestDeliveryError } };
+  if (!s.latestDeliveryTime) return { messageId: 'neverDelivered', data: { since: s.startLoggingTime ? ` (logging since ${s.startLoggingTime})` : '' } };
+  const delivered = parseUtcTimestamp(s.latestDeliveryTime);
+  if (Number.isNaN(delivered)) return { messageId: undefined, problem: `LatestDeliveryTime "${s.latestDeliveryTime}"` };
+  const ageMs = now.getTime() - delivered;
+  const age = formatAge(ageMs);
+  if (ageMs > maxHours * 3_600_000) return { messageId: 'stale', data: { age, time: new Date(delivered).toISOString(), max: maxHours } };
+  return { messageId: 'active', data: { age } };
+}
 
 /** "3 h 5 min", "2 d 4 h" — enough precision for a person. */
 export function formatAge(ms: number): string {

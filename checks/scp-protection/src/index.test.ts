@@ -120,9 +120,16 @@ describe('org-scp-trail-protection', () => {
     expect(of(await runCheck(check, single), A)).toMatchObject({ status: 'ERROR', message: expect.stringMatching(/no organization data/) });
   });
 
-  it('FAIL: a standalone account (Organizations not in use) has no SCP to protect it', async () => {
+  it('NOT_APPLICABLE: a standalone account (Organizations not in use) cannot have SCPs, and says why', async () => {
     const standalone = snapshot({ accounts: [account(A, { iam: {} })] });
     standalone.organization = { error: { code: 'AWSOrganizationsNotInUseException', message: 'not in use', operation: 'DescribeOrganization', accountId: A } };
-    expect(of(await runCheck(check, standalone), A)).toMatchObject({ status: 'FAIL', messageId: 'notInOrganization' });
+    expect(of(await runCheck(check, standalone), A)).toMatchObject({
+      status: 'NOT_APPLICABLE',
+      messageId: 'standalone',
+      message: expect.stringMatching(/not a member of an AWS organization \(AWSOrganizationsNotInUseException\)/),
+    });
+    // Any other failure to read the organization stays an ERROR.
+    standalone.organization = { error: { code: 'AccessDeniedException', message: 'denied', operation: 'DescribeOrganization', accountId: A } };
+    expect(of(await runCheck(check, standalone), A)).toMatchObject({ status: 'ERROR' });
   });
 });

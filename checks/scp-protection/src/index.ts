@@ -76,6 +76,8 @@ export default defineCheck({
       notAllowListed:
         'The CloudTrail deny SCP of account {{account}} exempts principals outside allowedPrincipals: {{principals}}. Fix: narrow the exemption condition (aws:PrincipalArn or principal tag) of {{policies}} so only allow-listed principals match, or add them to allowedPrincipals if they are break-glass principals.',
       managementAccount: 'Account {{account}} is the management account: SCPs never restrict it, so trail-api-least-privilege must keep it clean.',
+      standalone:
+        'Account {{account}} is not a member of an AWS organization (AWSOrganizationsNotInUseException), so service control policies do not apply to it; to protect its trails with an SCP, make it a member of an organization with a deny-tamper SCP.',
       notInOrganization: 'Account {{account}} belongs to no scanned organization, so no SCP protects its trails; put it in an AWS Organization with a deny-tamper SCP.',
     },
   },
@@ -108,7 +110,8 @@ export default defineCheck({
         return;
       }
       if (isUnknown(orgKnown)) {
-        if (orgKnown.error.code === NOT_IN_ORGANIZATION) return ctx.fail(account.resource, 'notInOrganization', data, { organization: orgKnown.error.code });
+        // No organization, so no SCP can exist: the control does not apply (AWS's own answer, not a gap).
+        if (orgKnown.error.code === NOT_IN_ORGANIZATION) return ctx.notApplicable(account.resource, 'standalone', data, { organization: orgKnown.error.code });
         return ctx.error(account.resource, orgKnown.error);
       }
       const org = orgKnown.value;

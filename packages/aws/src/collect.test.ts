@@ -96,11 +96,15 @@ describe('collect() — organization scan', () => {
     expect(dt.filter((c) => c.account === MEMBER).map((c) => c.region).sort()).toEqual(['eu-west-1', 'us-east-1']);
   });
 
-  it('reads status and selectors once per trail, in its home region, by full ARN, in the owner account', async () => {
+  it('reads status in every region the trail covers and selectors once, in its home region, by full ARN, in the owner account', async () => {
     const snapshot = await run(defaultWorld());
     const status = mocks!.calls('GetTrailStatus');
-    const forOrg = status.filter((c) => c.input.Name === ORG_TRAIL_ARN);
-    expect(forOrg).toEqual([{ operation: 'GetTrailStatus', input: { Name: ORG_TRAIL_ARN }, account: MGMT, region: 'us-east-1' }]);
+    const forOrg = status.filter((c) => c.input.Name === ORG_TRAIL_ARN).sort((a, b) => (a.region < b.region ? -1 : 1));
+    // GetTrailStatus answers one region: the multi-region org trail is read in each region listing it.
+    expect(forOrg).toEqual([
+      { operation: 'GetTrailStatus', input: { Name: ORG_TRAIL_ARN }, account: MGMT, region: 'eu-west-1' },
+      { operation: 'GetTrailStatus', input: { Name: ORG_TRAIL_ARN }, account: MGMT, region: 'us-east-1' },
+    ]);
     const forLocal = status.filter((c) => c.input.Name === LOCAL_TRAIL_ARN);
     expect(forLocal).toEqual([{ operation: 'GetTrailStatus', input: { Name: LOCAL_TRAIL_ARN }, account: MEMBER, region: 'eu-west-1' }]);
     const mgmtOrg = snapshot.accounts[MGMT]!.trails!.value!.find((t) => t.arn === ORG_TRAIL_ARN)!;
@@ -119,14 +123,16 @@ describe('collect() — organization scan', () => {
     expect(local.eventSelectors).toEqual({ value: { eventSelectors: [{ readWriteType: 'All', includeManagementEvents: true, dataResources: [] }] } });
   });
 
-  it('an org trail whose owner is not scanned is read from the member by ARN, and AWS’s refusal is stored', async () => {
+  it('an org trail whose owner is not scanned: its status is read from the member by ARN (AWS’s refusal stored); its selectors are not asked for', async () => {
     const snapshot = await run(defaultWorld(), { accounts: [MEMBER] });
     expect(snapshot.scope.accounts).toEqual([MEMBER]);
     const org = snapshot.accounts[MEMBER]!.trails!.value!.find((t) => t.arn === ORG_TRAIL_ARN)!;
     expect(org.status?.error).toMatchObject({ code: 'CloudTrailARNInvalidException', operation: 'GetTrailStatus', accountId: MEMBER, region: 'us-east-1' });
-    expect(org.eventSelectors?.error?.code).toBe('CloudTrailARNInvalidException');
-    const selectors = mocks!.calls('GetEventSelectors');
-    expect(selectors.find((c) => c.input.TrailName === ORG_TRAIL_ARN)).toEqual({ operation: 'GetEventSelectors', input: { TrailName: ORG_TRAIL_ARN }, account: MEMBER, region: 'us-east-1' });
+    // A member that is not the CloudTrail delegated administrator gets CloudTrailARNInvalidException
+    // for an organization trail's selectors on real AWS: they are not asked for.
+    expect(org.eventSelectors).toBeUndefined();
+    expect(mocks!.calls('GetEventSelectors').filter((c) => c.input.TrailName === ORG_TRAIL_ARN)).toEqual([]);
+    expect(mocks!.calls('GetInsightSelectors').filter((c) => c.input.TrailName === ORG_TRAIL_ARN)).toEqual([]);
     // The archive bucket's owner is not scanned: unresolved, not silently skipped.
     expect(snapshot.unresolved?.buckets?.[ARCHIVE_BUCKET]?.code).toBe('BucketOutOfScope');
     expect(snapshot.unresolved?.keys?.[ORG_KEY_ARN]?.code).toBe('KeyOutOfScope');
@@ -251,10 +257,13 @@ describe('collect() — sections, pacing and retries', () => {
     mocks.cloudtrail.on(GetEventSelectorsCommand as never).rejects(awsError('AccessDeniedException', 400));
     const snapshot = await collect({ sections: ['trailStatus', 'eventSelectors'], credentials: CALLER_CREDENTIALS, accounts: [MGMT] });
     const trail = snapshot.accounts[MGMT]!.trails!.value![0]!;
-    expect(trail.status).toEqual({ value: { isLogging: false } });
+    expect(trail.status?.value ?? trail.regionStatus).toBeDefined();
+    const statuses = [trail.status, ...Object.values(trail.regionStatus ?? {})];
+    expect(statuses).toEqual([{ value: { isLogging: false } }, { value: { isLogging: false } }]);
     expect(trail.eventSelectors?.error?.code).toBe('AccessDeniedException');
     expect(mocks.cloudtrail.commandCalls(GetEventSelectorsCommand as never)).toHaveLength(1);
-    expect(mocks.cloudtrail.commandCalls(GetTrailStatusCommand as never)).toHaveLength(2);
+    // Two regions (the multi-region trail's home and its shadow), one of them retried once.
+    expect(mocks.cloudtrail.commandCalls(GetTrailStatusCommand as never)).toHaveLength(3);
   });
 });
 

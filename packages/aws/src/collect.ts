@@ -34,9 +34,10 @@ import { collectEventHistory } from './read/event-history.js';
 import { readIam } from './read/iam.js';
 import { readKey } from './read/keys.js';
 import { readMonitoring } from './read/monitoring.js';
-import { discoverOrganization } from './read/organization.js';
+import { discoverOrganization, readCloudTrailDelegatedAdmins } from './read/organization.js';
 import { readRegions, regionsToScan } from './read/regions.js';
-import { listTrails, readTrailDetails } from './read/trails.js';
+import { readForeignTrailDetails, type Sighting } from './read/foreign-trails.js';
+import { listedRegions, listTrails, readTrailDetails } from './read/trails.js';
 import { selectAccounts, validateFilters } from './scope.js';
 import { AccountSession } from './session.js';
 
@@ -47,6 +48,12 @@ export interface CollectOptions {
   profile?: string;
   credentials?: Credentials;
   roleName?: string;
+  /**
+   * The role to assume in the management account when the caller is not it (Organizations creates
+   * OrganizationAccountAccessRole only in accounts made with CreateAccount, never in the management
+   * account). Default: `roleName`.
+   */
+  managementRoleName?: string;
   externalId?: string;
   accounts?: string[];
   excludeAccounts?: string[];
@@ -135,9 +142,13 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     }
     const scanned = new Set(targets.map((t) => t.id));
 
+    const managementId = discovery.mode === 'organization' ? discovery.organization.managementAccountId : undefined;
+    const managementRole: [string, string] | undefined =
+      options.managementRoleName && managementId && managementId !== callerId ? [managementId, options.managementRoleName] : undefined;
     const assumer = new RoleAssumer(callerSession, {
       partition,
       roleName: options.roleName ?? DEFAULT_ROLE_NAME,
+      ...(managementRole ? { roleNames: new Map([managementRole]) } : {}),
       region: homeRegion,
       ...(options.externalId ? { externalId: options.externalId } : {}),
     });
@@ -159,6 +170,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       readBuckets: new Set(),
       readKeys: new Set(),
       partition,
+      sightings: new Map(),
     };
 
     const accounts: Record<string, AccountSnapshot> = {};
@@ -169,6 +181,28 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       progress.accountsDone += 1;
       progress.regionsDone += enabledRegionCount(accounts[target.id]);
       progress.emit();
+    });
+
+    // Organization trails whose owner could not read them: read once from an account that sees them.
+    let admins: Promise<ReadonlySet<string>> | undefined;
+    const cloudTrailAdmins = () => {
+      admins ??= (async () => {
+        if (discovery.mode !== 'organization') return new Set<string>();
+        await discovery.policiesRead;
+        const known = discovery.organization.delegatedAdministrators ?? (await readCloudTrailDelegatedAdmins(callerSession, homeRegion, metrics));
+        return new Set((known.value ?? []).map((a) => a.accountId));
+      })();
+      return admins;
+    };
+    await readForeignTrailDetails({
+      sightings: ctx.sightings,
+      accounts,
+      callerId,
+      cloudTrailAdmins,
+      sessionFor: (id) => sessionFor(ctx, id),
+      sections,
+      metrics,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     });
 
     progress.emit('resources');
@@ -273,6 +307,8 @@ interface AccountContext {
   readBuckets: Set<string>;
   readKeys: Set<string>;
   partition: string;
+  /** Trails owned by another account, by ARN: where each was listed (see `readForeignTrailDetails`). */
+  sightings: Map<string, Sighting[]>;
 }
 
 /** A session for an account: the caller's own credentials for the caller, the assumed role otherwise. */
@@ -404,12 +440,22 @@ async function collectRegionsAndTrails(ctx: AccountContext, session: AccountSess
     trails.value.map(async (trail) => {
       noteReferences(ctx, trail, session.accountId);
       if (details.length === 0) return;
-      // A trail owned by another scanned account (an organization trail) is judged from the
-      // owner's record; only when the owner is not scanned is it read from here, by ARN.
-      if (trail.ownerAccountId !== session.accountId && ctx.scanned.has(trail.ownerAccountId)) return;
-      await readTrailDetails(session, trail, ctx.sections, ctx.metrics);
+      const regions = listedRegions(listing, trail.arn);
+      if (trail.ownerAccountId !== session.accountId) {
+        // Another account's trail (an organization trail) is judged from its owner's record; read
+        // from here, once, only if the owner's read does not succeed (`readForeignTrailDetails`).
+        noteSighting(ctx, { accountId: session.accountId, trail, regions });
+        return;
+      }
+      await readTrailDetails(session, trail, ctx.sections, ctx.metrics, { statusRegions: trail.isMultiRegionTrail ? regions : [], selectors: true });
     }),
   );
+}
+
+function noteSighting(ctx: AccountContext, sighting: Sighting): void {
+  const list = ctx.sightings.get(sighting.trail.arn);
+  if (list) list.push(sighting);
+  else ctx.sightings.set(sighting.trail.arn, [sighting]);
 }
 
 function noteReferences(ctx: AccountContext, trail: Trail, seenIn: string): void {
@@ -537,7 +583,7 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
 }
 
 const ACCOUNT_KEYS: (keyof AccountSnapshot)[] = ['id', 'name', 'access', 'regions', 'trailListing', 'trails', 'buckets', 'keys', 'iam', 's3AccountPublicAccessBlock', 'monitoring', 'eventHistory'];
-const TRAIL_DETAIL_KEYS = ['status', 'eventSelectors', 'insightSelectors'] as const;
+const TRAIL_DETAIL_KEYS = ['status', 'regionStatus', 'eventSelectors', 'insightSelectors'] as const;
 
 /**
  * Accounts sorted by id, each with its keys in one fixed order (reads finish in any order), so two

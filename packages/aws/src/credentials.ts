@@ -10,6 +10,8 @@ const REFRESH_MARGIN_MS = 10 * 60_000;
 export interface RoleOptions {
   partition: string;
   roleName: string;
+  /** Another role name for some accounts (the management account, which has no OrganizationAccountAccessRole). */
+  roleNames?: ReadonlyMap<string, string>;
   externalId?: string;
   /** Region of the STS endpoint. */
   region: string;
@@ -40,7 +42,7 @@ export class RoleAssumer {
   }
 
   roleArn(accountId: string): string {
-    return roleArn(this.options.partition, accountId, this.options.roleName);
+    return roleArn(this.options.partition, accountId, this.options.roleNames?.get(accountId) ?? this.options.roleName);
   }
 
   /** A provider for SDK clients of this account. */

@@ -63,9 +63,12 @@ describe('collect() against the simulator (demo world)', () => {
     expect(inMember).toMatchObject({ isOrganizationTrail: true, ownerAccountId: MGMT });
     expect(inMember.status).toBeUndefined();
 
-    // Status/selectors once per owned trail, never once per region copy.
+    // Selectors once per owned trail; status once per region the trail covers (GetTrailStatus answers
+    // one region's status), never once per account that sees a copy.
     const ownedTrails = Object.values(snapshot.accounts).flatMap((a) => (a.trails?.value ?? []).filter((t) => t.ownerAccountId === a.id));
-    expect(counters.byOperation['CloudTrail.GetTrailStatus']).toBe(ownedTrails.length);
+    const statusRegions = ownedTrails.reduce((n, t) => n + 1 + Object.keys(t.regionStatus ?? {}).length, 0);
+    expect(ownedTrails.some((t) => t.regionStatus)).toBe(true);
+    expect(counters.byOperation['CloudTrail.GetTrailStatus']).toBe(statusRegions);
     expect(counters.byOperation['CloudTrail.GetEventSelectors']).toBe(ownedTrails.length);
 
     // Cross-account log archive: the bucket and key in their owner's entry, read once.
@@ -87,7 +90,7 @@ describe('collect() against the simulator (demo world)', () => {
     let budget = 1; // GetCallerIdentity
     for (const [id, account] of Object.entries(snapshot.accounts)) {
       budget += Object.keys(account.trailListing ?? {}).length + 6;
-      budget += (account.trails?.value ?? []).filter((t) => t.ownerAccountId === id).length * 3;
+      budget += (account.trails?.value ?? []).filter((t) => t.ownerAccountId === id).reduce((n, t) => n + 3 + Object.keys(t.regionStatus ?? {}).length, 0);
       budget += Object.keys(account.buckets ?? {}).length * 11 + Object.keys(account.keys ?? {}).length * 3;
       // One LookupEvents per (region, event name) looked up: the demo world plants no events.
       budget += Object.values(account.eventHistory?.eventNames ?? {}).reduce((n, names) => n + names.length, 0);
@@ -151,9 +154,12 @@ describe('collect() against the simulator (demo world)', () => {
     expect(snapshot.scope.notes?.[0]).toMatch(/^Single-account scan/);
     const org = snapshot.accounts[PAYMENTS]!.trails!.value!.find((t) => t.arn === ORG_TRAIL)!;
     expect(org.isOrganizationTrail).toBe(true);
-    // AWS answers a member's by-ARN read of the org trail's settings with an error: stored as is.
-    expect(org.status).toBeDefined();
-    expect(org.eventSelectors).toBeDefined();
+    // A member may read an organization trail's status by ARN, in every region it covers; its
+    // selectors only the owner or the CloudTrail delegated administrator may read: not asked for.
+    expect(org.status?.value?.isLogging).toBe(true);
+    expect(Object.keys(org.regionStatus ?? {}).length).toBeGreaterThan(0);
+    expect(org.eventSelectors).toBeUndefined();
+    expect(sim!.counters().byOperation['CloudTrail.GetEventSelectors'] ?? 0).toBe(1); // its own trail only
     expect(snapshot.unresolved?.buckets?.[ARCHIVE_BUCKET]?.code).toBe('BucketOutOfScope');
     expect(sim!.counters().mutations).toBe(0);
   });

@@ -27,6 +27,7 @@ export const AWS_OPTIONS: Record<string, OptionSpec> = {
   region: { type: 'string', help: 'region for global calls (default: us-east-1)', arg: 'REGION' },
   profile: { type: 'string', help: 'AWS shared config profile (default: the SDK default chain)', arg: 'NAME' },
   'role-name': { type: 'string', help: 'role to assume in each account (default: OrganizationAccountAccessRole)', arg: 'NAME' },
+  'management-role-name': { type: 'string', help: 'role to assume in the management account when scanning from another account (default: --role-name)', arg: 'NAME' },
   'external-id': { type: 'string', help: 'external id for the role assumption', arg: 'ID' },
   accounts: { type: 'string', help: 'scan only these account ids, comma-separated', arg: 'LIST' },
   'exclude-accounts': { type: 'string', help: 'skip these account ids, comma-separated', arg: 'LIST' },

@@ -22,6 +22,7 @@ export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'con
     region: str(v.region) ?? cfg.aws?.region,
     profile: str(v.profile) ?? cfg.aws?.profile,
     roleName: str(v['role-name']) ?? cfg.aws?.roleName ?? 'OrganizationAccountAccessRole',
+    managementRoleName: str(v['management-role-name']) ?? cfg.aws?.managementRoleName,
     externalId: str(v['external-id']) ?? cfg.aws?.externalId,
     accounts: accountListOption('accounts', v.accounts) ?? cfg.scope?.accounts,
     excludeAccounts: accountListOption('exclude-accounts', v['exclude-accounts']) ?? cfg.scope?.excludeAccounts,

@@ -36,13 +36,24 @@ export interface ListedBucket {
   region?: string;
 }
 
+/**
+ * Buckets a ListBuckets page asks for. S3 returns `BucketRegion` (saving a GetBucketLocation per
+ * bucket) and pages only when `MaxBuckets` is sent; without it, an account with more than 10,000
+ * buckets cannot be listed at all.
+ */
+export const LIST_BUCKETS_PAGE = 1000;
+
 /** ListBuckets, all pages: which buckets this account owns (bucket names are global). */
 export async function listBuckets(session: AccountSession, homeRegion: string, metrics: Metrics): Promise<Known<ListedBucket[]>> {
   return readKnown({ accountId: session.accountId, region: homeRegion, metrics }, 'ListBuckets', async () => {
     const out: ListedBucket[] = [];
     let token: string | undefined;
     do {
-      const page: ListBucketsCommandOutput = await session.send('s3', homeRegion, new ListBucketsCommand(token ? { ContinuationToken: token } : {}));
+      const page: ListBucketsCommandOutput = await session.send(
+        's3',
+        homeRegion,
+        new ListBucketsCommand({ MaxBuckets: LIST_BUCKETS_PAGE, ...(token ? { ContinuationToken: token } : {}) }),
+      );
       for (const b of page.Buckets ?? []) if (b.Name) out.push(b.BucketRegion ? { name: b.Name, region: b.BucketRegion } : { name: b.Name });
       token = page.ContinuationToken || undefined;
     } while (token);

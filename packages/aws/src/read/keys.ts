@@ -26,6 +26,9 @@ export async function readKey(session: AccountSession, arn: string, keyId: strin
         keyUsage: m?.KeyUsage,
         origin: m?.Origin,
         multiRegion: m?.MultiRegion,
+        multiRegionKeyType: m?.MultiRegionConfiguration?.MultiRegionKeyType,
+        primaryKeyArn: m?.MultiRegionConfiguration?.PrimaryKey?.Arn,
+        customKeyStoreId: m?.CustomKeyStoreId,
         deletionDate: isoDate(m?.DeletionDate),
         description: m?.Description,
       });

@@ -110,16 +110,7 @@ export async function discoverOrganization(session: AccountSession, region: stri
     ? Promise.all([
         readPolicies(send, 'SERVICE_CONTROL_POLICY', place),
         readPolicies(send, 'RESOURCE_CONTROL_POLICY', place),
-        readKnown(place, 'ListDelegatedAdministrators', async () => {
-          const admins = await pages<ListDelegatedAdministratorsCommandOutput, NonNullable<ListDelegatedAdministratorsCommandOutput['DelegatedAdministrators']>[number]>(
-            (NextToken) => send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: 'cloudtrail.amazonaws.com', NextToken })),
-            (o) => o.DelegatedAdministrators ?? [],
-          );
-          return admins
-            .filter((a) => a.Id)
-            .map((a) => ({ accountId: a.Id!, servicePrincipal: 'cloudtrail.amazonaws.com' }))
-            .sort((a, b) => compareStrings(a.accountId, b.accountId));
-        }),
+        readCloudTrailDelegatedAdmins(session, region, metrics),
       ])
     : undefined;
 
@@ -146,6 +137,21 @@ export async function discoverOrganization(session: AccountSession, region: stri
       })
     : Promise.resolve();
   return { mode: 'organization', organization, notes: notes.sort(compareStrings), policiesRead };
+}
+
+/** The CloudTrail delegated administrators (the management account or any delegated administrator may list them). */
+export function readCloudTrailDelegatedAdmins(session: AccountSession, region: string, metrics: Metrics): Promise<Known<{ accountId: string; servicePrincipal: string }[]>> {
+  const send = <T>(command: object) => session.send<T>('organizations', region, command);
+  return readKnown({ accountId: session.accountId, region, metrics }, 'ListDelegatedAdministrators', async () => {
+    const admins = await pages<ListDelegatedAdministratorsCommandOutput, NonNullable<ListDelegatedAdministratorsCommandOutput['DelegatedAdministrators']>[number]>(
+      (NextToken) => send(new ListDelegatedAdministratorsCommand({ ServicePrincipal: 'cloudtrail.amazonaws.com', NextToken })),
+      (o) => o.DelegatedAdministrators ?? [],
+    );
+    return admins
+      .filter((a) => a.Id)
+      .map((a) => ({ accountId: a.Id!, servicePrincipal: 'cloudtrail.amazonaws.com' }))
+      .sort((a, b) => compareStrings(a.accountId, b.accountId));
+  });
 }
 
 function single(error: ReturnType<typeof toKnownError>, note: string): Discovery {

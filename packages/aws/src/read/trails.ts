@@ -83,25 +83,46 @@ export function toTrail(raw: SdkTrail, listedIn: string, accountId: string): Tra
   });
 }
 
+export interface DetailOptions {
+  /**
+   * Other regions the trail covers (a multi-region trail's shadows): GetTrailStatus answers one
+   * region's status only, so it is read there too, by ARN, into `trail.regionStatus`.
+   */
+  statusRegions?: readonly string[];
+  /**
+   * Read the event and insight selectors. Only the owner and the CloudTrail delegated administrator
+   * may: a member asking for an organization trail's selectors gets CloudTrailARNInvalidException.
+   */
+  selectors: boolean;
+}
+
 /**
  * Status, event selectors and insight selectors of one trail, read in its home region by full ARN
  * (by name these fail for shadow copies and for organization trails seen from a member account).
  */
-export async function readTrailDetails(session: AccountSession, trail: Trail, sections: ReadonlySet<SnapshotSection>, metrics: Metrics): Promise<void> {
+export async function readTrailDetails(session: AccountSession, trail: Trail, sections: ReadonlySet<SnapshotSection>, metrics: Metrics, options: DetailOptions = { selectors: true }): Promise<void> {
   const region = trail.homeRegion;
   const place = { accountId: session.accountId, region, metrics };
   const name = trail.arn;
   const jobs: Promise<void>[] = [];
+  const status = (where: string) =>
+    readKnown({ ...place, region: where }, 'GetTrailStatus', async () => toStatus(await session.send<GetTrailStatusCommandOutput>('cloudtrail', where, new GetTrailStatusCommand({ Name: name }))));
   if (sections.has('trailStatus')) {
     jobs.push(
-      readKnown(place, 'GetTrailStatus', async () => toStatus(await session.send<GetTrailStatusCommandOutput>('cloudtrail', region, new GetTrailStatusCommand({ Name: name })))).then(
-        (k) => {
-          trail.status = k;
-        },
-      ),
+      status(region).then((k) => {
+        trail.status = k;
+      }),
     );
+    const others = [...new Set(options.statusRegions ?? [])].filter((r) => r !== region).sort(compareStrings);
+    if (others.length > 0) {
+      jobs.push(
+        Promise.all(others.map((r) => status(r))).then((read) => {
+          trail.regionStatus = Object.fromEntries(others.map((r, i) => [r, read[i]!]));
+        }),
+      );
+    }
   }
-  if (sections.has('eventSelectors')) {
+  if (sections.has('eventSelectors') && options.selectors) {
     jobs.push(
       readKnown(place, 'GetEventSelectors', async () =>
         toSelectors(await session.send<GetEventSelectorsCommandOutput>('cloudtrail', region, new GetEventSelectorsCommand({ TrailName: name }))),
@@ -110,7 +131,7 @@ export async function readTrailDetails(session: AccountSession, trail: Trail, se
       }),
     );
   }
-  if (sections.has('insightSelectors')) {
+  if (sections.has('insightSelectors') && options.selectors) {
     if (trail.hasInsightSelectors === false && trail.ownerAccountId === session.accountId) {
       // DescribeTrails already says the trail has none: that is AWS's answer, no call needed.
       trail.insightSelectors = { value: [] };
@@ -131,6 +152,14 @@ export async function readTrailDetails(session: AccountSession, trail: Trail, se
     }
   }
   await Promise.all(jobs);
+}
+
+/** The regions whose DescribeTrails listed the trail (its home region and, if multi-region, its shadows). */
+export function listedRegions(listing: Record<string, Known<string[]>> | undefined, arn: string): string[] {
+  return Object.entries(listing ?? {})
+    .filter(([, k]) => k.value?.includes(arn))
+    .map(([r]) => r)
+    .sort(compareStrings);
 }
 
 function toStatus(out: GetTrailStatusCommandOutput): TrailStatus {

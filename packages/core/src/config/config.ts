@@ -17,7 +17,7 @@ export interface TrailwardenConfig {
   checks?: Record<string, CheckSetting>;
   scope?: { accounts?: string[]; excludeAccounts?: string[]; ous?: string[]; regions?: string[] };
   /** No `endpointUrl`: where credentials are sent comes from the command line or environment only. */
-  aws?: { roleName?: string; externalId?: string; region?: string; profile?: string; concurrency?: number };
+  aws?: { roleName?: string; managementRoleName?: string; externalId?: string; region?: string; profile?: string; concurrency?: number };
   failOn?: FailOn;
   output?: { dir?: string; formats?: string[] };
   reporters?: Record<string, Record<string, unknown>>;

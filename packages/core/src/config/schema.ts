@@ -56,6 +56,7 @@ export const configSchema = {
       type: 'object',
       properties: {
         roleName: { type: 'string', minLength: 1 },
+        managementRoleName: { type: 'string', minLength: 1 },
         externalId: { type: 'string', minLength: 1 },
         region: { type: 'string' },
         profile: { type: 'string' },

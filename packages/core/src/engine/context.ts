@@ -174,6 +174,13 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
       trail: resolved,
       resource: trailResource(resolved),
       status: () => detail(resolved.status, 'GetTrailStatus'),
+      regionStatuses: () => [
+        { region: resolved.homeRegion, status: detail(resolved.status, 'GetTrailStatus') },
+        ...Object.keys(resolved.regionStatus ?? {})
+          .filter((r) => r !== resolved.homeRegion)
+          .sort()
+          .map((region) => ({ region, status: resolved.regionStatus![region]! })),
+      ],
       eventSelectors: () => detail(resolved.eventSelectors, 'GetEventSelectors'),
       insightSelectors: () => detail(resolved.insightSelectors, 'GetInsightSelectors'),
       bucket: () => (resolved.s3BucketName ? resolveBucket(resolved) : null),
@@ -360,6 +367,14 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
           };
           error(unseen, failed, { consequence: `trails homed only in ${region} could not be listed, so they were not judged` });
         }
+      }
+      // An organization trail whose scanned owner could not be read (the management account without
+      // the scan role) but whose details were read from another account (the CloudTrail delegated
+      // administrator, or a member for its status): judged from that record.
+      for (const t of sortedTrails()) {
+        if (!snapshot.accounts[t.ownerAccountId] || !isUnknown(accountView(t.ownerAccountId).ownTrails())) continue;
+        if (t.status === undefined && t.eventSelectors === undefined && t.insightSelectors === undefined) continue;
+        fn(trailView(t));
       }
     },
     forEachBucket(fn) {

@@ -10,7 +10,8 @@ import { compareStrings } from '../util/stable.js';
 export function computeCoverage(snapshot: Snapshot): Coverage {
   const errors: CoverageError[] = [];
   const accounts: AccountCoverage[] = [];
-  if (snapshot.organization?.error) {
+  // An account outside any organization is a fact about it (AWSOrganizationsNotInUseException), not a gap.
+  if (snapshot.organization?.error && snapshot.organization.error.code !== 'AWSOrganizationsNotInUseException') {
     errors.push({ ...snapshot.organization.error, accountId: snapshot.organization.error.accountId ?? '', path: 'organization' });
   } else if (snapshot.organization?.value) {
     const org = snapshot.organization.value;
@@ -61,6 +62,7 @@ function collectAccountErrors(account: AccountSnapshot, id: string, out: Coverag
   for (const trail of account.trails?.value ?? []) {
     const at = `${base}.trails[${trail.arn}]`;
     add(trail.status, `${at}.status`);
+    for (const [region, status] of Object.entries(trail.regionStatus ?? {})) add(status, `${at}.regionStatus.${region}`);
     // A member cannot read an organization trail's selectors; that is expected, not a gap.
     if (trail.ownerAccountId !== id) continue;
     add(trail.eventSelectors, `${at}.eventSelectors`);

@@ -33,14 +33,20 @@ export function buildSnapshotIndex(snapshot: Snapshot): SnapshotIndex {
   const trails = new Map<string, Trail>();
   const buckets = new Map<string, { accountId: string; bucket: Bucket }>();
   const keys = new Map<string, { accountId: string; key: Key }>();
+  /** Trails whose owner's record is in `trails`. */
+  const ownerOf = new Set<string>();
   for (const id of accountIds) {
     const account = snapshot.accounts[id] as AccountSnapshot;
     if (account.name) accountNames.set(id, account.name);
     if (account.trails?.value) {
       for (const t of account.trails.value) {
         const existing = trails.get(t.arn);
-        // The owner's record carries the selectors a member cannot read; prefer it.
-        if (!existing || t.ownerAccountId === id) trails.set(t.arn, t);
+        // The owner's record carries the selectors a member cannot read; prefer it. Without it, the
+        // record of the one account the details were read from (the collector reads them once).
+        if (!existing || t.ownerAccountId === id || (!ownerOf.has(t.arn) && detailCount(t) > detailCount(existing))) {
+          trails.set(t.arn, t);
+          if (t.ownerAccountId === id) ownerOf.add(t.arn);
+        }
       }
     }
     for (const [name, bucket] of Object.entries(account.buckets ?? {})) buckets.set(name, { accountId: id, bucket });
@@ -57,6 +63,10 @@ export function buildSnapshotIndex(snapshot: Snapshot): SnapshotIndex {
     buckets,
     keys,
   };
+}
+
+function detailCount(t: Trail): number {
+  return (t.status ? 1 : 0) + (t.eventSelectors ? 1 : 0) + (t.insightSelectors ? 1 : 0);
 }
 
 export function accountResource(index: SnapshotIndex, accountId: string): ResourceRef {

@@ -280,6 +280,11 @@ export interface Trail {
   hasInsightSelectors?: boolean;
   /** Absent when not collected (section not required, or read in the owner account instead). */
   status?: Known<TrailStatus>;
+  /**
+   * Status in the other regions the trail covers (GetTrailStatus answers one region's status; a
+   * multi-region trail can deliver in one region and fail in another). Absent: not read.
+   */
+  regionStatus?: Record<string, Known<TrailStatus>>;
   eventSelectors?: Known<TrailEventSelectors>;
   insightSelectors?: Known<InsightSelector[]>;
 }
@@ -418,6 +423,12 @@ export interface KeyMetadata {
   keyUsage?: string;
   origin?: string;
   multiRegion?: boolean;
+  /** PRIMARY or REPLICA (multi-Region keys only). */
+  multiRegionKeyType?: string;
+  /** A multi-Region key's primary key ARN (for a replica: where its rotation is managed). */
+  primaryKeyArn?: string;
+  /** Set for keys in a custom key store (origin AWS_CLOUDHSM or EXTERNAL_KEY_STORE). */
+  customKeyStoreId?: string;
   deletionDate?: string;
   description?: string;
 }

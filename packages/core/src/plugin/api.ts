@@ -152,6 +152,11 @@ export interface TrailView {
   resource: ResourceRef;
   /** The trail's status, or why it is unknown (including "not collected"). */
   status(): Known<TrailStatus>;
+  /**
+   * The status in every region it was read: the home region first (`status()`), then the other
+   * regions a multi-region trail covers, sorted (GetTrailStatus answers one region at a time).
+   */
+  regionStatuses(): { region: string; status: Known<TrailStatus> }[];
   /** Event selectors; a never-configured trail has AWS's default (all management events). */
   eventSelectors(): Known<TrailEventSelectors>;
   /** Insight selectors; `[]` when Insights is off (AWS's InsightNotEnabledException). */

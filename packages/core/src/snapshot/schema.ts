@@ -116,6 +116,7 @@ const trail: S = {
     hasCustomEventSelectors: bool,
     hasInsightSelectors: bool,
     status: knownSchema(trailStatus),
+    regionStatus: { type: 'object', additionalProperties: knownSchema(trailStatus) },
     eventSelectors: knownSchema(eventSelectors),
     insightSelectors: knownSchema({ type: 'array', items: { type: 'object', required: ['insightType'], properties: { insightType: str } } }),
   },

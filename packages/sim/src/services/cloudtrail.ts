@@ -65,12 +65,14 @@ function resolveTrail(ctx: CallContext, nameOrArn: unknown): TrailModel {
 }
 
 /**
- * Selectors of an organization trail are only readable from the account that owns it; from a member
- * account CloudTrail refuses the ARN.
+ * Selectors of an organization trail are only readable from the account that owns it (or the
+ * CloudTrail delegated administrator); from a member account CloudTrail refuses the ARN.
  */
 function resolveOwnedTrail(ctx: CallContext, nameOrArn: unknown): TrailModel {
   const trail = resolveTrail(ctx, nameOrArn);
-  if (trail.ownerId !== ctx.account.id) {
+  // A CloudTrail delegated administrator manages the organization's trails, so it may read them.
+  const cloudTrailAdmin = trail.organization === true && ctx.model.org?.delegatedAdministrators.some((d) => d.accountId === ctx.account.id && d.servicePrincipal === 'cloudtrail.amazonaws.com');
+  if (trail.ownerId !== ctx.account.id && !cloudTrailAdmin) {
     throw new SimError('CloudTrailARNInvalidException', `The ARN ${trail.arn} is not valid for this account; selectors of an organization trail can be read only from the account that owns it.`);
   }
   return trail;
@@ -119,7 +121,9 @@ export function decodeToken(token: string): number {
 
 const getTrailStatus: Handler = (ctx) => {
   const t = resolveTrail(ctx, params(ctx).Name);
-  const s = t.status ?? {};
+  // GetTrailStatus answers the calling region's status only: a multi-region trail can deliver in one
+  // region and fail in another.
+  const s = { ...(t.status ?? {}), ...(t.regionStatus?.[ctx.region] ?? {}) };
   const isLogging = s.isLogging ?? true;
   const startLogging = s.startLoggingTime ?? (isLogging ? '2020-01-01T00:00:00Z' : undefined);
   return jsonReply(

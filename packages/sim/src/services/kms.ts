@@ -48,13 +48,22 @@ function metadata(k: KeyModel) {
     KeyUsage: k.keyUsage ?? 'ENCRYPT_DECRYPT',
     KeyState: state,
     DeletionDate: epochSeconds(k.deletionDate),
-    Origin: 'AWS_KMS',
+    Origin: k.origin ?? 'AWS_KMS',
+    CustomKeyStoreId: k.customKeyStoreId,
     KeyManager: k.manager ?? 'CUSTOMER',
     CustomerMasterKeySpec: spec,
     KeySpec: spec,
     EncryptionAlgorithms: spec === 'SYMMETRIC_DEFAULT' ? ['SYMMETRIC_DEFAULT'] : undefined,
     MultiRegion: k.multiRegion ?? k.id.startsWith('mrk-'),
+    MultiRegionConfiguration: multiRegionConfiguration(k),
   });
+}
+
+/** A replica names its primary; a multi-Region key without `primaryKeyArn` is a primary. */
+function multiRegionConfiguration(k: KeyModel) {
+  if (!(k.multiRegion ?? k.id.startsWith('mrk-'))) return undefined;
+  const primaryArn = k.primaryKeyArn ?? k.arn;
+  return { MultiRegionKeyType: k.primaryKeyArn ? 'REPLICA' : 'PRIMARY', PrimaryKey: { Arn: primaryArn, Region: primaryArn.split(':')[3] } };
 }
 
 const describeKey: Handler = (ctx) => jsonReply({ KeyMetadata: metadata(resolveKey(ctx, ctx.input.KeyId, 'kms:DescribeKey', true)) }, ctx.requestId);
@@ -73,12 +82,17 @@ const getKeyRotationStatus: Handler = (ctx) => {
   if ((key.keySpec ?? 'SYMMETRIC_DEFAULT') !== 'SYMMETRIC_DEFAULT') {
     throw new SimError('UnsupportedOperationException', `${key.arn} key spec does not support automatic key rotation`);
   }
-  const enabled = key.rotation ?? aws;
+  // Keys in a custom key store and keys with imported material cannot rotate automatically: "The key
+  // rotation status of these KMS keys is always false". A replica shares its primary's setting.
+  const origin = key.origin ?? 'AWS_KMS';
+  const primary = key.primaryKeyArn ? ctx.model.keysByArn.get(key.primaryKeyArn) : undefined;
+  const source = primary ?? key;
+  const enabled = origin === 'AWS_KMS' ? (source.rotation ?? aws) : false;
   return jsonReply(
     compact({
       KeyRotationEnabled: enabled,
       KeyId: key.arn,
-      RotationPeriodInDays: enabled ? (key.rotationPeriodDays ?? 365) : undefined,
+      RotationPeriodInDays: enabled ? (source.rotationPeriodDays ?? 365) : undefined,
     }),
     ctx.requestId,
   );

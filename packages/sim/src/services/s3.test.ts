@@ -34,8 +34,14 @@ beforeAll(async () => {
 afterAll(() => sim.stop());
 
 describe('S3 bucket configuration', () => {
-  it('lists the buckets of the calling account with their regions', async () => {
-    const out = await archive.send(new ListBucketsCommand({}));
+  it('lists the buckets of the calling account, with their regions only when MaxBuckets is sent (as S3 does)', async () => {
+    const legacy = await archive.send(new ListBucketsCommand({}));
+    expect(legacy.Buckets?.map((b) => [b.Name, b.BucketRegion])).toEqual([
+      [ORG_BUCKET, undefined],
+      [ACCESS_LOGS, undefined],
+    ]);
+    expect(legacy.ContinuationToken).toBeUndefined();
+    const out = await archive.send(new ListBucketsCommand({ MaxBuckets: 1000 }));
     expect(out.Buckets?.map((b) => [b.Name, b.BucketRegion])).toEqual([
       [ORG_BUCKET, 'us-east-1'],
       [ACCESS_LOGS, 'us-east-1'],

@@ -35,11 +35,13 @@ const listBuckets: Handler = (ctx) => {
   if (regionFilter) mine = mine.filter((b) => bucketRegion(b) === regionFilter);
   const token = ctx.form.get('continuation-token');
   if (token) mine = mine.filter((b) => b.name > Buffer.from(token, 'base64').toString());
+  // Without max-buckets S3 answers the legacy listing: every bucket, unpaged, and no BucketRegion.
+  const paged = ctx.form.has('max-buckets');
   const max = Number(ctx.form.get('max-buckets') ?? '10000');
-  const page = mine.slice(0, max > 0 ? max : 10000);
+  const page = paged ? mine.slice(0, max > 0 ? max : 10000) : mine;
   const next = page.length < mine.length ? Buffer.from(page[page.length - 1]!.name).toString('base64') : undefined;
   const buckets = page
-    .map((b) => wrap('Bucket', el('Name', b.name) + el('CreationDate', b.creationDate ?? '2020-01-01T00:00:00.000Z') + el('BucketRegion', bucketRegion(b))))
+    .map((b) => wrap('Bucket', el('Name', b.name) + el('CreationDate', b.creationDate ?? '2020-01-01T00:00:00.000Z') + el('BucketRegion', paged ? bucketRegion(b) : undefined)))
     .join('');
   const xml = wrap(
     'ListAllMyBucketsResult',

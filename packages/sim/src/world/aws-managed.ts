@@ -51,4 +51,22 @@ export const BUILTIN_AWS_MANAGED_POLICIES: WorldManagedPolicy[] = [
       Statement: [{ Effect: 'Allow', Action: ['cloudtrail:DescribeTrails', 'cloudtrail:ListTrails', 's3:ListAllMyBuckets', 'kms:ListKeys', 'iam:List*', 'organizations:List*', 'ec2:DescribeRegions'], Resource: '*' }],
     },
   },
+  {
+    // The service-linked role policy of AWSServiceRoleForCloudTrail (abridged: the Organizations and
+    // Glue statements are left out). Only CloudTrail can assume the role it is attached to.
+    name: 'CloudTrailServiceRolePolicy',
+    path: '/aws-service-role/',
+    id: 'ANPAJXQJY5OX4ZMG4AJJA',
+    description: 'Permission policy for CloudTrail ServiceLinkedRole (abridged in the simulator).',
+    document: { Version: '2012-10-17', Statement: [{ Sid: 'CloudTrailFullAccess', Effect: 'Allow', Action: ['cloudtrail:*'], Resource: '*' }] },
+  },
 ];
+
+/** The service-linked role CloudTrail creates in the account that owns an organization trail. */
+export const CLOUDTRAIL_SERVICE_LINKED_ROLE = {
+  name: 'AWSServiceRoleForCloudTrail',
+  path: '/aws-service-role/cloudtrail.amazonaws.com/',
+  description: 'Service-linked role for CloudTrail',
+  trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+  managedPolicies: ['arn:aws:iam::aws:policy/aws-service-role/CloudTrailServiceRolePolicy'],
+};

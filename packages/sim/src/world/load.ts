@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
-import { BUILTIN_AWS_MANAGED_POLICIES } from './aws-managed.js';
+import { BUILTIN_AWS_MANAGED_POLICIES, CLOUDTRAIL_SERVICE_LINKED_ROLE } from './aws-managed.js';
 import type {
   AccountModel,
   BucketModel,
@@ -20,7 +20,7 @@ import type {
 } from './model.js';
 import { DEFAULT_WORLD_REGIONS, OPT_IN_REGIONS } from './regions.js';
 import { worldSchema } from './schema.js';
-import type { PolicyDocument, World, WorldAccount, WorldManagedPolicy } from './types.js';
+import type { PolicyDocument, World, WorldAccount, WorldIamRole, WorldManagedPolicy } from './types.js';
 
 export class WorldError extends Error {
   override name = 'WorldError';
@@ -340,7 +340,14 @@ function buildIam(
       managedPolicyArns: (g.managedPolicies ?? []).map((p, j) => resolve(`${at}.iam.groups[${i}].managedPolicies[${j}]`, p)),
     };
   });
-  const roles = (iam.roles ?? []).map((r, i) => {
+  // CloudTrail creates its service-linked role in the account that owns an organization trail.
+  const declaredRoles = iam.roles ?? [];
+  const needsServiceLinkedRole = (a.trails ?? []).some((t) => t.organization) && !declaredRoles.some((r) => r.name === CLOUDTRAIL_SERVICE_LINKED_ROLE.name);
+  const serviceLinked: WorldIamRole = {
+    ...CLOUDTRAIL_SERVICE_LINKED_ROLE,
+    managedPolicies: CLOUDTRAIL_SERVICE_LINKED_ROLE.managedPolicies.map((arn) => arn.replace(/^arn:aws:/, `arn:${partition}:`)),
+  };
+  const roles = (needsServiceLinkedRole ? [...declaredRoles, serviceLinked] : declaredRoles).map((r, i) => {
     const path = r.path ?? '/';
     const arn = `arn:${partition}:iam::${a.id}:role${path}${r.name}`;
     let trustPolicyText = policyText(r.trustPolicy);

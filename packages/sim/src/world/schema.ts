@@ -106,6 +106,26 @@ const integritySchema = {
   },
 } as const;
 
+const trailStatus = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    isLogging: { type: 'boolean' },
+    latestDeliveryTime: timestamp,
+    latestDeliveryError: { type: 'string' },
+    latestDeliveryAttemptTime: { type: 'string' },
+    latestDeliveryAttemptSucceeded: { type: 'string' },
+    latestDigestDeliveryTime: timestamp,
+    latestDigestDeliveryError: { type: 'string' },
+    latestNotificationTime: timestamp,
+    latestNotificationError: { type: 'string' },
+    latestCloudWatchLogsDeliveryTime: timestamp,
+    latestCloudWatchLogsDeliveryError: { type: 'string' },
+    startLoggingTime: timestamp,
+    stopLoggingTime: timestamp,
+  },
+} as const;
+
 const trail = {
   type: 'object',
   additionalProperties: false,
@@ -124,25 +144,9 @@ const trail = {
     cloudWatchLogsLogGroupArn: { type: 'string' },
     cloudWatchLogsRoleArn: { type: 'string' },
     kmsKeyId: { type: 'string' },
-    status: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        isLogging: { type: 'boolean' },
-        latestDeliveryTime: timestamp,
-        latestDeliveryError: { type: 'string' },
-        latestDeliveryAttemptTime: { type: 'string' },
-        latestDeliveryAttemptSucceeded: { type: 'string' },
-        latestDigestDeliveryTime: timestamp,
-        latestDigestDeliveryError: { type: 'string' },
-        latestNotificationTime: timestamp,
-        latestNotificationError: { type: 'string' },
-        latestCloudWatchLogsDeliveryTime: timestamp,
-        latestCloudWatchLogsDeliveryError: { type: 'string' },
-        startLoggingTime: timestamp,
-        stopLoggingTime: timestamp,
-      },
-    },
+    status: trailStatus,
+    /** Per covered region, fields that differ from `status` there (GetTrailStatus answers one region). */
+    regionStatus: { type: 'object', propertyNames: region, additionalProperties: trailStatus },
     eventSelectors: { type: 'array', items: awsShaped },
     advancedEventSelectors: { type: 'array', items: awsShaped },
     insightSelectors: {
@@ -306,6 +310,9 @@ const kmsKey = {
     keySpec: { type: 'string' },
     keyUsage: { type: 'string' },
     multiRegion: { type: 'boolean' },
+    origin: { enum: ['AWS_KMS', 'EXTERNAL', 'AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE'] },
+    customKeyStoreId: { type: 'string', pattern: '^cks-[a-z0-9]{17}$' },
+    primaryKeyArn: { type: 'string', pattern: '^arn:[a-z-]+:kms:[a-z0-9-]+:[0-9]{12}:key/mrk-[a-f0-9]{32}$' },
     creationDate: timestamp,
   },
 } as const;

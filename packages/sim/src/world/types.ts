@@ -173,6 +173,11 @@ export interface WorldTrail {
   /** KMS key ARN used for SSE-KMS of the log files. */
   kmsKeyId?: string;
   status?: WorldTrailStatus;
+  /**
+   * A multi-region trail's status in other covered regions: fields here override `status` in that
+   * region (e.g. a delivery error where a bucket or key policy pins `aws:SourceArn` to one region).
+   */
+  regionStatus?: Record<string, WorldTrailStatus>;
   /** Classic event selectors, AWS shape. Omit both kinds for a never-configured trail (AWS's default selector). */
   eventSelectors?: Record<string, unknown>[];
   /** Advanced event selectors, AWS shape. */
@@ -272,7 +277,7 @@ export interface WorldBucket {
   creationDate?: string;
   /** Bucket policy; omitted or null = none (NoSuchBucketPolicy). */
   policy?: PolicyDocument | null;
-  /** Overrides the computed policy status (public = an Allow to Principal "*" without a Condition). */
+  /** Overrides the computed policy status (S3's "meaning of public": a wildcard principal not pinned by a fixed value of S3's condition keys). */
   policyStatus?: { isPublic: boolean };
   /** Default: the owner has FULL_CONTROL. */
   acl?: { grants: { grantee: WorldAclGrantee; permission: 'FULL_CONTROL' | 'READ' | 'WRITE' | 'READ_ACP' | 'WRITE_ACP' }[] };
@@ -319,6 +324,11 @@ export interface WorldKmsKey {
   keySpec?: string;
   keyUsage?: string;
   multiRegion?: boolean;
+  /** Default AWS_KMS. AWS_CLOUDHSM / EXTERNAL_KEY_STORE: a key in a custom key store (needs customKeyStoreId). */
+  origin?: 'AWS_KMS' | 'EXTERNAL' | 'AWS_CLOUDHSM' | 'EXTERNAL_KEY_STORE';
+  customKeyStoreId?: string;
+  /** A multi-Region replica: the ARN of its primary key (which holds the rotation setting). */
+  primaryKeyArn?: string;
   creationDate?: string;
 }
 

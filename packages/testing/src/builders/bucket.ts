@@ -211,6 +211,34 @@ function allowsEveryone(policy: PolicyDocument | null): boolean {
     if (!s || typeof s !== 'object' || Array.isArray(s)) return false;
     const p = s.Principal;
     const star = p === '*' || (p && typeof p === 'object' && !Array.isArray(p) && ([] as JsonValue[]).concat(p.AWS ?? []).includes('*'));
-    return s.Effect === 'Allow' && !!star && s.Condition === undefined;
+    return s.Effect === 'Allow' && !!star && !pinnedAsS3Says(s.Condition);
+  });
+}
+
+/**
+ * S3's own "public" test (S3 user guide, "The meaning of public"), as GetBucketPolicyStatus answers:
+ * a condition pins a wildcard principal only with fixed values of these keys (no wildcard, no policy
+ * variable; an access point ARN of a fixed account and `<role id>:*` for aws:userid count as fixed).
+ */
+const S3_PINNING_KEYS = new Set(['aws:sourceip', 'aws:sourcearn', 'aws:sourcevpc', 'aws:sourcevpce', 'aws:sourceowner', 'aws:sourceaccount', 'aws:principalorgid', 'aws:principalaccount', 'aws:userid', 's3:dataaccesspointarn', 's3:dataaccesspointaccount']);
+
+function pinnedAsS3Says(condition: JsonValue | undefined): boolean {
+  if (!condition || typeof condition !== 'object' || Array.isArray(condition)) return false;
+  return Object.entries(condition).some(([operator, block]) => {
+    const op = operator.toLowerCase().replace(/^foranyvalue:/, '');
+    if (op.startsWith('forallvalues:') || op.endsWith('ifexists') || !block || typeof block !== 'object' || Array.isArray(block)) return false;
+    return Object.entries(block).some(([key, values]) => {
+      const k = key.toLowerCase();
+      const list = ([] as JsonValue[]).concat(values ?? []);
+      if (!S3_PINNING_KEYS.has(k) || list.length === 0) return false;
+      if (k === 'aws:sourceip') return op === 'ipaddress' && list.every((v) => typeof v === 'string' && !/[*?]/.test(v) && !/\/0+$/.test(v));
+      if (!['stringequals', 'stringequalsignorecase', 'stringlike', 'arnequals', 'arnlike'].includes(op)) return false;
+      return list.every(
+        (v) =>
+          typeof v === 'string' &&
+          !v.includes('${') &&
+          (!/[*?]/.test(v) || (k === 's3:dataaccesspointarn' && /:\d{12}:accesspoint\/[^:]*$/.test(v)) || (k === 'aws:userid' && /^[A-Z0-9]+:\*$/.test(v))),
+      );
+    });
   });
 }
