@@ -7,7 +7,11 @@ import { type ChainResult, type TrailIntegrity, trailIntegritySchema } from '@tr
  * @trailwarden/integrity) and fails a trail whose logs were changed, deleted, moved or re-signed,
  * whose verified period has unexplained holes, or whose bucket holds log files no digest lists.
  */
-const validate = createAjv().compile(trailIntegritySchema);
+type ValidateFunction = ReturnType<ReturnType<typeof createAjv>['compile']>;
+
+// Compiled on first use, not when the plugin loads: `trailwarden checks` and every scan load it.
+let compiled: ValidateFunction | undefined;
+const validator = (): ValidateFunction => (compiled ??= createAjv().compile(trailIntegritySchema));
 const MAX_TIMELINE_CHAINS = 1000;
 const MAX_PER_CHAIN = 50;
 const MAX_EXAMPLES = 10;
@@ -94,6 +98,7 @@ export default defineCheck<Options>({
         ctx.error(view.resource, known.error);
         return;
       }
+      const validate = validator();
       if (!validate(known.value)) {
         ctx.error(view.resource, `the log-integrity record of this trail is not valid: ${validate.errors?.[0]?.instancePath ?? ''} ${validate.errors?.[0]?.message ?? ''}`.trim());
         return;

@@ -33,6 +33,7 @@ describe('--endpoint-url', () => {
   it('sends S3 requests path-style to the endpoint', async () => {
     const factory = new ClientFactory(url);
     try {
+      await factory.loadClientClasses();
       const s3 = factory.create('s3', 'eu-west-1', credentials);
       const out = (await s3.send(new GetBucketPolicyCommand({ Bucket: 'my-trail-bucket' }))) as GetBucketPolicyCommandOutput;
       expect(out.Policy).toBe('{"Version":"2012-10-17","Statement":[]}');
@@ -46,6 +47,7 @@ describe('--endpoint-url', () => {
   it('keeps S3 Control on the endpoint host instead of prefixing the account id', async () => {
     const factory = new ClientFactory(url);
     try {
+      await factory.loadClientClasses();
       const s3control = factory.create('s3control', 'us-east-1', credentials);
       const out = (await s3control.send(new GetPublicAccessBlockCommand({ AccountId: '123456789012' }))) as GetPublicAccessBlockCommandOutput;
       expect(out.PublicAccessBlockConfiguration).toMatchObject({ BlockPublicAcls: true, BlockPublicPolicy: false });

@@ -1,23 +1,24 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { S3Client } from '@aws-sdk/client-s3';
-import { S3ControlClient } from '@aws-sdk/client-s3-control';
-import { SNSClient } from '@aws-sdk/client-sns';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3ControlClient } from '@aws-sdk/client-s3-control';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Sender } from './pacing/caller.js';
 import type { Service } from './pacing/quotas.js';
 import { guardClient } from './read-only.js';
+import type * as SdkClients from './sdk-clients.js';
 
 export type Credentials = AwsCredentialIdentity | AwsCredentialIdentityProvider;
 
@@ -114,6 +115,8 @@ const FIXED_CONFIG = {
  */
 export class ClientFactory {
   private readonly clients = new Map<string, ServiceClients[Service]>();
+  /** Every client class but STS's, given once loaded (`useClientClasses`): see sdk-clients.ts. */
+  private sdk: typeof SdkClients | undefined;
   private readonly custom = new Map<string, Sender>();
   private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST });
@@ -131,6 +134,22 @@ export class ClientFactory {
       connectionTimeout: 5_000,
       requestTimeout: 30_000,
     });
+  }
+
+  /** The client classes of every service but STS, which the collector imports after its first call. */
+  useClientClasses(classes: typeof SdkClients): void {
+    this.sdk = classes;
+  }
+
+  /** Load the client classes now (for users of the factory that do not overlap it with a first call). */
+  async loadClientClasses(): Promise<this> {
+    this.sdk ??= await import('./sdk-clients.js');
+    return this;
+  }
+
+  private classes(service: Service): typeof SdkClients {
+    if (!this.sdk) throw new Error(`Trailwarden: the ${service} client was asked for before the SDK clients were loaded`);
+    return this.sdk;
   }
 
   /** The shared client of a service in a region (built on first use). */
@@ -158,42 +177,42 @@ export class ClientFactory {
         client = new STSClient(base);
         break;
       case 'organizations':
-        client = new OrganizationsClient(base);
+        client = new (this.classes(service).OrganizationsClient)(base);
         break;
       case 'ec2':
-        client = new EC2Client(base);
+        client = new (this.classes(service).EC2Client)(base);
         break;
       case 'cloudtrail':
-        client = new CloudTrailClient(base);
+        client = new (this.classes(service).CloudTrailClient)(base);
         break;
       case 's3':
         // Path-style addressing: AWS-compatible endpoints have no per-bucket DNS names.
-        client = new S3Client({ ...base, forcePathStyle: this.endpointUrl !== undefined, followRegionRedirects: false });
+        client = new (this.classes(service).S3Client)({ ...base, forcePathStyle: this.endpointUrl !== undefined, followRegionRedirects: false });
         break;
       case 's3control':
         // S3 Control's endpoint rules put the account id in front of the host
         // (`123456789012.s3-control...`), which an AWS-compatible endpoint does not serve (and which
         // is not even a valid URL for an IP address): resolve every S3 Control call to the endpoint
         // itself. The account id still travels in the `x-amz-account-id` header.
-        client = new S3ControlClient(this.endpointUrl ? { ...base, endpointProvider: () => ({ url: new URL(this.endpointUrl!) }) } : base);
+        client = new (this.classes(service).S3ControlClient)(this.endpointUrl ? { ...base, endpointProvider: () => ({ url: new URL(this.endpointUrl!) }) } : base);
         break;
       case 'iam':
-        client = new IAMClient(base);
+        client = new (this.classes(service).IAMClient)(base);
         break;
       case 'kms':
-        client = new KMSClient(base);
+        client = new (this.classes(service).KMSClient)(base);
         break;
       case 'logs':
-        client = new CloudWatchLogsClient(base);
+        client = new (this.classes(service).CloudWatchLogsClient)(base);
         break;
       case 'cloudwatch':
-        client = new CloudWatchClient(base);
+        client = new (this.classes(service).CloudWatchClient)(base);
         break;
       case 'sns':
-        client = new SNSClient(base);
+        client = new (this.classes(service).SNSClient)(base);
         break;
       case 'events':
-        client = new EventBridgeClient(base);
+        client = new (this.classes(service).EventBridgeClient)(base);
         break;
       default:
         throw new Error(`unknown service ${String(service)}`);

@@ -28,16 +28,8 @@ import { Caller, scanTimeoutError } from './pacing/caller.js';
 import { Metrics } from './pacing/metrics.js';
 import { forEachLimit } from './pool.js';
 import { type CollectProgress, ProgressReporter } from './progress.js';
-import { readAccountPublicAccessBlock } from './read/account-public-access-block.js';
-import { type ListedBucket, listBuckets, readBucket } from './read/buckets.js';
-import { collectEventHistory } from './read/event-history.js';
-import { readIam } from './read/iam.js';
-import { readKey } from './read/keys.js';
-import { readMonitoring } from './read/monitoring.js';
-import { discoverOrganization, readCloudTrailDelegatedAdmins } from './read/organization.js';
-import { readRegions, regionsToScan } from './read/regions.js';
-import { readForeignTrailDetails, type Sighting } from './read/foreign-trails.js';
-import { listedRegions, listTrails, readTrailDetails } from './read/trails.js';
+import type { ListedBucket } from './read/buckets.js';
+import type { Sighting } from './read/foreign-trails.js';
 import { selectAccounts, validateFilters } from './scope.js';
 import { AccountSession } from './session.js';
 
@@ -110,8 +102,12 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     // Who is calling: the account read with the caller's own credentials, and the partition.
     const probe = new AccountSession('caller', baseCredentials, factory, caller);
     let identity: GetCallerIdentityCommandOutput;
+    // The first call goes out now; the readers and the other SDK clients load while it is in flight.
+    const identifying = probe.send<GetCallerIdentityCommandOutput>('sts', homeRegion, new GetCallerIdentityCommand({}));
+    const readers = loadReaders();
+    readers.catch(() => undefined); // awaited below; a failure to load is reported there
     try {
-      identity = await probe.send<GetCallerIdentityCommandOutput>('sts', homeRegion, new GetCallerIdentityCommand({}));
+      identity = await identifying;
     } catch (err) {
       if (deadline?.signal.aborted) throw scanTimeoutError(deadline.signal);
       // Nothing can be read without working credentials: say so plainly, once.
@@ -119,6 +115,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     } finally {
       probe.close();
     }
+    factory.useClientClasses((await readers).sdkClients);
     const callerId = identity.Account ?? '';
     const partitionName = parseArn(identity.Arn ?? '')?.partition ?? 'aws';
     const partition: Partition = PARTITIONS.has(partitionName as Partition) ? (partitionName as Partition) : 'aws';
@@ -127,7 +124,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     // partition's regions (one DescribeRegions in the caller's account) before reading any account.
     if (options.regions?.length) await assertKnownRegions(callerSession, homeRegion, metrics, options.regions);
 
-    const discovery = await discoverOrganization(callerSession, homeRegion, metrics, sections.has('organization'));
+    const discovery = await R.discoverOrganization(callerSession, homeRegion, metrics, sections.has('organization'));
     const notes = [...discovery.notes];
     let targets: { id: string; name?: string }[];
     if (discovery.mode === 'organization') {
@@ -189,12 +186,12 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       admins ??= (async () => {
         if (discovery.mode !== 'organization') return new Set<string>();
         await discovery.policiesRead;
-        const known = discovery.organization.delegatedAdministrators ?? (await readCloudTrailDelegatedAdmins(callerSession, homeRegion, metrics));
+        const known = discovery.organization.delegatedAdministrators ?? (await R.readCloudTrailDelegatedAdmins(callerSession, homeRegion, metrics));
         return new Set((known.value ?? []).map((a) => a.accountId));
       })();
       return admins;
     };
-    await readForeignTrailDetails({
+    await R.readForeignTrailDetails({
       sightings: ctx.sightings,
       accounts,
       callerId,
@@ -209,7 +206,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     const unresolved = await collectResources(ctx, accounts, partition, options.concurrency ?? DEFAULT_CONCURRENCY);
     if (sections.has('eventHistory')) {
       progress.emit('eventHistory');
-      await collectEventHistory(accounts, {
+      await R.collectEventHistory(accounts, {
         homeRegion,
         metrics,
         concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
@@ -260,7 +257,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
 }
 
 async function assertKnownRegions(session: AccountSession, homeRegion: string, metrics: Metrics, requested: string[]): Promise<void> {
-  const all = await readRegions(session, homeRegion, metrics);
+  const all = await R.readRegions(session, homeRegion, metrics);
   if (!all.value) return; // Unreadable here: each account's own listing reports its gap.
   const known = all.value.map((r) => r.name);
   for (const r of requested) {
@@ -307,7 +304,7 @@ interface AccountContext {
   readBuckets: Set<string>;
   readKeys: Set<string>;
   partition: string;
-  /** Trails owned by another account, by ARN: where each was listed (see `readForeignTrailDetails`). */
+  /** Trails owned by another account, by ARN: where each was listed (see `R.readForeignTrailDetails`). */
   sightings: Map<string, Sighting[]>;
 }
 
@@ -341,17 +338,17 @@ async function collectAccount(ctx: AccountContext, target: { id: string; name?: 
   if (sections.has('regions')) jobs.push(collectRegionsAndTrails(ctx, session, snap));
   if (sections.has('buckets')) {
     jobs.push(
-      listBuckets(session, homeRegion, metrics).then((listed) => {
+      R.listBuckets(session, homeRegion, metrics).then((listed) => {
         if (listed.error) ctx.listBucketsGaps.push(listed.error);
         else for (const b of listed.value) recordBucketOwner(ctx, b, target.id);
       }),
     );
   }
-  if (sections.has('iam')) jobs.push(readIam(session, homeRegion, metrics).then((k) => (snap.iam = k)));
-  if (sections.has('s3AccountPublicAccessBlock')) jobs.push(readAccountPublicAccessBlock(session, homeRegion, metrics).then((k) => (snap.s3AccountPublicAccessBlock = k)));
+  if (sections.has('iam')) jobs.push(R.readIam(session, homeRegion, metrics).then((k) => (snap.iam = k)));
+  if (sections.has('s3AccountPublicAccessBlock')) jobs.push(R.readAccountPublicAccessBlock(session, homeRegion, metrics).then((k) => (snap.s3AccountPublicAccessBlock = k)));
   await Promise.all(jobs);
   if (sections.has('monitoring') && snap.trails?.value) {
-    const monitoring = await readMonitoring(session, snap.trails.value, metrics);
+    const monitoring = await R.readMonitoring(session, snap.trails.value, metrics);
     if (monitoring) snap.monitoring = monitoring;
   }
   await readOwnResources(ctx, session, snap);
@@ -373,7 +370,7 @@ async function readOwnResources(ctx: AccountContext, session: AccountSession, sn
       ctx.readBuckets.add(name);
       jobs.push(async () => {
         try {
-          const bucket = await readBucket(session, name, ctx.partition, ctx.homeRegion, ctx.metrics, owner.region);
+          const bucket = await R.readBucket(session, name, ctx.partition, ctx.homeRegion, ctx.metrics, owner.region);
           snap.buckets ??= {};
           snap.buckets[name] = bucket;
         } catch {
@@ -386,7 +383,7 @@ async function readOwnResources(ctx: AccountContext, session: AccountSession, sn
       ctx.readKeys.add(key.arn);
       jobs.push(async () => {
         try {
-          const read = await readKey(session, key.arn, key.keyId, key.region, ctx.metrics);
+          const read = await R.readKey(session, key.arn, key.keyId, key.region, ctx.metrics);
           snap.keys ??= {};
           snap.keys[key.arn] = read;
         } catch {
@@ -419,11 +416,11 @@ function recordBucketOwner(ctx: AccountContext, bucket: ListedBucket, accountId:
 }
 
 async function collectRegionsAndTrails(ctx: AccountContext, session: AccountSession, snap: AccountSnapshot): Promise<void> {
-  const regions = await readRegions(session, ctx.homeRegion, ctx.metrics);
+  const regions = await R.readRegions(session, ctx.homeRegion, ctx.metrics);
   snap.regions = regions;
   if (!ctx.sections.has('trails')) return;
   let scan: string[];
-  if (regions.value) scan = regionsToScan(regions.value, ctx.regions);
+  if (regions.value) scan = R.regionsToScan(regions.value, ctx.regions);
   else if (ctx.regions?.length) scan = [...ctx.regions].sort(compareStrings);
   else {
     snap.trails = {
@@ -431,7 +428,7 @@ async function collectRegionsAndTrails(ctx: AccountContext, session: AccountSess
     };
     return;
   }
-  const { listing, trails } = await listTrails(session, scan, ctx.metrics);
+  const { listing, trails } = await R.listTrails(session, scan, ctx.metrics);
   snap.trailListing = listing;
   snap.trails = trails;
   if (!trails.value) return;
@@ -440,14 +437,14 @@ async function collectRegionsAndTrails(ctx: AccountContext, session: AccountSess
     trails.value.map(async (trail) => {
       noteReferences(ctx, trail, session.accountId);
       if (details.length === 0) return;
-      const regions = listedRegions(listing, trail.arn);
+      const regions = R.listedRegions(listing, trail.arn);
       if (trail.ownerAccountId !== session.accountId) {
         // Another account's trail (an organization trail) is judged from its owner's record; read
-        // from here, once, only if the owner's read does not succeed (`readForeignTrailDetails`).
+        // from here, once, only if the owner's read does not succeed (`R.readForeignTrailDetails`).
         noteSighting(ctx, { accountId: session.accountId, trail, regions });
         return;
       }
-      await readTrailDetails(session, trail, ctx.sections, ctx.metrics, { statusRegions: trail.isMultiRegionTrail ? regions : [], selectors: true });
+      await R.readTrailDetails(session, trail, ctx.sections, ctx.metrics, { statusRegions: trail.isMultiRegionTrail ? regions : [], selectors: true });
     }),
   );
 }
@@ -553,7 +550,7 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
     const jobs: (() => Promise<void>)[] = [
       ...work.buckets.map((b) => async () => {
         try {
-          const bucket = await readBucket(session, b.name, partition, ctx.homeRegion, ctx.metrics, b.region);
+          const bucket = await R.readBucket(session, b.name, partition, ctx.homeRegion, ctx.metrics, b.region);
           snap.buckets ??= {};
           snap.buckets[b.name] = bucket;
         } catch (err) {
@@ -562,7 +559,7 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
       }),
       ...work.keys.map((k) => async () => {
         try {
-          const key = await readKey(session, k.arn, k.keyId, k.region, ctx.metrics);
+          const key = await R.readKey(session, k.arn, k.keyId, k.region, ctx.metrics);
           snap.keys ??= {};
           snap.keys[k.arn] = key;
         } catch (err) {
@@ -627,4 +624,18 @@ function sortRecord<V>(record: Record<string, V>): Record<string, V> {
 function enabledRegionCount(account: AccountSnapshot | undefined): number {
   const regions = account?.regions;
   return regions?.value ? regions.value.filter((r) => r.enabled).length : 0;
+}
+
+/**
+ * The readers (and the SDK client classes), loaded while the first call is in flight. Set once per
+ * process by `loadReaders`; every use is after it (collect awaits it before reading any account).
+ */
+let R: typeof import('./read/index.js');
+let readersLoading: Promise<typeof import('./read/index.js')> | undefined;
+function loadReaders(): Promise<typeof import('./read/index.js')> {
+  readersLoading ??= import('./read/index.js').then((m) => {
+    R = m;
+    return m;
+  });
+  return readersLoading;
 }

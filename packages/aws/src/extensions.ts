@@ -35,7 +35,7 @@ import type { Sender } from './pacing/caller.js';
 import type { Metrics } from './pacing/metrics.js';
 import type { Service } from './pacing/quotas.js';
 import { forEachLimit } from './pool.js';
-import { regionsToScan } from './read/regions.js';
+import { regionsToScan } from './read/regions-to-scan.js';
 import type { AccountSession } from './session.js';
 
 /** SDK packages the collector builds clients for itself: entries on them share those clients and their pacing. */

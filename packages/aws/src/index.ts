@@ -12,4 +12,10 @@ export { SESSION_NAME } from './credentials.js';
 export { CollectorError } from './errors.js';
 export { planExtensions, type PlannedAction } from './extensions.js';
 export { INTEGRITY_ACTIONS, INTEGRITY_OPERATION_ACTIONS } from './integrity/actions.js';
-export { type ObjectFetch, type ObjectListPage, type ObjectReader, type ObjectReadOptions, type ObjectReads, openObjectReads, type PublicKeyRead } from './integrity/object-reads.js';
+export type { ObjectFetch, ObjectListPage, ObjectReader, ObjectReadOptions, ObjectReads, PublicKeyRead } from './integrity/object-reads.js';
+import type { ObjectReadOptions, ObjectReads } from './integrity/object-reads.js';
+
+/** Object reads for log-file verification; its SDK clients load only when it is used. */
+export async function openObjectReads(options: ObjectReadOptions): Promise<ObjectReads> {
+  return (await import('./integrity/object-reads.js')).openObjectReads(options);
+}

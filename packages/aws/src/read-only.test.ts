@@ -87,6 +87,7 @@ describe('read-only by construction', () => {
   it('a client built by the collector refuses a mutating command before anything is sent', async () => {
     const factory = new ClientFactory('http://127.0.0.1:9');
     try {
+      await factory.loadClientClasses();
       const s3 = factory.create('s3', 'us-east-1', { accessKeyId: 'a', secretAccessKey: 'b' });
       await expect(s3.send(new PutBucketPolicyCommand({ Bucket: 'b', Policy: '{}' }) as never)).rejects.toBeInstanceOf(MutatingCallRefused);
       const guarded = guardClient(new S3Client({ region: 'us-east-1' }));

@@ -85,7 +85,7 @@ export async function openObjectReads(options: ObjectReadOptions): Promise<Objec
   const homeRegion = options.region ?? 'us-east-1';
   const metrics = new Metrics();
   const caller = new Caller({ metrics, maxAttempts: options.maxAttempts ?? 8 });
-  const factory = new ClientFactory(options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined));
+  const factory = await new ClientFactory(options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined)).loadClientClasses();
   const base: AwsCredentialIdentityProvider = memoizeCredentials(options.credentials ?? fromNodeProviderChain(options.profile ? { profile: options.profile } : {}));
   const probe = new AccountSession('caller', base, factory, caller);
   let identity: GetCallerIdentityCommandOutput;

@@ -20,10 +20,4 @@ export async function readRegions(session: AccountSession, homeRegion: string, m
   });
 }
 
-/** The regions to scan: enabled ones, narrowed by `--regions` when given. */
-export function regionsToScan(regions: RegionInfo[], requested: string[] | undefined): string[] {
-  const enabled = regions.filter((r) => r.enabled).map((r) => r.name);
-  if (!requested || requested.length === 0) return enabled;
-  const wanted = new Set(requested);
-  return enabled.filter((r) => wanted.has(r));
-}
+export { regionsToScan } from './regions-to-scan.js';
