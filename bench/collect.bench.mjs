@@ -9,7 +9,7 @@
 // Figures are printed (one JSON line at the end), never asserted: performance is measured here.
 //
 // The simulator runs in a child process, as AWS is not in the collector's process either; the RSS
-// figures are the collector's own. Needs the built packages (`pnpm -r build`).
+// figures are the collector's own. Needs the built packages (`npm run -s build`).
 // Knobs (environment): BENCH_ACCOUNTS (1000), BENCH_REGIONS (17), BENCH_LATENCY_MS (80),
 // BENCH_CONCURRENCY (the collector's default), BENCH_RUNS (clean,throttle5,throttle20).
 import { fork } from 'node:child_process';

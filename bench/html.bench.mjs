@@ -1,6 +1,6 @@
 // Benchmark of the HTML reporter on a 100,000-finding scan: render time, file size (raw and
 // gzipped) and how long Chromium takes until the findings table is interactive.
-// Needs the built packages (`pnpm -r build`) and /usr/bin/chromium. Prints one JSON line.
+// Needs the built packages (`npm run -s build`) and /usr/bin/chromium. Prints one JSON line.
 //   node bench/html.bench.mjs [--findings 100000] [--out .bench-out/html-100k.html]
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -3,7 +3,7 @@
 // groups and users), one trail with its bucket and KMS key, in a three-level organization with
 // SCPs and RCPs. Measures the @trailwarden/iam model (compile + every principal against every
 // tamper action) and the trail-api-least-privilege check end to end through the engine.
-// Target: <= 10 s for the account. Needs the built packages (`pnpm -r build`).
+// Target: <= 10 s for the account. Needs the built packages (`npm run -s build`).
 // Prints one JSON line of figures (wall and CPU time, the load average: other work on the machine
 // inflates wall time); asserts nothing.
 //   node bench/iam.bench.mjs [--roles 2000] [--policies 5000] [--seed 1]

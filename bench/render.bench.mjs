@@ -1,5 +1,5 @@
 // Render benchmark: every built reporter over one 100,000-finding ScanResult.
-// Usage: pnpm -r build && node bench/render.bench.mjs [findingCount]
+// Usage: npm run -s build && node bench/render.bench.mjs [findingCount]
 // Prints one JSON line: per format, render time and file size (raw and gzipped).
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -117,7 +117,7 @@ const missing = [];
 for (const [id, rel, required] of REPORTERS) {
   const url = new URL(rel, here);
   if (!existsSync(url)) {
-    if (required) throw new Error(`${rel} is not built; run \`pnpm -r build\` first`);
+    if (required) throw new Error(`${rel} is not built; run \`npm run -s build\` first`);
     missing.push(id);
     continue;
   }

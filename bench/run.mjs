@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs the benchmarks (bench/*.bench.mjs, or those named: `pnpm bench collect evaluate`) one at a
+// Runs the benchmarks (bench/*.bench.mjs, or those named: `npm run bench collect evaluate`) one at a
 // time against the built packages, each in its own process so RSS figures are its own.
 // Figures are printed, never asserted: performance is measured here, not in tests.
 import { spawnSync } from 'node:child_process';
