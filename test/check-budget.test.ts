@@ -38,7 +38,8 @@ describe('check budgets in the CLI', () => {
     writePluginPackage(join(cwd, 'stuck-plugin'), STUCK_PLUGIN, 'trailwarden-plugin-stuck');
     writeFileSync(join(cwd, 'trailwarden.config.yaml'), 'plugins: [./stuck-plugin]\n');
     const r = run(['evaluate', DEMO, '--format', 'json', '--now', NOW], cwd);
-    expect(r.stderr).toBe('');
+    // Only the announcement of what was loaded (every run names its config and non-built-in plugins).
+    expect(r.stderr).toMatch(/^trailwarden: config: .*\ntrailwarden: plugin: trailwarden-plugin-stuck 1\.2\.3 from .*\n$/);
     expect(r.code).toBe(1);
     const report = JSON.parse(readFileSync(join(cwd, 'trailwarden-out/trailwarden-report.json'), 'utf8')) as {
       checks: { id: string; error?: string }[];
@@ -51,7 +52,8 @@ describe('check budgets in the CLI', () => {
     expect(report.checks.find((c) => c.id === 'acme-stuck')?.error).toMatch(/was stopped/);
     const others = report.checks.filter((c) => c.id !== 'acme-stuck');
     expect(others.length).toBeGreaterThan(10);
-    expect(others.filter((c) => c.error)).toEqual([]);
+    // No other check was stopped (the fixture predates some sections: those checks say "not collected").
+    expect(others.filter((c) => /stopped|time budget/.test(c.error ?? ''))).toEqual([]);
     expect(report.findings.filter((f) => f.checkId === 'trail-api-least-privilege' && f.status === 'FAIL').length).toBeGreaterThan(5);
   });
 });

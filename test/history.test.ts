@@ -251,7 +251,7 @@ describe.skipIf(!hasSqlite)('history: in the config, and a JSON report as the ba
     expect(JSON.parse(listed.stdout).scans).toHaveLength(2);
     const bad = run(['evaluate', DEMO, '--baseline', 'history:7'], dir);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^trailwarden: --baseline history:7: no scan 7 in .*history\.sqlite/);
+    expect(bad.stderr).toMatch(/^trailwarden: --baseline history:7: no scan 7 in .*history\.sqlite/m);
     const notReport = run(['evaluate', DEMO, '--baseline', 'trailwarden.config.json'], dir);
     expect(notReport.code).toBe(2);
     expect(notReport.stderr).toMatch(/trailwarden\.config\.json is not a Trailwarden JSON report/);
