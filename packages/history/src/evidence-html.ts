@@ -6,7 +6,7 @@ const STYLE = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-wid
 h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ccd}table{border-collapse:collapse;width:100%;margin:.5rem 0}
 th,td{text-align:left;padding:.25rem .5rem;border-bottom:1px solid #e4e6ea;vertical-align:top}th{background:#f4f5f7}
 .FAIL{color:#b00020;font-weight:600}.ERROR{color:#9a6700;font-weight:600}.PASS{color:#1a7f37}.gap{background:#fde2e1}.inc{background:#fff4ce}
-.days{display:flex;flex-wrap:wrap;gap:2px}.day{width:1.6rem;height:1.6rem;font-size:.65rem;display:flex;align-items:center;justify-content:center;background:#dff5e3}
+.days{display:flex;flex-wrap:wrap;gap:2px}.day{width:1.6rem;height:1.6rem;font-size:.65rem;display:flex;align-items:center;justify-content:center;background:#dff5e3}.day.gap{background:#fde2e1}.day.inc{background:#fff4ce}
 .muted{color:#57606a}code{font-size:.85em}`;
 
 /** HTML-escape text from the history (resource names, messages, reasons are attacker-controllable). */
