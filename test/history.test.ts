@@ -258,14 +258,19 @@ describe.skipIf(!hasSqlite)('history: in the config, and a JSON report as the ba
   });
 });
 
-describe.skipIf(hasSqlite)('--history on a Node without node:sqlite', () => {
+// Runs on every Node: where node:sqlite exists, the CLI is started with it switched off.
+describe('--history on a Node without node:sqlite', () => {
   it('fails with one clear line and exit 2', async () => {
     const sim = await startSimulator({ world: world({ window: false, publicBucket: false, newAccount: false }), port: 0 });
+    const saved = process.env.NODE_OPTIONS;
+    if (hasSqlite) process.env.NODE_OPTIONS = `${saved ?? ''} --no-experimental-sqlite`.trim();
     try {
       const r = await runWithSimulator(sim, scanArgs(sim, '--history', 'h.db'));
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^trailwarden: --history: the scan history needs Node's built-in SQLite \(node:sqlite, Node 22\.13 or newer\); this is Node [\d.]+\n$/);
     } finally {
+      if (saved === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = saved;
       await sim.stop();
     }
   });
