@@ -1,28 +1,14 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Finding, type ScanResult, createAjv } from '@trailwarden/core';
-import { HOSTILE_TEXT, sampleScan } from '@trailwarden/testing';
+import { createAjv } from '@trailwarden/core';
+import { HOSTILE_TEXT } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
+import { scanAt } from './__fixtures__/scans.js';
 import { History, buildEvidence, escapeHtml, loadEvidenceSchema, renderEvidenceHtml } from './index.js';
 
 const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
 const hasSqlite = major >= 23 || (major === 22 && minor >= 13);
-
-/** A scan started at `at`, with a continuity finding carrying one window. */
-async function scanAt(at: string, window?: { start: string; end: string | null; minutes: number }): Promise<ScanResult> {
-  const r = await sampleScan({ startedAt: new Date(at) });
-  if (!window) return r;
-  const f: Finding = {
-    ...r.findings[0]!,
-    checkId: 'trail-logging-continuity',
-    status: 'FAIL',
-    fingerprint: 'continuity-fp',
-    resource: { arn: `arn:aws:cloudtrail:us-east-1:111111111111:trail/${HOSTILE_TEXT}`, type: 'AWS::CloudTrail::Trail', name: HOSTILE_TEXT },
-    evidence: { windows: [{ kind: 'StopLogging', start: window.start, end: window.end, durationMinutes: window.minutes, actor: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/mallory', principalArn: 'arn:aws:iam::111111111111:user/mallory' } }], weakeningChanges: [] },
-  };
-  return { ...r, findings: [...r.findings, f] };
-}
 
 describe.skipIf(!hasSqlite)('buildEvidence', () => {
   it('covers the period: scans, gap days, one window seen by two scans, exceptions, controls; valid against its schema', async () => {

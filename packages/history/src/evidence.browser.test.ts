@@ -3,11 +3,10 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding, ScanResult } from '@trailwarden/core';
-import { History, buildEvidence, renderEvidenceHtml } from '@trailwarden/history';
-import { HOSTILE_TEXT, sampleScan } from '@trailwarden/testing';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanAt } from './__fixtures__/scans.js';
+import { History, buildEvidence, renderEvidenceHtml } from './index.js';
 
 /**
  * The auditor's period report (`trailwarden evidence --format html`) in a real browser: Debian's
@@ -15,20 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-
-async function scanAt(at: string, window?: { start: string; end: string | null; minutes: number }): Promise<ScanResult> {
-  const r = await sampleScan({ startedAt: new Date(at) });
-  if (!window) return r;
-  const f: Finding = {
-    ...r.findings[0]!,
-    checkId: 'trail-logging-continuity',
-    status: 'FAIL',
-    fingerprint: 'continuity-fp',
-    resource: { arn: `arn:aws:cloudtrail:us-east-1:111111111111:trail/${HOSTILE_TEXT}`, type: 'AWS::CloudTrail::Trail', name: HOSTILE_TEXT },
-    evidence: { windows: [{ kind: 'StopLogging', start: window.start, end: window.end, durationMinutes: window.minutes, actor: { type: 'IAMUser', arn: 'arn:aws:iam::111111111111:user/mallory', principalArn: 'arn:aws:iam::111111111111:user/mallory' } }], weakeningChanges: [] },
-  };
-  return { ...r, findings: [...r.findings, f] };
-}
 
 let browser: Browser;
 let url: string;
