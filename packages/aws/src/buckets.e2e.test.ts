@@ -14,6 +14,7 @@ import { AccountSession } from './session.js';
 const OWNER = '111100000003';
 const WEST = 'west-trail-logs';
 const SOUTH = 'south-trail-logs';
+const EAST = 'east-trail-logs';
 const admin = { name: 'admin', managedPolicies: ['arn:aws:iam::aws:policy/AdministratorAccess'] };
 const world: World = {
   regions: ['us-east-1', 'us-west-2', 'af-south-1'],
@@ -35,6 +36,7 @@ const world: World = {
           ],
         },
         { name: SOUTH, region: 'af-south-1', versioning: { status: 'Enabled' } },
+        { name: EAST, region: 'us-east-1', accessPoints: [{ name: 'east' }] },
       ],
     },
   ],
@@ -86,6 +88,13 @@ describe('readBucket in the bucket’s own region, whatever the listing said', (
     expect(b.region).toEqual({ value: 'us-west-2' });
     expect(b.versioning).toEqual({ value: { status: 'Enabled', mfaDelete: null } });
     expect(b.accessPoints?.value).toHaveLength(2);
+  });
+
+  it('no region, and none needed (the bucket is in the home region): its access points are listed where S3 served it', async () => {
+    const b = await readBucket(session, EAST, 'aws', 'us-east-1', metrics);
+    expect(b.region.error).toMatchObject({ code: 'AccessDenied', operation: 'GetBucketLocation' });
+    expect(b.versioning?.error).toBeUndefined();
+    expect(b.accessPoints?.value?.map((a) => a.name)).toEqual(['east']);
   });
 
   it('a region launched after March 2019 (400 IllegalLocationConstraintException): retried there too', async () => {

@@ -103,18 +103,26 @@ export async function readBucket(
   const at = region.value ?? homeRegion;
   const place = { accountId, region: at, metrics };
   let movedTo: string | undefined;
+  /** A region S3 served a read of this bucket in: S3 serves bucket requests only in the bucket's region. */
+  let servedIn: string | undefined;
   const send = async <T>(command: object): Promise<T> => {
     const where = movedTo ?? at;
+    let out: T;
     try {
-      return await session.send<T>('s3', where, command);
+      out = await session.send<T>('s3', where, command);
     } catch (err) {
       // Asked in the wrong region (a stale or missing region): S3 names the right one in
       // x-amz-bucket-region. Retry there once; the other reads of this bucket go there directly.
       const moved = redirectRegion(err);
       if (moved === undefined || moved === where) throw err;
       movedTo = moved;
-      return session.send<T>('s3', moved, freshCommand(command));
+      place.region = moved;
+      out = await session.send<T>('s3', moved, freshCommand(command));
+      servedIn = moved;
+      return out;
     }
+    servedIn ??= where;
+    return out;
   };
   const Bucket = name;
 
@@ -224,10 +232,13 @@ export async function readBucket(
   ]);
   if (movedTo !== undefined) region = { value: movedTo };
 
-  // Access points are regional: listed only in the bucket's own region, so only once it is known.
-  const accessPoints: Known<AccessPoint[]> = region.error
-    ? { error: { ...region.error, operation: 'ListAccessPoints', message: `the bucket's region is unknown, so its access points cannot be listed: ${region.error.message}` } }
-    : await readAccessPoints(session, name, region.value, metrics);
+  // Access points are regional: listed only in the bucket's own region, so only once it is known
+  // (from the listing, GetBucketLocation, a redirect, or S3 serving this bucket's reads there).
+  const home = region.value ?? servedIn;
+  const accessPoints: Known<AccessPoint[]> =
+    home === undefined && region.error
+      ? { error: { ...region.error, operation: 'ListAccessPoints', message: `the bucket's region is unknown, so its access points cannot be listed: ${region.error.message}` } }
+      : await readAccessPoints(session, name, home ?? at, metrics);
 
   return {
     name,
