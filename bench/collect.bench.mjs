@@ -126,7 +126,7 @@ async function runOnce(name, collect, sections) {
   // Calls that answered (throttled and faulted attempts are AWS refusing, then retried).
   const answered = counters.total - counters.throttled - counters.faults;
   const perTrail = op('CloudTrail.GetTrailStatus') + op('CloudTrail.GetEventSelectors') + op('CloudTrail.GetInsightSelectors');
-  const perResource = op('S3.GetBucket') + op('S3.GetObjectLock') + op('S3.GetPublicAccessBlock') + op('KMS.');
+  const perResource = op('S3.GetBucket') + op('S3.GetObjectLock') + op('S3.GetPublicAccessBlock') + op('S3Control.ListAccessPoints') + op('S3Control.GetAccessPoint') + op('KMS.');
   const discovery = op('Organizations.') + op('STS.GetCallerIdentity');
   const perAccountBase = (answered - perTrail - perResource - discovery) / accounts.length;
   const avgRegions = regionsPerAccount.reduce((a, b) => a + b, 0) / accounts.length;

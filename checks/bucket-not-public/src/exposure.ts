@@ -1,4 +1,5 @@
 import {
+  type AccessPoint,
   type BucketAcl,
   type Known,
   type KnownError,
@@ -28,6 +29,8 @@ export interface ExposureInputs {
   ownership: Known<string | null>;
   bucketBlock: Known<PublicAccessBlock | null>;
   accountBlock: Known<PublicAccessBlock | null>;
+  /** The bucket's access points; `undefined` when not collected (a snapshot older than their collection). */
+  accessPoints?: Known<AccessPoint[]> | undefined;
 }
 
 export type WayIn =
@@ -44,6 +47,10 @@ export interface Exposure {
   policyAnalysis: PolicyAnalysis | null;
   /** S3's IsPublic and our policy analysis disagree (either way). */
   awsDisagrees: boolean;
+  /** A public access point policy (S3's own GetAccessPointPolicyStatus), after the neutralisers. */
+  accessPoints: WayIn;
+  /** Names of the access points judged public (for the message and the evidence). */
+  publicAccessPoints: string[];
 }
 
 const blockSetting = (k: Known<PublicAccessBlock | null>, setting: keyof PublicAccessBlock): boolean | KnownError =>
@@ -145,7 +152,71 @@ export function assessExposure(inp: ExposureInputs): Exposure {
     }
   }
 
-  const states = [acl.state, policy.state];
+  const points = assessAccessPoints(inp);
+  const states = [acl.state, policy.state, points.way.state];
   const verdict = states.includes('public') ? 'public' : states.includes('unknown') ? 'unknown' : 'not-public';
-  return { verdict, acl, policy, publicGrants, policyAnalysis, awsDisagrees };
+  return { verdict, acl, policy, publicGrants, policyAnalysis, awsDisagrees, accessPoints: points.way, publicAccessPoints: points.publicNames };
 }
+
+/**
+ * By access point: S3's own IsPublic for each access point policy. For a request through an access
+ * point S3 applies the Block Public Access of the access point, the bucket and the account, so
+ * RestrictPublicBuckets at any of the three neutralises it; so does a VPC network origin (S3 refuses
+ * every request from outside that VPC). An unreadable list or status is unknown, never closed.
+ */
+function assessAccessPoints(inp: ExposureInputs): { way: WayIn; publicNames: string[] } {
+  const listed = inp.accessPoints;
+  if (listed === undefined) return { way: { state: 'closed' }, publicNames: [] };
+  const shared: [string, boolean | KnownError][] = [
+    ['bucket Block Public Access RestrictPublicBuckets', blockSetting(inp.bucketBlock, 'restrictPublicBuckets')],
+    ['account Block Public Access RestrictPublicBuckets', blockSetting(inp.accountBlock, 'restrictPublicBuckets')],
+  ];
+  if (listed.error) {
+    const n = neutralisers(shared);
+    return {
+      way:
+        n.on.length > 0
+          ? { state: 'neutralised', by: n.on, wouldBe: [] }
+          : { state: 'unknown', why: [`its access points are unknown (${describeKnownError(listed.error)})`], errors: [listed.error] },
+      publicNames: [],
+    };
+  }
+  const ways = listed.value.map((ap): { ap: AccessPoint; way: WayIn } => {
+    const label = `access point ${ap.name}${ap.arn ? ` (${ap.arn})` : ''}`;
+    if (ap.policyStatus.error) {
+      const n = neutralisers([[`${ap.name}: network origin VPC`, ap.networkOrigin === 'VPC'], ...shared]);
+      return {
+        ap,
+        way:
+          n.on.length > 0
+            ? { state: 'neutralised', by: n.on, wouldBe: [] }
+            : { state: 'unknown', why: [`the policy status of its ${label} is unknown (${describeKnownError(ap.policyStatus.error)})`], errors: [ap.policyStatus.error] },
+      };
+    }
+    if (ap.policyStatus.value?.isPublic !== true) return { ap, way: { state: 'closed' } };
+    const own: boolean | KnownError =
+      ap.publicAccessBlock === undefined
+        ? { code: 'NotCollected', message: 'GetAccessPoint was not read', operation: 'GetAccessPoint' }
+        : ap.publicAccessBlock.error
+          ? ap.publicAccessBlock.error
+          : ap.publicAccessBlock.value?.restrictPublicBuckets === true;
+    const n = neutralisers([[`${ap.name}: network origin VPC`, ap.networkOrigin === 'VPC'], [`${ap.name}: access point Block Public Access RestrictPublicBuckets`, own], ...shared]);
+    return { ap, way: settle([`its ${label} has a policy S3 reports as public (GetAccessPointPolicyStatus IsPublic)`], n) };
+  });
+  const pub = ways.filter((w) => w.way.state === 'public');
+  if (pub.length > 0) return { way: { state: 'public', reasons: pub.flatMap((w) => reasonsOf(w.way)) }, publicNames: pub.map((w) => w.ap.name) };
+  const unknown = ways.filter((w) => w.way.state === 'unknown');
+  if (unknown.length > 0) {
+    return {
+      way: { state: 'unknown', why: unknown.flatMap((w) => (w.way.state === 'unknown' ? w.way.why : [])), errors: unknown.flatMap((w) => (w.way.state === 'unknown' ? w.way.errors : [])) },
+      publicNames: [],
+    };
+  }
+  const neutralised = ways.flatMap((w) => (w.way.state === 'neutralised' ? [w.way] : []));
+  if (neutralised.length > 0) {
+    return { way: { state: 'neutralised', by: [...new Set(neutralised.flatMap((w) => w.by))], wouldBe: neutralised.flatMap((w) => w.wouldBe) }, publicNames: [] };
+  }
+  return { way: { state: 'closed' }, publicNames: [] };
+}
+
+const reasonsOf = (way: WayIn): string[] => (way.state === 'public' ? way.reasons : []);

@@ -1,4 +1,4 @@
-import type { JsonValue, PublicAccessBlock, Snapshot } from '@trailwarden/core';
+import type { AccessPoint, JsonValue, PublicAccessBlock, Snapshot } from '@trailwarden/core';
 import { CheckTester, type BucketInput, account, aclGrants, bucket, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check from './index.js';
@@ -187,13 +187,75 @@ new CheckTester().run(check, {
   ],
 });
 
+/** An access point of bucket B in account A, us-east-1. */
+const ap = (name: string, over: Partial<AccessPoint> = {}): AccessPoint => ({
+  name,
+  arn: `arn:aws:s3:us-east-1:${A}:accesspoint/${name}`,
+  networkOrigin: 'Internet',
+  policyStatus: { value: { isPublic: false } },
+  ...over,
+});
+const publicAp = (name: string, restrict = false): AccessPoint =>
+  ap(name, {
+    policyStatus: { value: { isPublic: true } },
+    publicAccessBlock: { value: { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: restrict } },
+    policy: { value: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }] } },
+  });
+const denied = (operation: string) => ({ error: { code: 'AccessDenied', message: 'Access Denied', operation, accountId: A, region: 'us-east-1' } });
+
+new CheckTester().run(check, {
+  valid: [
+    { name: 'access points whose policies S3 says are not public', snapshot: () => single({ ...policyOpen, accessPoints: [ap('analytics'), ap('no-policy', { policyStatus: { value: null } })] }) },
+    { name: 'a public access point neutralised by its own RestrictPublicBuckets', snapshot: () => single({ ...policyOpen, accessPoints: [publicAp('open', true)] }) },
+    { name: 'a public access point neutralised by the bucket RestrictPublicBuckets', snapshot: () => single({ accessPoints: [publicAp('open')] }) },
+    { name: 'a public access point neutralised by the account RestrictPublicBuckets', snapshot: () => single({ ...policyOpen, accessPoints: [publicAp('open')] }, { restrictPublicBuckets: true }) },
+    { name: 'a VPC-only access point is not public', snapshot: () => single({ ...policyOpen, accessPoints: [{ ...publicAp('inside'), networkOrigin: 'VPC' }] }) },
+    { name: 'unreadable access points do not matter under the bucket RestrictPublicBuckets', snapshot: () => single({ accessPoints: unreadable('AccessDenied', 'ListAccessPoints') }) },
+  ],
+  invalid: [
+    {
+      name: 'a public access point of the trail bucket → FAIL naming it',
+      snapshot: () => single({ ...policyOpen, accessPoints: [ap('analytics'), publicAp('open')] }),
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'publicAccessPoint',
+          message: new RegExp(
+            `^Bucket ${B} \\(CloudTrail logs of trail main\\) is public through its access points open: its access point open \\(arn:aws:s3:us-east-1:${A}:accesspoint/open\\) has a policy S3 reports as public \\(GetAccessPointPolicyStatus IsPublic\\)\\. Fix: remove or pin the access point policy, or aws s3api put-public-access-block --bucket ${B} `,
+          ),
+        },
+      ],
+    },
+    {
+      name: 'access points that could not be listed → ERROR, never a PASS',
+      snapshot: () => single({ ...policyOpen, accessPoints: unreadable('AccessDenied', 'ListAccessPoints') }),
+      findings: [{ status: 'ERROR', message: /its access points are unknown \(ListAccessPoints failed in account 111111111111, region us-east-1: AccessDenied/ }],
+    },
+    {
+      name: "an access point's unreadable policy status → ERROR naming it",
+      snapshot: () => single({ ...policyOpen, accessPoints: [ap('analytics', { policyStatus: denied('GetAccessPointPolicyStatus') })] }),
+      findings: [{ status: 'ERROR', message: /the policy status of its access point analytics \(arn:aws:s3:us-east-1:111111111111:accesspoint\/analytics\) is unknown \(GetAccessPointPolicyStatus failed/ }],
+    },
+    {
+      name: "a public access point whose own Block Public Access is unreadable → ERROR",
+      snapshot: () => single({ ...policyOpen, accessPoints: [{ ...publicAp('open'), publicAccessBlock: denied('GetAccessPoint') }] }),
+      findings: [{ status: 'ERROR', message: /open: access point Block Public Access RestrictPublicBuckets is unknown \(GetAccessPoint failed/ }],
+    },
+    {
+      name: 'public by policy and through an access point: both named',
+      snapshot: () => single({ ...policyOpen, policy: doc(open()), accessPoints: [publicAp('open')] }),
+      findings: [{ status: 'FAIL', messageId: 'publicPolicy', message: /its bucket policy statement "Read".*; its access point open/ }],
+    },
+  ],
+});
+
 describe('trail-bucket-not-public findings', () => {
   it('reports one finding per bucket and puts the trails and settings in evidence', async () => {
     const findings = await runCheck(check, orgSnapshot({ ...policyOpen, policy: doc(open({ StringEquals: { 'aws:PrincipalOrgID': 'o-abc123def4' } })) }, null, null));
     expect(findings).toHaveLength(1);
     const f = findings[0]!;
     expect(f.status).toBe('PASS');
-    expect(f.message).toBe('Bucket org-logs (CloudTrail logs of trails local, org-trail) is not public: no public ACL grant; no public bucket policy statement.');
+    expect(f.message).toBe('Bucket org-logs (CloudTrail logs of trails local, org-trail) is not public: no public ACL grant; no public bucket policy statement; no access point.');
     expect(f.evidence.trails).toEqual([
       'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail',
       'arn:aws:cloudtrail:us-east-1:333333333333:trail/local',
@@ -209,6 +271,31 @@ describe('trail-bucket-not-public findings', () => {
     const [f] = await runCheck(check, single({ ownership: 'BucketOwnerEnforced', publicAccessBlock: null, acl: { grants: [aclGrants.allUsers()] } }));
     expect(f?.message).toMatch(/its ACL grants READ to AllUsers \(anyone on the internet\), but Object Ownership BucketOwnerEnforced \(ACLs disabled\) neutralises it/);
     expect(f?.evidence.aclNeutralisedBy).toEqual(['Object Ownership BucketOwnerEnforced (ACLs disabled)']);
+  });
+
+  it('puts the access points and what S3 says of each in evidence', async () => {
+    const [f] = await runCheck(check, single({ ...policyOpen, accessPoints: [ap('analytics'), publicAp('open')] }));
+    expect(f?.evidence.publicAccessPoints).toEqual(['open']);
+    expect(f?.evidence.accessPoints).toEqual([
+      { name: 'analytics', arn: `arn:aws:s3:us-east-1:${A}:accesspoint/analytics`, networkOrigin: 'Internet', awsPolicyStatus: { isPublic: false } },
+      {
+        name: 'open',
+        arn: `arn:aws:s3:us-east-1:${A}:accesspoint/open`,
+        networkOrigin: 'Internet',
+        awsPolicyStatus: { isPublic: true },
+        publicAccessBlock: { blockPublicAcls: false, ignorePublicAcls: false, blockPublicPolicy: false, restrictPublicBuckets: false },
+        policy: { Statement: [{ Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: '*' }] },
+      },
+    ]);
+  });
+
+  it('a snapshot from before access points were collected: evidence says so, the verdict is as before', async () => {
+    const snap = single(policyOpen);
+    delete snap.accounts[A]!.buckets![B]!.accessPoints;
+    const [f] = await runCheck(check, snap);
+    expect(f?.status).toBe('PASS');
+    expect(f?.message).toMatch(/; access points not collected\.$/);
+    expect(f?.evidence.accessPoints).toBe('not collected');
   });
 
   it('reports ERROR when a setting was not collected at all', async () => {

@@ -1,4 +1,4 @@
-import { type BucketView, type Evidence, type JsonValue, type Known, type KnownError, defineCheck, describeTrails, notCollected } from '@trailwarden/core';
+import { type AccessPoint, type BucketView, type Evidence, type JsonValue, type Known, type KnownError, defineCheck, describeTrails, notCollected } from '@trailwarden/core';
 import { type Exposure, type WayIn, assessExposure } from './exposure.js';
 
 export { analyseBucketPolicy, isFixedValue, isUniversalCidr, PINNING_KEYS, type PolicyAnalysis } from './policy.js';
@@ -43,6 +43,8 @@ export default defineCheck({
       publicAclAndPolicy: 'Bucket {{bucket}} (CloudTrail logs of {{trails}}) is public by ACL and by policy: {{reasons}}. Fix: {{fix}}',
       awsSaysPublic:
         'Bucket {{bucket}} (CloudTrail logs of {{trails}}) is public according to AWS, although our own analysis of its policy found no public statement: {{reasons}}. Fix: {{fix}}',
+      publicAccessPoint:
+        'Bucket {{bucket}} (CloudTrail logs of {{trails}}) is public through its access points {{accessPoints}}: {{reasons}}. Fix: remove or pin the access point policy, or {{fix}}',
     },
   },
   requires: ['buckets', 's3AccountPublicAccessBlock'],
@@ -57,24 +59,27 @@ export default defineCheck({
         ownership: view.setting('ownershipControls'),
         bucketBlock: view.setting('publicAccessBlock'),
         accountBlock: account?.data.s3AccountPublicAccessBlock ?? { error: notCollected('s3control:GetPublicAccessBlock', resource.accountId) },
+        accessPoints: bucket.accessPoints,
       });
       const evidence = buildEvidence(view, exposure, account?.data.s3AccountPublicAccessBlock);
       const data = { bucket: bucket.name, trails: describeTrails(view.trails), fix: fixCommand(bucket.name) };
 
       if (exposure.verdict === 'unknown') {
-        const why = [...unknownsOf(exposure.acl), ...unknownsOf(exposure.policy)];
+        const why = [...unknownsOf(exposure.acl), ...unknownsOf(exposure.policy), ...unknownsOf(exposure.accessPoints)];
         ctx.error(resource, `Cannot decide whether bucket ${bucket.name} is public: ${why.join('; ')}.`, evidence);
         return;
       }
       if (exposure.verdict === 'not-public') {
-        ctx.pass(resource, 'notPublic', { ...data, summary: `${summarise('ACL', exposure.acl)}; ${summarise('policy', exposure.policy)}` }, evidence);
+        const summary = [summarise('ACL', exposure.acl), summarise('policy', exposure.policy), summariseAccessPoints(exposure.accessPoints, bucket.accessPoints)];
+        ctx.pass(resource, 'notPublic', { ...data, summary: summary.join('; ') }, evidence);
         return;
       }
-      const reasons = [...reasonsOf(exposure.acl), ...reasonsOf(exposure.policy)].join('; ');
+      const reasons = [...reasonsOf(exposure.acl), ...reasonsOf(exposure.policy), ...reasonsOf(exposure.accessPoints)].join('; ');
       const byAcl = exposure.acl.state === 'public';
       const byPolicy = exposure.policy.state === 'public';
-      const messageId = byAcl && byPolicy ? 'publicAclAndPolicy' : byAcl ? 'publicAcl' : exposure.awsDisagrees ? 'awsSaysPublic' : 'publicPolicy';
-      ctx.fail(resource, messageId, { ...data, reasons }, evidence);
+      const messageId =
+        byAcl && byPolicy ? 'publicAclAndPolicy' : byAcl ? 'publicAcl' : byPolicy ? (exposure.awsDisagrees ? 'awsSaysPublic' : 'publicPolicy') : 'publicAccessPoint';
+      ctx.fail(resource, messageId, { ...data, reasons, accessPoints: exposure.publicAccessPoints.join(', ') }, evidence);
     });
   },
 });
@@ -98,6 +103,15 @@ function summarise(what: 'ACL' | 'policy', way: WayIn): string {
     : `the ${what} could not be read or analysed, but ${by} neutralises it`;
 }
 
+function summariseAccessPoints(way: WayIn, listed: Known<AccessPoint[]> | undefined): string {
+  if (listed === undefined) return 'access points not collected';
+  if (way.state === 'neutralised') {
+    return way.wouldBe.length > 0 ? `${way.wouldBe.join('; ')}, but ${way.by.join(' and ')} neutralises it` : `access points could not be read, but ${way.by.join(' and ')} neutralises them`;
+  }
+  const n = listed.value?.length ?? 0;
+  return n === 0 ? 'no access point' : `no public access point (${n} checked)`;
+}
+
 function known(k: Known<unknown> | undefined): JsonValue {
   if (k === undefined) return 'not collected';
   if (k.error) return { error: `${k.error.operation}: ${k.error.code}` };
@@ -109,6 +123,7 @@ function buildEvidence(view: BucketView, e: Exposure, accountBlock: Known<unknow
   const errors: KnownError[] = [
     ...(e.acl.state === 'unknown' ? e.acl.errors : []),
     ...(e.policy.state === 'unknown' ? e.policy.errors : []),
+    ...(e.accessPoints.state === 'unknown' ? e.accessPoints.errors : []),
   ];
   const ev: Evidence = {
     trails: view.trails.map((t) => t.trail.arn).sort(),
@@ -119,9 +134,25 @@ function buildEvidence(view: BucketView, e: Exposure, accountBlock: Known<unknow
     bucketPublicAccessBlock: known(b.publicAccessBlock),
     accountPublicAccessBlock: known(accountBlock),
     awsPolicyStatus: known(b.policyStatus),
+    accessPoints:
+      b.accessPoints === undefined
+        ? 'not collected'
+        : b.accessPoints.error
+          ? known(b.accessPoints)
+          : b.accessPoints.value.map((ap) => ({
+              name: ap.name,
+              arn: ap.arn ?? null,
+              networkOrigin: ap.networkOrigin ?? null,
+              awsPolicyStatus: known(ap.policyStatus),
+              ...(ap.publicAccessBlock ? { publicAccessBlock: known(ap.publicAccessBlock) } : {}),
+              ...(ap.policy ? { policy: known(ap.policy) } : {}),
+            })),
+    accessPointsState: e.accessPoints.state,
   };
   if (e.acl.state === 'neutralised') ev.aclNeutralisedBy = e.acl.by;
   if (e.policy.state === 'neutralised') ev.policyNeutralisedBy = e.policy.by;
+  if (e.accessPoints.state === 'neutralised') ev.accessPointsNeutralisedBy = e.accessPoints.by;
+  if (e.publicAccessPoints.length > 0) ev.publicAccessPoints = e.publicAccessPoints;
   if (e.policyAnalysis?.ok) {
     ev.publicPolicyStatements = e.policyAnalysis.publicStatements.map((s) => ({
       index: s.index,

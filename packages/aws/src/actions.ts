@@ -39,6 +39,12 @@ export const OPERATION_ACTIONS: Readonly<Record<string, string>> = {
   GetBucketLifecycleConfiguration: 's3:GetLifecycleConfiguration',
   // S3 Control (account-level Block Public Access; same operation name as the bucket-level one)
   'S3Control:GetPublicAccessBlock': 's3:GetAccountPublicAccessBlock',
+  // S3 Control (the trail buckets' access points: their policy status, and for a public one its
+  // Block Public Access settings and policy)
+  'S3Control:ListAccessPoints': 's3:ListAccessPoints',
+  'S3Control:GetAccessPointPolicyStatus': 's3:GetAccessPointPolicyStatus',
+  'S3Control:GetAccessPoint': 's3:GetAccessPoint',
+  'S3Control:GetAccessPointPolicy': 's3:GetAccessPointPolicy',
   // KMS
   DescribeKey: 'kms:DescribeKey',
   GetKeyPolicy: 'kms:GetKeyPolicy',

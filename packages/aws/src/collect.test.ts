@@ -145,6 +145,7 @@ describe('collect() — organization scan', () => {
     expect(bucket).toMatchObject({ name: ARCHIVE_BUCKET, arn: `arn:aws:s3:::${ARCHIVE_BUCKET}`, ownerAccountId: LOGS, region: { value: 'eu-west-1' } });
     expect(bucket.policy?.value).toMatchObject({ Statement: [{ Principal: { Service: 'cloudtrail.amazonaws.com' } }] });
     expect(bucket.policyStatus).toEqual({ value: { isPublic: false } });
+    expect(bucket.accessPoints).toEqual({ value: [] });
     expect(bucket.acl?.value?.grants[1]).toEqual({ grantee: { type: 'Group', uri: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers' }, permission: 'READ' });
     expect(bucket.publicAccessBlock).toEqual({ value: { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: false } });
     expect(bucket.objectLock).toEqual({ value: { enabled: true, defaultRetention: { mode: 'COMPLIANCE', years: 1 } } });

@@ -34,7 +34,7 @@ import {
   ListBucketsCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, ListAccessPointsCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Trail as SdkTrail } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -369,6 +369,12 @@ export function mockWorld(world: World): Mocks {
     if (input.AccountId !== account) throw awsError('AccessDenied', 403);
     if (account === MEMBER) throw awsError('NoSuchPublicAccessBlockConfiguration', 404);
     return { PublicAccessBlockConfiguration: { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true } };
+  });
+  // No access points anywhere (the simulator's tests cover them).
+  m.s3control.on(ListAccessPointsCommand as never).callsFake(async (input: { AccountId: string }, gc: () => unknown) => {
+    const { account } = await who(gc);
+    if (input.AccountId !== account) throw awsError('AccessDenied', 403);
+    return { AccessPointList: [] };
   });
 
   m.kms.on(DescribeKeyCommand as never).callsFake(async (input: { KeyId: string }, gc: () => unknown) => {

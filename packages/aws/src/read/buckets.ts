@@ -25,10 +25,11 @@ import {
   type ListBucketsCommandOutput,
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
-import type { AclGrant, Bucket, EncryptionRule, Known, LifecycleRule, ObjectLockConfiguration, PublicAccessBlock } from '@trailwarden/core';
+import type { AccessPoint, AclGrant, Bucket, EncryptionRule, Known, LifecycleRule, ObjectLockConfiguration, PublicAccessBlock } from '@trailwarden/core';
 import { compact, parsePolicy, readKnown, toJson } from '../known-read.js';
 import type { Metrics } from '../pacing/metrics.js';
 import type { AccountSession } from '../session.js';
+import { readAccessPoints } from './access-points.js';
 
 export interface ListedBucket {
   name: string;
@@ -97,10 +98,32 @@ export async function readBucket(
       return locationToRegion(out.LocationConstraint);
     });
   }
-  // When the region is unknown we still ask (from the home region) so each setting says why it failed.
+  // When the region is unknown we still ask (from the home region): S3 then says where the bucket
+  // is (below), or each setting says why it failed.
   const at = region.value ?? homeRegion;
   const place = { accountId, region: at, metrics };
-  const send = <T>(command: object) => session.send<T>('s3', at, command);
+  let movedTo: string | undefined;
+  /** A region S3 served a read of this bucket in: S3 serves bucket requests only in the bucket's region. */
+  let servedIn: string | undefined;
+  const send = async <T>(command: object): Promise<T> => {
+    const where = movedTo ?? at;
+    let out: T;
+    try {
+      out = await session.send<T>('s3', where, command);
+    } catch (err) {
+      // Asked in the wrong region (a stale or missing region): S3 names the right one in
+      // x-amz-bucket-region. Retry there once; the other reads of this bucket go there directly.
+      const moved = redirectRegion(err);
+      if (moved === undefined || moved === where) throw err;
+      movedTo = moved;
+      place.region = moved;
+      out = await session.send<T>('s3', moved, freshCommand(command));
+      servedIn = moved;
+      return out;
+    }
+    servedIn ??= where;
+    return out;
+  };
   const Bucket = name;
 
   const [policy, policyStatus, acl, publicAccessBlock, ownershipControls, objectLock, encryption, logging, versioning, lifecycle] = await Promise.all([
@@ -207,6 +230,15 @@ export async function readBucket(
       { codes: NOT_CONFIGURED.lifecycle, value: null },
     ),
   ]);
+  if (movedTo !== undefined) region = { value: movedTo };
+
+  // Access points are regional: listed only in the bucket's own region, so only once it is known
+  // (from the listing, GetBucketLocation, a redirect, or S3 serving this bucket's reads there).
+  const home = region.value ?? servedIn;
+  const accessPoints: Known<AccessPoint[]> =
+    home === undefined && region.error
+      ? { error: { ...region.error, operation: 'ListAccessPoints', message: `the bucket's region is unknown, so its access points cannot be listed: ${region.error.message}` } }
+      : await readAccessPoints(session, name, home ?? at, metrics);
 
   return {
     name,
@@ -223,7 +255,30 @@ export async function readBucket(
     logging,
     versioning,
     lifecycle,
+    accessPoints,
   };
+}
+
+/** S3 answers a bucket request sent to the wrong region this way (the SDK's own region-redirect rule). */
+const REDIRECT_CODES = new Set(['IllegalLocationConstraintException']);
+const REGION_NAME = /^[a-z]{2}(-[a-z0-9]+){1,3}-[0-9]{1,2}$/;
+
+/**
+ * The region a `301 PermanentRedirect` or `400 IllegalLocationConstraintException` names in its
+ * `x-amz-bucket-region` header; `undefined` for any other error or a header that is no region name.
+ */
+export function redirectRegion(err: unknown): string | undefined {
+  const e = (err ?? {}) as { name?: string; $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string | undefined> } };
+  const status = e.$metadata?.httpStatusCode;
+  if (!(status === 301 || (status === 400 && e.name !== undefined && REDIRECT_CODES.has(e.name)))) return undefined;
+  const header = e.$response?.headers?.['x-amz-bucket-region'];
+  return typeof header === 'string' && header.length <= 32 && REGION_NAME.test(header) ? header : undefined;
+}
+
+/** A new command with the same input: an SDK command is sent once. */
+function freshCommand(command: object): object {
+  const { constructor: Ctor, input } = command as { constructor: new (input: unknown) => object; input?: unknown };
+  return new Ctor(input);
 }
 
 /** Block Public Access settings; a setting AWS leaves out is off. */

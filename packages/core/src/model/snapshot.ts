@@ -357,6 +357,21 @@ export interface Bucket {
   versioning?: Known<{ status: 'Enabled' | 'Suspended' | null; mfaDelete: 'Enabled' | 'Disabled' | null }>;
   /** `null`: NoSuchLifecycleConfiguration. */
   lifecycle?: Known<LifecycleRule[] | null>;
+  /** The bucket owner's access points for the bucket in its region (S3 Control ListAccessPoints). */
+  accessPoints?: Known<AccessPoint[]>;
+}
+
+/** An S3 access point: a named way into a bucket with a policy of its own. */
+export interface AccessPoint {
+  name: string;
+  arn?: string;
+  networkOrigin?: 'Internet' | 'VPC';
+  /** S3's own verdict on the access point policy (GetAccessPointPolicyStatus); `null`: no policy. */
+  policyStatus: Known<{ isPublic: boolean } | null>;
+  /** The access point's own Block Public Access (GetAccessPoint); read only for a public one. */
+  publicAccessBlock?: Known<PublicAccessBlock | null>;
+  /** The access point policy (GetAccessPointPolicy), evidence; read only for a public one. */
+  policy?: Known<PolicyDocument | null>;
 }
 
 export interface BucketAcl {

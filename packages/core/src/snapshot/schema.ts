@@ -186,6 +186,22 @@ const bucket: S = {
       properties: { status: { enum: ['Enabled', 'Suspended', null] }, mfaDelete: { enum: ['Enabled', 'Disabled', null] } },
     }),
     lifecycle: knownSchema(nullable({ type: 'array', items: { type: 'object', required: ['status'] } })),
+    accessPoints: knownSchema({
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'policyStatus'],
+        properties: {
+          name: str,
+          arn: str,
+          networkOrigin: { enum: ['Internet', 'VPC'] },
+          policyStatus: knownSchema(nullable({ type: 'object', required: ['isPublic'], properties: { isPublic: bool } })),
+          publicAccessBlock: knownSchema(nullable(publicAccessBlock)),
+          policy: knownSchema(policyDocument),
+        },
+        additionalProperties: false,
+      },
+    }),
   },
   additionalProperties: false,
 };

@@ -77,7 +77,7 @@ export function errorReply(service: ServiceName, err: SimError, requestId: strin
         .map(([k, v]) => el(k, v))
         .join('');
       const body = XML_DECL + wrap('Error', el('Code', err.code) + el('Message', err.message) + extra + el('RequestId', requestId) + el('HostId', requestId));
-      return { status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body };
+      return { status, headers: { ...err.headers, 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body };
     }
   }
 }

@@ -91,10 +91,21 @@ export function route(req: SimRequest, signature: Signature | undefined): RouteR
   return s3Route(req);
 }
 
+/** `/accesspoint`, `/accesspoint/{name}`, `/accesspoint/{name}/policy`, `/accesspoint/{name}/policyStatus`. */
+const ACCESS_POINT_PATH = /^\/accesspoint(?:\/([^/]+)(\/policy|\/policyStatus)?)?\/?$/;
+
 function s3ControlRoute(req: SimRequest): RouteResult {
   const path = req.path.slice('/v20180820'.length);
   if (path === '/configuration/publicAccessBlock') {
     const op = req.method === 'GET' ? 'GetPublicAccessBlock' : req.method === 'PUT' ? 'PutPublicAccessBlock' : req.method === 'DELETE' ? 'DeletePublicAccessBlock' : undefined;
+    if (op) return { service: 's3control', operation: op };
+  }
+  const accessPoint = ACCESS_POINT_PATH.exec(path);
+  if (accessPoint) {
+    const sub = accessPoint[2] === '/policy' ? 'Policy' : accessPoint[2] === '/policyStatus' ? 'PolicyStatus' : '';
+    const op = !accessPoint[1]
+      ? req.method === 'GET' ? 'ListAccessPoints' : undefined
+      : req.method === 'GET' ? `GetAccessPoint${sub}` : req.method === 'DELETE' ? `DeleteAccessPoint${sub}` : req.method === 'PUT' ? (sub ? `PutAccessPoint${sub}` : 'CreateAccessPoint') : undefined;
     if (op) return { service: 's3control', operation: op };
   }
   const verb = req.method === 'GET' ? 'Get' : req.method === 'DELETE' ? 'Delete' : req.method === 'PUT' ? 'Put' : 'Post';

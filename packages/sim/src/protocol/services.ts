@@ -128,6 +128,8 @@ export class SimError extends Error {
     readonly status = 400,
     /** Extra elements for S3 errors (e.g. BucketName). */
     readonly extra: Record<string, string> = {},
+    /** Extra response headers (e.g. S3's `x-amz-bucket-region`). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

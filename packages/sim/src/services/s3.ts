@@ -4,7 +4,8 @@ import { policyIsPublic } from '../policy.js';
 import { type Reply, S3_NS, xmlReply } from '../protocol/reply.js';
 import { SimError } from '../protocol/services.js';
 import { el, escapeXml, wrap } from '../protocol/xml.js';
-import type { WorldAclGrantee, WorldPublicAccessBlock } from '../world/types.js';
+import { OPT_IN_REGIONS } from '../world/regions.js';
+import type { WorldAccessPoint, WorldAclGrantee, WorldPublicAccessBlock } from '../world/types.js';
 import type { BucketModel } from '../world/model.js';
 import type { CallContext, Handler } from './context.js';
 
@@ -19,9 +20,33 @@ function bucketOf(ctx: CallContext): BucketModel {
   const name = decodeURIComponent(ctx.req.path.split('/').filter(Boolean)[0] ?? '');
   const bucket = ctx.model.buckets.get(name);
   if (!bucket) throw new SimError('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: name });
+  // GetBucketLocation is how a client finds the region, so it answers from any region.
+  if (ctx.operation !== 'GetBucketLocation') refuseWrongRegion(ctx, bucket);
   // Bucket configuration is readable only from the owner's account (S3 API reference of each Get*).
   if (bucket.ownerId !== ctx.account.id) throw new SimError('AccessDenied', 'Access Denied', 403);
   return bucket;
+}
+
+/**
+ * A bucket request sent to another region's endpoint (signed for that region): `301
+ * PermanentRedirect`, or `400 IllegalLocationConstraintException` where the bucket's region or the
+ * endpoint's launched after 20 March 2019 (the opt-in regions); either way with the bucket's region
+ * in `x-amz-bucket-region` (S3's "Request redirection and the REST API").
+ */
+function refuseWrongRegion(ctx: CallContext, bucket: BucketModel): void {
+  const actual = bucketRegion(bucket);
+  if (ctx.region === actual) return;
+  const headers = { 'x-amz-bucket-region': actual };
+  if (OPT_IN_REGIONS.has(actual) || OPT_IN_REGIONS.has(ctx.region)) {
+    throw new SimError('IllegalLocationConstraintException', `The ${actual} location constraint is incompatible for the region specific endpoint this request was sent to.`, 400, {}, headers);
+  }
+  throw new SimError(
+    'PermanentRedirect',
+    'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+    301,
+    { Bucket: bucket.name, Endpoint: `${bucket.name}.s3.${actual}.amazonaws.com` },
+    headers,
+  );
 }
 
 const notConfigured = (code: string, message: string, bucket: string) => new SimError(code, message, 404, { BucketName: bucket });
@@ -210,16 +235,125 @@ export const s3Handlers: Record<string, Handler> = {
   GetBucketLifecycleConfiguration: getBucketLifecycleConfiguration,
 };
 
-/** S3 Control GetPublicAccessBlock: the `x-amz-account-id` header must be the caller's account. */
-const getAccountPublicAccessBlock = (ctx: CallContext): Reply => {
+const CONTROL_NS = 'xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"';
+
+/** S3 Control names the account in the `x-amz-account-id` header; it must be the caller's. */
+function controlAccount(ctx: CallContext): string {
   const header = ctx.req.headers['x-amz-account-id'];
   const hostPrefix = /^([0-9]{12})\./.exec(String(ctx.req.headers.host ?? ''))?.[1];
   const accountId = typeof header === 'string' ? header : hostPrefix;
   if (!accountId) throw new SimError('InvalidRequest', 'Missing required header for this request: x-amz-account-id', 400);
   if (accountId !== ctx.account.id) throw new SimError('AccessDenied', 'Access Denied', 403);
+  return accountId;
+}
+
+const getAccountPublicAccessBlock = (ctx: CallContext): Reply => {
+  const accountId = controlAccount(ctx);
   const pab = ctx.account.publicAccessBlock;
   if (!pab) throw new SimError('NoSuchPublicAccessBlockConfiguration', 'The public access block configuration was not found', 404, { AccountId: accountId });
-  return xmlReply(publicAccessBlockXml(pab, 'xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"'), ctx.requestId);
+  return xmlReply(publicAccessBlockXml(pab, CONTROL_NS), ctx.requestId);
 };
 
-export const s3ControlHandlers: Record<string, Handler> = { GetPublicAccessBlock: getAccountPublicAccessBlock };
+interface AccessPointModel {
+  ap: WorldAccessPoint;
+  bucket: BucketModel;
+  arn: string;
+}
+
+/** The caller account's access points in the calling region: access points are regional. */
+function accessPointsHere(ctx: CallContext): AccessPointModel[] {
+  const out: AccessPointModel[] = [];
+  for (const bucket of ctx.account.buckets) {
+    if (bucketRegion(bucket) !== ctx.region) continue;
+    for (const ap of bucket.accessPoints ?? []) out.push({ ap, bucket, arn: `arn:${ctx.model.partition}:s3:${ctx.region}:${ctx.account.id}:accesspoint/${ap.name}` });
+  }
+  return out.sort((a, b) => (a.ap.name < b.ap.name ? -1 : a.ap.name > b.ap.name ? 1 : 0));
+}
+
+function accessPointOf(ctx: CallContext): AccessPointModel {
+  controlAccount(ctx);
+  const name = decodeURIComponent(ctx.req.path.split('/')[3] ?? '');
+  const found = accessPointsHere(ctx).find((m) => m.ap.name === name);
+  if (!found) throw new SimError('NoSuchAccessPoint', 'The specified accesspoint does not exist', 404, { AccessPointName: name });
+  return found;
+}
+
+const accessPointAlias = (m: AccessPointModel) => `${m.ap.name}-${createHash('sha256').update(m.arn).digest('hex').slice(0, 30)}-s3alias`;
+const vpcXml = (ap: WorldAccessPoint) => (ap.networkOrigin === 'VPC' ? wrap('VpcConfiguration', el('VpcId', ap.vpcId ?? 'vpc-0123456789abcdef0')) : '');
+
+/** ListAccessPoints (`bucket` filter, `maxResults` 1–1000, `nextToken`): the caller's, in this region. */
+const listAccessPoints: Handler = (ctx) => {
+  controlAccount(ctx);
+  const q = ctx.req.query;
+  const bucket = q.get('bucket');
+  let all = accessPointsHere(ctx);
+  if (bucket) all = all.filter((m) => m.bucket.name === bucket);
+  const token = q.get('nextToken');
+  if (token) all = all.filter((m) => m.ap.name > Buffer.from(token, 'base64').toString());
+  const maxRaw = Number(q.get('maxResults') ?? '1000');
+  const max = Number.isInteger(maxRaw) && maxRaw > 0 ? Math.min(maxRaw, 1000) : 1000;
+  const page = all.slice(0, max);
+  const next = page.length < all.length ? Buffer.from(page[page.length - 1]!.ap.name).toString('base64') : undefined;
+  const items = page
+    .map((m) =>
+      wrap(
+        'AccessPoint',
+        el('Name', m.ap.name) +
+          el('NetworkOrigin', m.ap.networkOrigin ?? 'Internet') +
+          vpcXml(m.ap) +
+          el('Bucket', m.bucket.name) +
+          el('AccessPointArn', m.arn) +
+          el('Alias', accessPointAlias(m)) +
+          el('BucketAccountId', m.bucket.ownerId),
+      ),
+    )
+    .join('');
+  return xmlReply(wrap('ListAccessPointsResult', wrap('AccessPointList', items) + el('NextToken', next), CONTROL_NS), ctx.requestId);
+};
+
+const ALL_BLOCKED_AP: WorldPublicAccessBlock = { blockPublicAcls: true, ignorePublicAcls: true, blockPublicPolicy: true, restrictPublicBuckets: true };
+
+const getAccessPoint: Handler = (ctx) => {
+  const m = accessPointOf(ctx);
+  const xml = wrap(
+    'GetAccessPointResult',
+    el('Name', m.ap.name) +
+      el('Bucket', m.bucket.name) +
+      el('NetworkOrigin', m.ap.networkOrigin ?? 'Internet') +
+      vpcXml(m.ap) +
+      publicAccessBlockXml({ ...ALL_BLOCKED_AP, ...(m.ap.publicAccessBlock ?? {}) }, '') +
+      el('CreationDate', m.bucket.creationDate ?? '2020-01-01T00:00:00.000Z') +
+      el('Alias', accessPointAlias(m)) +
+      el('AccessPointArn', m.arn) +
+      el('BucketAccountId', m.bucket.ownerId),
+    CONTROL_NS,
+  );
+  return xmlReply(xml, ctx.requestId);
+};
+
+const accessPointPolicyText = (m: AccessPointModel): string => {
+  const p = m.ap.policy;
+  if (p === undefined || p === null) throw new SimError('NoSuchAccessPointPolicy', 'The specified accesspoint policy does not exist', 404, { AccessPointName: m.ap.name });
+  return typeof p === 'string' ? p : JSON.stringify(p);
+};
+
+const getAccessPointPolicy: Handler = (ctx) => {
+  const m = accessPointOf(ctx);
+  return xmlReply(wrap('GetAccessPointPolicyResult', el('Policy', accessPointPolicyText(m)), CONTROL_NS), ctx.requestId);
+};
+
+/** S3's own verdict, by the same "meaning of public" as for bucket policies; no policy is NoSuchAccessPointPolicy. */
+const getAccessPointPolicyStatus: Handler = (ctx) => {
+  const m = accessPointOf(ctx);
+  const text = accessPointPolicyText(m);
+  const isPublic = m.ap.policyStatus?.isPublic ?? policyIsPublic(text);
+  return xmlReply(wrap('GetAccessPointPolicyStatusResult', wrap('PolicyStatus', el('IsPublic', isPublic)), CONTROL_NS), ctx.requestId);
+};
+
+export const s3ControlHandlers: Record<string, Handler> = {
+  GetPublicAccessBlock: getAccountPublicAccessBlock,
+  ListAccessPoints: listAccessPoints,
+  GetAccessPoint: getAccessPoint,
+  GetAccessPointPolicy: getAccessPointPolicy,
+  GetAccessPointPolicyStatus: getAccessPointPolicyStatus,
+};

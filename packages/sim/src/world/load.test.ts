@@ -100,6 +100,23 @@ describe('loadWorld', () => {
     ).toThrow('w: accounts[1].buckets[0].name: bucket name same-name is already used');
   });
 
+  it('refuses an access point name used twice in one account and region (S3: unique per account and region)', () => {
+    const world = (second: string) => ({
+      accounts: [
+        {
+          id: '111111111111',
+          name: 'a',
+          buckets: [
+            { name: 'first-bucket', region: 'us-east-1', accessPoints: [{ name: 'reader' }] },
+            { name: 'second-bucket', region: second, accessPoints: [{ name: 'reader' }] },
+          ],
+        },
+      ],
+    });
+    expect(() => validateWorld(world('us-east-1'), 'w')).toThrow('w: accounts[0].buckets[1].accessPoints[0].name: access point reader already exists in account 111111111111, us-east-1');
+    expect(() => validateWorld(world('us-west-2'), 'w')).not.toThrow();
+  });
+
   it('reports unparsable YAML and JSON and a missing file with the path', async () => {
     const yamlPath = await fileWith('broken.yaml', 'accounts: [\n  - id: ');
     await expect(loadWorld(yamlPath)).rejects.toThrow(`${yamlPath}: not valid YAML`);

@@ -182,6 +182,12 @@ export function buildModel(world: World, source = '<world>'): SimModel {
       const bp = `${at}.buckets[${j}]`;
       checkRegion(`${bp}.region`, b.region);
       if (buckets.has(b.name)) fail(`${bp}.name`, `bucket name ${b.name} is already used (bucket names are global)`);
+      (b.accessPoints ?? []).forEach((ap, k) => {
+        const taken = accountBuckets.some((o) => o.region === b.region && o.accessPoints?.some((x) => x.name === ap.name));
+        if (taken || b.accessPoints!.findIndex((x) => x.name === ap.name) !== k) {
+          fail(`${bp}.accessPoints[${k}].name`, `access point ${ap.name} already exists in account ${a.id}, ${b.region} (names are unique per account and region)`);
+        }
+      });
       const m: BucketModel = { ...b, ownerId: a.id };
       buckets.set(b.name, m);
       accountBuckets.push(m);

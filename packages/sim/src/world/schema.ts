@@ -289,6 +289,22 @@ const bucket = {
         },
       ],
     },
+    accessPoints: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name'],
+        properties: {
+          name: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{1,48}[a-z0-9]$' },
+          networkOrigin: { enum: ['Internet', 'VPC'] },
+          vpcId: { type: 'string' },
+          policy: { type: ['object', 'string', 'null'] },
+          policyStatus: { type: 'object', additionalProperties: false, required: ['isPublic'], properties: { isPublic: { type: 'boolean' } } },
+          publicAccessBlock: publicAccessBlock,
+        },
+      },
+    },
   },
 } as const;
 

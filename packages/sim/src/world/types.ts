@@ -295,6 +295,22 @@ export interface WorldBucket {
   versioning?: { status: 'Enabled' | 'Suspended'; mfaDelete?: boolean } | null;
   /** Lifecycle rules; omitted or null = NoSuchLifecycleConfiguration. */
   lifecycle?: WorldLifecycleRule[] | null;
+  /** The owner account's access points for this bucket (in the bucket's region). */
+  accessPoints?: WorldAccessPoint[];
+}
+
+export interface WorldAccessPoint {
+  /** Unique per account and region (S3's rule). */
+  name: string;
+  /** Default Internet; VPC takes a `vpcId`. */
+  networkOrigin?: 'Internet' | 'VPC';
+  vpcId?: string;
+  /** Access point policy; omitted or null = none (NoSuchAccessPointPolicy). */
+  policy?: PolicyDocument | null;
+  /** Overrides the computed policy status (the same "meaning of public" as for bucket policies). */
+  policyStatus?: { isPublic: boolean };
+  /** Default: all four true (AWS's default for new access points; fixed at creation). */
+  publicAccessBlock?: WorldPublicAccessBlock;
 }
 
 export interface WorldLifecycleRule {

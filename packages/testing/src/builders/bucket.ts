@@ -1,4 +1,5 @@
 import type {
+  AccessPoint,
   AclGrant,
   Bucket,
   BucketAcl,
@@ -45,6 +46,8 @@ export interface BucketInput {
   versioning?: Partial<{ status: 'Enabled' | 'Suspended' | null; mfaDelete: 'Enabled' | 'Disabled' | null }> | Unreadable;
   /** Default `null` (no lifecycle configuration: nothing expires). */
   lifecycle?: LifecycleRule[] | null | Unreadable;
+  /** S3 Control ListAccessPoints for the bucket. Default `[]` (none). */
+  accessPoints?: AccessPoint[] | Unreadable;
 }
 
 export interface BucketSpec {
@@ -134,6 +137,7 @@ export function buildBucket(spec: BucketSpec, ctx: BucketBuildContext): Bucket {
     ? knownError(b.versioning, accountId, r)
     : { value: { status: 'Enabled', mfaDelete: 'Enabled', ...b.versioning } };
   const lifecycle = field<LifecycleRule[] | null>(b.lifecycle, () => null, accountId, r);
+  const accessPoints = field<AccessPoint[]>(b.accessPoints, () => [], accountId, r);
   return {
     name,
     arn,
@@ -149,6 +153,7 @@ export function buildBucket(spec: BucketSpec, ctx: BucketBuildContext): Bucket {
     logging,
     versioning,
     lifecycle,
+    accessPoints,
   };
 }
 
