@@ -214,7 +214,7 @@ export default defineCheck({
         );
         return { allowListed: false };
       }
-      if (hits.length === 0) return ownRoot ? { allowListed: false, root: { canTamper: false, why: 'every tamper action is denied to it (by SCPs on its path)' } } : { allowListed: false };
+      if (hits.length === 0) return ownRoot ? { allowListed: false, root: { canTamper: false, why: 'it can perform no tamper action on the scanned trails, buckets and keys (SCPs deny them to it, or nothing is in reach)' } } : { allowListed: false };
       if (isAllowListed(p.arn)) return { allowListed: true };
       if (ownRoot) return judgeRoot(p, findingAccount, hits, resource, evidence);
       // A service-linked role (AWSServiceRoleForCloudTrail carries cloudtrail:*) can be assumed only by

@@ -68,6 +68,7 @@ export async function listTrails(session: AccountSession, regions: string[], met
     governedOut ??= {};
     governedOut[region] = error;
     delete listing[region];
+    metrics.errors -= 1; // counted as a failed read by readKnown: it is scope, not a failure
   }
   const trails: Known<Trail[]> = { value: [...byArn.values()].sort((a, b) => compareStrings(a.arn, b.arn)) };
   return governedOut ? { listing, trails, governedOut } : { listing, trails };
