@@ -104,6 +104,8 @@ export default defineCheck({
       (p) => `${p.kind.toUpperCase()} ${p.policy ?? 'list'}: ${p.error?.code ?? p.message}; a principal that could tamper without it is an ERROR, not a FAIL`,
     );
     const snapshot = ctx.snapshot as Snapshot;
+    // Every way SCPs or RCPs can be unknown (the organization, a list, a document) is a problem here.
+    const gapsPossible = model.orgPolicyProblems.length > 0;
     // Unknown SCPs/RCPs, per account (the principal's for SCPs, the resource's for RCPs).
     const gapCache = new Map<string, string | undefined>();
     const gap = (kind: 'scp' | 'rcp', accountId: string) => {
@@ -172,9 +174,9 @@ export default defineCheck({
       const ownRoot = p.kind === 'root' && p.accountId === findingAccount;
       // What SCPs and RCPs that could not be read might deny: such a hit is no FAIL (it could be
       // denied), and with nothing else the principal is undecided.
-      const scpGap = !p.serviceLinked && !isAllowListed(p.arn) ? gap('scp', p.accountId) : undefined;
       const undecided: { hit: (typeof hits)[number]; why: string }[] = [];
-      if (!p.serviceLinked && !isAllowListed(p.arn) && p.problems.length === 0) {
+      if (gapsPossible && hits.length > 0 && !p.serviceLinked && p.problems.length === 0 && !isAllowListed(p.arn)) {
+        const scpGap = gap('scp', p.accountId);
         hits = hits.filter((h) => {
           const why = scpGap ?? (h.t.kind !== 'trail' ? gap('rcp', h.t.resource.accountId) : undefined);
           if (why) undecided.push({ hit: h, why });
