@@ -134,11 +134,11 @@ describe('tamper scenarios through the simulator', () => {
         `PASS ${root(MANAGEMENT)} noTamper`, // no trail there: its admin user has nothing to tamper with
         `ERROR ${iam(ADMIN_READERS, 'role', 'BrokenInline')}`, // inline policy that is not JSON
         `ERROR ${iam(ADMIN_READERS, 'user', 'carol')}`, // managed policy with an invalid Effect
-        `FAIL ${root(ADMIN_READERS)} canTamper`, // root holds every permission of its account
+        `FAIL ${root(ADMIN_READERS)} rootNotDenied`, // root holds every permission of its account; only an SCP can deny it
         `FAIL ${iam(ADMIN_READERS, 'user', 'alice')} canTamper`, // AdministratorAccess
         `FAIL ${BREAK_GLASS} canTamper`, // exempted by the SCP, not allow-listed
-        `FAIL ${root(CROSS_OWNER)} canTamper`,
-        `FAIL ${root(LOCKED_OWNER)} canTamper`, // the bucket and trail actions Object Lock does not cover
+        `FAIL ${root(CROSS_OWNER)} rootNotDenied`,
+        `FAIL ${root(LOCKED_OWNER)} rootNotDenied`, // the bucket and trail actions Object Lock does not cover
         `FAIL ${iam(PARTNER, 'role', 'Janitor')} canTamper`, // cross-account s3:DeleteObject
       ].sort(),
     );

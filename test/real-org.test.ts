@@ -57,6 +57,20 @@ function world(caller: string): World {
       id: 'o-realorg001',
       managementAccountId: MGMT,
       delegatedAdministrators: [{ accountId: SECURITY, servicePrincipal: 'cloudtrail.amazonaws.com' }],
+      // Being the CloudTrail delegated administrator does not let security read SCPs: the
+      // management account delegates that with an Organizations resource-based policy.
+      resourcePolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'DelegatePolicyReads',
+            Effect: 'Allow',
+            Principal: { AWS: `arn:aws:iam::${SECURITY}:root` },
+            Action: ['organizations:ListPolicies', 'organizations:DescribePolicy', 'organizations:ListTargetsForPolicy', 'organizations:ListPoliciesForTarget'],
+            Resource: '*',
+          },
+        ],
+      },
     },
     caller: { accountId: caller },
     accounts: [

@@ -63,8 +63,11 @@ describe('trail-api-least-privilege', () => {
     // The default bucket has Object Lock in COMPLIANCE mode: deleting log objects is impossible.
     expect(actions).not.toContain('s3:DeleteObject');
     expect(f?.evidence.notes).toEqual([expect.stringMatching(/COMPLIANCE/)]);
-    // The root user of a standalone account has full access too.
-    expect(statusOf(findings, 'root')).toEqual(['FAIL']);
+    // The root user of a standalone account has full access too; no SCP can restrict it and its
+    // credentials (GetAccountSummary) are not in this snapshot: unknown, not FAIL.
+    const [root] = byName(findings, 'root');
+    expect(root?.status).toBe('ERROR');
+    expect(root?.message).toContain('GetAccountSummary');
   });
 
   it('a service-linked role (AWSServiceRoleForCloudTrail, cloudtrail:*) is evidence on the account PASS, never a FAIL', async () => {
@@ -374,5 +377,66 @@ describe('trail-api-least-privilege', () => {
   it('options are validated by the schema', async () => {
     const snap = snapshot({ accounts: [account(A, {})] });
     await expect(runCheck(check, snap, { options: { allowedPrincipals: 'x' as never } })).rejects.toThrow(/allowedPrincipals/);
+  });
+
+  describe('the root user (judged by the controls AWS gives it, never "remove these actions")', () => {
+    const admin = () => iamRole('Admin', { attachedPolicies: ['AdministratorAccess'] });
+    const withRoot = (snap: ReturnType<typeof snapshot>, id: string, accessKeysPresent: boolean, mfaEnabled: boolean) => {
+      snap.accounts[id]!.rootUser = { value: { accessKeysPresent, mfaEnabled } };
+      return snap;
+    };
+    const memberSnap = (scps: ReturnType<typeof denyTamperScp>[]) =>
+      withRoot(snapshot({ organization: org(scps), accounts: [account(MGMT, { iam: {} }), account(A, { trails: [trail({ name: 'main' })], iam: {} })] }), A, false, true);
+
+    it('in a member account no SCP denies it: FAIL rootNotDenied, the fix is an SCP on aws:PrincipalArn like root', async () => {
+      const [f] = (await runCheck(check, memberSnap([]))).filter((x) => x.accountId === A && x.resource.name === 'root');
+      expect(f).toMatchObject({ status: 'FAIL', messageId: 'rootNotDenied' });
+      expect(f?.message).not.toMatch(/remove these actions/);
+      expect(f?.message).toContain('arn:aws:iam::*:root');
+      expect(JSON.parse(f?.evidence.fixScp as string).Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } } });
+    });
+
+    it('in a member account an SCP denies it every tamper action: no FAIL, the account PASS says so', async () => {
+      const findings = (await runCheck(check, memberSnap([denyTamperScp()]))).filter((x) => x.accountId === A);
+      expect(findings.map((f) => f.status)).toEqual(['PASS']);
+      expect(findings[0]?.evidence.rootUser).toEqual({ canTamper: false, why: expect.stringContaining('no tamper action') });
+    });
+
+    it('the management account: SCPs cannot restrict root; keys and MFA decide', async () => {
+      const base = () => snapshot({ organization: org(), accounts: [account(MGMT, { trails: [trail({ name: 'org' })], iam: {} }), account(A, { iam: {} })] });
+      const secured = (await runCheck(check, withRoot(base(), MGMT, false, true))).filter((f) => f.accountId === MGMT);
+      expect(secured.map((f) => f.status)).toEqual(['PASS']);
+      expect(secured[0]?.evidence.rootUser).toEqual({ canTamper: true, why: 'SCPs never restrict the management account', accessKeysPresent: false, mfaEnabled: true });
+
+      const [unsecured] = (await runCheck(check, withRoot(base(), MGMT, true, false))).filter((f) => f.accountId === MGMT && f.resource.name === 'root');
+      expect(unsecured).toMatchObject({ status: 'FAIL', messageId: 'rootUnsecured' });
+      expect(unsecured?.message).toMatch(/SCPs never restrict the management account.*has access keys.*MFA is not enabled/);
+      expect(unsecured?.message).not.toMatch(/remove these actions/);
+    });
+  });
+
+  describe('SCPs that could not be read are not "no SCPs"', () => {
+    const snapWith = () => {
+      const snap = snapshot({
+        organization: org([denyTamperScp()]),
+        accounts: [account(MGMT, { trails: [trail({ name: 'mgmt' })], iam: { roles: [iamRole('Admin', { attachedPolicies: ['AdministratorAccess'] })] } }), account(A, { trails: [trail({ name: 'main' })], iam: { roles: [iamRole('Admin', { attachedPolicies: ['AdministratorAccess'] })] } })],
+      });
+      snap.accounts[MGMT]!.rootUser = { value: { accessKeysPresent: false, mfaEnabled: true } };
+      return snap;
+    };
+
+    it('a member administrator is ERROR (an SCP may deny it), not FAIL; the management account\'s is still FAIL', async () => {
+      const snap = snapWith();
+      snap.organization!.value!.policies.scp = { error: { code: 'AccessDeniedException', message: "You don't have permissions to access this resource.", operation: 'ListPolicies', accountId: A } };
+      const findings = await runCheck(check, snap);
+      const member = findings.find((f) => f.resource.arn === `arn:aws:iam::${A}:role/Admin`);
+      expect(member?.status).toBe('ERROR');
+      expect(member?.message).toMatch(/the SCPs could not be read \(ListPolicies: AccessDeniedException/);
+      expect(member?.evidence.actions).toEqual(expect.arrayContaining(['cloudtrail:StopLogging']));
+      expect(findings.find((f) => f.resource.arn === `arn:aws:iam::${A}:root`)?.status).toBe('ERROR');
+      expect(findings.find((f) => f.resource.arn === `arn:aws:iam::${MGMT}:role/Admin`)?.status).toBe('FAIL');
+      // Control: with the SCPs readable, the deny-tamper SCP protects the member: no finding for its admin.
+      expect((await runCheck(check, snapWith())).filter((f) => f.resource.arn === `arn:aws:iam::${A}:role/Admin`)).toEqual([]);
+    });
   });
 });

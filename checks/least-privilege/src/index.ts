@@ -9,6 +9,8 @@ import {
   wildcardMatcher,
 } from '@trailwarden/iam';
 import { describeConditions, grantsEvidence, principalType, summarize } from './evidence.js';
+import { orgPolicyGap } from './org-policy-gaps.js';
+import { judgeRootThatCanTamper, rootDenyScp } from './root-user.js';
 import { type Target, TargetCollector } from './targets.js';
 
 export interface LeastPrivilegeOptions {
@@ -59,6 +61,10 @@ export default defineCheck({
       canTamperIf: `{{principal}} can tamper with CloudTrail logging ({{actions}} on {{resources}}) if these conditions, which a snapshot cannot decide, allow it: {{conditions}}. ${FIX_TAMPER}`,
       noTamper: 'No principal of account {{account}} outside the allow-list can tamper with CloudTrail logging ({{principals}} principals evaluated).',
       noTrails: 'No trail, trail bucket or trail key was found in the scanned accounts, so there is nothing to tamper with.',
+      rootNotDenied:
+        'The root user of member account {{account}} can tamper with CloudTrail logging ({{actions}} on {{resources}}): no SCP denies these actions to it. The root user has no IAM policy to edit; the control AWS provides is a service control policy. Fix: attach to the account, or an OU above it, an SCP that denies the tamper actions when aws:PrincipalArn is like arn:{{partition}}:iam::*:root (see the README and evidence.fixScp); keep the root user without access keys and with MFA.',
+      rootUnsecured:
+        'The root user of account {{account}} can tamper with CloudTrail logging ({{actions}} on {{resources}}) and {{why}}, so its credentials are the only control, and {{problems}}. Fix: sign in as the root user and delete its access keys and enable MFA on it (IAM console, Security credentials); no policy can take these actions away from it.',
     },
   },
   options: {
@@ -94,7 +100,19 @@ export default defineCheck({
     const targets = collector.targets;
     const allowList = ctx.options.allowedPrincipals.map((p) => wildcardMatcher(p));
     const isAllowListed = (arn: string) => allowList.some((m) => m(arn));
-    const caveats = model.orgPolicyProblems.map((p) => `${p.kind.toUpperCase()} ${p.policy ?? 'list'}: ${p.error?.code ?? p.message}; treated as not restricting`);
+    const caveats = model.orgPolicyProblems.map(
+      (p) => `${p.kind.toUpperCase()} ${p.policy ?? 'list'}: ${p.error?.code ?? p.message}; a principal that could tamper without it is an ERROR, not a FAIL`,
+    );
+    const snapshot = ctx.snapshot as Snapshot;
+    // Every way SCPs or RCPs can be unknown (the organization, a list, a document) is a problem here.
+    const gapsPossible = model.orgPolicyProblems.length > 0;
+    // Unknown SCPs/RCPs, per account (the principal's for SCPs, the resource's for RCPs).
+    const gapCache = new Map<string, string | undefined>();
+    const gap = (kind: 'scp' | 'rcp', accountId: string) => {
+      const k = `${kind}|${accountId}`;
+      if (!gapCache.has(k)) gapCache.set(k, orgPolicyGap(snapshot, model, kind, accountId));
+      return gapCache.get(k);
+    };
 
     // Targets a principal may reach: those of its own account, and those whose resource policy
     // allows some tamper action at all (only these can be reached from another account). Indexed
@@ -119,13 +137,14 @@ export default defineCheck({
       region: 'global',
     });
     // One principal whose data trips the judgement is an ERROR for it (and no PASS for its account).
-    const judgeIsolated = (p: Principal, findingAccount: string): { allowListed: boolean; serviceLinked?: boolean } => {
-      let out: { allowListed: boolean; serviceLinked?: boolean } = { allowListed: false };
+    type Verdict = { allowListed: boolean; serviceLinked?: boolean; root?: JsonValue };
+    const judgeIsolated = (p: Principal, findingAccount: string): Verdict => {
+      let out: Verdict = { allowListed: false };
       if (!ctx.isolate(principalResource(p, findingAccount), () => (out = judge(p, findingAccount)))) flagged.add(findingAccount);
       return out;
     };
-    const judge = (p: Principal, findingAccount: string): { allowListed: boolean; serviceLinked?: boolean } => {
-      const hits: { d: Decision; t: Target; i: number }[] = [];
+    const judge = (p: Principal, findingAccount: string): Verdict => {
+      let hits: { d: Decision; t: Target; i: number }[] = [];
       const visit = (i: number) => {
         const t = targets[i] as Target;
         const sameAccount = p.accountId === t.resource.accountId;
@@ -152,7 +171,32 @@ export default defineCheck({
       while (o < own.length) visit(own[o++] as number);
 
       const resource = principalResource(p, findingAccount);
+      const ownRoot = p.kind === 'root' && p.accountId === findingAccount;
+      // What SCPs and RCPs that could not be read might deny: such a hit is no FAIL (it could be
+      // denied), and with nothing else the principal is undecided.
+      const undecided: { hit: (typeof hits)[number]; why: string }[] = [];
+      if (gapsPossible && hits.length > 0 && !p.serviceLinked && p.problems.length === 0 && !isAllowListed(p.arn)) {
+        const scpGap = gap('scp', p.accountId);
+        hits = hits.filter((h) => {
+          const why = scpGap ?? (h.t.kind !== 'trail' ? gap('rcp', h.t.resource.accountId) : undefined);
+          if (why) undecided.push({ hit: h, why });
+          return !why;
+        });
+      }
       const evidence: Evidence = { principal: p.arn, principalKind: p.kind };
+      if (hits.length === 0 && undecided.length > 0) {
+        flagged.add(findingAccount);
+        const all = undecided.map((u) => u.hit);
+        const undecidedActions = [...new Set(all.map((h) => h.d.action))].sort();
+        const whys = [...new Set(undecided.map((u) => u.why))];
+        ctx.error(
+          resource,
+          `Cannot decide whether ${ownRoot ? `the root user of account ${p.accountId}` : p.arn} can tamper with CloudTrail logging: without the organization's SCPs and RCPs it could (${summarize(undecidedActions)}), but ${whys.join('; ')}, and one of them may deny it.`,
+          { ...evidence, actions: undecidedActions, grants: grantsEvidence(all), unknownOrgPolicies: whys },
+        );
+        return { allowListed: false };
+      }
+      if (undecided.length > 0) evidence.notDecided = undecided.map((u) => `${u.hit.d.action} on ${u.hit.t.resource.arn}: ${u.why}`);
       const actions = hits.length > 0 ? [...new Set(hits.map((h) => h.d.action))].sort() : [];
       if (hits.length > 0) {
         evidence.actions = actions;
@@ -172,8 +216,9 @@ export default defineCheck({
         );
         return { allowListed: false };
       }
-      if (hits.length === 0) return { allowListed: false };
+      if (hits.length === 0) return ownRoot ? { allowListed: false, root: { canTamper: false, why: 'it can perform no tamper action on the scanned trails, buckets and keys (SCPs deny them to it, or nothing is in reach)' } } : { allowListed: false };
       if (isAllowListed(p.arn)) return { allowListed: true };
+      if (ownRoot) return judgeRoot(p, findingAccount, hits, resource, evidence);
       // A service-linked role (AWSServiceRoleForCloudTrail carries cloudtrail:*) can be assumed only by
       // its AWS service and cannot be edited by anyone: evidence beside the account's verdict, never a FAIL.
       if (p.serviceLinked) return { allowListed: false, serviceLinked: true };
@@ -183,6 +228,24 @@ export default defineCheck({
       const data = { principal: p.arn, actions: summarize(actions), resources: summarize(resources, 3) };
       if (conditional) ctx.fail(resource, 'canTamperIf', { ...data, conditions: summarize(describeConditions(hits.map((h) => h.d)), 3) }, evidence);
       else ctx.fail(resource, 'canTamper', data, evidence);
+      return { allowListed: false };
+    };
+
+    /** The root user: judged by the controls AWS gives for it (an SCP in members; keys and MFA otherwise). */
+    const judgeRoot = (p: Principal, findingAccount: string, hits: { d: Decision; t: Target; i: number }[], resource: ResourceRef, evidence: Evidence): Verdict => {
+      const verdict = judgeRootThatCanTamper(snapshot, model, p.accountId);
+      const actions = [...new Set(hits.map((h) => h.d.action))].sort();
+      const resources = [...new Set(hits.map((h) => messageResource[h.i] as string))].sort();
+      const data = { account: p.accountId, actions: summarize(actions), resources: summarize(resources, 3), partition: ctx.partition };
+      if (verdict.kind === 'secured') return { allowListed: false, root: { canTamper: true, why: verdict.why, ...(verdict.credentials as object) } };
+      flagged.add(findingAccount);
+      if (verdict.kind === 'unknown') {
+        ctx.error(resource, `Cannot decide whether the root user of account ${p.accountId} is kept from tampering with CloudTrail logging (${summarize(actions)}): ${verdict.message}.`, evidence);
+      } else if (verdict.kind === 'scp-needed') {
+        ctx.fail(resource, 'rootNotDenied', data, { ...evidence, fixScp: rootDenyScp(ctx.partition) });
+      } else {
+        ctx.fail(resource, 'rootUnsecured', { ...data, why: verdict.why, problems: verdict.problems.join(' and ') }, { ...evidence, rootCredentials: verdict.credentials });
+      }
       return { allowListed: false };
     };
 
@@ -216,7 +279,7 @@ export default defineCheck({
       unknownWhat.length > 0 ? `not evaluated because they could not be read: ${unknownWhat.join(', ')} (see their ERROR findings)` : undefined;
 
     const scannedWithIam = new Set<string>();
-    const summaries: { account: AccountView; evaluated: number; allowListed: string[]; serviceLinked: string[] }[] = [];
+    const summaries: { account: AccountView; evaluated: number; allowListed: string[]; serviceLinked: string[]; root?: JsonValue }[] = [];
     ctx.forEachAccount((account) => {
       const principals = model.principals(account.id);
       if (principals.error) {
@@ -227,12 +290,14 @@ export default defineCheck({
       scannedWithIam.add(account.id);
       const allowListed: string[] = [];
       const serviceLinked: string[] = [];
+      let root: JsonValue | undefined;
       for (const p of principals.value) {
         const verdict = judgeIsolated(p, account.id);
         if (verdict.allowListed) allowListed.push(p.arn);
         if (verdict.serviceLinked) serviceLinked.push(p.arn);
+        if (verdict.root !== undefined) root = verdict.root;
       }
-      summaries.push({ account, evaluated: principals.value.length, allowListed, serviceLinked });
+      summaries.push({ account, evaluated: principals.value.length, allowListed, serviceLinked, ...(root !== undefined ? { root } : {}) });
     });
 
     // Principals of accounts outside the scan, named in bucket and key policies.
@@ -266,6 +331,7 @@ export default defineCheck({
           principalsEvaluated: s.evaluated,
           allowListedPrincipalsThatCanTamper: s.allowListed,
           ...(s.serviceLinked.length > 0 ? { serviceLinkedRolesThatCanTamper: s.serviceLinked } : {}),
+          ...(s.root !== undefined ? { rootUser: s.root } : {}),
           targetsInAccount: (ownTargets.get(s.account.id) ?? []).map((i) => (targets[i] as Target).resource.arn),
           targetsEvaluated: targets.length,
           ...(notes.length > 0 ? { notes } : {}),

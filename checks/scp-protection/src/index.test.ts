@@ -101,9 +101,13 @@ describe('org-scp-trail-protection', () => {
   it('ERROR: SCPs unreadable, malformed SCP on the path, IAM unknown, no organization', async () => {
     const unreadableScps = snapshot({
       organization: organization({ managementAccountId: MGMT, ous: [{ id: 'ou-workloads', name: 'W', accounts: [A] }], scps: unreadable('AccessDenied', 'ListPolicies') }),
-      accounts: [account(A, { iam: {} })],
+      accounts: [account(MGMT, { iam: {} }), account(A, { iam: {} })],
     });
-    expect(of(await runCheck(check, unreadableScps), A)?.status).toBe('ERROR');
+    const unreadableFindings = await runCheck(check, unreadableScps);
+    expect(of(unreadableFindings, A)?.status).toBe('ERROR');
+    // The message says what reading SCPs takes; the management account is NOT_APPLICABLE whatever they say.
+    expect(of(unreadableFindings, A)?.message).toMatch(/management account or an AWS Organizations resource-based delegation policy/);
+    expect(of(unreadableFindings, MGMT)).toMatchObject({ status: 'NOT_APPLICABLE', messageId: 'managementAccount' });
 
     const malformed = world([{ name: 'Broken', id: 'p-broken', targets: ['ou-workloads'], document: '{"Statement": [' as never }, denyScp(breakGlass)]);
     const m = of(await runCheck(check, malformed), A);

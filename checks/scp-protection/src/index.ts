@@ -115,8 +115,16 @@ export default defineCheck({
         return ctx.error(account.resource, orgKnown.error);
       }
       const org = orgKnown.value;
-      if (isUnknown(org.policies.scp)) return ctx.error(account.resource, org.policies.scp.error, { consequence: 'the SCPs are unknown' });
+      // SCPs never restrict the management account: that holds whatever they say.
       if (account.id === org.managementAccountId) return ctx.notApplicable(account.resource, 'managementAccount', data);
+      if (isUnknown(org.policies.scp)) {
+        const e = org.policies.scp.error;
+        return ctx.error(
+          account.resource,
+          `Cannot decide: the SCPs could not be read (${e.operation}: ${e.code}${e.message ? ` ${e.message}` : ''}), so whether one protects account ${account.id} is unknown. Reading SCPs needs the management account or an AWS Organizations resource-based delegation policy allowing organizations:ListPolicies, DescribePolicy and ListTargetsForPolicy; being the CloudTrail delegated administrator is not enough.`,
+          { error: { ...e }, consequence: 'the SCPs are unknown' },
+        );
+      }
       if (!orgAccountIds.has(account.id)) return ctx.fail(account.resource, 'notInOrganization', data);
       const path = [...account.ouPath, account.id];
       const broken = model.orgPolicyProblems.filter((p) => p.kind === 'scp' && p.policyId && org.policies.scp.value?.find((s) => s.id === p.policyId)?.targets.some((t) => path.includes(t)));

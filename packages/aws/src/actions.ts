@@ -51,6 +51,7 @@ export const OPERATION_ACTIONS: Readonly<Record<string, string>> = {
   GetKeyRotationStatus: 'kms:GetKeyRotationStatus',
   // IAM
   GetAccountAuthorizationDetails: 'iam:GetAccountAuthorizationDetails',
+  GetAccountSummary: 'iam:GetAccountSummary',
   // Monitoring of the trails' events: CloudWatch Logs, CloudWatch, SNS, EventBridge
   DescribeMetricFilters: 'logs:DescribeMetricFilters',
   DescribeAlarms: 'cloudwatch:DescribeAlarms',

@@ -168,6 +168,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       readKeys: new Set(),
       partition,
       sightings: new Map(),
+      scopeNotes: [],
     };
 
     const accounts: Record<string, AccountSnapshot> = {};
@@ -230,6 +231,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     const scope: SnapshotScope = { mode: discovery.mode, accounts: [...scanned].sort(compareStrings), regions: [...(options.regions ?? [])].sort(compareStrings) };
     const filters = definedFilters(options);
     if (filters) scope.filters = filters;
+    notes.push(...ctx.scopeNotes.sort(compareStrings));
     if (deadline?.signal.aborted) notes.push(`The scan stopped early: ${scanTimeoutError(deadline.signal).message}. Every read not finished by then is a ScanTimeout error.`);
     if (notes.length > 0) scope.notes = notes;
     const snapshot: Snapshot = {
@@ -306,6 +308,8 @@ interface AccountContext {
   partition: string;
   /** Trails owned by another account, by ARN: where each was listed (see `R.readForeignTrailDetails`). */
   sightings: Map<string, Sighting[]>;
+  /** Said once per account in the snapshot's scope notes (regions an SCP governs out). */
+  scopeNotes: string[];
 }
 
 /** A session for an account: the caller's own credentials for the caller, the assumed role otherwise. */
@@ -344,7 +348,10 @@ async function collectAccount(ctx: AccountContext, target: { id: string; name?: 
       }),
     );
   }
-  if (sections.has('iam')) jobs.push(R.readIam(session, homeRegion, metrics).then((k) => (snap.iam = k)));
+  if (sections.has('iam')) {
+    jobs.push(R.readIam(session, homeRegion, metrics).then((k) => (snap.iam = k)));
+    jobs.push(R.readRootUser(session, homeRegion, metrics).then((k) => (snap.rootUser = k)));
+  }
   if (sections.has('s3AccountPublicAccessBlock')) jobs.push(R.readAccountPublicAccessBlock(session, homeRegion, metrics).then((k) => (snap.s3AccountPublicAccessBlock = k)));
   await Promise.all(jobs);
   if (sections.has('monitoring') && snap.trails?.value) {
@@ -428,8 +435,15 @@ async function collectRegionsAndTrails(ctx: AccountContext, session: AccountSess
     };
     return;
   }
-  const { listing, trails } = await R.listTrails(session, scan, ctx.metrics);
+  const { listing, trails, governedOut } = await R.listTrails(session, scan, ctx.metrics);
   snap.trailListing = listing;
+  if (governedOut) {
+    snap.governedOutRegions = governedOut;
+    const regions = Object.keys(governedOut);
+    ctx.scopeNotes.push(
+      `Account ${snap.id}: ${regions.length === 1 ? 'region' : 'regions'} ${regions.join(', ')} ${regions.length === 1 ? 'is' : 'are'} governed out by a service control policy (DescribeTrails: explicit deny in a service control policy); nothing was read there.`,
+    );
+  }
   snap.trails = trails;
   if (!trails.value) return;
   const details = TRAIL_DETAIL_SECTIONS.filter((s) => ctx.sections.has(s));
@@ -579,7 +593,22 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
   return out.buckets || out.keys ? out : undefined;
 }
 
-const ACCOUNT_KEYS: (keyof AccountSnapshot)[] = ['id', 'name', 'access', 'regions', 'trailListing', 'trails', 'buckets', 'keys', 'iam', 's3AccountPublicAccessBlock', 'monitoring', 'eventHistory'];
+const ACCOUNT_KEYS: (keyof AccountSnapshot)[] = [
+  'id',
+  'name',
+  'access',
+  'regions',
+  'trailListing',
+  'governedOutRegions',
+  'trails',
+  'buckets',
+  'keys',
+  'iam',
+  'rootUser',
+  's3AccountPublicAccessBlock',
+  'monitoring',
+  'eventHistory',
+];
 const TRAIL_DETAIL_KEYS = ['status', 'regionStatus', 'eventSelectors', 'insightSelectors'] as const;
 
 /**

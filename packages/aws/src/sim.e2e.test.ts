@@ -79,17 +79,20 @@ describe('collect() against the simulator (demo world)', () => {
     expect(snapshot.accounts[MGMT]!.buckets).toBeUndefined();
     expect(snapshot.accounts[LOG_ARCHIVE]!.keys![ARCHIVE_KEY]!.metadata?.value?.keyManager).toBe('CUSTOMER');
 
-    // The demo world's only denials are SCP region denies: AWS's answers, recorded, not hidden.
+    // The demo world's only denial is an SCP region deny: AWS's answer, recorded as the account's
+    // scope (governed out), not as a failed read.
     const errors = errorsOf(snapshot);
-    expect(errors).toContain(`/accounts/${DEV}/trailListing/eu-west-1 AccessDeniedException`);
-    for (const e of errors) expect(e).toMatch(/ AccessDenied(Exception)?$/);
+    expect(errors).toEqual([]);
+    expect(snapshot.accounts[DEV]!.governedOutRegions?.['eu-west-1']).toMatchObject({ code: 'AccessDeniedException', operation: 'DescribeTrails' });
+    expect(snapshot.accounts[DEV]!.trailListing?.['eu-west-1']).toBeUndefined();
+    expect(snapshot.scope.notes).toContainEqual(expect.stringMatching(new RegExp(`^Account ${DEV}: region eu-west-1 is governed out by a service control policy`)));
 
-    // Calls: per account at most regions + 6 (AssumeRole, DescribeRegions, DescribeTrails per
-    // region, ListBuckets, GetAccountAuthorizationDetails, account Block Public Access), plus the
-    // per-trail, per-bucket and per-key reads, plus discovery once.
+    // Calls: per account at most regions + 7 (AssumeRole, DescribeRegions, DescribeTrails per
+    // region, ListBuckets, GetAccountAuthorizationDetails, GetAccountSummary, account Block Public
+    // Access), plus the per-trail, per-bucket and per-key reads, plus discovery once.
     let budget = 1; // GetCallerIdentity
     for (const [id, account] of Object.entries(snapshot.accounts)) {
-      budget += Object.keys(account.trailListing ?? {}).length + 6;
+      budget += Object.keys(account.trailListing ?? {}).length + Object.keys(account.governedOutRegions ?? {}).length + 7;
       budget += (account.trails?.value ?? []).filter((t) => t.ownerAccountId === id).reduce((n, t) => n + 3 + Object.keys(t.regionStatus ?? {}).length, 0);
       budget += Object.keys(account.buckets ?? {}).length * 11 + Object.keys(account.keys ?? {}).length * 3;
       // One LookupEvents per (region, event name) looked up: the demo world plants no events.

@@ -17,6 +17,7 @@ import { cloudWatchHandlers, eventBridgeHandlers, logsHandlers, snsHandlers } fr
 import { organizationsHandlers } from './services/organizations.js';
 import { s3ControlHandlers, s3Handlers } from './services/s3.js';
 import { s3ObjectHandlers } from './services/s3-objects.js';
+import { scpDeniesCall } from './scp.js';
 import { buildModel, loadWorld, validateWorld } from './world/load.js';
 import type { World } from './world/types.js';
 
@@ -196,12 +197,9 @@ export async function startSimulator(options: SimOptions): Promise<SimServer> {
         ? invalidToken('AWS was not able to validate the provided access credentials')
         : invalidToken('The security token included in the request is invalid.');
     }
-    if (SCP_REGION_DENIED.has(service) && account.deniedRegions.has(region)) {
-      throw new SimError(
-        spec.accessDenied.code,
-        `User: ${identity.arn} is not authorized to perform: ${action} in region ${region} with an explicit deny in a service control policy`,
-        spec.accessDenied.status,
-      );
+    // IAM's access-denied format ("Troubleshooting access denied error messages"): no region in it.
+    if ((SCP_REGION_DENIED.has(service) && account.deniedRegions.has(region)) || scpDeniesCall(model, account, identity, action, region)) {
+      throw new SimError(spec.accessDenied.code, `User: ${identity.arn} is not authorized to perform: ${action} with an explicit deny in a service control policy`, spec.accessDenied.status);
     }
 
     const handler = HANDLERS[service][operation];

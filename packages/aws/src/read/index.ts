@@ -8,6 +8,7 @@ export { readKey } from './keys.js';
 export { readMonitoring } from './monitoring.js';
 export { discoverOrganization, readCloudTrailDelegatedAdmins } from './organization.js';
 export { readRegions, regionsToScan } from './regions.js';
+export { readRootUser } from './root-user.js';
 export { readForeignTrailDetails } from './foreign-trails.js';
 export { listedRegions, listTrails, readTrailDetails } from './trails.js';
 export * as sdkClients from '../sdk-clients.js';

@@ -9,7 +9,7 @@ import {
   type GetTrailStatusCommandOutput,
   type Trail as SdkTrail,
 } from '@aws-sdk/client-cloudtrail';
-import type { AdvancedEventSelector, ClassicEventSelector, InsightSelector, Known, SnapshotSection, Trail, TrailEventSelectors, TrailStatus } from '@trailwarden/core';
+import type { AdvancedEventSelector, ClassicEventSelector, InsightSelector, Known, KnownError, SnapshotSection, Trail, TrailEventSelectors, TrailStatus } from '@trailwarden/core';
 import { compareStrings, parseArn } from '../arn.js';
 import { compact, isoDate, readKnown } from '../known-read.js';
 import type { Metrics } from '../pacing/metrics.js';
@@ -18,6 +18,8 @@ import type { AccountSession } from '../session.js';
 export interface TrailListing {
   /** Per scanned region: the trail ARNs DescribeTrails listed there (shadow copies included). */
   listing: Record<string, Known<string[]>>;
+  /** Regions an SCP denies to the account (see `isScpRegionDeny`), left out of `listing`. */
+  governedOut?: Record<string, KnownError>;
   /** De-duplicated by ARN, sorted; `undefined` value with an error when no region could be listed. */
   trails: Known<Trail[]>;
 }
@@ -56,7 +58,29 @@ export async function listTrails(session: AccountSession, regions: string[], met
   });
   const listedSomewhere = regions.some((_, i) => !results[i]!.error);
   if (!listedSomewhere && firstError) return { listing, trails: firstError };
-  return { listing, trails: { value: [...byArn.values()].sort((a, b) => compareStrings(a.arn, b.arn)) } };
+  // Denied by an SCP in some regions while others answer: a region deny (Control Tower's "Region
+  // deny" control), which is the account's scope, not a read that failed. Denied everywhere, the
+  // deny is about DescribeTrails itself and stays an error.
+  let governedOut: Record<string, KnownError> | undefined;
+  for (const region of Object.keys(listing).sort(compareStrings)) {
+    const error = listing[region]?.error;
+    if (!error || !isScpRegionDeny(error)) continue;
+    governedOut ??= {};
+    governedOut[region] = error;
+    delete listing[region];
+    metrics.errors -= 1; // counted as a failed read by readKnown: it is scope, not a failure
+  }
+  const trails: Known<Trail[]> = { value: [...byArn.values()].sort((a, b) => compareStrings(a.arn, b.arn)) };
+  return governedOut ? { listing, trails, governedOut } : { listing, trails };
+}
+
+/**
+ * An AccessDenied whose message says an SCP explicitly denied the call. IAM's format is "User: … is
+ * not authorized to perform: … with an explicit deny in a service control policy"; its guide also
+ * quotes "due to an explicit deny in a Service Control Policy", so the phrase is matched without case.
+ */
+export function isScpRegionDeny(error: KnownError): boolean {
+  return /^AccessDenied(Exception)?$/.test(error.code) && /explicit deny in a service control policy/i.test(error.message);
 }
 
 export function toTrail(raw: SdkTrail, listedIn: string, accountId: string): Trail | undefined {

@@ -79,6 +79,7 @@ function collectAccountErrors(account: AccountSnapshot, id: string, out: Coverag
     add(key.rotation, `${base}.keys.${arn}.rotation`);
   }
   add(account.iam, `${base}.iam`);
+  add(account.rootUser, `${base}.rootUser`);
   add(account.s3AccountPublicAccessBlock, `${base}.s3AccountPublicAccessBlock`);
   for (const [region, m] of Object.entries(account.monitoring ?? {})) {
     const at = `${base}.monitoring.${region}`;

@@ -145,6 +145,12 @@ export interface AccountSnapshot {
   /** Per enabled region: the trail ARNs that DescribeTrails listed there, or why it failed. */
   trailListing?: Record<string, Known<string[]>>;
   /**
+   * Regions an SCP governs out of this account: DescribeTrails answered AccessDenied "with an explicit
+   * deny in a service control policy" while other regions of the account could be listed (a
+   * Control Tower-style region deny). A scope fact, not a gap: these regions are not in `trailListing`.
+   */
+  governedOutRegions?: Record<string, KnownError>;
+  /**
    * Every trail visible to the account, de-duplicated by ARN: its own trails (single- and
    * multi-region, listed once, not once per shadow copy) and organization trails owned elsewhere.
    * An error only when no region could be listed.
@@ -155,6 +161,8 @@ export interface AccountSnapshot {
   /** Keys this account owns that some trail uses, by key ARN. */
   keys?: Record<string, Key>;
   iam?: Known<IamData>;
+  /** The root user's credentials (IAM GetAccountSummary), read with the `iam` section. */
+  rootUser?: Known<RootUserCredentials>;
   s3AccountPublicAccessBlock?: Known<PublicAccessBlock | null>;
   /**
    * Who watches the trail's events, by region: read where a multi-region trail this account owns
@@ -446,6 +454,12 @@ export interface KeyMetadata {
   customKeyStoreId?: string;
   deletionDate?: string;
   description?: string;
+}
+
+/** GetAccountSummary's `AccountAccessKeysPresent` and `AccountMFAEnabled`, as booleans. */
+export interface RootUserCredentials {
+  accessKeysPresent: boolean;
+  mfaEnabled: boolean;
 }
 
 /** GetAccountAuthorizationDetails, all pages, documents URL-decoded and parsed. */

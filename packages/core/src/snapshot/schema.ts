@@ -345,10 +345,12 @@ const account: S = {
       },
     }),
     trailListing: { type: 'object', additionalProperties: knownSchema(strList) },
+    governedOutRegions: { type: 'object', additionalProperties: { $ref: '#/$defs/knownError' } },
     trails: knownSchema({ type: 'array', items: trail }),
     buckets: { type: 'object', additionalProperties: bucket },
     keys: { type: 'object', additionalProperties: key },
     iam: knownSchema(iam),
+    rootUser: knownSchema({ type: 'object', required: ['accessKeysPresent', 'mfaEnabled'], properties: { accessKeysPresent: bool, mfaEnabled: bool }, additionalProperties: false }),
     s3AccountPublicAccessBlock: knownSchema(nullable(publicAccessBlock)),
     monitoring: { type: 'object', additionalProperties: regionMonitoring },
     eventHistory: {

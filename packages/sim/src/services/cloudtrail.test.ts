@@ -135,7 +135,8 @@ describe('regions', () => {
     const ct = (await clientsAs(sim, DEMO.sandbox, 'eu-west-1')).cloudtrail;
     const err = await errorOf(ct.send(new DescribeTrailsCommand({})));
     expect(err.name).toBe('AccessDeniedException');
-    expect(err.message).toContain('explicit deny in a service control policy');
+    // IAM's format: "User: <arn> is not authorized to perform: <action> with an explicit deny in a service control policy".
+    expect(err.message).toBe(`User: arn:aws:sts::${DEMO.sandbox}:assumed-role/TrailwardenAudit/trailwarden-test is not authorized to perform: cloudtrail:DescribeTrails with an explicit deny in a service control policy`);
   });
 });
 

@@ -125,7 +125,27 @@ const getAccountAuthorizationDetails: Handler = (ctx) => {
   return queryReply('iam', 'GetAccountAuthorizationDetails', xml, ctx.requestId);
 };
 
-export const iamHandlers: Record<string, Handler> = { GetAccountAuthorizationDetails: getAccountAuthorizationDetails };
+/**
+ * GetAccountSummary: IAM entity counts and the root user's credentials (`AccountMFAEnabled`,
+ * `AccountAccessKeysPresent`, 1 or 0), from the world's `rootUser` (default: no keys, MFA on).
+ */
+const getAccountSummary: Handler = (ctx) => {
+  const root = ctx.account.source.rootUser ?? {};
+  const iam = ctx.account.iam;
+  const summary: [string, number][] = [
+    ['AccountAccessKeysPresent', root.accessKeysPresent === true ? 1 : 0],
+    ['AccountMFAEnabled', root.mfaEnabled === false ? 0 : 1],
+    ['AccountSigningCertificatesPresent', 0],
+    ['Groups', iam.groups.length],
+    ['Policies', iam.policies.length],
+    ['Roles', iam.roles.length],
+    ['Users', iam.users.length],
+  ];
+  const xml = wrap('SummaryMap', summary.map(([k, v]) => wrap('entry', el('key', k) + el('value', v))).join(''));
+  return queryReply('iam', 'GetAccountSummary', xml, ctx.requestId);
+};
+
+export const iamHandlers: Record<string, Handler> = { GetAccountAuthorizationDetails: getAccountAuthorizationDetails, GetAccountSummary: getAccountSummary };
 
 const getCallerIdentity: Handler = (ctx) =>
   queryReply('sts', 'GetCallerIdentity', el('Arn', ctx.identity.arn) + el('UserId', ctx.identity.userId) + el('Account', ctx.identity.accountId), ctx.requestId);

@@ -7,6 +7,7 @@ import {
   ListDelegatedAdministratorsCommand,
   ListOrganizationalUnitsForParentCommand,
   ListPoliciesCommand,
+  ListPoliciesForTargetCommand,
   ListRootsCommand,
   ListTargetsForPolicyCommand,
   paginateListAccounts,
@@ -77,6 +78,44 @@ describe('Organizations', () => {
     expect(await errorOf(org.send(new ListAccountsCommand({})))).toMatchObject({ name: 'AccessDeniedException' });
     const admin = (await clientsAs(sim, DEMO.security)).organizations;
     expect((await admin.send(new ListAccountsCommand({}))).Accounts).toHaveLength(6);
+  });
+
+  it('refuses SCP reads to a delegated administrator unless the Organizations delegation policy allows them', async () => {
+    // security is a delegated administrator (GuardDuty, Security Hub): it may list accounts, not read SCPs.
+    const admin = (await clientsAs(sim, DEMO.security)).organizations;
+    for (const call of [
+      admin.send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY' })),
+      admin.send(new DescribePolicyCommand({ PolicyId: 'p-FullAWSAccess' })),
+      admin.send(new ListTargetsForPolicyCommand({ PolicyId: 'p-FullAWSAccess' })),
+      admin.send(new ListPoliciesForTargetCommand({ TargetId: DEMO.security, Filter: 'SERVICE_CONTROL_POLICY' })),
+    ]) {
+      expect(await errorOf(call)).toMatchObject({ name: 'AccessDeniedException', message: "You don't have permissions to access this resource." });
+    }
+    const world: World = {
+      organization: {
+        id: 'o-delegate001',
+        managementAccountId: '111111111111',
+        delegatedAdministrators: [{ accountId: '222222222222', servicePrincipal: 'cloudtrail.amazonaws.com' }],
+        resourcePolicy: {
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: ['organizations:ListPolicies', 'organizations:ListPoliciesForTarget'], Resource: '*' }],
+        },
+      },
+      accounts: [
+        { id: '111111111111', name: 'management' },
+        { id: '222222222222', name: 'security', iam: { roles: [{ name: 'TrailwardenAudit', trustPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: '111111111111' }, Action: 'sts:AssumeRole' }] } }] } },
+      ],
+    };
+    const delegated = await startSimulator({ world });
+    try {
+      const org = (await clientsAs(delegated, '222222222222')).organizations;
+      expect((await org.send(new ListPoliciesCommand({ Filter: 'SERVICE_CONTROL_POLICY' }))).Policies?.map((p) => p.Name)).toEqual(['FullAWSAccess']);
+      expect((await org.send(new ListPoliciesForTargetCommand({ TargetId: '222222222222', Filter: 'SERVICE_CONTROL_POLICY' }))).Policies?.map((p) => p.Name)).toEqual(['FullAWSAccess']);
+      // Only the actions the policy names: DescribePolicy is not among them.
+      expect(await errorOf(org.send(new DescribePolicyCommand({ PolicyId: 'p-FullAWSAccess' })))).toMatchObject({ name: 'AccessDeniedException' });
+    } finally {
+      await delegated.stop();
+    }
   });
 
   it('pages ListAccounts by 20 and refuses larger pages', async () => {

@@ -1,6 +1,7 @@
 /** AWS Organizations (awsJson1_1): structure, policies and delegated administrators. */
 import { jsonReply } from '../protocol/reply.js';
 import { SimError } from '../protocol/services.js';
+import { principalAllows } from '../policy.js';
 import type { AccountModel, OrgModel } from '../world/model.js';
 import { decodeToken, encodeToken } from './cloudtrail.js';
 import { type CallContext, compact, epochSeconds, type Handler } from './context.js';
@@ -19,6 +20,20 @@ function adminOrg(ctx: CallContext): OrgModel {
   const org = orgOf(ctx);
   const isAdmin = ctx.account.id === org.managementAccountId || org.delegatedAdministrators.some((d) => d.accountId === ctx.account.id);
   if (!isAdmin) throw new SimError('AccessDeniedException', "You don't have permissions to access this resource.");
+  return org;
+}
+
+/**
+ * Reading policies (ListPolicies, DescribePolicy, ListTargetsForPolicy, ListPoliciesForTarget) is
+ * for the management account, or a member the Organizations resource-based delegation policy
+ * allows that action ("Delegated administrator for AWS Organizations"). A delegated administrator
+ * of another service, e.g. CloudTrail, may list accounts and OUs but not read SCPs.
+ */
+function policyReaderOrg(ctx: CallContext): OrgModel {
+  const org = orgOf(ctx);
+  if (ctx.account.id === org.managementAccountId) return org;
+  const delegated = org.resourcePolicy !== undefined && principalAllows(org.resourcePolicy, ctx.identity, ctx.model.partition, `organizations:${ctx.operation}`);
+  if (!delegated) throw new SimError('AccessDeniedException', "You don't have permissions to access this resource.");
   return org;
 }
 
@@ -112,7 +127,7 @@ const POLICY_TYPES = new Set(['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY
 const summary = (p: OrgModel['policies'][number]) => ({ Id: p.id, Arn: p.arn, Name: p.name, Description: p.description, Type: p.type, AwsManaged: p.awsManaged });
 
 const listPolicies: Handler = (ctx) => {
-  const org = adminOrg(ctx);
+  const org = policyReaderOrg(ctx);
   const filter = ctx.input.Filter;
   if (typeof filter !== 'string' || !POLICY_TYPES.has(filter)) throw new SimError('InvalidInputException', 'You provided a value that does not match the required pattern.');
   const p = page(
@@ -129,16 +144,34 @@ function policyById(org: OrgModel, id: unknown) {
 }
 
 const describePolicy: Handler = (ctx) => {
-  const org = adminOrg(ctx);
+  const org = policyReaderOrg(ctx);
   const p = policyById(org, ctx.input.PolicyId);
   return jsonReply({ Policy: { PolicySummary: summary(p), Content: p.content } }, ctx.requestId);
 };
 
 const listTargetsForPolicy: Handler = (ctx) => {
-  const org = adminOrg(ctx);
+  const org = policyReaderOrg(ctx);
   const policy = policyById(org, ctx.input.PolicyId);
   const p = page(ctx, policy.targets);
   return jsonReply(compact({ Targets: p.items, NextToken: p.NextToken }), ctx.requestId);
+};
+
+const listPoliciesForTarget: Handler = (ctx) => {
+  const org = policyReaderOrg(ctx);
+  const filter = ctx.input.Filter;
+  if (typeof filter !== 'string' || !POLICY_TYPES.has(filter)) throw new SimError('InvalidInputException', 'You provided a value that does not match the required pattern.');
+  const target = ctx.input.TargetId;
+  if (typeof target !== 'string' || !/^(r-[0-9a-z]{4,32}|[0-9]{12}|ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$/.test(target)) {
+    throw new SimError('InvalidInputException', 'You provided a value that does not match the required pattern.');
+  }
+  if (target !== org.rootId && !org.ous.some((o) => o.id === target) && !ctx.model.accounts.has(target)) {
+    throw new SimError('TargetNotFoundException', "We can't find a root, OU, account, or email that matches the TargetId that you specified.");
+  }
+  const p = page(
+    ctx,
+    org.policies.filter((x) => x.type === filter && x.targets.some((t) => t.TargetId === target)),
+  );
+  return jsonReply(compact({ Policies: p.items.map(summary), NextToken: p.NextToken }), ctx.requestId);
 };
 
 /** Only the management account may list delegated administrators (or a delegated admin for Organizations). */
@@ -171,5 +204,6 @@ export const organizationsHandlers: Record<string, Handler> = {
   ListPolicies: listPolicies,
   DescribePolicy: describePolicy,
   ListTargetsForPolicy: listTargetsForPolicy,
+  ListPoliciesForTarget: listPoliciesForTarget,
   ListDelegatedAdministrators: listDelegatedAdministrators,
 };

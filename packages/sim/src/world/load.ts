@@ -469,6 +469,7 @@ function buildOrg(world: World, partition: string, fail: (path: string, message:
       servicePrincipal: d.servicePrincipal,
       delegationEnabledDate: d.delegationEnabledDate ?? EPOCH,
     })),
+    ...(o.resourcePolicy !== undefined ? { resourcePolicy: policyText(o.resourcePolicy) } : {}),
   };
 }
 

@@ -58,6 +58,8 @@ export interface OrgModel {
   ous: OuModel[];
   policies: OrgPolicyModel[];
   delegatedAdministrators: DelegatedAdminModel[];
+  /** The Organizations resource-based delegation policy, as JSON text. */
+  resourcePolicy?: string;
 }
 
 export interface TrailModel extends WorldTrail {

@@ -449,6 +449,7 @@ const account = {
     joinedTimestamp: timestamp,
     optInRegions: { type: 'array', items: region },
     deniedRegions: { type: 'array', items: region },
+    rootUser: { type: 'object', additionalProperties: false, properties: { accessKeysPresent: { type: 'boolean' }, mfaEnabled: { type: 'boolean' } } },
     trails: { type: 'array', items: trail },
     buckets: { type: 'array', items: bucket },
     publicAccessBlock: { anyOf: [publicAccessBlock, { type: 'null' }] },
@@ -512,6 +513,7 @@ export const worldSchema = {
             properties: { accountId, servicePrincipal: { type: 'string' }, delegationEnabledDate: timestamp },
           },
         },
+        resourcePolicy: policyDocument,
       },
     },
     caller: {

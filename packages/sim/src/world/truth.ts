@@ -165,17 +165,6 @@ export interface AccountPlan {
   deniedRegions?: string[];
 }
 
-/** Checks that judge every trail of an account: a region whose trails cannot be listed is an ERROR for them. */
-const TRAIL_CHECKS = [
-  'trail-api-least-privilege',
-  'trail-cloudwatch-logs',
-  'trail-insights',
-  'trail-kms-encryption',
-  'trail-log-file-validation',
-  'trail-logging-active',
-  'trail-logging-continuity',
-] as const;
-
 export interface WorldPlan {
   seed: number;
   asOf: string;
@@ -265,10 +254,8 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
       continue;
     }
     const applying = trailsApplying(a);
-    for (const region of a.deniedRegions ?? []) {
-      const unseen = `arn:${plan.partition}:cloudtrail:${region}:${a.id}:trail/*`;
-      for (const c of TRAIL_CHECKS) add(c, a.id, unseen, 'ERROR', `DescribeTrails is denied in ${region} by an SCP: trails homed only there cannot be listed`);
-    }
+    // A region an SCP denies (DescribeTrails answers "explicit deny in a service control policy"
+    // while other regions answer) is the account's scope, not an ERROR per region and check.
 
     const known = applying.filter((t) => !t.regionDenied);
     // A multi-region trail whose status and selectors are unreadable might have qualified.
@@ -441,7 +428,10 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
     const ownBuckets = a.buckets.filter((b) => writersOf(b.name).length > 0);
     const ownKeys = a.keys.filter((k) => !k.missing && !k.awsManaged && !k.regionDenied);
     const ownTrails = a.trails.filter((t) => !t.regionDenied);
-    const tamperers = [root(a.id), ...a.admins].filter(
+    // The root user FAILs in a member account (no SCP denies it the tamper actions: rootNotDenied);
+    // in the management account SCPs cannot restrict it and its credentials decide (the generated
+    // roots have no access keys and MFA on: no FAIL).
+    const tamperers = [...(a.management ? [] : [root(a.id)]), ...a.admins].filter(
       (p) => ownBuckets.length > 0 || ownKeys.length > 0 || (ownTrails.length > 0 && (!a.scpProtected || a.exempted.includes(p))),
     );
     for (const p of tamperers) {
@@ -451,7 +441,7 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
         p,
         'FAIL',
         `can change what its account owns: ${ownTrails.length} trail(s)${a.scpProtected ? ' (SCP-protected, exempted)' : ''}, ${ownBuckets.length} bucket(s), ${ownKeys.length} customer key(s)`,
-        'canTamper',
+        p === root(a.id) ? 'rootNotDenied' : 'canTamper',
       );
     }
     if (tamperers.length === 0) {

@@ -39,6 +39,13 @@ export interface WorldOrganization {
   ous?: string[];
   policies?: WorldOrgPolicy[];
   delegatedAdministrators?: { accountId: string; servicePrincipal: string; delegationEnabledDate?: string }[];
+  /**
+   * The Organizations resource-based delegation policy (DescribeResourcePolicy). Only the
+   * management account and the accounts it names for an action may read SCPs (ListPolicies,
+   * DescribePolicy, ListTargetsForPolicy, ListPoliciesForTarget): being a delegated administrator
+   * of another service (CloudTrail) is not enough.
+   */
+  resourcePolicy?: PolicyDocument;
 }
 
 export interface WorldOrgPolicy {
@@ -63,8 +70,13 @@ export interface WorldAccount {
   joinedTimestamp?: string;
   /** Opt-in regions this account enabled (regions that need no opt-in are always enabled). */
   optInRegions?: string[];
-  /** Regions an SCP denies to this account: regional services answer AccessDenied there. */
+  /**
+   * Regions an SCP denies to this account: regional services answer AccessDenied there. A shorthand:
+   * the organization's SCPs themselves are evaluated too (explicit Deny on aws:RequestedRegion...).
+   */
   deniedRegions?: string[];
+  /** What IAM GetAccountSummary says of the root user. Default: no access keys, MFA enabled. */
+  rootUser?: { accessKeysPresent?: boolean; mfaEnabled?: boolean };
   trails?: WorldTrail[];
   buckets?: WorldBucket[];
   /** S3 account-level Block Public Access; omitted or null = never configured. */
