@@ -7,8 +7,10 @@ import {
   type ExtensionRequest,
   PLACEMENT_SECTION,
 
+  type Known,
   type KnownError,
   type Partition,
+  type RegionInfo,
   resolveSections,
   SNAPSHOT_SCHEMA_VERSION,
   type Snapshot,
@@ -418,6 +420,16 @@ function recordBucketOwner(ctx: AccountContext, bucket: ListedBucket, accountId:
 async function collectRegionsAndTrails(ctx: AccountContext, session: AccountSession, snap: AccountSnapshot): Promise<void> {
   const regions = await R.readRegions(session, ctx.homeRegion, ctx.metrics);
   snap.regions = regions;
+  await Promise.all([collectTrails(ctx, session, snap, regions), ctx.sections.has('eventDataStores') ? collectEventDataStores(ctx, session, snap, regions) : undefined]);
+}
+
+/** CloudTrail Lake event data stores in the regions the trails are listed in (left out when those are unknown). */
+async function collectEventDataStores(ctx: AccountContext, session: AccountSession, snap: AccountSnapshot, regions: Known<RegionInfo[]>): Promise<void> {
+  const scan = regions.value ? R.regionsToScan(regions.value, ctx.regions) : ctx.regions?.length ? ctx.regions : undefined;
+  if (scan) snap.eventDataStores = await R.readEventDataStores(session, scan, ctx.metrics);
+}
+
+async function collectTrails(ctx: AccountContext, session: AccountSession, snap: AccountSnapshot, regions: Known<RegionInfo[]>): Promise<void> {
   if (!ctx.sections.has('trails')) return;
   let scan: string[];
   if (regions.value) scan = R.regionsToScan(regions.value, ctx.regions);
@@ -579,7 +591,7 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
   return out.buckets || out.keys ? out : undefined;
 }
 
-const ACCOUNT_KEYS: (keyof AccountSnapshot)[] = ['id', 'name', 'access', 'regions', 'trailListing', 'trails', 'buckets', 'keys', 'iam', 's3AccountPublicAccessBlock', 'monitoring', 'eventHistory'];
+const ACCOUNT_KEYS: (keyof AccountSnapshot)[] = ['id', 'name', 'access', 'regions', 'trailListing', 'trails', 'buckets', 'keys', 'iam', 's3AccountPublicAccessBlock', 'monitoring', 'eventHistory', 'eventDataStores'];
 const TRAIL_DETAIL_KEYS = ['status', 'regionStatus', 'eventSelectors', 'insightSelectors'] as const;
 
 /**

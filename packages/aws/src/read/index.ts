@@ -2,6 +2,7 @@
 // first call is in flight (each reader imports its SDK client package, the bulk of start-up time).
 export { readAccountPublicAccessBlock } from './account-public-access-block.js';
 export { listBuckets, readBucket } from './buckets.js';
+export { readEventDataStores } from './event-data-stores.js';
 export { collectEventHistory } from './event-history.js';
 export { readIam } from './iam.js';
 export { readKey } from './keys.js';
