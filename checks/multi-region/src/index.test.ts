@@ -352,7 +352,7 @@ describe('trail-multi-region details', () => {
         ],
       }),
     );
-    const stores = (id: string) => (findings.find((f) => f.accountId === id)?.evidence.eventDataStores as { name: string; verdict: string }[]).map((s) => `${s.name}: ${s.verdict}`);
+    const stores = (id: string) => ((findings.find((f) => f.accountId === id)?.evidence.eventDataStores ?? []) as { name: string; verdict: string }[]).map((s) => `${s.name}: ${s.verdict}`);
     expect(stores(MGMT)).toEqual(expect.arrayContaining(['org-eds: not ingesting (status STOPPED_INGESTION)', 'single: single-region (us-east-1 only)']));
     // A member sees the organization's store, never another account's own store.
     expect(stores(MEMBER).sort()).toEqual(['org-eds: not ingesting (status STOPPED_INGESTION)', 's3-data: records no management events']);
