@@ -4,9 +4,9 @@
  * account; the CloudTrail delegated administrator sees and manages it too; member accounts never see
  * it (see packages/sim/README.md for the pages each behaviour follows).
  */
-import { createHash } from 'node:crypto';
 import { jsonReply } from '../protocol/reply.js';
 import { SimError } from '../protocol/services.js';
+import { eventDataStoreArn } from '../world/event-data-store-ids.js';
 import type { WorldEventDataStore } from '../world/types.js';
 import { type CallContext, compact, type Handler } from './context.js';
 import { decodeToken, encodeToken } from './cloudtrail.js';
@@ -24,19 +24,13 @@ interface Store {
   arn: string;
 }
 
-function storeId(ownerId: string, spec: WorldEventDataStore): string {
-  if (spec.id) return spec.id;
-  const h = createHash('sha256').update(`${ownerId}/${spec.region}/${spec.name}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
 /** The stores the caller's account sees in this region: its own, and (delegated administrator) the organization's. */
 function visibleStores(ctx: CallContext): Store[] {
   const of = (accountId: string, onlyOrg: boolean): Store[] => {
     const account = ctx.model.accounts.get(accountId);
     return (account?.source.eventDataStores ?? [])
       .filter((s) => s.region === ctx.region && (!onlyOrg || s.organization === true))
-      .map((spec) => ({ spec, ownerId: accountId, arn: `arn:${ctx.model.partition}:cloudtrail:${spec.region}:${accountId}:eventdatastore/${storeId(accountId, spec)}` }));
+      .map((spec) => ({ spec, ownerId: accountId, arn: eventDataStoreArn(ctx.model.partition, accountId, spec.region, spec.name, spec.id) }));
   };
   const own = of(ctx.account.id, false);
   const org = ctx.model.org;

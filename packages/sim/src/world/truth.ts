@@ -4,6 +4,7 @@
  * check. A disagreement between a check and this file is a bug in one of them.
  */
 
+import { eventDataStoreArn } from './event-data-store-ids.js';
 import { CIS_FILTERS, type MonitoringVariant, monitoringVariant } from './generate-monitoring.js';
 
 export type TruthStatus = 'PASS' | 'FAIL' | 'ERROR' | 'NOT_APPLICABLE';
@@ -145,6 +146,8 @@ export interface BucketPlan {
 
 export interface AccountPlan {
   id: string;
+  /** CloudTrail Lake event data stores the account owns (see event-data-store-ids.ts). */
+  eventDataStores?: { name: string; region: string; customerKey: boolean; organization: boolean }[];
   name: string;
   management: boolean;
   /** SUSPENDED accounts are not scanned. */
@@ -192,6 +195,7 @@ export const MONITOR_CHECKS = Object.keys(CIS_FILTERS)
 
 /** The checks whose verdicts the plan predicts. */
 export const TRUTH_CHECKS = [
+  'lake-kms-encryption',
   ...MONITOR_CHECKS,
   'org-scp-trail-protection',
   'org-trail-coverage',
@@ -268,7 +272,15 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
     for (const region of a.deniedRegions ?? []) {
       const unseen = `arn:${plan.partition}:cloudtrail:${region}:${a.id}:trail/*`;
       for (const c of TRAIL_CHECKS) add(c, a.id, unseen, 'ERROR', `DescribeTrails is denied in ${region} by an SCP: trails homed only there cannot be listed`);
+      add('lake-kms-encryption', a.id, `arn:${plan.partition}:cloudtrail:${region}:${a.id}:eventdatastore/*`, 'ERROR', `ListEventDataStores is denied in ${region} by an SCP`);
     }
+    // lake-kms-encryption: each store judged in its owner; an account without any (every region listed) is NOT_APPLICABLE.
+    const stores = (a.eventDataStores ?? []).filter((st) => !a.deniedRegions?.includes(st.region));
+    for (const st of stores) {
+      const arn = eventDataStoreArn(plan.partition, a.id, st.region, st.name);
+      add('lake-kms-encryption', a.id, arn, st.customerKey ? 'PASS' : 'FAIL', st.customerKey ? 'customer managed key' : 'a key AWS owns', st.customerKey ? 'encrypted' : 'awsOwnedKey');
+    }
+    if (!a.deniedRegions?.length && stores.length === 0) add('lake-kms-encryption', a.id, root(a.id), 'NOT_APPLICABLE', 'no event data stores in any region', 'noStores');
 
     const known = applying.filter((t) => !t.regionDenied);
     // A multi-region trail whose status and selectors are unreadable might have qualified.
