@@ -119,6 +119,15 @@ new CheckTester().run(check, {
       findings: [{ status: 'FAIL', messageId: 'noTrail', message: /not recorded/ }],
     },
     {
+      name: 'a member, and the management account could not read one of its stores: unknown, never "not recorded"',
+      snapshot: () =>
+        snapshot({
+          organization: organization({ managementAccountId: MGMT }),
+          accounts: [account(MGMT, { trails: [trail({ name: 'main' })], eventDataStores: [eventDataStore({ name: 'x', details: unreadable('AccessDeniedException', 'GetEventDataStore') })] }), account(OTHER)],
+        }),
+      findings: [{ status: 'FAIL', accountId: OTHER, messageId: 'noTrail', message: /^(?!.*not recorded).*is unknown \(GetEventDataStore failed in account 111111111111/ }],
+    },
+    {
       name: 'store listings that failed: "not recorded" is unknown, never claimed',
       snapshot: () => snapshot({ accounts: [account(MGMT, { eventDataStores: unreadable('AccessDeniedException', 'ListEventDataStores') })] }),
       findings: [{ status: 'FAIL', messageId: 'noTrail', message: /^(?!.*not recorded).*whether a CloudTrail Lake event data store records its management events is unknown \(ListEventDataStores failed in account 111111111111/ }],

@@ -72,7 +72,12 @@ export function lakeCoverage(snapshot: Readonly<Snapshot>, accountId: string, se
         if (![...found.values()].some((s) => s.details.value?.organizationEnabled)) {
           unknown.push({ code: 'NotScanned', message: `the management account ${managementId}, where organization event data stores live, was not scanned`, operation: 'ListEventDataStores', accountId: managementId });
         }
-      } else unknown.push(...listed(managementId).errors);
+      } else {
+        const m = listed(managementId);
+        unknown.push(...m.errors);
+        // A store of the management account whose details could not be read may be the organization's.
+        for (const s of m.stores) if (s.details.error) unknown.push(s.details.error);
+      }
     } else if (!managementId) {
       // Which account is the management account is unknown: any listing that failed may hide an organization store.
       for (const id of Object.keys(snapshot.accounts).sort()) if (id !== accountId) unknown.push(...listed(id).errors);

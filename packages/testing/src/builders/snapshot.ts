@@ -284,7 +284,13 @@ export function snapshot(input: SnapshotInput): Snapshot {
     };
     if (!isUnreadable(a.regions)) {
       const stores = isUnreadable(a.eventDataStores) ? [] : (a.eventDataStores ?? []).map((e) => buildEventDataStore(e, { partition, accountId: w.id, defaultRegion: w.defaultRegion }));
-      for (const st of stores) if (!w.regions.includes(st.region)) throw new Error(`account ${w.id}: event data store ${st.name} is in ${st.region}, which is not one of the account's regions`);
+      for (const st of stores) {
+        if (!w.regions.includes(st.region)) throw new Error(`account ${w.id}: event data store ${st.name} is in ${st.region}, which is not one of the account's regions`);
+        // AWS keeps an organization event data store in the management account, whoever created it.
+        if (st.details.value?.organizationEnabled && w.id !== orgInput?.managementAccountId) {
+          throw new Error(`account ${w.id}: event data store ${st.name} is an organization store, but only the management account${orgInput ? ` (${orgInput.managementAccountId})` : ' of an organization(...)'} holds one`);
+        }
+      }
       accounts[w.id]!.eventDataStores = Object.fromEntries(
         w.regions.map((r) => {
           const failed = isUnreadable(a.eventDataStores) ? a.eventDataStores : a.eventDataStoresUnreadable?.[r];
