@@ -115,6 +115,19 @@ describe('CloudTrail Lake event data stores, through the simulator and the real 
     expect(stores.map((s) => `${s.name}: ${s.verdict}`).sort()).toEqual(['org-eds: records all management events', 'own-eds: not ingesting (status STOPPED_INGESTION), single-region (us-west-2 only)']);
   });
 
+  it('trail-api-least-privilege judges who can delete, stop or change an event data store, in the account that owns it', () => {
+    const tamper = of(clean.findings, 'trail-api-least-privilege', WORKLOAD).filter((f) => f.status === 'FAIL');
+    const own = clean.snapshot.accounts[WORKLOAD]!.eventDataStores!['us-west-2']!.value![0]!;
+    const root = tamper.find((f) => f.resource.arn === `arn:aws:iam::${WORKLOAD}:root`);
+    expect(root?.message).toMatch(/cloudtrail:DeleteEventDataStore/);
+    expect(root?.message).toMatch(/cloudtrail:StopEventDataStoreIngestion/);
+    expect(root?.message).toContain(own.arn);
+    // The organization's store is judged in the management account only, never in a member.
+    const orgArn = clean.snapshot.accounts[MGMT]!.eventDataStores!['us-east-1']!.value![0]!.arn;
+    expect(tamper.some((f) => f.message.includes(orgArn))).toBe(false);
+    expect(of(clean.findings, 'trail-api-least-privilege', MGMT).some((f) => f.status === 'FAIL' && f.message.includes(orgArn))).toBe(true);
+  });
+
   it('store listings that failed are unknown, never "none": ERROR for lake-kms-encryption, "unknown" in the trail checks', async () => {
     const denied = await scan({ accessDenied: [{ operation: 'ListEventDataStores' }] });
     const lake = of(denied.findings, 'lake-kms-encryption');

@@ -453,8 +453,10 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
     const ownBuckets = a.buckets.filter((b) => writersOf(b.name).length > 0);
     const ownKeys = a.keys.filter((k) => !k.missing && !k.awsManaged && !k.regionDenied);
     const ownTrails = a.trails.filter((t) => !t.regionDenied);
+    // The deny-tamper SCP names trail actions only: a Lake event data store stays changeable.
+    const ownStores = (a.eventDataStores ?? []).filter((st) => !a.deniedRegions?.includes(st.region));
     const tamperers = [root(a.id), ...a.admins].filter(
-      (p) => ownBuckets.length > 0 || ownKeys.length > 0 || (ownTrails.length > 0 && (!a.scpProtected || a.exempted.includes(p))),
+      (p) => ownBuckets.length > 0 || ownKeys.length > 0 || ownStores.length > 0 || (ownTrails.length > 0 && (!a.scpProtected || a.exempted.includes(p))),
     );
     for (const p of tamperers) {
       add(
@@ -462,7 +464,7 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
         a.id,
         p,
         'FAIL',
-        `can change what its account owns: ${ownTrails.length} trail(s)${a.scpProtected ? ' (SCP-protected, exempted)' : ''}, ${ownBuckets.length} bucket(s), ${ownKeys.length} customer key(s)`,
+        `can change what its account owns: ${ownTrails.length} trail(s)${a.scpProtected ? ' (SCP-protected, exempted)' : ''}, ${ownBuckets.length} bucket(s), ${ownKeys.length} customer key(s), ${ownStores.length} event data store(s)`,
         'canTamper',
       );
     }
