@@ -4,7 +4,8 @@
 // request quotas, then again with 5 % and 20 % injected throttling.
 //
 // Targets (issue): full scan ≤ 60 s wall on the 2-core machine; collector peak RSS ≤ 512 MB;
-// ≤ (regions + 6) calls per account plus per-trail, per-bucket and per-key calls; zero failed
+// ≤ (regions + 6) calls per account plus per-trail, per-bucket and per-key calls (CloudTrail Lake's
+// one ListEventDataStores per region and GetEventDataStore per store are counted apart); zero failed
 // reads at 5 % and 20 % throttling with at most 1.1× the calls.
 // Figures are printed (one JSON line at the end), never asserted: performance is measured here.
 //
@@ -128,7 +129,9 @@ async function runOnce(name, collect, sections) {
   const perTrail = op('CloudTrail.GetTrailStatus') + op('CloudTrail.GetEventSelectors') + op('CloudTrail.GetInsightSelectors');
   const perResource = op('S3.GetBucket') + op('S3.GetObjectLock') + op('S3.GetPublicAccessBlock') + op('S3Control.ListAccessPoints') + op('S3Control.GetAccessPoint') + op('KMS.');
   const discovery = op('Organizations.') + op('STS.GetCallerIdentity');
-  const perAccountBase = (answered - perTrail - perResource - discovery) / accounts.length;
+  // CloudTrail Lake: one ListEventDataStores per (account, region), one GetEventDataStore per store listed.
+  const eventDataStoreCalls = op('CloudTrail.ListEventDataStores') + op('CloudTrail.GetEventDataStore');
+  const perAccountBase = (answered - perTrail - perResource - discovery - eventDataStoreCalls) / accounts.length;
   const avgRegions = regionsPerAccount.reduce((a, b) => a + b, 0) / accounts.length;
   return {
     name,
@@ -151,6 +154,7 @@ async function runOnce(name, collect, sections) {
     perTrailCalls: perTrail,
     perResourceCalls: perResource,
     discoveryCalls: discovery,
+    eventDataStoreCalls,
     collectorCounters: last,
     knownErrors: errorsOf(snapshot),
     snapshotSha256: createHash('sha256').update(dump(name, JSON.stringify(snapshot))).digest('hex'),

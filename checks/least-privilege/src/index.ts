@@ -90,6 +90,12 @@ export default defineCheck({
       collector.addTrail(t);
       judgedTrails.add(t.trail.arn);
     });
+    // CloudTrail Lake event data stores, each in the account that owns it (when the snapshot has them).
+    for (const account of ctx.accounts()) {
+      for (const region of Object.keys(account.data.eventDataStores ?? {}).sort()) {
+        for (const store of account.data.eventDataStores?.[region]?.value ?? []) if (store.ownerAccountId === account.id) collector.addEventDataStore(store);
+      }
+    }
     // A trail whose targets could not be built (forEachTrail reported its ERROR) is unknown ground:
     // no PASS may rest on it.
     for (const account of ctx.accounts()) {

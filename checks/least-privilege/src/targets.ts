@@ -1,7 +1,8 @@
-import type { BucketView, CheckContext, JsonValue, KeyView, ResourceRef, TrailView } from '@trailwarden/core';
+import type { BucketView, CheckContext, EventDataStore, JsonValue, KeyView, ResourceRef, TrailView } from '@trailwarden/core';
 import {
   type ActionCatalog,
   BUCKET_TAMPER_ACTIONS,
+  EVENT_DATA_STORE_TAMPER_ACTIONS,
   type IamModel,
   KEY_TAMPER_ACTIONS,
   LOCKED_OBJECT_DELETIONS,
@@ -10,9 +11,9 @@ import {
   statementCoversAction,
 } from '@trailwarden/iam';
 
-/** One resource whose tamper actions are judged: a trail, its bucket (and a log object in it), its key. */
+/** One resource whose tamper actions are judged: a trail, its bucket (and a log object in it), its key; a CloudTrail Lake event data store. */
 export interface Target {
-  kind: 'trail' | 'bucket' | 'object' | 'key';
+  kind: 'trail' | 'bucket' | 'object' | 'key' | 'eventDataStore';
   resource: ResourceTarget;
   actions: string[];
   /** Principals named in the resource's policy (ARNs, account ids, `*`), for cross-account principals. */
@@ -62,6 +63,7 @@ export class TargetCollector {
   private readonly bucketActions: string[];
   private readonly objectActions: string[];
   private readonly keyActions: string[];
+  private readonly storeActions: string[];
 
   constructor(
     private readonly ctx: CheckContext<object, string>,
@@ -73,6 +75,19 @@ export class TargetCollector {
     this.objectActions = bucket.filter((a) => a.toLowerCase().startsWith('s3:deleteobject'));
     this.bucketActions = bucket.filter((a) => !this.objectActions.includes(a));
     this.keyActions = expand(catalog, KEY_TAMPER_ACTIONS);
+    this.storeActions = expand(catalog, EVENT_DATA_STORE_TAMPER_ACTIONS);
+  }
+
+  /**
+   * A CloudTrail Lake event data store, in the account that owns it (an organization store: the
+   * management account). Its resource policy is not collected: judged on identity policies, SCPs and
+   * RCPs, like a trail.
+   */
+  addEventDataStore(store: EventDataStore): void {
+    const notes = store.details.value?.organizationEnabled
+      ? [`organization event data store: it lives in the management account ${store.ownerAccountId}; the CloudTrail delegated administrator can also change it`]
+      : [];
+    this.push({ kind: 'eventDataStore', resource: { arn: store.arn, accountId: store.ownerAccountId, region: store.region }, actions: this.storeActions, namedPrincipals: [], notes });
   }
 
   addTrail(view: TrailView): void {

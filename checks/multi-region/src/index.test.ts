@@ -4,6 +4,7 @@ import {
   account,
   advancedSelectors,
   classicSelectors,
+  eventDataStore,
   organization,
   runCheck,
   snapshot,
@@ -23,6 +24,11 @@ const org = (mgmtTrails: ReturnType<typeof trail>[], ...members: ReturnType<type
     organization: organization({ managementAccountId: MGMT }),
     accounts: [account(MGMT, { trails: mgmtTrails }), ...members],
   });
+
+const S3_DATA_STORE = eventDataStore({
+  name: 's3-data',
+  advancedEventSelectors: [{ fieldSelectors: [{ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }] }],
+});
 
 new CheckTester().run(check, {
   valid: [
@@ -84,7 +90,56 @@ new CheckTester().run(check, {
     {
       name: 'an account with no trail',
       snapshot: () => single(),
-      findings: [{ status: 'FAIL', messageId: 'noTrail', accountId: MGMT, resource: `arn:aws:iam::${MGMT}:root` }],
+      findings: [{ status: 'FAIL', messageId: 'noTrail', accountId: MGMT, resource: `arn:aws:iam::${MGMT}:root`, message: /no CloudTrail trail at all, so API activity in it is not recorded/ }],
+    },
+    {
+      name: 'no trail, but an organization event data store records every management event: named, still FAIL (CIS requires a trail), never "not recorded"',
+      snapshot: () =>
+        snapshot({
+          organization: organization({ managementAccountId: MGMT }),
+          accounts: [account(MGMT, { eventDataStores: [eventDataStore({ name: 'org-eds', organization: true })] }), account(MEMBER)],
+        }),
+      findings: [
+        { status: 'FAIL', messageId: 'noTrail', accountId: MGMT, message: /^(?!.*not recorded).*recorded by CloudTrail Lake organization event data store org-eds \(arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore\/.*CIS requires a trail/ },
+        { status: 'FAIL', messageId: 'noTrail', accountId: MEMBER, message: /^(?!.*not recorded).*organization event data store org-eds/ },
+      ],
+    },
+    {
+      name: 'an organization event data store whose ingestion is stopped records nothing: "not recorded" stands, the store is evidence',
+      snapshot: () =>
+        snapshot({
+          organization: organization({ managementAccountId: MGMT }),
+          accounts: [account(MGMT, { eventDataStores: [eventDataStore({ name: 'org-eds', organization: true, status: 'STOPPED_INGESTION' })] })],
+        }),
+      findings: [{ status: 'FAIL', messageId: 'noTrail', message: /so API activity in it is not recorded/ }],
+    },
+    {
+      name: 'a store recording only data events does not record management events',
+      snapshot: () => snapshot({ accounts: [account(MGMT, { eventDataStores: [S3_DATA_STORE] })] }),
+      findings: [{ status: 'FAIL', messageId: 'noTrail', message: /not recorded/ }],
+    },
+    {
+      name: 'a member, and the management account could not read one of its stores: unknown, never "not recorded"',
+      snapshot: () =>
+        snapshot({
+          organization: organization({ managementAccountId: MGMT }),
+          accounts: [account(MGMT, { trails: [trail({ name: 'main' })], eventDataStores: [eventDataStore({ name: 'x', details: unreadable('AccessDeniedException', 'GetEventDataStore') })] }), account(OTHER)],
+        }),
+      findings: [{ status: 'FAIL', accountId: OTHER, messageId: 'noTrail', message: /^(?!.*not recorded).*is unknown \(GetEventDataStore failed in account 111111111111/ }],
+    },
+    {
+      name: 'store listings that failed: "not recorded" is unknown, never claimed',
+      snapshot: () => snapshot({ accounts: [account(MGMT, { eventDataStores: unreadable('AccessDeniedException', 'ListEventDataStores') })] }),
+      findings: [{ status: 'FAIL', messageId: 'noTrail', message: /^(?!.*not recorded).*whether a CloudTrail Lake event data store records its management events is unknown \(ListEventDataStores failed in account 111111111111/ }],
+    },
+    {
+      name: 'a stopped trail and an organization event data store: the store is named after the trail reasons',
+      snapshot: () =>
+        snapshot({
+          organization: organization({ managementAccountId: MGMT }),
+          accounts: [account(MGMT, { trails: [trail({ name: 'main', logging: false })], eventDataStores: [eventDataStore({ name: 'org-eds', organization: true })] })],
+        }),
+      findings: [{ status: 'FAIL', messageId: 'notCovered', message: /\(main: not logging\)\. Still, its management events are recorded by CloudTrail Lake organization event data store org-eds .* Fix: aws cloudtrail start-logging/ }],
     },
     {
       name: 'a single-region trail never satisfies it',
@@ -293,6 +348,23 @@ describe('trail-multi-region details', () => {
   it('gives the fix for the trail closest to qualifying', async () => {
     const findings = await runCheck(check, single(trail({ name: 'a', multiRegion: false, logging: false }), trail({ name: 'b', logging: false })));
     expect(findings[0]?.message).toMatch(/Fix: aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:111111111111:trail\/b$/);
+  });
+
+  it('puts each CloudTrail Lake event data store that applies in the evidence, with its verdict', async () => {
+    const findings = await runCheck(
+      check,
+      snapshot({
+        organization: organization({ managementAccountId: MGMT }),
+        accounts: [
+          account(MGMT, { eventDataStores: [eventDataStore({ name: 'org-eds', organization: true, status: 'STOPPED_INGESTION' }), eventDataStore({ name: 'single', multiRegion: false })] }),
+          account(MEMBER, { eventDataStores: [S3_DATA_STORE] }),
+        ],
+      }),
+    );
+    const stores = (id: string) => ((findings.find((f) => f.accountId === id)?.evidence.eventDataStores ?? []) as { name: string; verdict: string }[]).map((s) => `${s.name}: ${s.verdict}`);
+    expect(stores(MGMT)).toEqual(expect.arrayContaining(['org-eds: not ingesting (status STOPPED_INGESTION)', 'single: single-region (us-east-1 only)']));
+    // A member sees the organization's store, never another account's own store.
+    expect(stores(MEMBER).sort()).toEqual(['org-eds: not ingesting (status STOPPED_INGESTION)', 's3-data: records no management events']);
   });
 
   it('refuses an option of the wrong type', async () => {

@@ -9,6 +9,8 @@ import {
   type TrailView,
   defineCheck,
   describeKnownError,
+  describeStore,
+  lakeCoverage,
 } from '@trailwarden/core';
 
 export interface MultiRegionOptions {
@@ -20,9 +22,9 @@ const messages = {
   covered:
     'Account {{account}} is covered by multi-region trail {{trail}}, which is logging and records all read and write management events{{note}}.',
   noTrail:
-    'Account {{account}} has no CloudTrail trail at all, so API activity in it is not recorded. Fix: aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail && aws cloudtrail start-logging --name management-events',
+    'Account {{account}} has no CloudTrail trail at all{{consequence}}. Fix: aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail && aws cloudtrail start-logging --name management-events',
   notCovered:
-    'Account {{account}} has no multi-region trail that is logging and records all read and write management events ({{reasons}}). Fix: {{fix}}',
+    'Account {{account}} has no multi-region trail that is logging and records all read and write management events ({{reasons}}).{{lake}} Fix: {{fix}}',
 } as const;
 type MessageId = keyof typeof messages;
 
@@ -105,7 +107,7 @@ export default defineCheck<MultiRegionOptions, MessageId>({
     },
     defaults: { allowExcludedSources: false },
   },
-  requires: ['trails', 'trailStatus', 'eventSelectors'],
+  requires: ['trails', 'trailStatus', 'eventSelectors', 'eventDataStores'],
   evaluate(ctx) {
     ctx.forEachAccount((account) => judgeAccount(ctx, account));
   },
@@ -129,16 +131,17 @@ function judgeAccount(ctx: CheckContext<MultiRegionOptions, MessageId>, account:
   }
   const unlisted = unlistedRegions(account);
   if (unlisted.length > 0) evidence.unlistedRegions = unlisted.map((u) => ({ region: u.region, error: describeKnownError(u.error) }));
+  const lake = lakeNote(ctx, account.id, evidence);
   if (judgements.length === 0) {
     if (unlisted.length === 0) {
-      ctx.fail(account.resource, 'noTrail', { account: name }, evidence);
+      ctx.fail(account.resource, 'noTrail', { account: name, consequence: lake.consequence }, evidence);
       return;
     }
     // A multi-region trail (own or organization) is listed in every region, so the regions that
     // were listed settle it; only single-region trails homed in the others are unknown.
     const where = unlisted.map((u) => `region ${u.region}: ${u.error.code}`).join(', ');
     const reasons = `no multi-region trail is listed in any region that could be read (DescribeTrails failed in ${where}; trails homed there are unknown)`;
-    ctx.fail(account.resource, 'notCovered', { account: name, reasons, fix: fixFor([], account.id) }, evidence);
+    ctx.fail(account.resource, 'notCovered', { account: name, reasons, lake: lake.note, fix: fixFor([], account.id) }, evidence);
     return;
   }
   const undecided = judgements.filter((j) => j.problems.length === 0 && j.unknown.length > 0);
@@ -155,7 +158,28 @@ function judgeAccount(ctx: CheckContext<MultiRegionOptions, MessageId>, account:
   }
   const unlistedNote = unlisted.length > 0 ? `; DescribeTrails failed in ${unlisted.map((u) => `region ${u.region}: ${u.error.code}`).join(', ')}, so single-region trails homed there are unknown` : '';
   const reasons = `${judgements.map((j) => `${j.trail.trail.name}: ${j.problems.join(', ')}`).join('; ')}${unlistedNote}`;
-  ctx.fail(account.resource, 'notCovered', { account: name, reasons, fix: fixFor(judgements, account.id) }, evidence);
+  ctx.fail(account.resource, 'notCovered', { account: name, reasons, lake: lake.note, fix: fixFor(judgements, account.id) }, evidence);
+}
+
+/**
+ * What CloudTrail Lake says about the account's management events, for a FAIL: an event data store
+ * that records them is named (CIS still asks for a trail: a store delivers no log files), unknown
+ * store listings make "not recorded" unknown, and only known absence says "not recorded".
+ */
+function lakeNote(ctx: CheckContext<MultiRegionOptions, MessageId>, accountId: string, evidence: Evidence): { consequence: string; note: string } {
+  const lake = lakeCoverage(ctx.snapshot, accountId, ctx.selectors);
+  if (lake.stores.length > 0) evidence.eventDataStores = lake.stores.map((s) => s.evidence);
+  if (lake.unknown.length > 0) evidence.eventDataStoresUnknown = lake.unknown.map(describeKnownError);
+  const recording = lake.stores.filter((s) => s.recordsAllManagementEvents).map((s) => describeStore(s.store));
+  if (recording.length > 0) {
+    const by = `its management events are recorded by ${recording.join(' and ')}, but CIS requires a trail (an event data store delivers no log files)`;
+    return { consequence: `; ${by}`, note: ` Still, ${by}.` };
+  }
+  if (lake.unknown.length > 0) {
+    const why = `whether a CloudTrail Lake event data store records its management events is unknown (${lake.unknown.map(describeKnownError).join('; ')})`;
+    return { consequence: `; ${why}`, note: ` And ${why}.` };
+  }
+  return { consequence: ', so API activity in it is not recorded', note: '' };
 }
 
 /** Regions where DescribeTrails failed for this account (its trails were listed elsewhere). */

@@ -1,5 +1,5 @@
 import { validateCheck } from '@trailwarden/core';
-import { CheckTester, account, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
+import { CheckTester, account, eventDataStore, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check from './index.js';
 
@@ -20,6 +20,23 @@ new CheckTester().run(check, {
     },
   ],
   invalid: [
+    {
+      name: 'no trail but an organization event data store recording management events: still uncovered, the store named',
+      snapshot: () => org({ trails: [trail({ name: 'mgmt' })], eventDataStores: [eventDataStore({ name: 'org-eds', organization: true })] }, account(M1)),
+      findings: [
+        {
+          status: 'FAIL',
+          accountId: M1,
+          messageId: 'uncovered',
+          message: /it has no trail of its own\)\. Its management events are recorded by CloudTrail Lake organization event data store org-eds \(arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore\/[0-9a-f-]+\), but no trail covers it .*Fix: /,
+        },
+      ],
+    },
+    {
+      name: 'the management account\'s store listing failed: whether a store records the member is unknown, said plainly',
+      snapshot: () => org({ trails: [trail({ name: 'mgmt' })], eventDataStores: unreadable('AccessDeniedException', 'ListEventDataStores') }, account(M1)),
+      findings: [{ status: 'FAIL', accountId: M1, messageId: 'uncovered', message: /Whether a CloudTrail Lake event data store records its management events is unknown \(ListEventDataStores failed in account 111111111111/ }],
+    },
     {
       name: 'a member with no trail and no organization trail',
       snapshot: () => org({ trails: [trail({ name: 'mgmt' })] }, account(M1)),

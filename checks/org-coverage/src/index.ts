@@ -1,10 +1,10 @@
-import { type AccountView, type Evidence, type KnownError, type TrailView, defineCheck, describeKnownError } from '@trailwarden/core';
+import { type AccountView, type Evidence, type KnownError, type TrailView, defineCheck, describeKnownError, describeStore, lakeCoverage } from '@trailwarden/core';
 
 const messages = {
   byOrgTrail: 'Account {{account}} is covered by organization trail {{trail}} (owned by {{owner}}), which is multi-region and logging.',
   byOwnTrail: 'Account {{account}} is covered by its own multi-region trail {{trail}}, which is logging.',
   uncovered:
-    'Account {{account}} is covered neither by a logging multi-region organization trail nor by a logging multi-region trail of its own ({{reasons}}). Fix: {{fix}}',
+    'Account {{account}} is covered neither by a logging multi-region organization trail nor by a logging multi-region trail of its own ({{reasons}}).{{lake}} Fix: {{fix}}',
 } as const;
 type MessageId = keyof typeof messages;
 
@@ -52,7 +52,7 @@ export default defineCheck<Record<string, never>, MessageId>({
     docs: 'README.md',
     messages,
   },
-  requires: ['organization', 'trails', 'trailStatus'],
+  requires: ['organization', 'trails', 'trailStatus', 'eventDataStores'],
   evaluate(ctx) {
     const verdicts: { account: AccountView; covered: boolean | null }[] = [];
     const pending: { account: AccountView; report: () => void }[] = [];
@@ -128,7 +128,22 @@ export default defineCheck<Record<string, never>, MessageId>({
             ? 'no organization trail applies to it and no multi-region trail of its own is listed in any region that could be read'
             : 'no organization trail applies to it and it has no trail of its own'
           : relevant.map((c) => `${c.view.trail.name}: ${c.problems.join(', ')}`).join('; ')) + unlistedNote;
-      later(account, () => ctx.fail(account.resource, 'uncovered', { account: name, reasons, fix: fixFor(relevant, account.id) }, evidence()));
+      // CloudTrail Lake: an event data store recording the account's management events is named (a
+      // trail is still required); unreadable store listings make "nothing records it" unknown.
+      const lake = lakeCoverage(ctx.snapshot, account.id, ctx.selectors);
+      const recording = lake.stores.filter((s) => s.recordsAllManagementEvents).map((s) => describeStore(s.store));
+      const lakeNote =
+        recording.length > 0
+          ? ` Its management events are recorded by ${recording.join(' and ')}, but no trail covers it (an event data store delivers no log files).`
+          : lake.unknown.length > 0
+            ? ` Whether a CloudTrail Lake event data store records its management events is unknown (${lake.unknown.map(describeKnownError).join('; ')}).`
+            : '';
+      const lakeEvidence = (): Evidence => ({
+        ...evidence(),
+        ...(lake.stores.length > 0 ? { eventDataStores: lake.stores.map((s) => s.evidence) } : {}),
+        ...(lake.unknown.length > 0 ? { eventDataStoresUnknown: lake.unknown.map(describeKnownError) } : {}),
+      });
+      later(account, () => ctx.fail(account.resource, 'uncovered', { account: name, reasons, lake: lakeNote, fix: fixFor(relevant, account.id) }, lakeEvidence()));
     });
     // Findings are reported once every account is judged, so the management account's evidence
     // can list all uncovered accounts.

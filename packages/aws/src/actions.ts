@@ -24,6 +24,8 @@ export const OPERATION_ACTIONS: Readonly<Record<string, string>> = {
   GetEventSelectors: 'cloudtrail:GetEventSelectors',
   GetInsightSelectors: 'cloudtrail:GetInsightSelectors',
   LookupEvents: 'cloudtrail:LookupEvents',
+  ListEventDataStores: 'cloudtrail:ListEventDataStores',
+  GetEventDataStore: 'cloudtrail:GetEventDataStore',
   // S3
   ListBuckets: 's3:ListAllMyBuckets',
   GetBucketLocation: 's3:GetBucketLocation',

@@ -7,8 +7,10 @@ import {
   type ExtensionRequest,
   PLACEMENT_SECTION,
 
+  type Known,
   type KnownError,
   type Partition,
+  type RegionInfo,
   resolveSections,
   SNAPSHOT_SCHEMA_VERSION,
   type Snapshot,
@@ -425,6 +427,25 @@ function recordBucketOwner(ctx: AccountContext, bucket: ListedBucket, accountId:
 async function collectRegionsAndTrails(ctx: AccountContext, session: AccountSession, snap: AccountSnapshot): Promise<void> {
   const regions = await R.readRegions(session, ctx.homeRegion, ctx.metrics);
   snap.regions = regions;
+  await Promise.all([collectTrails(ctx, session, snap, regions), ctx.sections.has('eventDataStores') ? collectEventDataStores(ctx, session, snap, regions) : undefined]);
+  // A region an SCP governs out (see collectTrails) is out of scope for the stores too, when their
+  // listing there was refused the same way: a scope fact, not an ERROR.
+  const stores = snap.eventDataStores;
+  if (stores && snap.governedOutRegions) {
+    for (const region of Object.keys(snap.governedOutRegions)) {
+      const listed = stores[region];
+      if (listed?.error && R.isScpRegionDeny(listed.error)) delete stores[region];
+    }
+  }
+}
+
+/** CloudTrail Lake event data stores in the regions the trails are listed in (left out when those are unknown). */
+async function collectEventDataStores(ctx: AccountContext, session: AccountSession, snap: AccountSnapshot, regions: Known<RegionInfo[]>): Promise<void> {
+  const scan = regions.value ? R.regionsToScan(regions.value, ctx.regions) : ctx.regions?.length ? ctx.regions : undefined;
+  if (scan) snap.eventDataStores = await R.readEventDataStores(session, scan, ctx.metrics);
+}
+
+async function collectTrails(ctx: AccountContext, session: AccountSession, snap: AccountSnapshot, regions: Known<RegionInfo[]>): Promise<void> {
   if (!ctx.sections.has('trails')) return;
   let scan: string[];
   if (regions.value) scan = R.regionsToScan(regions.value, ctx.regions);
@@ -608,6 +629,7 @@ const ACCOUNT_KEYS: (keyof AccountSnapshot)[] = [
   's3AccountPublicAccessBlock',
   'monitoring',
   'eventHistory',
+  'eventDataStores',
 ];
 const TRAIL_DETAIL_KEYS = ['status', 'regionStatus', 'eventSelectors', 'insightSelectors'] as const;
 

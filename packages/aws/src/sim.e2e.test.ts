@@ -97,6 +97,8 @@ describe('collect() against the simulator (demo world)', () => {
       budget += Object.keys(account.buckets ?? {}).length * 11 + Object.keys(account.keys ?? {}).length * 3;
       // One LookupEvents per (region, event name) looked up: the demo world plants no events.
       budget += Object.values(account.eventHistory?.eventNames ?? {}).reduce((n, names) => n + names.length, 0);
+      // CloudTrail Lake: one ListEventDataStores per region listed, one GetEventDataStore per store.
+      budget += Object.values(account.eventDataStores ?? {}).reduce((n, k) => n + 1 + (k.value?.length ?? 0), 0);
     }
     budget += Object.entries(counters.byOperation)
       .filter(([op]) => op.startsWith('Organizations.'))

@@ -10,6 +10,24 @@ export const TRAIL_TAMPER_ACTIONS = [
   'cloudtrail:PutInsightSelectors',
 ] as const;
 
+/**
+ * The actions that tamper with a CloudTrail Lake event data store (the API reference's store
+ * operations that stop, narrow, shorten or delete what it records, or open it to others):
+ * UpdateEventDataStore changes its selectors, retention, organization scope and termination
+ * protection; the resource policy can grant those to other accounts or drop a protecting Deny;
+ * PutInsightSelectors also takes an event data store. Not included: PutEventSelectors (trails only:
+ * a store's selectors change through UpdateEventDataStore), DisableFederation (removes Athena query
+ * access, not recording), RestoreEventDataStore and the channel operations (events from outside AWS).
+ */
+export const EVENT_DATA_STORE_TAMPER_ACTIONS = [
+  'cloudtrail:DeleteEventDataStore',
+  'cloudtrail:StopEventDataStoreIngestion',
+  'cloudtrail:UpdateEventDataStore',
+  'cloudtrail:PutInsightSelectors',
+  'cloudtrail:PutResourcePolicy',
+  'cloudtrail:DeleteResourcePolicy',
+] as const;
+
 export const BUCKET_TAMPER_ACTIONS = [
   's3:DeleteObject*',
   's3:PutBucketPolicy',

@@ -10,6 +10,7 @@ import { isReadOperation, SERVICES, type ServiceName, SimError } from './protoco
 import { cloudTrailHandlers } from './services/cloudtrail.js';
 import { eventHistoryHandlers } from './services/event-history.js';
 import { cloudTrailKeyHandlers } from './services/cloudtrail-keys.js';
+import { eventDataStoreHandlers } from './services/event-data-stores.js';
 import type { CallContext, Handler } from './services/context.js';
 import { ec2Handlers, iamHandlers, stsHandlers } from './services/iam-sts-ec2.js';
 import { kmsHandlers } from './services/kms.js';
@@ -45,7 +46,7 @@ export interface SimServer {
 }
 
 const HANDLERS: Record<ServiceName, Record<string, Handler>> = {
-  cloudtrail: { ...cloudTrailHandlers, ...eventHistoryHandlers, ...cloudTrailKeyHandlers },
+  cloudtrail: { ...cloudTrailHandlers, ...eventHistoryHandlers, ...cloudTrailKeyHandlers, ...eventDataStoreHandlers },
   kms: kmsHandlers,
   organizations: organizationsHandlers,
   sts: stsHandlers,

@@ -7,6 +7,7 @@ export { unreadable, isUnreadable, type Unreadable } from './builders/unreadable
 export { classicSelectors, advancedSelectors } from './builders/selectors.js';
 export { historyEvent, type EventHistoryInput, type HistoryEventInput } from './builders/event-history.js';
 export { trail, type TrailInput, type TrailSpec } from './builders/trail.js';
+export { eventDataStore, type EventDataStoreInput, type EventDataStoreSpec } from './builders/event-data-store.js';
 export { bucket, aclGrants, cloudTrailBucketPolicy, type BucketInput, type BucketSpec, type ObjectLockInput } from './builders/bucket.js';
 export { kmsKey, cloudTrailKeyPolicy, type KmsKeyInput, type KmsKeySpec } from './builders/key.js';
 export {

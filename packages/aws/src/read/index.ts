@@ -2,6 +2,7 @@
 // first call is in flight (each reader imports its SDK client package, the bulk of start-up time).
 export { readAccountPublicAccessBlock } from './account-public-access-block.js';
 export { listBuckets, readBucket } from './buckets.js';
+export { readEventDataStores } from './event-data-stores.js';
 export { collectEventHistory } from './event-history.js';
 export { readIam } from './iam.js';
 export { readKey } from './keys.js';
@@ -10,5 +11,5 @@ export { discoverOrganization, readCloudTrailDelegatedAdmins } from './organizat
 export { readRegions, regionsToScan } from './regions.js';
 export { readRootUser } from './root-user.js';
 export { readForeignTrailDetails } from './foreign-trails.js';
-export { listedRegions, listTrails, readTrailDetails } from './trails.js';
+export { isScpRegionDeny, listedRegions, listTrails, readTrailDetails } from './trails.js';
 export * as sdkClients from '../sdk-clients.js';

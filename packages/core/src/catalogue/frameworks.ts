@@ -96,6 +96,7 @@ export const BUILTIN_FRAMEWORKS: FrameworkDefinition[] = [
       'CloudTrail.5': 'CloudTrail trails should be integrated with Amazon CloudWatch Logs',
       'CloudTrail.6': 'Ensure the S3 bucket used to store CloudTrail logs is not publicly accessible',
       'CloudTrail.7': 'Ensure S3 bucket access logging is enabled on the CloudTrail S3 bucket',
+      'CloudTrail.10': 'CloudTrail Lake event data stores should be encrypted with customer managed AWS KMS keys',
     },
   },
 ];

@@ -21,6 +21,7 @@ export const SNAPSHOT_SECTIONS = [
   's3AccountPublicAccessBlock',
   'monitoring',
   'eventHistory',
+  'eventDataStores',
 ] as const;
 export type SnapshotSection = (typeof SNAPSHOT_SECTIONS)[number];
 
@@ -34,6 +35,7 @@ const IMPLIED: Partial<Record<SnapshotSection, SnapshotSection[]>> = {
   keys: ['trails'],
   monitoring: ['trails', 'trailStatus'],
   eventHistory: ['trails'],
+  eventDataStores: ['regions'],
 };
 
 /** The sections to collect for these requirements, with what they imply, in canonical order. */
@@ -171,6 +173,39 @@ export interface AccountSnapshot {
   monitoring?: Record<string, RegionMonitoring>;
   /** CloudTrail Event History (LookupEvents) of the events that bear on logging continuity. */
   eventHistory?: EventHistory;
+  /**
+   * CloudTrail Lake event data stores, per scanned region (ListEventDataStores is regional), each
+   * with its GetEventDataStore details; an error when the region's list could not be read.
+   */
+  eventDataStores?: Record<string, Known<EventDataStore[]>>;
+}
+
+/** One CloudTrail Lake event data store, as the listing account saw it. */
+export interface EventDataStore {
+  arn: string;
+  name: string;
+  /** From the ARN: an organization store lives in the management account, whoever created it. */
+  ownerAccountId: string;
+  /** The region the store lives in (from the ARN). */
+  region: string;
+  /** GetEventDataStore, or why it could not be read. */
+  details: Known<EventDataStoreDetails>;
+}
+
+export interface EventDataStoreDetails {
+  /** CREATED | ENABLED | PENDING_DELETION | STARTING_INGESTION | STOPPING_INGESTION | STOPPED_INGESTION */
+  status: string;
+  multiRegionEnabled: boolean;
+  organizationEnabled: boolean;
+  terminationProtectionEnabled: boolean;
+  advancedEventSelectors: AdvancedEventSelector[];
+  /** Customer managed KMS key; absent: encrypted with a key AWS owns. */
+  kmsKeyId?: string;
+  retentionPeriod?: number;
+  billingMode?: string;
+  federationStatus?: string;
+  createdTimestamp?: string;
+  updatedTimestamp?: string;
 }
 
 /** CloudWatch Logs metric filters, CloudWatch alarms, SNS topics and EventBridge rules of one region. */

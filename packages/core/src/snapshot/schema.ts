@@ -328,6 +328,29 @@ const regionMonitoring: S = obj(['logGroups'], {
   }),
 });
 
+/** CloudTrail Lake event data stores of one region (ListEventDataStores + GetEventDataStore). */
+const eventDataStore: S = obj(['arn', 'name', 'ownerAccountId', 'region', 'details'], {
+  arn: str,
+  name: str,
+  ownerAccountId: accountId,
+  region: str,
+  details: knownSchema(
+    obj(['status', 'multiRegionEnabled', 'organizationEnabled', 'terminationProtectionEnabled', 'advancedEventSelectors'], {
+      status: str,
+      multiRegionEnabled: bool,
+      organizationEnabled: bool,
+      terminationProtectionEnabled: bool,
+      advancedEventSelectors: (eventSelectors.properties as S).advancedEventSelectors,
+      kmsKeyId: str,
+      retentionPeriod: num,
+      billingMode: str,
+      federationStatus: str,
+      createdTimestamp: str,
+      updatedTimestamp: str,
+    }),
+  ),
+});
+
 const account: S = {
   type: 'object',
   required: ['id', 'access'],
@@ -388,6 +411,7 @@ const account: S = {
       },
       additionalProperties: false,
     },
+    eventDataStores: { type: 'object', additionalProperties: knownSchema({ type: 'array', items: eventDataStore }) },
   },
   additionalProperties: false,
 };

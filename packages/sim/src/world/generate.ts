@@ -19,6 +19,7 @@ import {
   type WorldPlan,
   truthFromPlan,
 } from './truth.js';
+import { generatedStores } from './event-data-store-ids.js';
 import { worldMonitoring } from './generate-monitoring.js';
 import type { PolicyDocument, World, WorldAccount, WorldBucket, WorldIamRole, WorldIamUser, WorldKmsKey, WorldPublicAccessBlock, WorldTrail } from './types.js';
 
@@ -542,6 +543,17 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
     });
     const monitoring = worldMonitoring(trails);
     if (monitoring) account.monitoring = monitoring;
+    // CloudTrail Lake event data stores (derived from the account id).
+    const stores = generatedStores(account.id, account.id === mgmt, home);
+    if (plan && stores.length > 0) {
+      plan.eventDataStores = stores;
+      account.eventDataStores = stores.map((st) => ({
+        name: st.name,
+        region: st.region,
+        ...(st.organization ? { organization: true } : {}),
+        ...(st.customerKey ? { kmsKeyId: `arn:aws:kms:${st.region}:${account.id}:key/1a4e0000-0000-4000-8000-${account.id}` } : {}),
+      }));
+    }
   }
 
   const world: World = {

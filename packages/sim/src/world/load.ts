@@ -177,6 +177,16 @@ export function buildModel(world: World, source = '<world>'): SimModel {
       if (t.eventSelectors && t.advancedEventSelectors) fail(`${tp}`, 'a trail has either eventSelectors or advancedEventSelectors, not both');
       trails.push({ ...t, ownerId: a.id, arn: `arn:${partition}:cloudtrail:${t.homeRegion}:${a.id}:trail/${t.name}` });
     });
+    const storeNames = new Set<string>();
+    (a.eventDataStores ?? []).forEach((e, j) => {
+      const ep = `${at}.eventDataStores[${j}]`;
+      checkRegion(`${ep}.region`, e.region);
+      if (!enabled.has(e.region)) fail(`${ep}.region`, `region ${e.region} is not enabled in account ${a.id}`);
+      if (storeNames.has(`${e.region}/${e.name}`)) fail(`${ep}.name`, `duplicate event data store name ${e.name} in ${e.region} of account ${a.id}`);
+      storeNames.add(`${e.region}/${e.name}`);
+      // AWS keeps an organization event data store in the management account, whoever created it.
+      if (e.organization && (!org || a.id !== org.managementAccountId)) fail(`${ep}.organization`, 'an organization event data store lives in the management account of an organization');
+    });
     const accountBuckets: BucketModel[] = [];
     (a.buckets ?? []).forEach((b, j) => {
       const bp = `${at}.buckets[${j}]`;

@@ -436,6 +436,24 @@ const monitoring = obj([], {
   },
 });
 
+const eventDataStore = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'region'],
+  properties: {
+    name: { type: 'string', pattern: '^[a-zA-Z0-9._-]{3,128}$' },
+    region,
+    id: { type: 'string', pattern: '^[a-zA-Z0-9-]{1,64}$' },
+    multiRegion: { type: 'boolean' },
+    organization: { type: 'boolean' },
+    status: { enum: ['CREATED', 'ENABLED', 'PENDING_DELETION', 'STARTING_INGESTION', 'STOPPING_INGESTION', 'STOPPED_INGESTION'] },
+    advancedEventSelectors: { type: 'array', items: awsShaped },
+    kmsKeyId: { type: 'string', pattern: '^arn:[^:]+:kms:' },
+    terminationProtection: { type: 'boolean' },
+    retentionPeriod: { type: 'integer', minimum: 7, maximum: 3653 },
+  },
+} as const;
+
 const account = {
   type: 'object',
   additionalProperties: false,
@@ -457,6 +475,7 @@ const account = {
     iam,
     monitoring,
     events: { type: 'array', items: worldEvent },
+    eventDataStores: { type: 'array', items: eventDataStore },
   },
 } as const;
 

@@ -4,6 +4,7 @@
  * check. A disagreement between a check and this file is a bug in one of them.
  */
 
+import { eventDataStoreArn } from './event-data-store-ids.js';
 import { CIS_FILTERS, type MonitoringVariant, monitoringVariant } from './generate-monitoring.js';
 
 export type TruthStatus = 'PASS' | 'FAIL' | 'ERROR' | 'NOT_APPLICABLE';
@@ -145,6 +146,8 @@ export interface BucketPlan {
 
 export interface AccountPlan {
   id: string;
+  /** CloudTrail Lake event data stores the account owns (see event-data-store-ids.ts). */
+  eventDataStores?: { name: string; region: string; customerKey: boolean; organization: boolean }[];
   name: string;
   management: boolean;
   /** SUSPENDED accounts are not scanned. */
@@ -181,6 +184,7 @@ export const MONITOR_CHECKS = Object.keys(CIS_FILTERS)
 
 /** The checks whose verdicts the plan predicts. */
 export const TRUTH_CHECKS = [
+  'lake-kms-encryption',
   ...MONITOR_CHECKS,
   'org-scp-trail-protection',
   'org-trail-coverage',
@@ -256,6 +260,14 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
     const applying = trailsApplying(a);
     // A region an SCP denies (DescribeTrails answers "explicit deny in a service control policy"
     // while other regions answer) is the account's scope, not an ERROR per region and check.
+
+    // lake-kms-encryption: each store judged in its owner; an account without any (every region listed) is NOT_APPLICABLE.
+    const stores = (a.eventDataStores ?? []).filter((st) => !a.deniedRegions?.includes(st.region));
+    for (const st of stores) {
+      const arn = eventDataStoreArn(plan.partition, a.id, st.region, st.name);
+      add('lake-kms-encryption', a.id, arn, st.customerKey ? 'PASS' : 'FAIL', st.customerKey ? 'customer managed key' : 'a key AWS owns', st.customerKey ? 'encrypted' : 'awsOwnedKey');
+    }
+    if (stores.length === 0) add('lake-kms-encryption', a.id, root(a.id), 'NOT_APPLICABLE', 'no event data stores in any region', 'noStores');
 
     const known = applying.filter((t) => !t.regionDenied);
     // A multi-region trail whose status and selectors are unreadable might have qualified.
@@ -431,8 +443,10 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
     // The root user FAILs in a member account (no SCP denies it the tamper actions: rootNotDenied);
     // in the management account SCPs cannot restrict it and its credentials decide (the generated
     // roots have no access keys and MFA on: no FAIL).
+    // The deny-tamper SCP names trail actions only: a Lake event data store stays changeable.
+    const ownStores = (a.eventDataStores ?? []).filter((st) => !a.deniedRegions?.includes(st.region));
     const tamperers = [...(a.management ? [] : [root(a.id)]), ...a.admins].filter(
-      (p) => ownBuckets.length > 0 || ownKeys.length > 0 || (ownTrails.length > 0 && (!a.scpProtected || a.exempted.includes(p))),
+      (p) => ownBuckets.length > 0 || ownKeys.length > 0 || ownStores.length > 0 || (ownTrails.length > 0 && (!a.scpProtected || a.exempted.includes(p))),
     );
     for (const p of tamperers) {
       add(
@@ -440,7 +454,7 @@ export function truthFromPlan(plan: WorldPlan): GroundTruth {
         a.id,
         p,
         'FAIL',
-        `can change what its account owns: ${ownTrails.length} trail(s)${a.scpProtected ? ' (SCP-protected, exempted)' : ''}, ${ownBuckets.length} bucket(s), ${ownKeys.length} customer key(s)`,
+        `can change what its account owns: ${ownTrails.length} trail(s)${a.scpProtected ? ' (SCP-protected, exempted)' : ''}, ${ownBuckets.length} bucket(s), ${ownKeys.length} customer key(s), ${ownStores.length} event data store(s)`,
         p === root(a.id) ? 'rootNotDenied' : 'canTamper',
       );
     }

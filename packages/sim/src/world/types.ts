@@ -87,6 +87,34 @@ export interface WorldAccount {
   monitoring?: WorldMonitoring;
   /** Management events in CloudTrail Event History (LookupEvents), e.g. a PutBucketPolicy on the log bucket. */
   events?: WorldEvent[];
+  /**
+   * CloudTrail Lake event data stores this account owns. An organization store (`organization: true`)
+   * belongs in the management account: AWS keeps it there even when the delegated administrator made it.
+   */
+  eventDataStores?: WorldEventDataStore[];
+}
+
+/** A CloudTrail Lake event data store (ListEventDataStores / GetEventDataStore). */
+export interface WorldEventDataStore {
+  name: string;
+  /** The region the store lives in. */
+  region: string;
+  /** The id part of its ARN; default derived from the name. */
+  id?: string;
+  /** Collects events from every region (AWS's default: true). */
+  multiRegion?: boolean;
+  /** An organization event data store (collects every member account's events). */
+  organization?: boolean;
+  /** Default ENABLED. */
+  status?: 'CREATED' | 'ENABLED' | 'PENDING_DELETION' | 'STARTING_INGESTION' | 'STOPPING_INGESTION' | 'STOPPED_INGESTION';
+  /** AWS shape; omitted = AWS's default, all management events ("Default management events"). */
+  advancedEventSelectors?: Record<string, unknown>[];
+  /** Customer managed KMS key (ARN); omitted = encrypted with a key AWS owns. */
+  kmsKeyId?: string;
+  /** Default true, as CreateEventDataStore sets it. */
+  terminationProtection?: boolean;
+  /** Days; default 366 (EXTENDABLE_RETENTION_PRICING). */
+  retentionPeriod?: number;
 }
 
 /** Who watches the account's trail events; each item lives in one region of the account. */

@@ -1,5 +1,6 @@
 import type { PublicAccessBlock } from '@trailwarden/core';
 import type { BucketSpec } from './bucket.js';
+import type { EventDataStoreSpec } from './event-data-store.js';
 import type { EventHistoryInput } from './event-history.js';
 import type { IamInput } from './iam.js';
 import type { KmsKeySpec } from './key.js';
@@ -27,6 +28,14 @@ export interface AccountInput {
   publicAccessBlock?: Partial<PublicAccessBlock> | null | Unreadable;
   /** CloudTrail Event History (LookupEvents) per region. Default: not looked up. */
   eventHistory?: EventHistoryInput;
+  /**
+   * CloudTrail Lake event data stores the account owns (an organization store: in the management
+   * account). Default none, listed in every region. Unreadable: ListEventDataStores failed in every
+   * region; a record of regions: failed there only.
+   */
+  eventDataStores?: EventDataStoreSpec[] | Unreadable;
+  /** Regions where ListEventDataStores failed (the others list the stores). */
+  eventDataStoresUnreadable?: Record<string, Unreadable>;
 }
 
 export interface AccountSpec {

@@ -17,6 +17,7 @@ import {
 } from '@trailwarden/core';
 import type { AccountSpec } from './account.js';
 import { type BucketSpec, bucket as bucketSpec, buildBucket } from './bucket.js';
+import { buildEventDataStore } from './event-data-store.js';
 import { buildIam } from './iam.js';
 import { uuidFrom } from './ids.js';
 import { type KmsKeySpec, buildKey, keyIdentity, kmsKey } from './key.js';
@@ -281,6 +282,22 @@ export function snapshot(input: SnapshotInput): Snapshot {
         ? knownError(a.publicAccessBlock, w.id)
         : { value: a.publicAccessBlock === null ? null : { ...allOn, ...a.publicAccessBlock } },
     };
+    if (!isUnreadable(a.regions)) {
+      const stores = isUnreadable(a.eventDataStores) ? [] : (a.eventDataStores ?? []).map((e) => buildEventDataStore(e, { partition, accountId: w.id, defaultRegion: w.defaultRegion }));
+      for (const st of stores) {
+        if (!w.regions.includes(st.region)) throw new Error(`account ${w.id}: event data store ${st.name} is in ${st.region}, which is not one of the account's regions`);
+        // AWS keeps an organization event data store in the management account, whoever created it.
+        if (st.details.value?.organizationEnabled && w.id !== orgInput?.managementAccountId) {
+          throw new Error(`account ${w.id}: event data store ${st.name} is an organization store, but only the management account${orgInput ? ` (${orgInput.managementAccountId})` : ' of an organization(...)'} holds one`);
+        }
+      }
+      accounts[w.id]!.eventDataStores = Object.fromEntries(
+        w.regions.map((r) => {
+          const failed = isUnreadable(a.eventDataStores) ? a.eventDataStores : a.eventDataStoresUnreadable?.[r];
+          return [r, failed ? knownError(failed, w.id, r) : { value: stores.filter((st) => st.region === r) }];
+        }),
+      );
+    }
     if (a.eventHistory) {
       const regions = Object.fromEntries(
         Object.entries(a.eventHistory.regions).map(([r, v]) => [r, isUnreadable(v) ? knownError(v, w.id, r) : { value: v }]),
@@ -454,5 +471,6 @@ function stripSections(snap: Snapshot, has: Set<SnapshotSection>): void {
     if (!has.has('iam')) delete a.iam;
     if (!has.has('s3AccountPublicAccessBlock')) delete a.s3AccountPublicAccessBlock;
     if (!has.has('eventHistory')) delete a.eventHistory;
+    if (!has.has('eventDataStores')) delete a.eventDataStores;
   }
 }
