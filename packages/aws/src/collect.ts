@@ -434,7 +434,9 @@ async function collectRegionsAndTrails(ctx: AccountContext, session: AccountSess
   if (stores && snap.governedOutRegions) {
     for (const region of Object.keys(snap.governedOutRegions)) {
       const listed = stores[region];
-      if (listed?.error && R.isScpRegionDeny(listed.error)) delete stores[region];
+      if (!listed?.error || !R.isScpRegionDeny(listed.error)) continue;
+      delete stores[region];
+      ctx.metrics.errors -= 1; // counted as a failed read when it failed: it is scope, not a failure
     }
   }
 }
