@@ -50,6 +50,11 @@ export class RoleAssumer {
     return () => this.credentials(accountId);
   }
 
+  /** Forget an account's session (AWS said it expired): the next ask assumes the role again. */
+  forget(accountId: string): void {
+    this.cache.delete(accountId);
+  }
+
   async credentials(accountId: string): Promise<AwsCredentialIdentity> {
     const cached = this.cache.get(accountId);
     if (cached) {

@@ -37,8 +37,10 @@ export interface CallerOptions {
 /** Codes of a request that got no answer in time (the handler's socket timeouts). */
 const TIMEOUT_CODES = new Set(['TimeoutError', 'RequestTimeout', 'ETIMEDOUT']);
 
-/** The error every call gets once the scan's overall time limit has passed. */
+/** The error every call gets once the scan stopped: its overall time limit passed, or why it was stopped. */
 export function scanTimeoutError(signal: AbortSignal): CollectorError {
+  // Stopped for another reason (the caller's credentials expired): that reason, as it was given.
+  if (signal.reason instanceof CollectorError) return signal.reason;
   const reason = typeof signal.reason === 'string' ? signal.reason : 'the scan reached its overall time limit';
   return new CollectorError('ScanTimeout', reason);
 }
