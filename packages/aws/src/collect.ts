@@ -290,10 +290,19 @@ async function assertKnownRegions(session: AccountSession, homeRegion: string, m
   for (const r of requested) {
     const of = partitionOfRegion(r);
     if (of !== partition) {
-      throw new CollectorError('UnknownRegion', `regions: "${r}" is a region of partition ${of}, not of the caller's partition ${partition}${didYouMean(r, known)}${known.length ? `; known: ${known.join(', ')}` : ''}`);
+      throw new CollectorError('UnknownRegion', `regions: "${r}" is a region of partition ${of}, not of the caller's partition ${partition}${counterpart(r, known)}${known.length ? `; known: ${known.join(', ')}` : ''}`);
     }
     if (all.value && !known.includes(r)) throw new CollectorError('UnknownRegion', `regions: "${r}" is not a region of partition ${partition}${didYouMean(r, known)}; known: ${known.join(', ')}`);
   }
+}
+
+/** The caller's partition's region of the same place, if any: us-east-1 → us-gov-east-1, eu-north-1 → cn-north-1. */
+function counterpart(region: string, known: string[]): string {
+  const close = didYouMean(region, known);
+  if (close) return close;
+  const tail = region.split('-').slice(-2).join('-');
+  const same = known.find((k) => k.endsWith(`-${tail}`));
+  return same ? ` (did you mean "${same}"?)` : '';
 }
 
 /** What to check when the caller cannot be identified: expired credentials, or a region of another partition. */
