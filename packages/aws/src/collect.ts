@@ -138,7 +138,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       startedAt,
       currentBase: () => baseCredentials(),
       refreshBase: () => baseCredentials.refresh(),
-      forgetRole: (accountId) => assumer?.forget(accountId),
+      forgetRole: (accountId, before) => assumer?.forget(accountId, before),
       progress: () => ({ done: progress.accountsDone, total: progress.accountsTotal }),
       stop: (reason) => deadline.stop(reason),
     });

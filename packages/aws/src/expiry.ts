@@ -15,9 +15,10 @@ export function isExpiredCredentials(err: unknown): boolean {
 export interface ExpiryHandler {
   /**
    * `base`: the caller's own credentials (they also sign every AssumeRole) or an assumed role's.
-   * Resolves true to send the call once more (fresh credentials), false when the scan is stopping.
+   * `sentAt`: when the failed call was sent. Resolves true to send the call once more (fresh
+   * credentials), false when the scan is stopping.
    */
-  expired(accountId: string, base: boolean, err: unknown, what: string): Promise<boolean>;
+  expired(accountId: string, base: boolean, err: unknown, what: string, sentAt: number): Promise<boolean>;
   /** The error every read gets once the scan stopped for expired credentials. */
   stopError(): CollectorError | undefined;
 }
@@ -29,8 +30,8 @@ export interface CredentialExpiryOptions {
   /** The caller's credentials as cached, and freshly resolved (SSO, a profile's role, a process can renew them). */
   currentBase: () => Promise<AwsCredentialIdentity>;
   refreshBase: () => Promise<AwsCredentialIdentity>;
-  /** Forget an account's assumed-role session, so the next call assumes the role again. */
-  forgetRole: (accountId: string) => void;
+  /** Forget an account's assumed-role session obtained before `before`, so the next call assumes the role again. */
+  forgetRole: (accountId: string, before: number) => void;
   /** Accounts finished and selected so far, to estimate how long a whole scan takes. */
   progress: () => { done: number; total: number };
   /** Stop the scan: no call starts any more, in-flight ones are cancelled. */
@@ -52,10 +53,11 @@ export class CredentialExpiry implements ExpiryHandler {
     return this.stopped;
   }
 
-  async expired(accountId: string, base: boolean, err: unknown, what: string): Promise<boolean> {
+  async expired(accountId: string, base: boolean, err: unknown, what: string, sentAt: number): Promise<boolean> {
     if (this.stopped) return false;
     if (!base) {
-      this.o.forgetRole(accountId);
+      // Many calls fail at once on one expired session: only a session older than the call is dropped.
+      this.o.forgetRole(accountId, sentAt);
       return true;
     }
     if (!this.baseCheck) {

@@ -196,7 +196,10 @@ export async function startSimulator(options: SimOptions): Promise<SimServer> {
     if (partitionOfRegion(region) !== model.partition) {
       throw spec.protocol === 'ec2' ? invalidToken('AWS was not able to validate the provided access credentials') : invalidToken('The security token included in the request is invalid.');
     }
-    if (identities.expired(identity, Date.now())) throw expiredToken(spec, identity.sessionToken ?? '');
+    if (identities.expired(identity, Date.now())) {
+      counters.expired++;
+      throw expiredToken(spec, identity.sessionToken ?? '');
+    }
     const action = `${IAM_ACTION_PREFIX[service]}:${operation}`;
     if (!isReadOperation(operation) && operation !== 'AssumeRole') {
       counters.mutations++;

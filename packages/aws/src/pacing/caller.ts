@@ -158,7 +158,8 @@ export class Caller {
   }
 }
 
-function freshCopy(command: AnyCommand): AnyCommand {
+/** A new command of the same class and input (a command object may be sent only once). */
+export function freshCopy(command: AnyCommand): AnyCommand {
   const { constructor: Ctor, input } = command as { constructor: new (input: unknown) => AnyCommand; input?: unknown };
   return new Ctor(input);
 }
