@@ -122,7 +122,7 @@ describe('--regions is checked against the caller’s partition (item 15)', () =
     );
     const typo = await cli(sim, [...scanArgs(sim), '--regions', 'us-gov-eats-1'], { AWS_REGION: 'us-gov-west-1' });
     expect(typo.code).toBe(2);
-    expect(typo.stderr).toBe(`trailwarden: regions: "us-gov-eats-1" is not a region of partition aws-us-gov (did you mean "us-gov-east-1"?); known: us-gov-east-1, us-gov-west-1\n`);
+    expect(typo.stderr).toBe(`trailwarden: regions: "us-gov-eats-1" is not a region of this partition (did you mean "us-gov-east-1"?); known: us-gov-east-1, us-gov-west-1\n`);
   });
 
   it('even when DescribeRegions cannot be read: a commercial region is refused before any account is read', async () => {

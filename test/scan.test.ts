@@ -55,7 +55,7 @@ describe('trailwarden scan against the simulator', () => {
   it('without usable credentials says so in one line and exits 2', async () => {
     const r = await runWithSimulator(sim, ['scan', '--endpoint-url', 'http://127.0.0.1:9', '--format', 'json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^trailwarden: cannot identify the caller \(sts:GetCallerIdentity: .*check the credentials, --profile and --endpoint-url\n$/);
+    expect(r.stderr).toMatch(/^trailwarden: cannot identify the caller \(sts:GetCallerIdentity in us-east-1: .*check the credentials, --profile and --endpoint-url\n$/);
   });
 
   it('demo starts its own simulator, scans, writes every report and exits 0', async () => {

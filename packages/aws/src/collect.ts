@@ -292,7 +292,7 @@ async function assertKnownRegions(session: AccountSession, homeRegion: string, m
     if (of !== partition) {
       throw new CollectorError('UnknownRegion', `regions: "${r}" is a region of partition ${of}, not of the caller's partition ${partition}${counterpart(r, known)}${known.length ? `; known: ${known.join(', ')}` : ''}`);
     }
-    if (all.value && !known.includes(r)) throw new CollectorError('UnknownRegion', `regions: "${r}" is not a region of partition ${partition}${didYouMean(r, known)}; known: ${known.join(', ')}`);
+    if (all.value && !known.includes(r)) throw new CollectorError('UnknownRegion', `regions: "${r}" is not a region of this partition${didYouMean(r, known)}; known: ${known.join(', ')}`);
   }
 }
 
@@ -312,7 +312,7 @@ function identifyHint(code: string, home: HomeRegion): string {
   if (code === 'InvalidClientTokenId' || code === 'UnrecognizedClientException' || code === 'AuthFailure') {
     return `check the credentials, --profile and --endpoint-url; ${where}: GovCloud and China credentials work only in a region of their own partition (e.g. --region us-gov-west-1, --region cn-north-1)`;
   }
-  return `check the credentials, --profile and --endpoint-url (${where})`;
+  return 'check the credentials, --profile and --endpoint-url';
 }
 
 /**
