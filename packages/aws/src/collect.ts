@@ -100,7 +100,9 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const metrics = new Metrics();
   const progress = new ProgressReporter(metrics, options.onProgress);
   const deadline = scanDeadline(options.timeoutMs);
-  const caller = new Caller({ metrics, maxAttempts: options.maxAttempts ?? 8, signal: deadline.signal });
+  // Without a time limit the stop signal (expired credentials) keeps new calls from starting; the few
+  // in flight end on their own, so requests need not listen on it.
+  const caller = new Caller({ metrics, maxAttempts: options.maxAttempts ?? 8, signal: deadline.signal, abortInFlight: options.timeoutMs !== undefined });
   const factory = new ClientFactory(options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined));
   const baseCredentials = memoizeCredentials(
     options.credentials ??

@@ -28,8 +28,10 @@ export interface CallerOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
-  /** The scan's overall deadline: once aborted, no call starts and in-flight ones are cancelled. */
+  /** The scan's stop signal: once aborted, no call starts (and in-flight ones are cancelled, unless `abortInFlight` is false). */
   signal?: AbortSignal;
+  /** Hand the signal to every request too (default true): only a time limit needs hung calls cut. */
+  abortInFlight?: boolean;
   /** Attempts for a call that timed out (default 3): a silent endpoint must not cost 8 timeouts per call. */
   maxTimeoutAttempts?: number;
 }
@@ -91,7 +93,7 @@ export class Caller {
         // A fresh command per attempt: some SDK commands (S3 Control) add middleware to themselves
         // when sent, and refuse to be sent twice.
         const next = attempt === 1 ? command : freshCopy(command);
-        const out = (await (signal ? client.send(next, { abortSignal: signal }) : client.send(next))) as T;
+        const out = (await (signal && this.options.abortInFlight !== false ? client.send(next, { abortSignal: signal }) : client.send(next))) as T;
         bucket.succeeded();
         return out;
       } catch (err) {
