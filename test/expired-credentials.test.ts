@@ -92,3 +92,14 @@ describe('an assumed role’s session expires', () => {
     expect(strip(expiring.snapshot)).toBe(strip(lasting.snapshot));
   }, 120_000);
 });
+
+describe('collect, when the credentials expire', () => {
+  it('writes the snapshot it has and exits 3', async () => {
+    sim = await startSimulator({ world: DEMO_WORLD_PATH, inject: { expireCallerCredentials: { afterCalls: 20 } } });
+    const r = await cli(sim, ['collect', '--endpoint-url', sim.url, '--role-name', 'TrailwardenAudit', '-o', 'snap.json', '--quiet']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/^trailwarden: the scan stopped early: the caller's credentials expired after .*\n$/);
+    const snapshot = JSON.parse(readFileSync(join(r.cwd, 'snap.json'), 'utf8')) as Snapshot;
+    expect(snapshot.scope.notes?.some((n) => n.includes('CredentialsExpired'))).toBe(true);
+  }, 60_000);
+});
