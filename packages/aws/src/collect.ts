@@ -147,7 +147,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     const callerSession = new AccountSession(callerId, baseCredentials, factory, caller, { handler: expiry, base: true });
     // A mistyped --regions entry would be silently dropped by every account: check it against the
     // partition's regions (one DescribeRegions in the caller's account) before reading any account.
-    if (options.regions?.length) await assertKnownRegions(callerSession, homeRegion, metrics, options.regions, partition);
+    if (options.regions?.length) await assertKnownRegions(callerSession, homeRegion, metrics, options.regions, partitionName);
 
     const discovery = await R.discoverOrganization(callerSession, homeRegion, metrics, sections.has('organization'));
     const notes = [...discovery.notes];
