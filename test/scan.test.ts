@@ -57,7 +57,7 @@ describe('trailwarden scan against the simulator', () => {
     expect(r.code).toBe(2);
     // A progress line may come first on a loaded machine (one every 10 s); the refusal is still one line.
     const lines = r.stderr.split('\n').filter((l) => !l.startsWith('trailwarden: collecting ('));
-    expect(lines.join('\n')).toMatch(/^trailwarden: cannot identify the caller \(sts:GetCallerIdentity: .*check the credentials, --profile and --endpoint-url\n$/);
+    expect(lines.join('\n')).toMatch(/^trailwarden: cannot identify the caller \(sts:GetCallerIdentity in us-east-1: .*check the credentials, --profile and --endpoint-url\n$/);
   });
 
   it('demo starts its own simulator, scans, writes every report and exits 0', async () => {

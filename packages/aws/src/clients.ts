@@ -47,25 +47,30 @@ const contextCredentials: AwsCredentialIdentityProvider & { memoized: boolean } 
 /** Refresh cached credentials this long before they expire. */
 const REFRESH_MARGIN_MS = 10 * 60_000;
 
-/** A provider that resolves once and again only when the credentials are about to expire. */
-export function memoizeCredentials(credentials: Credentials): AwsCredentialIdentityProvider {
+/** A provider that resolves once and again only when the credentials are about to expire; `refresh` resolves anew now. */
+export function memoizeCredentials(credentials: Credentials): AwsCredentialIdentityProvider & { refresh(): Promise<AwsCredentialIdentity> } {
   if (typeof credentials !== 'function') {
     const fixed = credentials;
-    return async () => fixed;
+    return Object.assign(async () => fixed, { refresh: async () => fixed });
   }
   let cached: Promise<AwsCredentialIdentity> | undefined;
-  return async () => {
-    if (cached) {
-      const current = await cached.catch(() => undefined);
-      if (current && (!current.expiration || current.expiration.getTime() - Date.now() > REFRESH_MARGIN_MS)) return current;
-    }
-    const next = credentials();
+  const resolve = (force: boolean) => {
+    // The SDK's own chains are memoized too: `forceRefresh` asks them past their cache.
+    const next = force ? credentials({ forceRefresh: true }) : credentials();
     cached = next;
     next.catch(() => {
       if (cached === next) cached = undefined;
     });
     return next;
   };
+  const provider = async () => {
+    if (cached) {
+      const current = await cached.catch(() => undefined);
+      if (current && (!current.expiration || current.expiration.getTime() - Date.now() > REFRESH_MARGIN_MS)) return current;
+    }
+    return resolve(false);
+  };
+  return Object.assign(provider, { refresh: () => resolve(true) });
 }
 
 export interface ServiceClients {

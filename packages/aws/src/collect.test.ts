@@ -352,7 +352,7 @@ describe('collect() — no usable credentials', () => {
     const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
     mocks.sts.on(GetCallerIdentityCommand as never).rejects(awsError('InvalidClientTokenId', 403, 'The security token included in the request is invalid.'));
     await expect(collect({ sections: ['trails'], credentials: CALLER_CREDENTIALS })).rejects.toThrow(
-      /cannot identify the caller \(sts:GetCallerIdentity: InvalidClientTokenId — The security token included in the request is invalid\.\)/,
+      /cannot identify the caller \(sts:GetCallerIdentity in [a-z0-9-]+: InvalidClientTokenId — The security token included in the request is invalid\.\); check the credentials, --profile and --endpoint-url; /,
     );
     expect(mocks.sts.calls()).toHaveLength(1);
   });

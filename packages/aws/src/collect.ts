@@ -34,6 +34,9 @@ import type { ListedBucket } from './read/buckets.js';
 import type { Sighting } from './read/foreign-trails.js';
 import { selectAccounts, validateFilters } from './scope.js';
 import { AccountSession } from './session.js';
+import { CredentialExpiry, isExpiredCredentials } from './expiry.js';
+import { type HomeRegion, resolveHomeRegion } from './home-region.js';
+import { partitionOfRegion } from './partitions.js';
 
 export interface CollectOptions {
   sections: SnapshotSection[];
@@ -90,14 +93,23 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
   const sections = new Set(resolveSections([...options.sections, ...placementSections]));
   // Before any AWS call: a bad declaration or a missing SDK package is the user's setup.
   const extensionEntries = await resolveExtensions(options.extensions ?? [], undefined, options.collectionAllow ?? []);
-  const homeRegion = options.region ?? 'us-east-1';
+  if (options.profile && !options.credentials) assertProfileExists(options.profile);
+  // As the SDK resolves it (--region first, then AWS_REGION, then the profile's region): GovCloud
+  // and China credentials are known only to their own partition's endpoints.
+  const home = await resolveHomeRegion(options.region, options.profile);
+  const homeRegion = home.region;
+  const startedAt = Date.now();
   const metrics = new Metrics();
   const progress = new ProgressReporter(metrics, options.onProgress);
   const deadline = scanDeadline(options.timeoutMs);
-  const caller = new Caller({ metrics, maxAttempts: options.maxAttempts ?? 8, ...(deadline ? { signal: deadline.signal } : {}) });
+  // Without a time limit the stop signal (expired credentials) keeps new calls from starting; the few
+  // in flight end on their own, so requests need not listen on it.
+  const caller = new Caller({ metrics, maxAttempts: options.maxAttempts ?? 8, signal: deadline.signal, abortInFlight: options.timeoutMs !== undefined });
   const factory = new ClientFactory(options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined));
-  if (options.profile && !options.credentials) assertProfileExists(options.profile);
-  const baseCredentials = memoizeCredentials(options.credentials ?? fromNodeProviderChain({ ...(options.profile ? { profile: options.profile } : {}), logger: oneLineSdkLogger() }));
+  const baseCredentials = memoizeCredentials(
+    options.credentials ??
+      fromNodeProviderChain({ ...(options.profile ? { profile: options.profile } : {}), clientConfig: { region: homeRegion }, logger: oneLineSdkLogger() }),
+  );
   const now = options.now ?? (() => new Date());
   progress.emit('discovery');
   try {
@@ -111,9 +123,12 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     try {
       identity = await identifying;
     } catch (err) {
-      if (deadline?.signal.aborted) throw scanTimeoutError(deadline.signal);
+      if (deadline.signal.aborted) throw scanTimeoutError(deadline.signal);
       // Nothing can be read without working credentials: say so plainly, once.
-      throw new CollectorError(errorCode(err), `cannot identify the caller (sts:GetCallerIdentity: ${errorCode(err)}${errorMessage(err) ? ` — ${errorMessage(err)}` : ''}); check the credentials, --profile and --endpoint-url`);
+      throw new CollectorError(
+        errorCode(err),
+        `cannot identify the caller (sts:GetCallerIdentity in ${homeRegion}: ${errorCode(err)}${errorMessage(err) ? ` — ${errorMessage(err)}` : ''}); ${identifyHint(errorCode(err), home)}`,
+      );
     } finally {
       probe.close();
     }
@@ -121,10 +136,20 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     const callerId = identity.Account ?? '';
     const partitionName = parseArn(identity.Arn ?? '')?.partition ?? 'aws';
     const partition: Partition = PARTITIONS.has(partitionName as Partition) ? (partitionName as Partition) : 'aws';
-    const callerSession = new AccountSession(callerId, baseCredentials, factory, caller);
+    // Credentials that expire mid-scan: an assumed role is assumed again; the caller's own stop the scan, once, saying why.
+    let assumer: RoleAssumer | undefined;
+    const expiry = new CredentialExpiry({
+      startedAt,
+      currentBase: () => baseCredentials(),
+      refreshBase: () => baseCredentials.refresh(),
+      forgetRole: (accountId, before) => assumer?.forget(accountId, before),
+      progress: () => ({ done: progress.accountsDone, total: progress.accountsTotal }),
+      stop: (reason) => deadline.stop(reason),
+    });
+    const callerSession = new AccountSession(callerId, baseCredentials, factory, caller, { handler: expiry, base: true });
     // A mistyped --regions entry would be silently dropped by every account: check it against the
     // partition's regions (one DescribeRegions in the caller's account) before reading any account.
-    if (options.regions?.length) await assertKnownRegions(callerSession, homeRegion, metrics, options.regions);
+    if (options.regions?.length) await assertKnownRegions(callerSession, homeRegion, metrics, options.regions, partitionName);
 
     const discovery = await R.discoverOrganization(callerSession, homeRegion, metrics, sections.has('organization'));
     const notes = [...discovery.notes];
@@ -144,7 +169,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     const managementId = discovery.mode === 'organization' ? discovery.organization.managementAccountId : undefined;
     const managementRole: [string, string] | undefined =
       options.managementRoleName && managementId && managementId !== callerId ? [managementId, options.managementRoleName] : undefined;
-    const assumer = new RoleAssumer(callerSession, {
+    assumer = new RoleAssumer(callerSession, {
       partition,
       roleName: options.roleName ?? DEFAULT_ROLE_NAME,
       ...(managementRole ? { roleNames: new Map([managementRole]) } : {}),
@@ -162,6 +187,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       caller,
       baseCredentials,
       assumer,
+      expiry,
       bucketOwners: new Map(),
       listBucketsGaps: [],
       bucketRefs: new Map(),
@@ -234,7 +260,10 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     const filters = definedFilters(options);
     if (filters) scope.filters = filters;
     notes.push(...ctx.scopeNotes.sort(compareStrings));
-    if (deadline?.signal.aborted) notes.push(`The scan stopped early: ${scanTimeoutError(deadline.signal).message}. Every read not finished by then is a ScanTimeout error.`);
+    if (deadline.signal.aborted) {
+      const reason = scanTimeoutError(deadline.signal);
+      notes.push(`The scan stopped early: ${reason.message}. Every read not finished by then is a ${reason.code} error.`);
+    }
     if (notes.length > 0) scope.notes = notes;
     const snapshot: Snapshot = {
       schemaVersion: SNAPSHOT_SCHEMA_VERSION,
@@ -255,29 +284,61 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     progress.emit('done');
     return snapshot;
   } finally {
-    deadline?.clear();
+    deadline.clear();
     factory.close();
   }
 }
 
-async function assertKnownRegions(session: AccountSession, homeRegion: string, metrics: Metrics, requested: string[]): Promise<void> {
+async function assertKnownRegions(session: AccountSession, homeRegion: string, metrics: Metrics, requested: string[], partition: string): Promise<void> {
   const all = await R.readRegions(session, homeRegion, metrics);
-  if (!all.value) return; // Unreadable here: each account's own listing reports its gap.
-  const known = all.value.map((r) => r.name);
+  // Unreadable here: each account's own listing reports its gap; a region of another partition is wrong anyway.
+  const known = all.value?.map((r) => r.name) ?? [];
   for (const r of requested) {
-    if (!known.includes(r)) throw new CollectorError('UnknownRegion', `regions: "${r}" is not a region of this partition${didYouMean(r, known)}; known: ${known.join(', ')}`);
+    const of = partitionOfRegion(r);
+    if (of !== partition) {
+      throw new CollectorError('UnknownRegion', `regions: "${r}" is a region of partition ${of}, not of the caller's partition ${partition}${counterpart(r, known)}${known.length ? `; known: ${known.join(', ')}` : ''}`);
+    }
+    if (all.value && !known.includes(r)) throw new CollectorError('UnknownRegion', `regions: "${r}" is not a region of this partition${didYouMean(r, known)}; known: ${known.join(', ')}`);
   }
 }
 
-/** An AbortSignal that fires after `timeoutMs` (the timer never keeps the process alive). */
-function scanDeadline(timeoutMs: number | undefined): { signal: AbortSignal; clear(): void } | undefined {
-  if (timeoutMs === undefined) return undefined;
+/** The caller's partition's region of the same place, if any: us-east-1 → us-gov-east-1, eu-north-1 → cn-north-1. */
+function counterpart(region: string, known: string[]): string {
+  const close = didYouMean(region, known);
+  if (close) return close;
+  const tail = region.split('-').slice(-2).join('-');
+  const same = known.find((k) => k.endsWith(`-${tail}`));
+  return same ? ` (did you mean "${same}"?)` : '';
+}
+
+/** What to check when the caller cannot be identified: expired credentials, or a region of another partition. */
+function identifyHint(code: string, home: HomeRegion): string {
+  if (isExpiredCredentials({ name: code })) return 'the credentials have expired: renew them (aws sso login, or a new session) and scan again';
+  const where = home.source === 'default' ? `no region is configured (--region, AWS_REGION or the profile's region), so ${home.region} was used` : `the home region is ${home.region}`;
+  if (code === 'InvalidClientTokenId' || code === 'UnrecognizedClientException' || code === 'AuthFailure') {
+    return `check the credentials, --profile and --endpoint-url; ${where}: GovCloud and China credentials work only in a region of their own partition (e.g. --region us-gov-west-1, --region cn-north-1)`;
+  }
+  return 'check the credentials, --profile and --endpoint-url';
+}
+
+/**
+ * The scan's stop signal: it fires after `timeoutMs` (the timer never keeps the process alive), or
+ * when `stop` is called (the caller's credentials expired), with that reason.
+ */
+function scanDeadline(timeoutMs: number | undefined): { signal: AbortSignal; stop(reason: CollectorError): void; clear(): void } {
   const controller = new AbortController();
   // Every in-flight request listens on this one signal: hundreds at once is expected, not a leak.
   setMaxListeners(0, controller.signal);
-  const timer = setTimeout(() => controller.abort(`the scan reached its overall time limit of ${formatDuration(timeoutMs)} (--timeout)`), timeoutMs);
-  timer.unref();
-  return { signal: controller.signal, clear: () => clearTimeout(timer) };
+  const timer =
+    timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(`the scan reached its overall time limit of ${formatDuration(timeoutMs)} (--timeout)`), timeoutMs);
+  timer?.unref();
+  return {
+    signal: controller.signal,
+    stop: (reason) => {
+      if (!controller.signal.aborted) controller.abort(reason);
+    },
+    clear: () => clearTimeout(timer),
+  };
 }
 
 function formatDuration(ms: number): string {
@@ -297,6 +358,7 @@ interface AccountContext {
   caller: Caller;
   baseCredentials: AwsCredentialIdentityProvider;
   assumer: RoleAssumer;
+  expiry: CredentialExpiry;
   /** Bucket name → owner (from ListBuckets in every scanned account). */
   bucketOwners: Map<string, { accountId: string; region?: string }>;
   /** Accounts whose ListBuckets could not run or failed (their buckets' owners are unknown). */
@@ -316,8 +378,9 @@ interface AccountContext {
 
 /** A session for an account: the caller's own credentials for the caller, the assumed role otherwise. */
 function sessionFor(ctx: AccountContext, accountId: string): AccountSession {
-  const credentials = accountId === ctx.callerId ? ctx.baseCredentials : ctx.assumer.provider(accountId);
-  return new AccountSession(accountId, credentials, ctx.factory, ctx.caller);
+  const base = accountId === ctx.callerId;
+  const credentials = base ? ctx.baseCredentials : ctx.assumer.provider(accountId);
+  return new AccountSession(accountId, credentials, ctx.factory, ctx.caller, { handler: ctx.expiry, base });
 }
 
 async function accessFor(ctx: AccountContext, accountId: string): Promise<AccountSnapshot['access']> {

@@ -32,6 +32,8 @@ export function roleArn(partition: string, accountId: string, roleName: string):
  */
 export class RoleAssumer {
   private readonly cache = new Map<string, Promise<AwsCredentialIdentity>>();
+  /** When each cached session was asked for (wall clock). */
+  private readonly obtainedAt = new Map<string, number>();
   private readonly clock: () => number;
 
   constructor(
@@ -50,6 +52,16 @@ export class RoleAssumer {
     return () => this.credentials(accountId);
   }
 
+  /**
+   * Forget an account's session (AWS said it expired) if it was obtained before `before` (a call
+   * sent with it): the next ask assumes the role again. A session obtained since is kept.
+   */
+  forget(accountId: string, before = Number.POSITIVE_INFINITY): void {
+    const at = this.obtainedAt.get(accountId);
+    if (at !== undefined && at > before) return;
+    this.cache.delete(accountId);
+  }
+
   async credentials(accountId: string): Promise<AwsCredentialIdentity> {
     const cached = this.cache.get(accountId);
     if (cached) {
@@ -58,6 +70,7 @@ export class RoleAssumer {
     }
     const fresh = this.assume(accountId);
     this.cache.set(accountId, fresh);
+    this.obtainedAt.set(accountId, Date.now());
     // A failed assumption is not cached: a later ask (e.g. in the resources phase) tries again.
     fresh.catch(() => {
       if (this.cache.get(accountId) === fresh) this.cache.delete(accountId);

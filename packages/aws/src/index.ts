@@ -6,6 +6,8 @@
 export { collect, DEFAULT_CONCURRENCY, DEFAULT_ROLE_NAME, type CollectOptions } from './collect.js';
 export type { CollectProgress } from './progress.js';
 export { COLLECTOR_ACTIONS, OPERATION_ACTIONS } from './actions.js';
+export { collectorPolicy, isRoleName, POLICY_PARTITIONS, type IamPolicyDocument, type PolicyOptions } from './policy.js';
+export { partitionOfRegion } from './partitions.js';
 export { QUOTAS, PACE_FRACTION } from './pacing/quotas.js';
 export { isReadOnlyCommandName, MutatingCallRefused } from './read-only.js';
 export { SESSION_NAME } from './credentials.js';

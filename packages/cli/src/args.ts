@@ -24,7 +24,7 @@ export function trustOptions(): Record<string, OptionSpec> {
 
 export const AWS_OPTIONS: Record<string, OptionSpec> = {
   'endpoint-url': { type: 'string', help: 'send every AWS call to this endpoint (simulator, LocalStack, moto); also AWS_ENDPOINT_URL', arg: 'URL' },
-  region: { type: 'string', help: 'region for global calls (default: us-east-1)', arg: 'REGION' },
+  region: { type: 'string', help: 'home region for global calls (default: AWS_REGION, else the profile\'s region, else us-east-1)', arg: 'REGION' },
   profile: { type: 'string', help: 'AWS shared config profile (default: the SDK default chain)', arg: 'NAME' },
   'role-name': { type: 'string', help: 'role to assume in each account (default: OrganizationAccountAccessRole)', arg: 'NAME' },
   'management-role-name': { type: 'string', help: 'role to assume in the management account when scanning from another account (default: --role-name)', arg: 'NAME' },

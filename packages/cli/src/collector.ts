@@ -19,7 +19,7 @@ export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'con
     sections: resolveSections(sections),
     // Never from the config file: a config in a branch must not choose where credentials are sent.
     endpointUrl: endpointUrlOption(str(v['endpoint-url']), '--endpoint-url') ?? endpointUrlOption(io.env.AWS_ENDPOINT_URL, 'AWS_ENDPOINT_URL'),
-    region: str(v.region) ?? cfg.aws?.region,
+    region: homeRegionOption(str(v.region)) ?? cfg.aws?.region,
     profile: str(v.profile) ?? cfg.aws?.profile,
     roleName: str(v['role-name']) ?? cfg.aws?.roleName ?? 'OrganizationAccountAccessRole',
     managementRoleName: str(v['management-role-name']) ?? cfg.aws?.managementRoleName,
@@ -36,6 +36,12 @@ export function collectOptionsFrom(args: ParsedArgs, session: Pick<Session, 'con
         ? durationOption(v.timeout, '--timeout')
         : durationOption(cfg.scanTimeout ?? DEFAULT_SCAN_TIMEOUT, `${session.config.path ?? 'config'}: scanTimeout`),
   };
+}
+
+/** `--region`: a region name (its partition decides where the credentials are sent); unset: the SDK's AWS_REGION / profile region. */
+function homeRegionOption(value: string | undefined): string | undefined {
+  if (value !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(value)) throw new InputError(`--region: "${value}" is not a region name (like eu-west-1, us-gov-west-1 or cn-north-1)`);
+  return value;
 }
 
 /** The collection stopped at --timeout before anything could be read: exit 3 (incomplete), never 2. */
@@ -91,7 +97,13 @@ export function assertSomethingScanned(snapshot: Snapshot, requestedRegions: rea
 export async function runCollector(options: CollectOptions, io: CliIO, quiet: boolean): Promise<Snapshot> {
   const progress = progressReporter(io, quiet);
   try {
-    return await collect({ ...options, onProgress: progress.update });
+    const snapshot = await collect({ ...options, onProgress: progress.update });
+    progress.done();
+    // Stopped mid-scan (--timeout, or the caller's credentials expired): one line saying why, even with
+    // --quiet; what was read is still evaluated and reported (incomplete, exit 3).
+    const stopped = snapshot.scope.notes?.find((n) => n.startsWith('The scan stopped early'));
+    if (stopped) io.stderr.write(`trailwarden: ${terminalSafe(stopped.replace(/^The scan/, 'the scan'))}\n`);
+    return snapshot;
   } catch (e) {
     if (e instanceof CollectorError && e.code === 'ScanTimeout') throw new ScanStopped(`${e.message}, before the caller could be identified: nothing was read and no report was written`);
     // The scan could not start (no usable credentials, wrong endpoint): the user's setup, not a bug.

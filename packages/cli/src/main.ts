@@ -17,6 +17,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   new: { load: async () => (await import('./commands/new.js')).newCommand, summary: 'scaffold a check plugin package: trailwarden new check <name>' },
   'verify-logs': { load: async () => (await import('./commands/verify-logs.js')).verifyLogsCommand, summary: 'prove no CloudTrail log file was deleted, changed or slipped in (digest chains)' },
   docs: { load: async () => (await import('./commands/docs.js')).docsCommand, summary: 'write one Markdown page per check from the plugins’ metadata' },
+  policy: { load: async () => (await import('./commands/policy.js')).policyCommand, summary: "print the scanning role's read-only IAM policy (--partition, --role-name)" },
   history: { load: async () => (await import('./commands/history.js')).historyCommand, summary: 'list the scans recorded in a history file (--history)' },
   diff: { load: async () => (await import('./commands/diff.js')).diffCommand, summary: 'compare two scans: new, fixed, changed, still failing, newly unreadable' },
   evidence: { load: async () => (await import('./commands/evidence.js')).evidenceCommand, summary: 'the auditor’s period report from a history file: every scan, gap days, blind windows, exceptions' },

@@ -69,6 +69,7 @@ export function progressReporter(io: CliIO, quiet: boolean, clock: () => number 
     done() {
       if (timer) clearInterval(timer);
       if (shown) io.stderr.write('\n');
+      shown = false; // once: a second call (the collector's error path) writes nothing
     },
   };
 }

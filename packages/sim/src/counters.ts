@@ -14,10 +14,12 @@ export interface SimCounters {
   faults: number;
   /** Calls answered with an injected AccessDenied. */
   accessDenied: number;
+  /** Calls signed with expired credentials (answered with the service's expired-token error). */
+  expired: number;
 }
 
 export function emptyCounters(): SimCounters {
-  return { total: 0, byOperation: {}, byAccount: {}, byRegion: {}, mutations: 0, throttled: 0, faults: 0, accessDenied: 0 };
+  return { total: 0, byOperation: {}, byAccount: {}, byRegion: {}, mutations: 0, throttled: 0, faults: 0, accessDenied: 0, expired: 0 };
 }
 
 const bump = (map: Record<string, number>, key: string) => {

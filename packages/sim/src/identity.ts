@@ -11,6 +11,16 @@ export interface Identity {
   /** For assumed-role sessions: the role's IAM ARN (what trust policies name). */
   roleArn?: string;
   sessionToken?: string;
+  /** Temporary credentials: the instant they expire (epoch ms). */
+  expiresAtMs?: number;
+  /** Temporary credentials expired early on purpose (injection): calls they may still sign. */
+  callsLeft?: number;
+}
+
+/** Credentials the simulator makes expire (`inject.expireCallerCredentials` / `expireRoleSessions`). */
+export interface ExpiryOptions {
+  caller?: { afterCalls?: number; afterSeconds?: number };
+  roleSessions?: { afterCalls: number };
 }
 
 export interface IssuedCredentials {
@@ -24,12 +34,38 @@ export class IdentityStore {
   private readonly byKey = new Map<string, Identity>();
   private issued = 0;
 
+  /** The caller's session token, when the caller's credentials are temporary (they expire). */
+  readonly callerSessionToken: string | undefined;
+
   constructor(
     model: SimModel,
     private readonly seed: number,
+    private readonly expiry: ExpiryOptions = {},
+    startedAtMs = Date.now(),
   ) {
     const c = model.caller;
-    this.byKey.set(c.accessKeyId, { accountId: c.accountId, arn: c.arn, userId: deriveId('AIDA', c.arn) });
+    const caller: Identity = { accountId: c.accountId, arn: c.arn, userId: deriveId('AIDA', c.arn) };
+    const e = expiry.caller;
+    if (e && (e.afterCalls !== undefined || e.afterSeconds !== undefined)) {
+      // Only temporary credentials expire: the caller's then carry a session token, as STS issues them.
+      caller.sessionToken = Buffer.from(`sim-caller-session:${createHash('sha256').update(`${seed}|${c.arn}`).digest('hex')}`).toString('base64');
+      if (e.afterSeconds !== undefined) caller.expiresAtMs = startedAtMs + e.afterSeconds * 1000;
+      if (e.afterCalls !== undefined) caller.callsLeft = e.afterCalls;
+    }
+    this.callerSessionToken = caller.sessionToken;
+    this.byKey.set(c.accessKeyId, caller);
+  }
+
+  /**
+   * Count one call signed by these credentials; true when they have expired (their expiration
+   * passed, or their injected call budget is spent). An expired key stays expired.
+   */
+  expired(identity: Identity, nowMs: number): boolean {
+    if (identity.expiresAtMs !== undefined && nowMs >= identity.expiresAtMs) return true;
+    if (identity.callsLeft === undefined) return false;
+    if (identity.callsLeft <= 0) return true;
+    identity.callsLeft -= 1;
+    return false;
   }
 
   lookup(accessKeyId: string): Identity | undefined {
@@ -42,8 +78,10 @@ export class IdentityStore {
     const h = (label: string) => createHash('sha256').update(`${this.seed}|${label}|${this.issued}|${identity.arn}`).digest('hex');
     const accessKeyId = ('ASIA' + h('key').toUpperCase().replace(/[^A-Z2-7]/g, '') + 'SIMSIMSIMSIMSIMSIM').slice(0, 20);
     const sessionToken = Buffer.from(`sim-session:${h('token')}`).toString('base64');
-    this.byKey.set(accessKeyId, { ...identity, sessionToken });
-    return { accessKeyId, secretAccessKey: h('secret').slice(0, 40), sessionToken, expiration: new Date(nowMs + durationSeconds * 1000) };
+    const expiration = new Date(nowMs + durationSeconds * 1000);
+    const afterCalls = this.expiry.roleSessions?.afterCalls;
+    this.byKey.set(accessKeyId, { ...identity, sessionToken, expiresAtMs: expiration.getTime(), ...(afterCalls !== undefined ? { callsLeft: afterCalls } : {}) });
+    return { accessKeyId, secretAccessKey: h('secret').slice(0, 40), sessionToken, expiration };
   }
 }
 

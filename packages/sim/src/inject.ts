@@ -20,6 +20,14 @@ export interface InjectionOptions {
   timeouts?: { rate: number; ms: number };
   /** Calls answered with the service's AccessDenied error; each given field must match. */
   accessDenied?: { operation?: string; accountId?: string; region?: string }[];
+  /**
+   * The caller's credentials are temporary and expire mid-scan: after this many calls signed with
+   * them, or this many seconds after the simulator started (whichever comes first). Every later
+   * call with them answers the service's expired-token error; role sessions already issued live on.
+   */
+  expireCallerCredentials?: { afterCalls?: number; afterSeconds?: number };
+  /** Role sessions issued by AssumeRole expire after this many calls each (they always expire after their DurationSeconds). */
+  expireRoleSessions?: { afterCalls: number };
 }
 
 export type QuotaService = 'cloudtrail' | 's3' | 'kms' | 'iam' | 'organizations' | 'sts' | 'ec2' | 'logs' | 'cloudwatch' | 'sns' | 'events' | 'cloudtrailLookupEvents';

@@ -6,7 +6,8 @@ import { IdentityStore } from './identity.js';
 import { type InjectionOptions, Injector } from './inject.js';
 import { errorReply, type Reply } from './protocol/reply.js';
 import { readSignature, route, type SimRequest } from './protocol/route.js';
-import { isReadOperation, SERVICES, type ServiceName, SimError } from './protocol/services.js';
+import { isReadOperation, SERVICES, type ServiceName, type ServiceSpec, SimError } from './protocol/services.js';
+import { partitionOfRegion } from './world/regions.js';
 import { cloudTrailHandlers } from './services/cloudtrail.js';
 import { eventHistoryHandlers } from './services/event-history.js';
 import { cloudTrailKeyHandlers } from './services/cloudtrail-keys.js';
@@ -100,6 +101,25 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
+/**
+ * Each protocol's answer to expired temporary credentials: awsJson `ExpiredTokenException` (403),
+ * awsQuery `ExpiredToken` (403), EC2 `RequestExpired` (400), S3 `ExpiredToken` (400, with the token).
+ */
+function expiredToken(spec: ServiceSpec, token: string): SimError {
+  switch (spec.protocol) {
+    case 'json':
+      return spec.queryCompatible
+        ? new SimError('ExpiredToken', 'The security token included in the request is expired', 403)
+        : new SimError('ExpiredTokenException', 'The security token included in the request is expired', 403);
+    case 'query':
+      return new SimError('ExpiredToken', 'The security token included in the request is expired', 403);
+    case 'ec2':
+      return new SimError('RequestExpired', 'Request has expired.', 400);
+    case 'restxml':
+      return new SimError('ExpiredToken', 'The provided token has expired.', 400, { 'Token-0': token });
+  }
+}
+
 const toSimError = (err: unknown): SimError =>
   err instanceof SimError ? err : new SimError('InternalError', 'We encountered an internal error. Please try again.', 500);
 
@@ -110,7 +130,10 @@ export async function startSimulator(options: SimOptions): Promise<SimServer> {
   const world = typeof options.world === 'string' ? await loadWorld(options.world) : validateWorld(options.world, source);
   const model = buildModel(world, source);
   const seed = options.seed ?? 1;
-  const identities = new IdentityStore(model, seed);
+  const identities = new IdentityStore(model, seed, {
+    ...(options.inject?.expireCallerCredentials ? { caller: options.inject.expireCallerCredentials } : {}),
+    ...(options.inject?.expireRoleSessions ? { roleSessions: options.inject.expireRoleSessions } : {}),
+  });
   const injector = new Injector(options.inject ?? {}, seed);
   const historyAsOfMs = options.eventHistoryAsOf ? Date.parse(options.eventHistoryAsOf) : undefined;
   let counters = emptyCounters();
@@ -170,6 +193,14 @@ export async function startSimulator(options: SimOptions): Promise<SimServer> {
     if (!identity) throw invalidToken('The security token included in the request is invalid.');
     if (identity.sessionToken !== undefined && req.headers['x-amz-security-token'] !== identity.sessionToken) {
       throw invalidToken('The security token included in the request is invalid.');
+    }
+    // Credentials belong to one partition: another partition's endpoints do not know them.
+    if (partitionOfRegion(region) !== model.partition) {
+      throw spec.protocol === 'ec2' ? invalidToken('AWS was not able to validate the provided access credentials') : invalidToken('The security token included in the request is invalid.');
+    }
+    if (identities.expired(identity, Date.now())) {
+      counters.expired++;
+      throw expiredToken(spec, identity.sessionToken ?? '');
     }
     const action = `${IAM_ACTION_PREFIX[service]}:${operation}`;
     if (!isReadOperation(operation) && operation !== 'AssumeRole') {
@@ -262,7 +293,11 @@ export async function startSimulator(options: SimOptions): Promise<SimServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    callerCredentials: { accessKeyId: model.caller.accessKeyId, secretAccessKey: model.caller.secretAccessKey },
+    callerCredentials: {
+      accessKeyId: model.caller.accessKeyId,
+      secretAccessKey: model.caller.secretAccessKey,
+      ...(identities.callerSessionToken ? { sessionToken: identities.callerSessionToken } : {}),
+    },
     counters: () => copyCounters(counters),
     resetCounters: () => {
       counters = emptyCounters();

@@ -5,6 +5,7 @@
  * read-only guard as the collector; object reads are paced on their own (S3 serves 5,500 GET/s per
  * prefix, not the 100/s assumed for bucket configuration calls).
  */
+import { resolveHomeRegion } from '../home-region.js';
 import type { Readable } from 'node:stream';
 import { ListPublicKeysCommand, type ListPublicKeysCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { GetObjectCommand, type GetObjectCommandOutput, ListObjectsV2Command, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
@@ -82,7 +83,8 @@ async function readBounded(body: unknown, maxBytes: number): Promise<Buffer> {
 
 /** Open the reads of a run: who is calling, role assumption into bucket owners. */
 export async function openObjectReads(options: ObjectReadOptions): Promise<ObjectReads> {
-  const homeRegion = options.region ?? 'us-east-1';
+  // As the collector: --region, then the SDK's AWS_REGION / profile region (GovCloud, China).
+  const homeRegion = (await resolveHomeRegion(options.region, options.profile)).region;
   const metrics = new Metrics();
   const caller = new Caller({ metrics, maxAttempts: options.maxAttempts ?? 8 });
   const factory = await new ClientFactory(options.endpointUrl ?? (process.env.AWS_ENDPOINT_URL || undefined)).loadClientClasses();

@@ -28,8 +28,10 @@ export interface CallerOptions {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   clock?: () => number;
-  /** The scan's overall deadline: once aborted, no call starts and in-flight ones are cancelled. */
+  /** The scan's stop signal: once aborted, no call starts (and in-flight ones are cancelled, unless `abortInFlight` is false). */
   signal?: AbortSignal;
+  /** Hand the signal to every request too (default true): only a time limit needs hung calls cut. */
+  abortInFlight?: boolean;
   /** Attempts for a call that timed out (default 3): a silent endpoint must not cost 8 timeouts per call. */
   maxTimeoutAttempts?: number;
 }
@@ -37,8 +39,10 @@ export interface CallerOptions {
 /** Codes of a request that got no answer in time (the handler's socket timeouts). */
 const TIMEOUT_CODES = new Set(['TimeoutError', 'RequestTimeout', 'ETIMEDOUT']);
 
-/** The error every call gets once the scan's overall time limit has passed. */
+/** The error every call gets once the scan stopped: its overall time limit passed, or why it was stopped. */
 export function scanTimeoutError(signal: AbortSignal): CollectorError {
+  // Stopped for another reason (the caller's credentials expired): that reason, as it was given.
+  if (signal.reason instanceof CollectorError) return signal.reason;
   const reason = typeof signal.reason === 'string' ? signal.reason : 'the scan reached its overall time limit';
   return new CollectorError('ScanTimeout', reason);
 }
@@ -89,7 +93,7 @@ export class Caller {
         // A fresh command per attempt: some SDK commands (S3 Control) add middleware to themselves
         // when sent, and refuse to be sent twice.
         const next = attempt === 1 ? command : freshCopy(command);
-        const out = (await (signal ? client.send(next, { abortSignal: signal }) : client.send(next))) as T;
+        const out = (await (signal && this.options.abortInFlight !== false ? client.send(next, { abortSignal: signal }) : client.send(next))) as T;
         bucket.succeeded();
         return out;
       } catch (err) {
@@ -156,7 +160,8 @@ export class Caller {
   }
 }
 
-function freshCopy(command: AnyCommand): AnyCommand {
+/** A new command of the same class and input (a command object may be sent only once). */
+export function freshCopy(command: AnyCommand): AnyCommand {
   const { constructor: Ctor, input } = command as { constructor: new (input: unknown) => AnyCommand; input?: unknown };
   return new Ctor(input);
 }

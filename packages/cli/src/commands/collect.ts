@@ -56,5 +56,6 @@ export async function collectCommand(argv: string[], io: CliIO): Promise<number>
   await writeAtomic(out, `${JSON.stringify(snapshot, null, 2)}\n`);
   const accounts = Object.keys(snapshot.accounts).length;
   io.stdout.write(`Wrote ${terminalSafe(out)} (${accounts} account(s), sections: ${snapshot.sections.join(', ')}).\n`);
-  return 0;
+  // Stopped early (--timeout, expired credentials): what was read is written, and it is incomplete.
+  return snapshot.scope.notes?.some((n) => n.startsWith('The scan stopped early')) ? 3 : 0;
 }

@@ -4,6 +4,7 @@ import { ec2Reply, queryReply } from '../protocol/reply.js';
 import { SimError } from '../protocol/services.js';
 import { el, escapeXml, list, wrap } from '../protocol/xml.js';
 import type { ManagedPolicyModel } from '../world/model.js';
+import { dnsSuffixOf, partitionOfRegion } from '../world/regions.js';
 import type { CallContext, Handler } from './context.js';
 
 const EPOCH = '2020-01-01T00:00:00Z';
@@ -184,19 +185,25 @@ const assumeRole: Handler = (ctx) => {
 
 export const stsHandlers: Record<string, Handler> = { GetCallerIdentity: getCallerIdentity, AssumeRole: assumeRole };
 
-/** DescribeRegions: enabled regions by default; with AllRegions, the not-opted-in ones too (EC2 API reference). */
+/**
+ * DescribeRegions: enabled regions by default; with AllRegions, the not-opted-in ones too (EC2 API
+ * reference). Only the caller's partition: GovCloud credentials never see commercial regions, nor
+ * the other way round ("Describes the Regions that are enabled for your account").
+ */
 const describeRegions: Handler = (ctx) => {
   const all = ctx.form.get('AllRegions') === 'true';
   const names = [...ctx.form.entries()].filter(([k]) => /^RegionName\.[0-9]+$/.test(k)).map(([, v]) => v);
-  const known = new Set(ctx.model.regions.map((r) => r.name));
+  const inPartition = ctx.model.regions.filter((r) => partitionOfRegion(r.name) === ctx.model.partition);
+  const known = new Set(inPartition.map((r) => r.name));
   for (const n of names) if (!known.has(n)) throw new SimError('InvalidParameterValue', `Invalid region: ${n}`);
-  const regions = ctx.model.regions
+  const dns = dnsSuffixOf(ctx.model.partition);
+  const regions = inPartition
     .filter((r) => (names.length > 0 ? names.includes(r.name) : all || ctx.account.enabledRegions.has(r.name)))
     .map((r) => ({
       name: r.name,
       status: !r.optIn ? 'opt-in-not-required' : ctx.account.enabledRegions.has(r.name) ? 'opted-in' : 'not-opted-in',
     }));
-  const xml = list('regionInfo', regions, (r) => el('regionName', r.name) + el('regionEndpoint', `ec2.${r.name}.amazonaws.com`) + el('optInStatus', r.status), 'item');
+  const xml = list('regionInfo', regions, (r) => el('regionName', r.name) + el('regionEndpoint', `ec2.${r.name}.${dns}`) + el('optInStatus', r.status), 'item');
   return ec2Reply('DescribeRegions', xml, ctx.requestId);
 };
 

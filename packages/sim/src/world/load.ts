@@ -18,7 +18,7 @@ import type {
   SimModel,
   TrailModel,
 } from './model.js';
-import { DEFAULT_WORLD_REGIONS, OPT_IN_REGIONS } from './regions.js';
+import { DEFAULT_WORLD_REGIONS, OPT_IN_REGIONS, partitionOfRegion } from './regions.js';
 import { worldSchema } from './schema.js';
 import type { PolicyDocument, World, WorldAccount, WorldIamRole, WorldManagedPolicy } from './types.js';
 
@@ -125,6 +125,8 @@ export function buildModel(world: World, source = '<world>'): SimModel {
   const regionByName = new Map(regions.map((r) => [r.name, r]));
   const checkRegion = (path: string, name: string) => {
     if (name !== 'EU' && !regionByName.has(name)) fail(path, `region ${name} is not one of the world's regions (${regions.map((r) => r.name).join(', ')})`);
+    // The world may list other partitions' regions (DescribeRegions leaves them out), but nothing lives there.
+    if (name !== 'EU' && partitionOfRegion(name) !== partition) fail(path, `region ${name} is in partition ${partitionOfRegion(name)}, not the world's partition ${partition}`);
   };
 
   const seenAccounts = new Set<string>();
@@ -149,7 +151,7 @@ export function buildModel(world: World, source = '<world>'): SimModel {
   world.accounts.forEach((a, i) => {
     const at = `accounts[${i}]`;
     if (a.ou !== undefined && !org) fail(`${at}.ou`, 'an OU needs an organization');
-    const enabled = new Set(regions.filter((r) => !r.optIn).map((r) => r.name));
+    const enabled = new Set(regions.filter((r) => !r.optIn && partitionOfRegion(r.name) === partition).map((r) => r.name));
     (a.optInRegions ?? []).forEach((r, j) => {
       checkRegion(`${at}.optInRegions[${j}]`, r);
       if (!regionByName.get(r)?.optIn) fail(`${at}.optInRegions[${j}]`, `${r} needs no opt-in; it is always enabled`);

@@ -24,3 +24,26 @@ export const OPT_IN_REGIONS: ReadonlySet<string> = new Set([
 ]);
 
 export const DEFAULT_WORLD_REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
+
+/**
+ * Which partition a region belongs to, by the region-name patterns of the AWS SDK's endpoint
+ * partitions (`partitions.json`: `regionRegex` and `dnsSuffix` of each partition). Credentials are
+ * valid only in their own partition, and DescribeRegions lists only the caller's partition.
+ */
+const PARTITION_PATTERNS: { partition: string; pattern: RegExp; dnsSuffix: string }[] = [
+  { partition: 'aws-us-gov', pattern: /^us-gov-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
+  { partition: 'aws-cn', pattern: /^cn-\w+-\d+$/, dnsSuffix: 'amazonaws.com.cn' },
+  { partition: 'aws-iso', pattern: /^us-iso-\w+-\d+$/, dnsSuffix: 'c2s.ic.gov' },
+  { partition: 'aws-iso-b', pattern: /^us-isob-\w+-\d+$/, dnsSuffix: 'sc2s.sgov.gov' },
+  { partition: 'aws-iso-e', pattern: /^eu-isoe-\w+-\d+$/, dnsSuffix: 'cloud.adc-e.uk' },
+  { partition: 'aws-iso-f', pattern: /^us-isof-\w+-\d+$/, dnsSuffix: 'csp.hci.ic.gov' },
+  { partition: 'aws', pattern: /^(us|eu|ap|sa|ca|me|af|il|mx)-\w+-\d+$/, dnsSuffix: 'amazonaws.com' },
+];
+
+export function partitionOfRegion(region: string): string {
+  return PARTITION_PATTERNS.find((p) => p.pattern.test(region))?.partition ?? 'aws';
+}
+
+export function dnsSuffixOf(partition: string): string {
+  return PARTITION_PATTERNS.find((p) => p.partition === partition)?.dnsSuffix ?? 'amazonaws.com';
+}
