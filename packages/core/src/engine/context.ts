@@ -114,7 +114,7 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
     }
     const { status, resource, messageId, data, evidence } = d as ReportDescriptor;
     if (!(STATUSES as readonly string[]).includes(status)) throw new Error(`reported unknown status "${String(status)}"`);
-    sink({ status, resource, message: message(messageId, data), messageId, ...(data ? { data } : {}), evidence: evidence ?? {} });
+    sink({ status, resource, message: message(messageId, data), messageId, data: data ?? {}, evidence: evidence ?? {} });
   };
 
   /** v1 `ctx.error`: prose or a Known error, with no message id (as v1 reported it). */
