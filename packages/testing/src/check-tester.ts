@@ -191,6 +191,8 @@ function compareFinding(e: ExpectedFinding, f: Finding): string[] {
 
 /** Where `actual` fails to contain `expected` (objects as subsets), or undefined when it does. */
 function subsetMismatch(expected: unknown, actual: unknown, path: string): string | undefined {
+  // A pattern first: a RegExp is an object with no own fields, which would match anything.
+  if (expected instanceof RegExp) return typeof actual === 'string' && expected.test(actual) ? undefined : `${path}: expected ${expected}, got ${JSON.stringify(actual)}`;
   if (expected && typeof expected === 'object' && !Array.isArray(expected)) {
     if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return `${path}: expected an object, got ${JSON.stringify(actual)}`;
     for (const [k, v] of Object.entries(expected)) {
@@ -199,7 +201,6 @@ function subsetMismatch(expected: unknown, actual: unknown, path: string): strin
     }
     return undefined;
   }
-  if (expected instanceof RegExp) return typeof actual === 'string' && expected.test(actual) ? undefined : `${path}: expected ${expected}, got ${JSON.stringify(actual)}`;
   return JSON.stringify(expected) === JSON.stringify(actual) ? undefined : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
