@@ -31,7 +31,10 @@ const VARIANTS: Record<string, (s: Snapshot) => void> = {
         delete k.rotation;
       }
     }),
-  'key rotation not collected': (s) => each(s, (a) => Object.values(a.keys ?? {}).forEach((k) => delete k.rotation)),
+  'key rotation not collected': (s) =>
+    each(s, (a) => {
+      for (const k of Object.values(a.keys ?? {})) delete k.rotation;
+    }),
   'trail details not collected': (s) =>
     each(s, (a) => {
       for (const t of a.trails?.value ?? []) {

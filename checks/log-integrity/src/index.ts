@@ -25,6 +25,8 @@ interface Options {
   failOnChainRestarts: boolean;
 }
 
+const DEFAULTS: Options = { days: 7, failOnUnreferenced: true, failOnChainRestarts: false };
+
 const where = (c: ChainResult) => `${c.accountId}/${c.region}`;
 
 /** The per-chain timeline the HTML report draws, bounded. */
@@ -78,7 +80,7 @@ export default createCheck({
       properties: { days: { type: 'integer', minimum: 1, maximum: 400 }, failOnUnreferenced: { type: 'boolean' }, failOnChainRestarts: { type: 'boolean' } },
       additionalProperties: false,
     },
-    defaults: { days: 7, failOnUnreferenced: true, failOnChainRestarts: false },
+    defaults: DEFAULTS,
   },
   requires: ['organization', 'trails', 'trailStatus', 'buckets'],
   optIn: true,

@@ -118,7 +118,8 @@ describe('runCheck', () => {
   });
 
   it('refuses, as the loader would, a check written for another plugin API version', async () => {
-    const future = { ...minTrails, apiVersion: PLUGIN_API_VERSION + 1 };
+    // Deliberately not a valid check: a version no Trailwarden implements.
+    const future = { ...minTrails, apiVersion: PLUGIN_API_VERSION + 1 } as unknown as typeof minTrails;
     await expect(runCheck(future, single)).rejects.toThrow(new RegExp(`plugin @trailwarden/testing: .*check "test-min-trails" was written for plugin API version ${PLUGIN_API_VERSION + 1}`));
   });
 
