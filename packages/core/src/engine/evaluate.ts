@@ -108,8 +108,19 @@ async function runPooledChecks(
     { now, ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.onCheckDone ? { onCheckDone: opts.onCheckDone } : {}) },
   );
   const runs = new Map<string, CheckRun>();
-  for (const [id, o] of outcomes) runs.set(id, { findings: o.raw, ...(o.failure !== undefined ? { failure: o.failure } : {}) });
+  const byId = new Map(pooled.map((l) => [l.check.id, l]));
+  for (const [id, o] of outcomes) {
+    const messages = byId.get(id)?.check.meta.messages ?? {};
+    runs.set(id, { findings: o.raw.map((r) => withMessage(r, messages)), ...(o.failure !== undefined ? { failure: o.failure } : {}) });
+  }
   return runs;
+}
+
+/** A finding from a worker, which sends those with a message id and data without their text (see check-worker.ts). */
+function withMessage(r: RawFinding, messages: Record<string, string>): RawFinding {
+  if (r.message !== '' || r.messageId === undefined || r.data === undefined) return r;
+  const template = messages[r.messageId] ?? (CORE_MESSAGES as Record<string, string>)[r.messageId];
+  return template === undefined ? r : { ...r, message: formatMessage(template, r.data) };
 }
 
 /** Run one check in this thread, unless the snapshot lacks a section it requires. */

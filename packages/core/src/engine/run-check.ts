@@ -27,10 +27,11 @@ export interface CheckRun {
 /**
  * Run one check in this thread. Its budget is checked on every context call and when it returns,
  * and an async check is abandoned at its deadline; a computation that never calls the context
- * cannot be interrupted here (the worker pool terminates those). `onFinding` sees each finding as
- * it is reported (the worker streams them), and the run returns them all.
+ * cannot be interrupted here (the worker pool terminates those). The run returns the check's
+ * findings; with `stream` (the worker thread, which sends them on as they come so what a check
+ * reported survives its termination) each goes to `stream` instead and the run returns none.
  */
-export async function runCheckHere(loaded: RunnableCheck, env: CheckEnvironment, budget: number, onFinding?: (f: RawFinding) => void): Promise<CheckRun> {
+export async function runCheckHere(loaded: RunnableCheck, env: CheckEnvironment, budget: number, stream?: (f: RawFinding) => void): Promise<CheckRun> {
   const { check } = loaded;
   const findings: RawFinding[] = [];
   const deadline = performance.now() + budget;
@@ -54,10 +55,7 @@ export async function runCheckHere(loaded: RunnableCheck, env: CheckEnvironment,
       now: env.now,
       model: env.model,
       services: env.services,
-      emit: (f) => {
-        findings.push(f);
-        onFinding?.(f);
-      },
+      emit: stream ?? ((f) => findings.push(f)),
       guard,
     });
     const result = check.apiVersion === 2 ? check.evaluate(ctx as Context) : (check.evaluate as (c: CheckContext) => void | Promise<void>)(ctx as CheckContext);
