@@ -51,7 +51,7 @@ export default createCheck({
         trails,
         versioningStatus: v.status,
         mfaDelete: v.mfaDelete,
-        objectLockEnabled: bucket.objectLock?.value?.enabled ?? null,
+        objectLockEnabled: view.get('objectLock').value?.enabled ?? null,
       };
       const data = {
         bucket: bucket.name,
