@@ -168,7 +168,7 @@ export function assertCase<MessageIds extends string>(
 function compareFinding(e: ExpectedFinding, f: Finding): string[] {
   const out: string[] = [];
   if (e.status !== f.status) out.push(`status: expected ${e.status}, got ${f.status}`);
-  if (e.messageId !== undefined && e.messageId !== f.messageId) out.push(`messageId: expected "${e.messageId}", got ${f.messageId ? `"${f.messageId}"` : 'none (a v1 check reported this error in prose)'}`);
+  if (e.messageId !== undefined && e.messageId !== f.messageId) out.push(`messageId: expected "${e.messageId}", got ${f.messageId ? `"${f.messageId}"` : 'none (a v1 check reported this error with ctx.error)'}`);
   if (e.data !== undefined) {
     const where = subsetMismatch(e.data, f.data ?? {}, 'data');
     if (where) out.push(`${where}; the data is ${truncate(JSON.stringify(f.data ?? {}), 300)}`);

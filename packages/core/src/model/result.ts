@@ -32,7 +32,7 @@ export interface Finding {
   message: string;
   /**
    * The message id the check used (stable across wording changes); `core.*` ids are the engine's
-   * own (see CORE_MESSAGES). Absent only on ERRORs a plugin API v1 check reported in prose.
+   * own (see CORE_MESSAGES). Absent only on ERRORs of plugin API v1 checks (`ctx.error`).
    */
   messageId?: string;
   /** The data the message was formatted with, so tools and tests read values, not prose. */
