@@ -19,8 +19,10 @@ describe('trailwarden CLI', () => {
     const report = JSON.parse(readFileSync(join(r.cwd, 'out/trailwarden-report.json'), 'utf8'));
     const validate = reportSchemaValidator();
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(report.schemaVersion).toBe('1.0');
+    expect(report.schemaVersion).toBe('1.1');
     expect(report.findings.length).toBeGreaterThan(0);
+    // 1.1: every finding a check reported with a message id keeps the data its message was made from.
+    expect(report.findings.filter((f: { messageId?: string; data?: object }) => f.messageId && !f.data)).toEqual([]);
     expect(r.stdout).toMatch(/Reports\n\s+json\s+out\/trailwarden-report\.json/);
   });
 

@@ -106,7 +106,7 @@ describe('plugins', () => {
       refuse(check('').replace("title: 'T', ", ''), /plugin bad-plugin: check "x-check"\.meta: must have required property 'title'/);
     });
     it('an incompatible apiVersion', () => {
-      refuse(check('').replace('apiVersion: 1', 'apiVersion: 7'), /plugin bad-plugin: check "x-check" was written for plugin API version 7, this Trailwarden implements version 1/);
+      refuse(check('').replace('apiVersion: 1', 'apiVersion: 7'), /plugin bad-plugin: check "x-check" was written for plugin API version 7, this Trailwarden implements version 2 \(and still loads plugins written for version 1\)/);
     });
     it('an options schema that is not a JSON Schema', () => {
       refuse(check("options: { schema: { type: 'objet' }, defaults: {} }"), /plugin bad-plugin: check "x-check"\.options\.schema is not a valid JSON Schema/);

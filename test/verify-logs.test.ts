@@ -163,7 +163,7 @@ describe('scan --verify-logs', () => {
     expect(integrity).toEqual(
       expect.arrayContaining([
         ['org-trail', 'FAIL', 'tampered'],
-        ['audit-trail', 'ERROR', null],
+        ['audit-trail', 'ERROR', 'unreadFiles'],
       ]),
     );
     const html = readFileSync(join(r.cwd, 'trailwarden-out/trailwarden-report.html'), 'utf8');

@@ -1,4 +1,4 @@
-import { defineCheck, describeTrails } from '@trailwarden/core';
+import { createCheck, describeTrails } from '@trailwarden/core';
 import { assessAccessLogging } from './logging.js';
 
 export { assessAccessLogging, type AccessLoggingVerdict, type LoggingStatus } from './logging.js';
@@ -10,7 +10,7 @@ const fixCommand = (bucket: string): string =>
  * Server access logs record every request made to the log bucket itself — who read, deleted or
  * tried to overwrite the trail's log files — which CloudTrail management events do not show.
  */
-export default defineCheck({
+export default createCheck({
   id: 'trail-bucket-access-logging',
   meta: {
     title: 'S3 server access logging is enabled on the CloudTrail log bucket',
@@ -49,9 +49,9 @@ export default defineCheck({
     ctx.forEachBucket((view) => {
       const { bucket, resource } = view;
       const trails = view.trails.map((t) => t.trail.arn).sort();
-      const logging = view.setting('logging');
+      const logging = view.get('logging');
       if (logging.error) {
-        ctx.error(resource, logging.error, { trails });
+        ctx.report({ status: 'ERROR', resource, error: logging.error, evidence: { trails } });
         return;
       }
       const verdict = assessAccessLogging(bucket.name, logging.value);
@@ -63,8 +63,8 @@ export default defineCheck({
         logging: logging.value === null ? null : { targetBucket: logging.value.targetBucket, targetPrefix: logging.value.targetPrefix ?? null },
       };
       const data = { bucket: bucket.name, trails: describeTrails(view.trails), target, fix: fixCommand(bucket.name) };
-      if (verdict === 'enabled') ctx.pass(resource, 'enabled', data, evidence);
-      else ctx.fail(resource, verdict, data, evidence);
+      if (verdict === 'enabled') ctx.report({ status: 'PASS', resource, messageId: 'enabled', data, evidence });
+      else ctx.report({ status: 'FAIL', resource, messageId: verdict, data, evidence });
     });
   },
 });

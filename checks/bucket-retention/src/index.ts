@@ -1,4 +1,4 @@
-import { type JsonValue, defineCheck, describeTrails } from '@trailwarden/core';
+import { type JsonValue, createCheck, describeTrails } from '@trailwarden/core';
 import { DEFAULT_OPTIONS, type RetentionOptions, assessLifecycle, logPrefixes } from './lifecycle.js';
 
 export {
@@ -19,7 +19,7 @@ const fixCommand = (bucket: string, days: number): string =>
  * Audit logs are only useful if they are still there when the incident is found, often months
  * later. A lifecycle rule that quietly expires them undoes every other control on the bucket.
  */
-export default defineCheck({
+export default createCheck({
   id: 'trail-bucket-retention',
   meta: {
     title: 'No lifecycle rule deletes CloudTrail logs before the minimum retention',
@@ -57,14 +57,14 @@ export default defineCheck({
   requires: ['buckets'],
   evaluate(ctx) {
     const options: RetentionOptions = { ...DEFAULT_OPTIONS, ...ctx.options };
-    const taken = Date.parse(ctx.snapshot.collectedAt);
+    const taken = Date.parse(ctx.scan.collectedAt);
     const collectedAt = Number.isNaN(taken) ? ctx.now : new Date(taken);
     ctx.forEachBucket((view) => {
       const { bucket, resource } = view;
       const trails = view.trails.map((t) => t.trail.arn).sort();
-      const lifecycle = view.setting('lifecycle');
+      const lifecycle = view.get('lifecycle');
       if (lifecycle.error) {
-        ctx.error(resource, lifecycle.error, { trails });
+        ctx.report({ status: 'ERROR', resource, error: lifecycle.error, evidence: { trails } });
         return;
       }
       const prefixes = [...new Set(view.trails.flatMap((t) => logPrefixes(t.trail.s3KeyPrefix)))].sort();
@@ -82,14 +82,14 @@ export default defineCheck({
       if (a.earlyDeletions.length > 0) {
         const assumed = a.assumedMatching.map((m) => `rule ${m.rule} was assumed to reach the logs because its ${m.filters.join(' and ')} cannot be resolved`);
         const reasons = [...a.earlyDeletions.map((d) => d.text), ...assumed].join('; ');
-        ctx.fail(resource, 'deletesEarly', { ...data, reasons, fix: fixCommand(bucket.name, options.minimumRetentionDays) }, evidence);
+        ctx.report({ status: 'FAIL', resource, messageId: 'deletesEarly', data: { ...data, reasons, fix: fixCommand(bucket.name, options.minimumRetentionDays) }, evidence });
         return;
       }
       const summary =
         lifecycle.value === null || lifecycle.value.length === 0
           ? 'it has no lifecycle configuration'
           : `no Enabled lifecycle rule deletes them earlier${a.ignored.length > 0 ? ` (ignored: ${a.ignored.map((i) => `${i.rule}, ${i.why}`).join('; ')})` : ''}`;
-      ctx.pass(resource, 'retained', { ...data, summary }, evidence);
+      ctx.report({ status: 'PASS', resource, messageId: 'retained', data: { ...data, summary }, evidence });
     });
   },
 });

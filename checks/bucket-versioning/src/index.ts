@@ -1,4 +1,4 @@
-import { defineCheck, describeTrails } from '@trailwarden/core';
+import { createCheck, describeTrails } from '@trailwarden/core';
 import { assessVersioning, describeVersioning } from './versioning.js';
 
 export { assessVersioning, describeVersioning, type VersioningState, type VersioningVerdict } from './versioning.js';
@@ -10,7 +10,7 @@ const fixCommand = (bucket: string, accountId: string, partition = 'aws'): strin
  * Versioning keeps deleted or overwritten log files recoverable; MFA delete stops anyone without the
  * root user's MFA device from permanently deleting versions or suspending versioning.
  */
-export default defineCheck({
+export default createCheck({
   id: 'trail-bucket-versioning-mfa-delete',
   meta: {
     title: 'The CloudTrail log bucket has versioning and MFA delete enabled',
@@ -40,9 +40,9 @@ export default defineCheck({
     ctx.forEachBucket((view) => {
       const { bucket, resource } = view;
       const trails = view.trails.map((t) => t.trail.arn).sort();
-      const versioning = view.setting('versioning');
+      const versioning = view.get('versioning');
       if (versioning.error) {
-        ctx.error(resource, versioning.error, { trails });
+        ctx.report({ status: 'ERROR', resource, error: versioning.error, evidence: { trails } });
         return;
       }
       const v = versioning.value;
@@ -51,7 +51,7 @@ export default defineCheck({
         trails,
         versioningStatus: v.status,
         mfaDelete: v.mfaDelete,
-        objectLockEnabled: bucket.objectLock?.value?.enabled ?? null,
+        objectLockEnabled: view.get('objectLock').value?.enabled ?? null,
       };
       const data = {
         bucket: bucket.name,
@@ -59,8 +59,8 @@ export default defineCheck({
         state: describeVersioning(v),
         fix: fixCommand(bucket.name, resource.accountId, ctx.partition),
       };
-      if (verdict === 'protected') ctx.pass(resource, 'protected', data, evidence);
-      else ctx.fail(resource, verdict, data, evidence);
+      if (verdict === 'protected') ctx.report({ status: 'PASS', resource, messageId: 'protected', data, evidence });
+      else ctx.report({ status: 'FAIL', resource, messageId: verdict, data, evidence });
     });
   },
 });

@@ -1,4 +1,4 @@
-import { type KnownError, type TrailStatus, defineCheck } from '@trailwarden/core';
+import { type KnownError, type TrailStatus, createCheck } from '@trailwarden/core';
 
 export interface CloudWatchLogsOptions {
   /** The newest delivery to CloudWatch Logs must be at most this old (CIS: within the last day). */
@@ -15,6 +15,9 @@ const messages = {
     'Trail {{name}} is set to deliver to CloudWatch Logs group {{group}} but has never delivered{{where}}. Check that the trail is logging and that role {{role}} lets cloudtrail.amazonaws.com write to the group.',
   stale:
     'Trail {{name}} last delivered to CloudWatch Logs group {{group}}{{where}} {{age}} ago (at {{time}}), more than the allowed {{max}} h. Check that the trail is logging and that role {{role}} still works.',
+  notATimestamp: 'Cannot decide: {{problem}} of trail {{name}}{{where}} is not a timestamp.',
+  statusUnread:
+    'Cannot decide: trail {{name}} delivers to CloudWatch Logs from {{read}}, but its status in {{unread}} could not be read (GetTrailStatus: {{code}}).',
 } as const;
 type MessageId = keyof typeof messages;
 
@@ -22,7 +25,7 @@ type MessageId = keyof typeof messages;
  * trail-cloudwatch-logs: the trail sends events to a CloudWatch Logs group, and that delivery is
  * working and recent (in UTC: CloudTrail's timestamps and `ctx.now` are both absolute instants).
  */
-export default defineCheck<CloudWatchLogsOptions, MessageId>({
+export default createCheck({
   id: 'trail-cloudwatch-logs',
   meta: {
     title: 'Trails deliver their events to CloudWatch Logs',
@@ -82,12 +85,12 @@ export default defineCheck<CloudWatchLogsOptions, MessageId>({
       const group = trail.cloudWatchLogsLogGroupArn;
       const base = { name: trail.name, arn: trail.arn, group: group ?? '(none)', role: trail.cloudWatchLogsRoleArn ?? '(none)' };
       if (!group) {
-        ctx.fail(resource, 'notIntegrated', base, { cloudWatchLogsLogGroupArn: null });
+        ctx.report({ status: 'FAIL', resource, messageId: 'notIntegrated', data: base, evidence: { cloudWatchLogsLogGroupArn: null } });
         return;
       }
       const home = view.status();
       if (home.error) {
-        ctx.error(resource, home.error, { cloudWatchLogsLogGroupArn: group });
+        ctx.report({ status: 'ERROR', resource, error: home.error, evidence: { cloudWatchLogsLogGroupArn: group } });
         return;
       }
       // GetTrailStatus answers one region: a multi-region trail is judged in every region it was read.
@@ -109,25 +112,27 @@ export default defineCheck<CloudWatchLogsOptions, MessageId>({
       };
       const verdict = first.verdict!;
       if (verdict.messageId === undefined) {
-        ctx.error(resource, `Cannot decide: ${verdict.problem} of trail ${trail.name}${multi ? ` in ${first.region}` : ''} is not a timestamp.`, evidence);
+        ctx.report({ status: 'ERROR', resource, messageId: 'notATimestamp', data: { ...base, problem: verdict.problem, where: multi ? ` in ${first.region}` : '' }, evidence });
         return;
       }
       if (failing.length > 0) {
         const where = multi ? ` (from ${failing.length === 1 ? 'region' : 'regions'} ${failing.map((r) => r.region).join(', ')})` : '';
-        ctx.fail(resource, verdict.messageId, { ...base, ...verdict.data, where }, evidence);
+        ctx.report({ status: 'FAIL', resource, messageId: verdict.messageId, data: { ...base, ...verdict.data, where }, evidence });
         return;
       }
       const unreadable = perRegion.filter((r) => r.status.error);
       if (unreadable.length > 0) {
         const cause = unreadable[0]!.status.error as KnownError;
-        ctx.error(
+        ctx.report({
+          status: 'ERROR',
           resource,
-          `Cannot decide: trail ${trail.name} delivers to CloudWatch Logs from ${perRegion.filter((r) => r.verdict).map((r) => r.region).join(', ')}, but its status in ${unreadable.map((r) => r.region).join(', ')} could not be read (GetTrailStatus: ${cause.code}).`,
-          { ...evidence, error: { ...cause } },
-        );
+          messageId: 'statusUnread',
+          data: { ...base, read: perRegion.filter((r) => r.verdict).map((r) => r.region).join(', '), unread: unreadable.map((r) => r.region).join(', '), code: cause.code },
+          evidence: { ...evidence, error: { ...cause } },
+        });
         return;
       }
-      ctx.pass(resource, 'delivering', { ...base, ...verdict.data, where: multi ? ` (read in ${perRegion.length} regions)` : '' }, evidence);
+      ctx.report({ status: 'PASS', resource, messageId: 'delivering', data: { ...base, ...verdict.data, where: multi ? ` (read in ${perRegion.length} regions)` : '' }, evidence });
     });
   },
 });

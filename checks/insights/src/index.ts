@@ -1,4 +1,4 @@
-import { type InsightSelector, type Known, type Trail, defineCheck } from '@trailwarden/core';
+import { createCheck } from '@trailwarden/core';
 
 export interface InsightsOptions {
   /** Insight types every trail must have. */
@@ -12,13 +12,12 @@ const messages = {
   missing:
     'Trail {{name}} lacks CloudTrail Insights for {{missing}}, so unusual API call or error rates go unnoticed. Fix: aws cloudtrail put-insight-selectors --trail-name {{arn}} --insight-selectors {{selectors}}',
 } as const;
-type MessageId = keyof typeof messages;
 
 /**
  * trail-insights: CloudTrail Insights selectors are on (ApiCallRateInsight and ApiErrorRateInsight
  * by default). Judged once per trail, in its owner account, from GetInsightSelectors read by ARN.
  */
-export default defineCheck<InsightsOptions, MessageId>({
+export default createCheck({
   id: 'trail-insights',
   meta: {
     title: 'CloudTrail Insights is on for trails',
@@ -56,50 +55,26 @@ export default defineCheck<InsightsOptions, MessageId>({
     const required = [...ctx.options.requiredInsightTypes].sort();
     ctx.forEachTrail((view) => {
       const { trail, resource } = view;
-      const selectors = insightSelectorsOf(trail);
+      // `[]` when Insights is off (InsightNotEnabledException, or HasInsightSelectors false).
+      const selectors = view.get('insightSelectors');
       if (selectors.error) {
-        ctx.error(resource, selectors.error);
+        ctx.report({ status: 'ERROR', resource, error: selectors.error });
         return;
       }
       const on = [...new Set(selectors.value.map((s) => s.insightType))].sort();
       const missing = required.filter((t) => !on.includes(t));
       const evidence = { insightTypes: on, requiredInsightTypes: required };
       if (missing.length === 0) {
-        ctx.pass(resource, 'enabled', { name: trail.name, types: on.join(', ') }, evidence);
+        ctx.report({ status: 'PASS', resource, messageId: 'enabled', data: { name: trail.name, types: on.join(', ') }, evidence });
         return;
       }
       const wanted = [...new Set([...on, ...required])].sort();
-      ctx.fail(
-        resource,
-        'missing',
-        {
+      ctx.report({ status: 'FAIL', resource, messageId: 'missing', data: {
           name: trail.name,
           arn: trail.arn,
           missing: missing.join(' and '),
           selectors: `'${JSON.stringify(wanted.map((t) => ({ InsightType: t })))}'`,
-        },
-        evidence,
-      );
+        }, evidence });
     });
   },
 });
-
-/**
- * The trail's insight selectors. When they were not read but DescribeTrails says the trail has
- * none (HasInsightSelectors false), that is an answer too; otherwise it is unknown.
- */
-function insightSelectorsOf(trail: Trail): Known<InsightSelector[]> {
-  // GetInsightSelectors answers InsightNotEnabledException for a trail without Insights: that is "none".
-  if (trail.insightSelectors?.error?.code === 'InsightNotEnabledException') return { value: [] };
-  if (trail.insightSelectors) return trail.insightSelectors;
-  if (trail.hasInsightSelectors === false) return { value: [] };
-  return {
-    error: {
-      code: 'NotCollected',
-      message: 'the insight selectors of this trail are not in the snapshot',
-      operation: 'GetInsightSelectors',
-      accountId: trail.ownerAccountId,
-      region: trail.homeRegion,
-    },
-  };
-}

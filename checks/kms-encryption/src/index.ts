@@ -1,4 +1,4 @@
-import { type Evidence, type JsonValue, type TrailView, defineCheck } from '@trailwarden/core';
+import { type Evidence, type JsonValue, type TrailView, createCheck } from '@trailwarden/core';
 import { cloudTrailMayUseKey } from './key-policy.js';
 
 const FIX_POLICY =
@@ -15,15 +15,15 @@ const messages = {
   awsManaged:
     'Trail {{name}} uses AWS-managed KMS key {{key}}; log encryption needs a customer-managed key whose policy and rotation you control. Fix: aws cloudtrail update-trail --name {{arn}} --kms-key-id <customer-managed-key-arn>',
   policyDenies: `The key policy of KMS key {{key}} (trail {{name}}) does not let cloudtrail.amazonaws.com use it: {{why}}. ${FIX_POLICY}`,
+  policyUncertain: 'Cannot decide whether the key policy of {{key}} lets cloudtrail.amazonaws.com use it for trail {{name}}: {{why}}.',
 } as const;
-type MessageId = keyof typeof messages;
 
 /**
  * trail-kms-encryption: a trail's KmsKeyId is set AND the key exists, is enabled, is not pending
  * deletion, is customer-managed, and its key policy lets cloudtrail.amazonaws.com use it. Peers
  * stop at "KmsKeyId is set", which passes trails whose logs can no longer be written.
  */
-export default defineCheck<Record<string, never>, MessageId>({
+export default createCheck({
   id: 'trail-kms-encryption',
   meta: {
     title: 'Trail logs are encrypted with a usable customer-managed KMS key',
@@ -101,50 +101,42 @@ export default defineCheck<Record<string, never>, MessageId>({
       const base = { name: trail.name, arn: trail.arn, partition: ctx.partition };
       const keyRef = view.key();
       if (keyRef === null) {
-        ctx.fail(resource, 'noKey', base, { kmsKeyId: null });
+        ctx.report({ status: 'FAIL', resource, messageId: 'noKey', data: base, evidence: { kmsKeyId: null } });
         return;
       }
       const keyArn = trail.kmsKeyId as string;
       const evidence: Evidence = { kmsKeyId: keyArn };
       if (keyRef.error) {
-        ctx.error(resource, keyRef.error, evidence);
+        ctx.report({ status: 'ERROR', resource, error: keyRef.error, evidence });
         return;
       }
       const { key } = keyRef.value;
       const data = { ...base, key: key.arn, account: trail.ownerAccountId };
       evidence.keyOwnerAccountId = key.ownerAccountId;
-      const metadata = key.metadata;
-      if (metadata === undefined) {
-        ctx.error(resource, { code: 'NotCollected', message: 'the key metadata is not in the snapshot', operation: 'DescribeKey', accountId: key.ownerAccountId, region: key.region }, evidence);
-        return;
-      }
+      const metadata = keyRef.value.get('metadata');
       if (metadata.error) {
-        if (metadata.error.code === 'NotFoundException') ctx.fail(resource, 'keyMissing', data, { ...evidence, error: { ...metadata.error } });
-        else ctx.error(resource, metadata.error, evidence);
+        if (metadata.error.code === 'NotFoundException') ctx.report({ status: 'FAIL', resource, messageId: 'keyMissing', data, evidence: { ...evidence, error: { ...metadata.error } } });
+        else ctx.report({ status: 'ERROR', resource, error: metadata.error, evidence });
         return;
       }
       const m = metadata.value;
       Object.assign(evidence, { keyState: m.keyState, enabled: m.enabled, keyManager: m.keyManager, deletionDate: m.deletionDate ?? null });
       if (m.keyState === 'PendingDeletion' || m.keyState === 'PendingReplicaDeletion') {
         const when = m.deletionDate ? ` (deletion on ${m.deletionDate})` : '';
-        ctx.fail(resource, 'keyUnusable', { ...data, state: `pending deletion${when}`, fix: `aws kms cancel-key-deletion --key-id ${key.arn} && aws kms enable-key --key-id ${key.arn}` }, evidence);
+        ctx.report({ status: 'FAIL', resource, messageId: 'keyUnusable', data: { ...data, state: `pending deletion${when}`, fix: `aws kms cancel-key-deletion --key-id ${key.arn} && aws kms enable-key --key-id ${key.arn}` }, evidence });
         return;
       }
       if (!m.enabled || m.keyState !== 'Enabled') {
-        ctx.fail(resource, 'keyUnusable', { ...data, state: m.enabled ? `in state ${m.keyState}` : `disabled (state ${m.keyState})`, fix: `aws kms enable-key --key-id ${key.arn}` }, evidence);
+        ctx.report({ status: 'FAIL', resource, messageId: 'keyUnusable', data: { ...data, state: m.enabled ? `in state ${m.keyState}` : `disabled (state ${m.keyState})`, fix: `aws kms enable-key --key-id ${key.arn}` }, evidence });
         return;
       }
       if (m.keyManager !== 'CUSTOMER') {
-        ctx.fail(resource, 'awsManaged', data, evidence);
+        ctx.report({ status: 'FAIL', resource, messageId: 'awsManaged', data, evidence });
         return;
       }
-      const policy = key.policy;
-      if (policy === undefined) {
-        ctx.error(resource, { code: 'NotCollected', message: 'the key policy is not in the snapshot', operation: 'GetKeyPolicy', accountId: key.ownerAccountId, region: key.region }, evidence);
-        return;
-      }
+      const policy = keyRef.value.get('policy');
       if (policy.error) {
-        ctx.error(resource, policy.error, evidence);
+        ctx.report({ status: 'ERROR', resource, error: policy.error, evidence });
         return;
       }
       const answer = cloudTrailMayUseKey(policy.value, { trailArn: trail.arn, trailAccountId: trail.ownerAccountId, keyArn: key.arn });
@@ -156,20 +148,22 @@ export default defineCheck<Record<string, never>, MessageId>({
         .join('; ');
       switch (answer.decision) {
         case 'allowed':
-          ctx.pass(resource, 'encrypted', data, evidence);
+          ctx.report({ status: 'PASS', resource, messageId: 'encrypted', data, evidence });
           return;
         case 'denied':
-          ctx.fail(resource, 'policyDenies', { ...data, why: explain }, evidence);
+          ctx.report({ status: 'FAIL', resource, messageId: 'policyDenies', data: { ...data, why: explain }, evidence });
           return;
         case 'not-allowed':
-          ctx.fail(resource, 'policyDenies', { ...data, why: explain ? `no statement grants it (${explain})` : 'no statement grants it kms:GenerateDataKey*' }, evidence);
+          ctx.report({ status: 'FAIL', resource, messageId: 'policyDenies', data: { ...data, why: explain ? `no statement grants it (${explain})` : 'no statement grants it kms:GenerateDataKey*' }, evidence });
           return;
         case 'uncertain':
-          ctx.error(
+          ctx.report({
+            status: 'ERROR',
             resource,
-            `Cannot decide whether the key policy of ${key.arn} lets cloudtrail.amazonaws.com use it for trail ${trail.name}: ${explain || 'the policy uses constructs this check does not evaluate'}.`,
+            messageId: 'policyUncertain',
+            data: { ...data, why: explain || 'the policy uses constructs this check does not evaluate' },
             evidence,
-          );
+          });
       }
     }
   },

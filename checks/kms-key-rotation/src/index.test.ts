@@ -42,27 +42,28 @@ new CheckTester().run(check, {
     {
       name: 'rotation off',
       snapshot: () => withKey({ rotation: false }),
-      findings: [{ status: 'FAIL', messageId: 'notRotating', resource: KEY_ARN, accountId: A, message: /\(used by trail main\).*aws kms enable-key-rotation --key-id arn:aws:kms:us-east-1:111111111111:key\/k1/ }],
+      // The message id and its data, as RuleTester asserts them: the fix names the key the data names.
+      findings: [{ status: 'FAIL', messageId: 'notRotating', data: { key: KEY_ARN, trails: 'trail main' }, resource: KEY_ARN, accountId: A }],
     },
     {
       name: 'a rotation period longer than allowed',
       snapshot: () => withKey({ rotation: { enabled: true, rotationPeriodInDays: 730 } }),
-      findings: [{ status: 'FAIL', messageId: 'periodTooLong', message: /every 730 days, longer than the allowed 365/ }],
+      findings: [{ status: 'FAIL', messageId: 'periodTooLong', data: { days: 730, max: 365 } }],
     },
     {
       name: 'GetKeyRotationStatus denied is an ERROR',
       snapshot: () => withKey({ rotation: unreadable('AccessDeniedException', 'GetKeyRotationStatus') }),
-      findings: [{ status: 'ERROR', message: /GetKeyRotationStatus failed in account 111111111111, region us-east-1: AccessDeniedException/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { code: 'AccessDeniedException', operation: 'GetKeyRotationStatus', reason: /in account 111111111111, region us-east-1/ } }],
     },
     {
       name: 'DescribeKey denied is an ERROR',
       snapshot: () => withKey({ state: unreadable('AccessDeniedException', 'DescribeKey') }),
-      findings: [{ status: 'ERROR', message: /DescribeKey failed/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'DescribeKey' } }],
     },
     {
       name: 'a key owned outside the scanned accounts is an ERROR',
       snapshot: () => snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', kmsKey: 'arn:aws:kms:us-east-1:999999999999:key/far' })] })] }),
-      findings: [{ status: 'ERROR', accountId: '999999999999', message: /KeyOutOfScope/ }],
+      findings: [{ status: 'ERROR', accountId: '999999999999', messageId: 'core.cannotDecide', data: { code: 'KeyOutOfScope', operation: 'DescribeKey' } }],
     },
   ],
 });

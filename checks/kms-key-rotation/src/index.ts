@@ -1,4 +1,4 @@
-import { type Evidence, defineCheck } from '@trailwarden/core';
+import { type Evidence, createCheck } from '@trailwarden/core';
 
 export interface KeyRotationOptions {
   /** Longest acceptable automatic rotation period, in days (AWS allows 90–2560; default 365). */
@@ -19,13 +19,12 @@ const messages = {
   importedMaterial:
     'KMS key {{key}} (used by {{trails}}) has imported key material (origin EXTERNAL), which cannot rotate automatically; rotate it on demand (aws kms rotate-key-on-demand --key-id {{key}}) or move the trail to a key with AWS_KMS origin.',
 } as const;
-type MessageId = keyof typeof messages;
 
 /**
  * trail-kms-key-rotation: the customer-managed keys that encrypt trails have automatic rotation on.
  * One finding per key, in the key's own account, whichever account's trails use it.
  */
-export default defineCheck<KeyRotationOptions, MessageId>({
+export default createCheck({
   id: 'trail-kms-key-rotation',
   meta: {
     title: 'KMS keys that encrypt trails rotate automatically',
@@ -73,47 +72,41 @@ export default defineCheck<KeyRotationOptions, MessageId>({
       const trails = [...new Set(view.trails.map((t) => t.trail.name))].sort();
       const data = { key: key.arn, trails: trails.length > 0 ? `trail ${trails.join(', ')}` : 'no trail' };
       const evidence: Evidence = { trails: view.trails.map((t) => t.trail.arn).sort() };
-      if (key.metadata === undefined) {
-        ctx.error(resource, { code: 'NotCollected', message: 'the key metadata is not in the snapshot', operation: 'DescribeKey', accountId: key.ownerAccountId, region: key.region }, evidence);
+      const metadata = view.get('metadata');
+      if (metadata.error) {
+        ctx.report({ status: 'ERROR', resource, error: metadata.error, evidence });
         return;
       }
-      if (key.metadata.error) {
-        ctx.error(resource, key.metadata.error, evidence);
-        return;
-      }
-      const m = key.metadata.value;
+      const m = metadata.value;
       Object.assign(evidence, { keyManager: m.keyManager, origin: m.origin ?? null, keySpec: m.keySpec ?? null, keyState: m.keyState });
       if (m.keyManager === 'AWS') {
-        ctx.notApplicable(resource, 'awsManaged', data, evidence);
+        ctx.report({ status: 'NOT_APPLICABLE', resource, messageId: 'awsManaged', data, evidence });
         return;
       }
       if (m.origin === 'AWS_CLOUDHSM' || m.origin === 'EXTERNAL_KEY_STORE') {
-        ctx.notApplicable(resource, 'customKeyStore', { ...data, origin: m.origin }, { ...evidence, customKeyStoreId: m.customKeyStoreId ?? null });
+        ctx.report({ status: 'NOT_APPLICABLE', resource, messageId: 'customKeyStore', data: { ...data, origin: m.origin }, evidence: { ...evidence, customKeyStoreId: m.customKeyStoreId ?? null } });
         return;
       }
       if (m.origin === 'EXTERNAL') {
-        ctx.notApplicable(resource, 'importedMaterial', data, evidence);
+        ctx.report({ status: 'NOT_APPLICABLE', resource, messageId: 'importedMaterial', data, evidence });
         return;
       }
-      if (key.rotation === undefined) {
-        ctx.error(resource, { code: 'NotCollected', message: 'the key rotation status is not in the snapshot', operation: 'GetKeyRotationStatus', accountId: key.ownerAccountId, region: key.region }, evidence);
+      const rotation = view.get('rotation');
+      if (rotation.error) {
+        ctx.report({ status: 'ERROR', resource, error: rotation.error, evidence });
         return;
       }
-      if (key.rotation.error) {
-        ctx.error(resource, key.rotation.error, evidence);
-        return;
-      }
-      const { enabled, rotationPeriodInDays } = key.rotation.value;
+      const { enabled, rotationPeriodInDays } = rotation.value;
       const days = rotationPeriodInDays ?? 365;
       const max = ctx.options.maxRotationPeriodDays;
       Object.assign(evidence, { rotationEnabled: enabled, rotationPeriodInDays: rotationPeriodInDays ?? null, maxRotationPeriodDays: max });
       const replicaOf = m.multiRegionKeyType === 'REPLICA' && m.primaryKeyArn && m.primaryKeyArn !== key.arn ? m.primaryKeyArn : undefined;
       if (replicaOf) evidence.primaryKeyArn = replicaOf;
       // A replica's rotation is its primary's: the fix is applied to the primary, in its region.
-      if (!enabled && replicaOf) ctx.fail(resource, 'notRotatingReplica', { ...data, primary: replicaOf, primaryRegion: replicaOf.split(':')[3] ?? '' }, evidence);
-      else if (!enabled) ctx.fail(resource, 'notRotating', data, evidence);
-      else if (days > max) ctx.fail(resource, 'periodTooLong', { ...data, days, max }, evidence);
-      else ctx.pass(resource, 'rotating', { ...data, days }, evidence);
+      if (!enabled && replicaOf) ctx.report({ status: 'FAIL', resource, messageId: 'notRotatingReplica', data: { ...data, primary: replicaOf, primaryRegion: replicaOf.split(':')[3] ?? '' }, evidence });
+      else if (!enabled) ctx.report({ status: 'FAIL', resource, messageId: 'notRotating', data, evidence });
+      else if (days > max) ctx.report({ status: 'FAIL', resource, messageId: 'periodTooLong', data: { ...data, days, max }, evidence });
+      else ctx.report({ status: 'PASS', resource, messageId: 'rotating', data: { ...data, days }, evidence });
     });
   },
 });

@@ -1,4 +1,4 @@
-import { createAjv, defineCheck, type JsonValue } from '@trailwarden/core';
+import { createAjv, createCheck, type JsonValue } from '@trailwarden/core';
 import { type ChainResult, type TrailIntegrity, trailIntegritySchema } from '@trailwarden/integrity';
 
 /**
@@ -25,6 +25,8 @@ interface Options {
   failOnChainRestarts: boolean;
 }
 
+const DEFAULTS: Options = { days: 7, failOnUnreferenced: true, failOnChainRestarts: false };
+
 const where = (c: ChainResult) => `${c.accountId}/${c.region}`;
 
 /** The per-chain timeline the HTML report draws, bounded. */
@@ -38,7 +40,7 @@ function timeline(t: TrailIntegrity): JsonValue {
   }));
 }
 
-export default defineCheck<Options>({
+export default createCheck({
   id: 'trail-log-integrity',
   meta: {
     title: 'CloudTrail log files are provably complete and unchanged',
@@ -65,6 +67,11 @@ export default defineCheck<Options>({
       noDigests: 'Trail {{name}}: no digest file was found for {{count}} account/region(s), e.g. {{example}}: nothing proves their logs.',
       unreferenced: 'Trail {{name}}: {{count}} log file(s) in the bucket are listed by no digest (slipped in, or delivered while validation was off), e.g. {{example}}.',
       validationOff: 'Trail {{name}} has log file validation off: there are no digests to verify (see trail-log-file-validation).',
+      notVerified:
+        'log files were not verified in this scan: run `trailwarden scan --verify-logs` (needs s3:GetObject, s3:ListBucket, kms:Decrypt, cloudtrail:ListPublicKeys)',
+      trailNotVerified: 'this trail was not verified in this scan (its bucket or owner was not readable)',
+      invalidRecord: 'the log-integrity record of this trail is not valid:{{problem}}',
+      unreadFiles: '{{count}} file(s) could not be read, e.g. {{example}}',
     },
   },
   options: {
@@ -73,34 +80,34 @@ export default defineCheck<Options>({
       properties: { days: { type: 'integer', minimum: 1, maximum: 400 }, failOnUnreferenced: { type: 'boolean' }, failOnChainRestarts: { type: 'boolean' } },
       additionalProperties: false,
     },
-    defaults: { days: 7, failOnUnreferenced: true, failOnChainRestarts: false },
+    defaults: DEFAULTS,
   },
   requires: ['organization', 'trails', 'trailStatus', 'buckets'],
   optIn: true,
   evaluate(ctx) {
-    const verified = ctx.snapshot.logIntegrity;
     ctx.forEachTrail((view) => {
       const { name, arn, logFileValidationEnabled } = view.trail;
       if (!logFileValidationEnabled) {
-        ctx.notApplicable(view.resource, 'validationOff', { name });
+        ctx.report({ status: 'NOT_APPLICABLE', resource: view.resource, messageId: 'validationOff', data: { name } });
         return;
       }
-      if (!verified) {
-        ctx.error(view.resource, 'log files were not verified in this scan: run `trailwarden scan --verify-logs` (needs s3:GetObject, s3:ListBucket, kms:Decrypt, cloudtrail:ListPublicKeys)');
+      if (!ctx.scan.logsVerified) {
+        ctx.report({ status: 'ERROR', resource: view.resource, messageId: 'notVerified' });
         return;
       }
-      const known = verified[arn];
+      const known = ctx.scan.logIntegrity(arn);
       if (!known) {
-        ctx.error(view.resource, 'this trail was not verified in this scan (its bucket or owner was not readable)');
+        ctx.report({ status: 'ERROR', resource: view.resource, messageId: 'trailNotVerified' });
         return;
       }
       if (known.error) {
-        ctx.error(view.resource, known.error);
+        ctx.report({ status: 'ERROR', resource: view.resource, error: known.error });
         return;
       }
       const validate = validator();
       if (!validate(known.value)) {
-        ctx.error(view.resource, `the log-integrity record of this trail is not valid: ${validate.errors?.[0]?.instancePath ?? ''} ${validate.errors?.[0]?.message ?? ''}`.trim());
+        const problem = `${validate.errors?.[0]?.instancePath ?? ''} ${validate.errors?.[0]?.message ?? ''}`.trim();
+        ctx.report({ status: 'ERROR', resource: view.resource, messageId: 'invalidRecord', data: { problem: problem ? ` ${problem}` : '' } });
         return;
       }
       const t = known.value as unknown as TrailIntegrity;
@@ -129,20 +136,20 @@ export default defineCheck<Options>({
       };
       const gapText = (g: { at: string; start: string; end: string }) => `${g.at} ${g.start} to ${g.end}`;
       if (invalidFiles.length + linkIssues.length > 0) {
-        ctx.fail(view.resource, 'tampered', { name, count: invalidFiles.length + linkIssues.length, example: [...invalidFiles, ...linkIssues][0]! }, evidence);
+        ctx.report({ status: 'FAIL', resource: view.resource, messageId: 'tampered', data: { name, count: invalidFiles.length + linkIssues.length, example: [...invalidFiles, ...linkIssues][0]! }, evidence });
       } else if (unexplained.length > 0) {
-        ctx.fail(view.resource, 'gaps', { name, count: unexplained.length, hours: hours(unexplained), example: gapText(unexplained[0]!) }, evidence);
+        ctx.report({ status: 'FAIL', resource: view.resource, messageId: 'gaps', data: { name, count: unexplained.length, hours: hours(unexplained), example: gapText(unexplained[0]!) }, evidence });
       } else if (noDigests.length > 0) {
-        ctx.fail(view.resource, 'noDigests', { name, count: noDigests.length, example: noDigests[0]! }, evidence);
+        ctx.report({ status: 'FAIL', resource: view.resource, messageId: 'noDigests', data: { name, count: noDigests.length, example: noDigests[0]! }, evidence });
       } else if (ctx.options.failOnUnreferenced && unreferenced.length > 0) {
-        ctx.fail(view.resource, 'unreferenced', { name, count: unreferenced.length, example: unreferenced[0]! }, evidence);
+        ctx.report({ status: 'FAIL', resource: view.resource, messageId: 'unreferenced', data: { name, count: unreferenced.length, example: unreferenced[0]! }, evidence });
       } else if (ctx.options.failOnChainRestarts && restarts.length > 0) {
-        ctx.fail(view.resource, 'restarts', { name, count: restarts.length, hours: hours(restarts), example: gapText(restarts[0]!) }, evidence);
+        ctx.report({ status: 'FAIL', resource: view.resource, messageId: 'restarts', data: { name, count: restarts.length, hours: hours(restarts), example: gapText(restarts[0]!) }, evidence });
       } else if (unread.length > 0 || t.errors.length > 0) {
         // Never a PASS on what could not be read.
-        ctx.error(view.resource, `${unread.length} file(s) could not be read, e.g. ${unread[0] ?? t.errors[0]}`, evidence);
+        ctx.report({ status: 'ERROR', resource: view.resource, messageId: 'unreadFiles', data: { count: unread.length, example: String(unread[0] ?? t.errors[0]) }, evidence });
       } else {
-        ctx.pass(view.resource, 'verified', { name, digests: evidence.digests, logs: sum((c) => c.logs.valid), from: t.from, to: t.to, chains: t.chains.length }, evidence);
+        ctx.report({ status: 'PASS', resource: view.resource, messageId: 'verified', data: { name, digests: evidence.digests, logs: sum((c) => c.logs.valid), from: t.from, to: t.to, chains: t.chains.length }, evidence });
       }
     });
   },

@@ -1,4 +1,4 @@
-import { type Known, type TrailStatus, defineCheck } from '@trailwarden/core';
+import { type Known, type TrailStatus, createCheck } from '@trailwarden/core';
 
 export interface LoggingActiveOptions {
   /** The newest log file delivered to S3 must be at most this old. */
@@ -16,6 +16,9 @@ const messages = {
     'Trail {{name}} is logging but has not delivered any log file to S3 bucket {{bucket}}{{where}} yet{{since}}. Check the bucket and key policies allow cloudtrail.amazonaws.com to write.',
   stale:
     'Trail {{name}} last delivered a log file to S3{{where}} {{age}} ago (at {{time}}), more than the allowed {{max}} h. Check the bucket and KMS key policies, and that the trail records events.',
+  notATimestamp: 'Cannot decide: {{problem}} of trail {{name}}{{where}} is not a timestamp.',
+  statusUnread:
+    'Cannot decide: trail {{name}} is logging and delivering in {{read}}, but its status in {{unread}} could not be read (GetTrailStatus: {{code}}).',
 } as const;
 type MessageId = keyof typeof messages;
 
@@ -23,7 +26,7 @@ type MessageId = keyof typeof messages;
  * trail-logging-active: every trail is logging, S3 delivery works (no LatestDeliveryError) and is
  * recent. A trail can be "enabled" on paper while its logs pile up nowhere.
  */
-export default defineCheck<LoggingActiveOptions, MessageId>({
+export default createCheck({
   id: 'trail-logging-active',
   meta: {
     title: 'Trails are logging and delivering log files',
@@ -62,7 +65,7 @@ export default defineCheck<LoggingActiveOptions, MessageId>({
       const base = { name: trail.name, arn: trail.arn, bucket: trail.s3BucketName ?? '(none)' };
       const home = view.status();
       if (home.error) {
-        ctx.error(resource, home.error);
+        ctx.report({ status: 'ERROR', resource, error: home.error });
         return;
       }
       // GetTrailStatus answers one region: a multi-region trail is judged in every region it was read.
@@ -84,25 +87,27 @@ export default defineCheck<LoggingActiveOptions, MessageId>({
       };
       const verdict = first.verdict!;
       if (verdict.messageId === undefined) {
-        ctx.error(resource, `Cannot decide: ${verdict.problem} of trail ${trail.name}${multi ? ` in ${first.region}` : ''} is not a timestamp.`, evidence);
+        ctx.report({ status: 'ERROR', resource, messageId: 'notATimestamp', data: { ...base, problem: verdict.problem, where: multi ? ` in ${first.region}` : '' }, evidence });
         return;
       }
       if (failing.length > 0) {
         const where = multi ? ` in ${failing.length === 1 ? 'region' : 'regions'} ${failing.map((r) => r.region).join(', ')}` : '';
-        ctx.fail(resource, verdict.messageId, { ...base, ...verdict.data, where }, evidence);
+        ctx.report({ status: 'FAIL', resource, messageId: verdict.messageId, data: { ...base, ...verdict.data, where }, evidence });
         return;
       }
       const unreadable = perRegion.filter((r) => r.status.error);
       if (unreadable.length > 0) {
         const cause = unreadable[0]!.status.error as NonNullable<Known<TrailStatus>['error']>;
-        ctx.error(
+        ctx.report({
+          status: 'ERROR',
           resource,
-          `Cannot decide: trail ${trail.name} is logging and delivering in ${perRegion.filter((r) => r.verdict).map((r) => r.region).join(', ')}, but its status in ${unreadable.map((r) => r.region).join(', ')} could not be read (GetTrailStatus: ${cause.code}).`,
-          { ...evidence, error: { ...cause } },
-        );
+          messageId: 'statusUnread',
+          data: { ...base, read: perRegion.filter((r) => r.verdict).map((r) => r.region).join(', '), unread: unreadable.map((r) => r.region).join(', '), code: cause.code },
+          evidence: { ...evidence, error: { ...cause } },
+        });
         return;
       }
-      ctx.pass(resource, 'active', { ...base, ...verdict.data, where: multi ? ` (read in ${perRegion.length} regions)` : '' }, evidence);
+      ctx.report({ status: 'PASS', resource, messageId: 'active', data: { ...base, ...verdict.data, where: multi ? ` (read in ${perRegion.length} regions)` : '' }, evidence });
     });
   },
 });

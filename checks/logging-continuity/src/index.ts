@@ -1,4 +1,4 @@
-import { type EventHistory, type HistoryEvent, type JsonValue, type Known, type KnownError, type ResourceRef, type Trail, defineCheck, fingerprint } from '@trailwarden/core';
+import { type EventHistory, type HistoryEvent, type JsonValue, type Known, type KnownError, type ResourceRef, type Trail, createCheck, fingerprint, notCollected } from '@trailwarden/core';
 import { type Actor, type BlindWindow, type WeakeningChange, actorOf, blindWindows, describeActor, paramOf, trailRefOf } from './timeline.js';
 
 export { actorOf, blindWindows, describeActor, type Actor, type BlindWindow, type WeakeningChange } from './timeline.js';
@@ -33,7 +33,6 @@ const messages = {
   storeWindow: 'Event data store {{name}} had {{count}} ingestion gap(s) in the last {{days}} days: {{first}}{{more}}.',
   storeContinuous: 'Event data store {{name}} ingested without a gap in the last {{days}} days.',
 } as const;
-type MessageId = keyof typeof messages;
 
 const asJson = (v: unknown): JsonValue => v as JsonValue;
 
@@ -43,7 +42,7 @@ const asJson = (v: unknown): JsonValue => v as JsonValue;
  * trail is a blind window, with who opened and closed it; every weakening change to the trail, its
  * bucket and its key is listed with its actor. See README.md.
  */
-export default defineCheck<LoggingContinuityOptions, MessageId>({
+export default createCheck({
   id: CHECK_ID,
   meta: {
     title: 'Trails logged without blind windows during the period',
@@ -80,14 +79,9 @@ export default defineCheck<LoggingContinuityOptions, MessageId>({
     const now = ctx.now;
     const periodStart = now.getTime() - periodDays * DAY_MS;
     const inPeriod = (iso: string | null) => iso === null || Date.parse(iso) >= periodStart;
-    const historyOf = (accountId: string): EventHistory | undefined => ctx.account(accountId)?.data.eventHistory;
-    const notLookedUp = (accountId: string, region: string, what: string): KnownError => ({
-      code: 'NotCollected',
-      message: `CloudTrail Event History was not looked up in ${region} (${what}); collect again with this check enabled`,
-      operation: 'LookupEvents',
-      accountId,
-      region,
-    });
+    const historyOf = (accountId: string): EventHistory | undefined => ctx.account(accountId)?.get('eventHistory').value;
+    const notLookedUp = (accountId: string, region: string, what: string): KnownError =>
+      notCollected('LookupEvents', accountId, region, `CloudTrail Event History was not looked up in ${region} (${what}); collect again with this check enabled`);
     const regionEvents = (accountId: string, region: string, what: string): Known<HistoryEvent[]> => {
       const eh = historyOf(accountId);
       return eh?.regions[region] ?? { error: notLookedUp(accountId, region, what) };
@@ -112,7 +106,7 @@ export default defineCheck<LoggingContinuityOptions, MessageId>({
       const eh = historyOf(trail.ownerAccountId);
       const home = regionEvents(trail.ownerAccountId, trail.homeRegion, `home region of trail ${trail.name}`);
       if (home.error) {
-        ctx.error(resource, home.error);
+        ctx.report({ status: 'ERROR', resource, error: home.error });
         return;
       }
       const unreadable: KnownError[] = [];
@@ -161,24 +155,24 @@ export default defineCheck<LoggingContinuityOptions, MessageId>({
       };
       const base = { name: trail.name, days: periodDays };
       if (failing.length > 0) {
-        ctx.fail(resource, 'blindWindow', { ...base, count: failing.length, first: windowText(failing[0]!), more: failing.length > 1 ? `, and ${failing.length - 1} more (see the evidence)` : '' }, evidence);
+        ctx.report({ status: 'FAIL', resource, messageId: 'blindWindow', data: { ...base, count: failing.length, first: windowText(failing[0]!), more: failing.length > 1 ? `, and ${failing.length - 1} more (see the evidence)` : '' }, evidence });
         return;
       }
       if (unreadable.length > 0) {
-        ctx.error(resource, { ...unreadable[0]!, message: `${unreadable[0]!.message} (the trail's own history shows no blind window; its bucket's or key's could not be read)` }, evidence);
+        ctx.report({ status: 'ERROR', resource, error: { ...unreadable[0]!, message: `${unreadable[0]!.message} (the trail's own history shows no blind window; its bucket's or key's could not be read)` }, evidence });
         return;
       }
       if (failOnWeakeningChanges && recent.length > 0) {
-        ctx.fail(resource, 'weakened', { ...base, count: recent.length, first: changeText(recent[0]!), more: recent.length > 1 ? `, and ${recent.length - 1} more` : '' }, evidence);
+        ctx.report({ status: 'FAIL', resource, messageId: 'weakened', data: { ...base, count: recent.length, first: changeText(recent[0]!), more: recent.length > 1 ? `, and ${recent.length - 1} more` : '' }, evidence });
         return;
       }
       const changesText = recent.length > 0 ? `; ${recent.length} change(s) to review: ${recent.slice(0, 3).map(changeText).join('; ')}${recent.length > 3 ? '; …' : ''}` : '';
-      ctx.pass(resource, 'continuous', { ...base, changes: changesText }, evidence);
+      ctx.report({ status: 'PASS', resource, messageId: 'continuous', data: { ...base, changes: changesText }, evidence });
     });
 
     // Trails deleted and not recreated, and event data stores: found only in the history.
     for (const account of ctx.accounts()) {
-      const eh = account.data.eventHistory;
+      const eh = account.get('eventHistory').value;
       if (!eh) continue;
       for (const [region, known] of Object.entries(eh.regions)) {
         if (!known.value) continue; // the trails homed here already carry the ERROR
@@ -203,7 +197,7 @@ export default defineCheck<LoggingContinuityOptions, MessageId>({
           if (windows.length === 0) continue;
           const resource: ResourceRef = { arn, type: 'AWS::CloudTrail::Trail', name: arn.split('/').pop() ?? arn, accountId: account.id, region };
           const w = windows[0]!;
-          ctx.fail(resource, 'deletedTrail', { name: resource.name, first: `at ${w.start} by ${describeActor(w.actor)}`, more: '' }, { periodDays, toleratedWindowMinutes, windows: windows.map(windowEvidence), weakeningChanges: [] });
+          ctx.report({ status: 'FAIL', resource, messageId: 'deletedTrail', data: { name: resource.name, first: `at ${w.start} by ${describeActor(w.actor)}`, more: '' }, evidence: { periodDays, toleratedWindowMinutes, windows: windows.map(windowEvidence), weakeningChanges: [] } });
         }
         for (const [ref, events] of stores) {
           const arn = ref.startsWith('arn:') ? ref : `arn:${ctx.partition}:cloudtrail:${region}:${account.id}:eventdatastore/${ref}`;
@@ -212,8 +206,8 @@ export default defineCheck<LoggingContinuityOptions, MessageId>({
           const failing = windows.filter((w) => w.durationMinutes > toleratedWindowMinutes);
           const evidence = { periodDays, toleratedWindowMinutes, windows: windows.map(windowEvidence), weakeningChanges: [] };
           if (failing.length > 0) {
-            ctx.fail(resource, 'storeWindow', { name: resource.name, days: periodDays, count: failing.length, first: windowText(failing[0]!), more: failing.length > 1 ? `, and ${failing.length - 1} more` : '' }, evidence);
-          } else ctx.pass(resource, 'storeContinuous', { name: resource.name, days: periodDays }, evidence);
+            ctx.report({ status: 'FAIL', resource, messageId: 'storeWindow', data: { name: resource.name, days: periodDays, count: failing.length, first: windowText(failing[0]!), more: failing.length > 1 ? `, and ${failing.length - 1} more` : '' }, evidence });
+          } else ctx.report({ status: 'PASS', resource, messageId: 'storeContinuous', data: { name: resource.name, days: periodDays }, evidence });
         }
       }
     }

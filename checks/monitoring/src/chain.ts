@@ -1,5 +1,5 @@
 import {
-  type AccountView,
+  type Account,
   type CatchVerdict,
   type EventRule,
   type JsonValue,
@@ -11,6 +11,7 @@ import {
   judgeEventPattern,
   judgeFilterPattern,
   notCollected,
+  outOfScope,
   parseArn,
 } from '@trailwarden/core';
 
@@ -52,7 +53,7 @@ const summary = (events: string[]) => (events.length <= 6 ? events.join(', ') : 
  * metric that is enabled and goes off on one event → an SNS topic with a confirmed subscriber
  * (or, unless `cisStrict`, an enabled EventBridge rule matching every event, with a target).
  */
-export function walk(account: AccountView, lookup: (accountId: string) => AccountView | undefined, control: MonitoringControl, cisStrict: boolean): Outcome {
+export function walk(account: Account, lookup: (accountId: string) => Account | undefined, control: MonitoringControl, cisStrict: boolean): Outcome {
   const out: Outcome = { unknown: [], trails: [] };
   const trails = account.applicableTrails();
   if (trails.error) {
@@ -87,10 +88,10 @@ export function walk(account: AccountView, lookup: (accountId: string) => Accoun
     }
     const owner = lookup(group.accountId);
     if (!owner) {
-      out.unknown.push({ code: 'OutOfScope', message: `log group ${group.name} of trail ${trailName} is in account ${group.accountId}, which was not scanned`, operation: 'DescribeMetricFilters', accountId: group.accountId, region: group.region });
+      out.unknown.push(outOfScope('DescribeMetricFilters', `log group ${group.name} of trail ${trailName} is in account ${group.accountId}, which was not scanned`, group.accountId, group.region));
       continue;
     }
-    const region = owner.data.monitoring?.[group.region];
+    const region = owner.get('monitoring').value?.[group.region];
     const filtersK = region?.logGroups[group.name];
     const trailEvidence: Record<string, JsonValue> = { trail: t.trail.arn, logGroup: group.name, region: group.region };
     out.trails.push(trailEvidence);

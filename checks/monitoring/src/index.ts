@@ -1,4 +1,4 @@
-import { type Check, type CheckContext, type Evidence, MONITORING_CONTROLS, type MonitoringControl, type Severity, defineCheck, monitoringFrameworks, monitoringSubject } from '@trailwarden/core';
+import { type Account, type Context, type Evidence, MONITORING_CONTROLS, type MonitoringControl, type Severity, createCheck, monitoringFrameworks, monitoringSubject } from '@trailwarden/core';
 import { NAMESPACE, walk } from './chain.js';
 
 export interface MonitorOptions {
@@ -31,13 +31,14 @@ const messages = {
   noSubscriber:
     'Account {{account}}: alarm {{alarm}} notifies SNS topic {{topic}}, which has no confirmed subscriber ({{pending}} pending confirmation), so nobody hears it. Fix: aws sns subscribe --region {{region}} --topic-arn {{topic}} --protocol email --notification-endpoint <address>, then confirm the subscription',
 } as const;
-type MessageId = keyof typeof messages;
+/** What the helpers below are handed: the context of these checks (options and message ids as declared here). */
+type Ctx = Context<MonitorOptions, keyof typeof messages>;
 
-function monitorCheck(control: MonitoringControl): Check<MonitorOptions, MessageId> {
+function monitorCheck(control: MonitoringControl) {
   const what = monitoringSubject(control);
   const pattern = control.fixPattern ?? control.cisPatterns[0]!;
   const events = control.mustCatch.map((e) => e.label);
-  return defineCheck<MonitorOptions, MessageId>({
+  return createCheck({
     id: `monitor-${control.topic}`,
     meta: {
       title: control.title,
@@ -101,18 +102,18 @@ function monitorCheck(control: MonitoringControl): Check<MonitorOptions, Message
   });
 }
 
-function judge(ctx: CheckContext<MonitorOptions, MessageId>, account: Parameters<Parameters<CheckContext['forEachAccount']>[0]>[0], control: MonitoringControl, what: string, pattern: string): void {
+function judge(ctx: Ctx, account: Account, control: MonitoringControl, what: string, pattern: string): void {
   const name = account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id;
   const outcome = walk(account, (id) => ctx.account(id), control, ctx.options.cisStrict);
   const evidence = { cisStrict: ctx.options.cisStrict, trails: outcome.trails };
   if (outcome.passed) {
     const data = { account: name, what, ...outcome.passed.data };
-    ctx.pass(account.resource, outcome.passed.via === 'eventBridge' ? 'watchedByEventBridge' : 'watched', data, { ...evidence, ...outcome.passed.evidence });
+    ctx.report({ status: 'PASS', resource: account.resource, messageId: outcome.passed.via === 'eventBridge' ? 'watchedByEventBridge' : 'watched', data, evidence: { ...evidence, ...outcome.passed.evidence } });
     return;
   }
   if (outcome.unknown.length > 0) {
     const gap: Evidence = outcome.gap ? { furthestGap: outcome.gap.link } : {};
-    ctx.error(account.resource, outcome.unknown[0]!, { ...evidence, ...gap, unreadable: outcome.unknown.map((e) => `${e.operation} ${e.code}${e.region ? ` (${e.region})` : ''}`) });
+    ctx.report({ status: 'ERROR', resource: account.resource, error: outcome.unknown[0]!, evidence: { ...evidence, ...gap, unreadable: outcome.unknown.map((e) => `${e.operation} ${e.code}${e.region ? ` (${e.region})` : ''}`) } });
     return;
   }
   const gap = outcome.gap ?? { link: 'noTrail' as const, data: {}, evidence: {} };
@@ -127,7 +128,7 @@ function judge(ctx: CheckContext<MonitorOptions, MessageId>, account: Parameters
     alarmSuggested: `${control.metricName}_alarm`,
     ...gap.data,
   };
-  ctx.fail(account.resource, gap.link, data, { ...evidence, ...gap.evidence, missingLink: gap.link });
+  ctx.report({ status: 'FAIL', resource: account.resource, messageId: gap.link, data, evidence: { ...evidence, ...gap.evidence, missingLink: gap.link } });
 }
 
 export const monitorChecks = MONITORING_CONTROLS.map(monitorCheck);

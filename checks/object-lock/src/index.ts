@@ -1,4 +1,4 @@
-import { defineCheck, describeTrails } from '@trailwarden/core';
+import { createCheck, describeTrails } from '@trailwarden/core';
 import { DEFAULT_OPTIONS, type ObjectLockOptions, assessObjectLock } from './retention.js';
 
 export { assessObjectLock, DEFAULT_OPTIONS, type ObjectLockAssessment, type ObjectLockOptions, type ObjectLockProblem } from './retention.js';
@@ -10,7 +10,7 @@ const fixCommand = (bucket: string, days: number): string =>
  * Object Lock makes delivered log files immutable for the retention period: in COMPLIANCE mode not
  * even the root user can delete or overwrite them, which is what a tamper-proof audit trail needs.
  */
-export default defineCheck({
+export default createCheck({
   id: 'trail-bucket-object-lock',
   meta: {
     title: 'The CloudTrail log bucket locks log files (Object Lock, COMPLIANCE, long enough)',
@@ -64,9 +64,9 @@ export default defineCheck({
     ctx.forEachBucket((view) => {
       const { bucket, resource } = view;
       const trails = view.trails.map((t) => t.trail.arn).sort();
-      const config = view.setting('objectLock');
+      const config = view.get('objectLock');
       if (config.error) {
-        ctx.error(resource, config.error, { trails });
+        ctx.report({ status: 'ERROR', resource, error: config.error, evidence: { trails } });
         return;
       }
       const a = assessObjectLock(config.value, options);
@@ -86,8 +86,8 @@ export default defineCheck({
         fix: fixCommand(bucket.name, Math.max(options.minimumRetentionDays, a.retentionDays ?? 0)),
       };
       const [first, second] = a.problems;
-      if (first === undefined) ctx.pass(resource, 'locked', data, evidence);
-      else ctx.fail(resource, second === undefined ? first : 'governanceAndTooShort', data, evidence);
+      if (first === undefined) ctx.report({ status: 'PASS', resource, messageId: 'locked', data, evidence });
+      else ctx.report({ status: 'FAIL', resource, messageId: second === undefined ? first : 'governanceAndTooShort', data, evidence });
     });
   },
 });

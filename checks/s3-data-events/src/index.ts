@@ -2,14 +2,20 @@ import {
   type Access,
   type AdvancedFieldSelector,
   type BucketView,
-  type CheckContext,
+  type Context,
   type Evidence,
   type KnownError,
   type SelectorCoverage,
   type TrailEventSelectors,
+  type TrailQualification,
   type TrailView,
-  defineCheck,
+  byArn,
+  closestFix,
+  createCheck,
   describeKnownError,
+  qualificationVerdict,
+  qualifies,
+  undecided,
 } from '@trailwarden/core';
 
 /**
@@ -21,16 +27,15 @@ const messageTemplates = (access: Access) => ({
   recorded: `Bucket {{bucket}}: object-level ${access} events are recorded by multi-region trail {{trail}}.`,
   narrowed: `Bucket {{bucket}}: object-level ${access} events are recorded only in part — {{how}} — so some ${access}s of log objects go unrecorded. Fix: {{fix}}`,
   notRecorded: `Bucket {{bucket}}: no multi-region, logging trail records its object-level ${access} events ({{reasons}}). Fix: {{fix}}`,
+  ownerNotScanned: 'Cannot decide: the owner account {{account}} of bucket {{bucket}} is not in the snapshot.',
+  undecided: `Cannot decide whether object-level ${access} events of bucket {{bucket}} are recorded: no trail qualifies on what could be read, and {{why}}.`,
 });
-type MessageId = keyof ReturnType<typeof messageTemplates>;
+/** What the helpers below are handed: the context of these checks (no options; message ids as declared here). */
+type Ctx = Context<Record<string, never>, keyof ReturnType<typeof messageTemplates>>;
 
-interface TrailJudgement {
-  view: TrailView;
-  /** The one-line commands that would make this trail qualify. */
-  fixes: string[];
+/** How one trail fares for one bucket (see TrailQualification). */
+interface TrailJudgement extends TrailQualification {
   coverage: SelectorCoverage | null;
-  problems: string[];
-  unknown: KnownError[];
   /** How the selectors narrow the events, when coverage is `some`. */
   narrowing?: string;
   evidence: Evidence;
@@ -38,7 +43,7 @@ interface TrailJudgement {
 
 function makeCheck(access: Access) {
   const readOnly = access === 'read' ? 'true' : 'false';
-  return defineCheck<Record<string, never>, MessageId>({
+  return createCheck({
     id: `trail-s3-data-events-${access}`,
     meta: {
       title: `S3 object-level ${access} events are recorded for trail buckets`,
@@ -115,59 +120,48 @@ function makeCheck(access: Access) {
   });
 }
 
-function judgeBucket(ctx: CheckContext<Record<string, never>, MessageId>, bucket: BucketView, access: Access): void {
+function judgeBucket(ctx: Ctx, bucket: BucketView, access: Access): void {
   const name = bucket.bucket.name;
   const owner = ctx.account(bucket.resource.accountId);
   if (!owner) {
-    ctx.error(bucket.resource, `Cannot decide: the owner account ${bucket.resource.accountId} of bucket ${name} is not in the snapshot.`);
+    ctx.report({ status: 'ERROR', resource: bucket.resource, messageId: 'ownerNotScanned', data: { account: bucket.resource.accountId, bucket: name } });
     return;
   }
   const trails = owner.applicableTrails();
   if (trails.error) {
-    ctx.error(bucket.resource, trails.error, { consequence: `the trails applying to account ${owner.id} are unknown` });
+    ctx.report({ status: 'ERROR', resource: bucket.resource, error: trails.error, evidence: { consequence: `the trails applying to account ${owner.id} are unknown` } });
     return;
   }
-  const judgements = [...trails.value]
-    .sort((a, b) => (a.trail.arn < b.trail.arn ? -1 : a.trail.arn > b.trail.arn ? 1 : 0))
-    .map((t) => judgeTrail(ctx, t, name, access));
+  const judgements = byArn(trails.value).map((t) => judgeTrail(ctx, t, name, access));
   const evidence: Evidence = { ownerAccountId: owner.id, trails: judgements.map((j) => j.evidence) };
   const base = { bucket: name, partition: ctx.partition };
 
-  const winner = judgements.find((j) => j.problems.length === 0 && j.unknown.length === 0);
+  const winner = judgements.find(qualifies);
   if (winner) {
-    ctx.pass(bucket.resource, 'recorded', { ...base, trail: winner.view.trail.name }, evidence);
+    ctx.report({ status: 'PASS', resource: bucket.resource, messageId: 'recorded', data: { ...base, trail: winner.trail.trail.name }, evidence });
     return;
   }
-  const undecided = judgements.filter((j) => j.problems.length === 0 && j.unknown.length > 0);
-  if (undecided.length > 0) {
-    const why = undecided.map((j) => `trail ${j.view.trail.name}: ${j.unknown.map(describeKnownError).join('; ')}`).join(' | ');
-    ctx.error(
-      bucket.resource,
-      `Cannot decide whether object-level ${access} events of bucket ${name} are recorded: no trail qualifies on what could be read, and ${why}.`,
-      evidence,
-    );
+  const unknown = judgements.filter(undecided);
+  if (unknown.length > 0) {
+    const why = unknown.map((j) => `trail ${j.trail.trail.name}: ${j.unknown.map(describeKnownError).join('; ')}`).join(' | ');
+    ctx.report({ status: 'ERROR', resource: bucket.resource, messageId: 'undecided', data: { ...base, why }, evidence });
     return;
   }
   // A trail that is otherwise fine but narrows the events: say how, it is the one to fix.
   const narrowed = judgements.find((j) => j.narrowing && j.problems.length === 1);
   if (narrowed) {
-    ctx.fail(
-      bucket.resource,
-      'narrowed',
-      { ...base, how: `trail ${narrowed.view.trail.name}: ${narrowed.narrowing}`, fix: fixFor([narrowed], owner.id, name, access, ctx.partition) },
-      evidence,
-    );
+    ctx.report({ status: 'FAIL', resource: bucket.resource, messageId: 'narrowed', data: { ...base, how: `trail ${narrowed.trail.trail.name}: ${narrowed.narrowing}`, fix: fixFor([narrowed], owner.id, name, access, ctx.partition) }, evidence });
     return;
   }
   const reasons =
     judgements.length === 0
       ? `no trail applies to account ${owner.id}`
-      : judgements.map((j) => `${j.view.trail.name}: ${j.problems.join(', ')}`).join('; ');
-  ctx.fail(bucket.resource, 'notRecorded', { ...base, reasons, fix: fixFor(judgements, owner.id, name, access, ctx.partition) }, evidence);
+      : judgements.map((j) => `${j.trail.trail.name}: ${j.problems.join(', ')}`).join('; ');
+  ctx.report({ status: 'FAIL', resource: bucket.resource, messageId: 'notRecorded', data: { ...base, reasons, fix: fixFor(judgements, owner.id, name, access, ctx.partition) }, evidence });
 }
 
 function judgeTrail(
-  ctx: CheckContext<Record<string, never>, MessageId>,
+  ctx: Ctx,
   view: TrailView,
   bucket: string,
   access: Access,
@@ -182,7 +176,7 @@ function judgeTrail(
   const selectors = view.eventSelectors();
   if (selectors.error) unknown.push(selectors.error);
   else {
-    coverage = ctx.selectors.s3DataEvents(selectors.value, bucket, access);
+    coverage = ctx.services.selectors.s3DataEvents(selectors.value, bucket, access);
     if (coverage === 'none') problems.push(`records no object-level ${access} events for this bucket`);
     if (coverage === 'some') {
       narrowing = describeNarrowing(ctx, selectors.value, bucket, access);
@@ -201,12 +195,10 @@ function judgeTrail(
     fixes.push(`aws cloudtrail start-logging --name ${trail.arn}`);
   }
 
+  const qualification = { trail: view, fixes, problems, unknown };
   return {
-    view,
-    fixes,
+    ...qualification,
     coverage,
-    problems,
-    unknown,
     narrowing,
     evidence: {
       arn: trail.arn,
@@ -216,12 +208,7 @@ function judgeTrail(
       isMultiRegionTrail: trail.isMultiRegionTrail,
       isLogging: status.error ? null : status.value.isLogging,
       [`${access}DataEvents`]: coverage,
-      verdict:
-        problems.length === 0 && unknown.length === 0
-          ? 'qualifies'
-          : problems.length > 0
-            ? problems.join(', ')
-            : `unknown: ${unknown.map(describeKnownError).join('; ')}`,
+      verdict: qualificationVerdict(qualification),
     },
   };
 }
@@ -245,29 +232,25 @@ function putS3Selector(trail: string, bucket: string, access: Access, partition:
  * account; with no trail at all, add the selector to a multi-region trail of the owner account.
  */
 function fixFor(judgements: TrailJudgement[], accountId: string, bucket: string, access: Access, partition: string): string {
-  const best = judgements
-    .filter((j) => j.fixes.length > 0 && j.unknown.length === 0)
-    .reduce<TrailJudgement | undefined>((a, j) => (a === undefined || j.fixes.length < a.fixes.length ? j : a), undefined);
-  if (!best) return `${putS3Selector('<multi-region-trail>', bucket, access, partition)}, on a logging multi-region trail of account ${accountId} or the organization trail`;
-  const owner = best.view.trail.ownerAccountId;
-  return `${best.fixes.join(' && ')}${owner !== accountId ? ` (in account ${owner}, which owns the trail)` : ''}`;
+  const fallback = `${putS3Selector('<multi-region-trail>', bucket, access, partition)}, on a logging multi-region trail of account ${accountId} or the organization trail`;
+  return closestFix(judgements, accountId, fallback);
 }
 
 /** Name the selectors that record only part of the bucket's events, and what in them narrows it. */
 function describeNarrowing(
-  ctx: CheckContext<Record<string, never>, MessageId>,
+  ctx: Ctx,
   selectors: TrailEventSelectors,
   bucket: string,
   access: Access,
 ): string {
   const parts: string[] = [];
   (selectors.advancedEventSelectors ?? []).forEach((s, i) => {
-    if (ctx.selectors.s3DataEvents({ advancedEventSelectors: [s] }, bucket, access) !== 'some') return;
+    if (ctx.services.selectors.s3DataEvents({ advancedEventSelectors: [s] }, bucket, access) !== 'some') return;
     const filters = s.fieldSelectors.filter((fs) => !isCategoryOrType(fs)).map(describeFieldSelector);
     parts.push(`advanced selector ${s.name ? `"${s.name}"` : `#${i + 1}`} filters on ${filters.join(' and ')}`);
   });
   (selectors.eventSelectors ?? []).forEach((s, i) => {
-    if (ctx.selectors.s3DataEvents({ eventSelectors: [s] }, bucket, access) !== 'some') return;
+    if (ctx.services.selectors.s3DataEvents({ eventSelectors: [s] }, bucket, access) !== 'some') return;
     const values = (s.dataResources ?? []).filter((d) => d.type === 'AWS::S3::Object').flatMap((d) => d.values);
     parts.push(`classic selector #${i + 1} covers only the key prefixes ${values.join(', ')}`);
   });

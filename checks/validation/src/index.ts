@@ -1,11 +1,11 @@
-import { defineCheck } from '@trailwarden/core';
+import { createCheck } from '@trailwarden/core';
 
 /**
  * CloudTrail log file integrity validation: with it on, CloudTrail writes hourly digest files that
  * prove whether a log file was changed or deleted after delivery. A digest delivery error means the
  * proof is missing even though the setting is on, so that fails too.
  */
-export default defineCheck({
+export default createCheck({
   id: 'trail-log-file-validation',
   meta: {
     title: 'CloudTrail log file validation is enabled',
@@ -43,12 +43,12 @@ export default defineCheck({
     ctx.forEachTrail((trail) => {
       const { name, arn, logFileValidationEnabled } = trail.trail;
       if (!logFileValidationEnabled) {
-        ctx.fail(trail.resource, 'disabled', { name, arn }, { logFileValidationEnabled: false });
+        ctx.report({ status: 'FAIL', resource: trail.resource, messageId: 'disabled', data: { name, arn }, evidence: { logFileValidationEnabled: false } });
         return;
       }
       const status = trail.status();
       if (status.error) {
-        ctx.error(trail.resource, status.error, { logFileValidationEnabled: true });
+        ctx.report({ status: 'ERROR', resource: trail.resource, error: status.error, evidence: { logFileValidationEnabled: true } });
         return;
       }
       const { latestDigestDeliveryError, latestDigestDeliveryTime } = status.value;
@@ -58,9 +58,9 @@ export default defineCheck({
         latestDigestDeliveryError: latestDigestDeliveryError ?? null,
       };
       if (latestDigestDeliveryError) {
-        ctx.fail(trail.resource, 'digestFailing', { name, error: latestDigestDeliveryError }, evidence);
+        ctx.report({ status: 'FAIL', resource: trail.resource, messageId: 'digestFailing', data: { name, error: latestDigestDeliveryError }, evidence });
       } else {
-        ctx.pass(trail.resource, 'enabled', { name }, evidence);
+        ctx.report({ status: 'PASS', resource: trail.resource, messageId: 'enabled', data: { name }, evidence });
       }
     });
   },

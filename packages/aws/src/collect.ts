@@ -17,6 +17,7 @@ import {
   type SnapshotScope,
   type SnapshotSection,
   type Trail,
+  TRAILWARDEN_ERROR_CODES,
   didYouMean,
 } from '@trailwarden/core';
 import { compareStrings, parseArn } from './arn.js';
@@ -612,7 +613,7 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
       };
     } else {
       unresolvedBuckets[name] = {
-        code: 'BucketOutOfScope',
+        code: TRAILWARDEN_ERROR_CODES.BucketOutOfScope,
         message: `bucket ${name} (used by a trail seen in ${seenIn}) is owned by an account outside the scanned accounts`,
         operation: 'ListBuckets',
       };
@@ -623,7 +624,7 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
     const ownerSnap = accounts[ref.ownerAccountId];
     if (!ownerSnap) {
       unresolvedKeys[arn] = {
-        code: 'KeyOutOfScope',
+        code: TRAILWARDEN_ERROR_CODES.KeyOutOfScope,
         message: `key ${arn} is owned by account ${ref.ownerAccountId}, which is not scanned`,
         operation: 'DescribeKey',
         accountId: ref.ownerAccountId,

@@ -3,6 +3,7 @@
  * point plugins import from; everything exported here is public API (see docs/plugin-api.md).
  */
 export * from './model/known.js';
+export * from './model/errors.js';
 export * from './model/snapshot.js';
 export * from './model/result.js';
 export * from './plugin/api.js';
@@ -38,7 +39,9 @@ export { describeStore, type LakeCoverage, lakeCoverage, type StoreJudgement } f
 export { evaluate, compareFindings, DEFAULT_CHECK_TIMEOUT_MS, type EvaluateOptions, type LoadedCheck } from './engine/evaluate.js';
 export { computeCoverage } from './engine/coverage.js';
 export { formatMessage, describeTrails } from './engine/context.js';
-export { parseArn, notCollected } from './engine/snapshot-index.js';
+export { CORE_MESSAGES, type CoreMessageId } from './engine/core-messages.js';
+export { parseArn } from './engine/snapshot-index.js';
+export * from './helpers/trail-qualification.js';
 export { snapshotSchema } from './snapshot/schema.js';
 export { validateSnapshot, readSnapshotFile } from './snapshot/io.js';
 export { configSchema, FAIL_ON_LEVELS, type FailOn } from './config/schema.js';

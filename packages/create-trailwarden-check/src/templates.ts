@@ -90,7 +90,7 @@ function tsconfigBuild(): string {
 }
 
 function indexTs(t: TemplateInput): string {
-  return `import { defineCheck } from '@trailwarden/core';
+  return `import { createCheck } from '@trailwarden/core';
 
 /**
  * ${t.description}
@@ -98,7 +98,7 @@ function indexTs(t: TemplateInput): string {
  * Every trail must deliver its log files to a bucket owned by the organization's designated
  * log-archive account, where workload accounts' administrators cannot delete or rewrite them.
  */
-export default defineCheck({
+export default createCheck({
   id: '${t.checkId}',
   meta: {
     title: 'Trails deliver to the designated log-archive account',
@@ -117,6 +117,9 @@ export default defineCheck({
     messages: {
       archived: 'Trail {{name}} delivers to bucket {{bucket}} in the log-archive account {{archive}}.',
       elsewhere: 'Trail {{name}} delivers to bucket {{bucket}} in account {{owner}}, not in the log-archive account {{archive}}.',
+      // ERRORs have message ids too: "cannot decide", in the check's own words.
+      noBucket: 'Cannot decide: trail {{name}} names no S3 bucket, so where its logs go is unknown.',
+      notConfigured: 'Set the option logArchiveAccountId (checks.{{check}}.options in trailwarden.config.yaml) to the log-archive account id.',
     },
   },
   options: {
@@ -136,25 +139,29 @@ export default defineCheck({
   requires: ['trails', 'buckets'],
   evaluate(ctx) {
     const archive = ctx.options.logArchiveAccountId;
+    // Every trail gets a finding: a trail skipped silently would read as compliant.
     ctx.forEachTrail((trail) => {
       const { name } = trail.trail;
       if (!archive) {
         // Not configured is not compliant: say what to set rather than pass.
-        ctx.error(trail.resource, 'Set the option logArchiveAccountId (checks.${t.checkId}.options in trailwarden.config.yaml) to the log-archive account id.');
+        ctx.report({ status: 'ERROR', resource: trail.resource, messageId: 'notConfigured', data: { check: ctx.checkId } });
         return;
       }
+      // The bucket, resolved in whichever scanned account owns it.
       const bucket = trail.bucket();
-      if (bucket === null) return;
+      if (bucket === null) {
+        ctx.report({ status: 'ERROR', resource: trail.resource, messageId: 'noBucket', data: { name } });
+        return;
+      }
       if (bucket.error) {
         // The bucket could not be read (owner not scanned, access denied...): unknown, never PASS.
-        ctx.error(trail.resource, bucket.error, { bucket: trail.trail.s3BucketName ?? null });
+        ctx.report({ status: 'ERROR', resource: trail.resource, error: bucket.error, evidence: { bucket: trail.trail.s3BucketName ?? null } });
         return;
       }
       const owner = bucket.value.bucket.ownerAccountId;
       const data = { name, bucket: bucket.value.bucket.name, owner, archive };
       const evidence = { bucket: bucket.value.bucket.name, bucketOwner: owner, logArchiveAccountId: archive };
-      if (owner === archive) ctx.pass(trail.resource, 'archived', data, evidence);
-      else ctx.fail(trail.resource, 'elsewhere', data, evidence);
+      ctx.report({ status: owner === archive ? 'PASS' : 'FAIL', resource: trail.resource, messageId: owner === archive ? 'archived' : 'elsewhere', data, evidence });
     });
   },
 });
@@ -190,13 +197,14 @@ new CheckTester().run(check, {
       name: 'a bucket in a workload account',
       snapshot: org(WORKLOAD),
       options,
-      findings: [{ status: 'FAIL', messageId: 'elsewhere', resource: 'org', accountId: MANAGEMENT }],
+      // Assert the message id and its data (as ESLint's RuleTester does), not the English.
+      findings: [{ status: 'FAIL', messageId: 'elsewhere', data: { name: 'org', owner: WORKLOAD, archive: LOG_ARCHIVE }, resource: 'org', accountId: MANAGEMENT }],
     },
     {
       name: 'a trail that keeps its logs in its own account',
       snapshot: snapshot({ accounts: [account(WORKLOAD, { trails: [trail({ name: 'local' })] })] }),
       options,
-      findings: [{ status: 'FAIL', messageId: 'elsewhere', message: /in account 333333333333, not in the log-archive account 222222222222/ }],
+      findings: [{ status: 'FAIL', messageId: 'elsewhere', data: { owner: WORKLOAD, archive: LOG_ARCHIVE } }],
     },
     {
       name: 'a bucket nobody could read is an ERROR, not a PASS',
@@ -204,12 +212,12 @@ new CheckTester().run(check, {
         accounts: [account(WORKLOAD, { trails: [trail({ name: 'local', bucket: 'hidden-bucket', unresolved: { bucket: unreadable('AccessDenied', 'ListBuckets') } })] })],
       }),
       options,
-      findings: [{ status: 'ERROR', message: /ListBuckets failed .*AccessDenied/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { code: 'AccessDenied', operation: 'ListBuckets' } }],
     },
     {
       name: 'without logArchiveAccountId the check says what to set',
       snapshot: org(LOG_ARCHIVE),
-      findings: [{ status: 'ERROR', message: /Set the option logArchiveAccountId/ }],
+      findings: [{ status: 'ERROR', messageId: 'notConfigured' }],
     },
   ],
 });
@@ -237,6 +245,7 @@ included), the check resolves the bucket the trail delivers to, wherever it live
 | The bucket is owned by \`logArchiveAccountId\` | PASS |
 | The bucket is owned by any other account | FAIL |
 | The bucket could not be read (owner not scanned, access denied) | ERROR |
+| The trail names no bucket | ERROR (never skipped: a trail without a finding would read as compliant) |
 | \`logArchiveAccountId\` is not set | ERROR (says what to set) |
 
 Severity: **high**. Resource: \`AWS::CloudTrail::Trail\`. Snapshot sections: \`trails\`, \`buckets\`.

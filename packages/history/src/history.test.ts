@@ -7,6 +7,7 @@ import type { Finding } from '@trailwarden/core';
 import { sampleScan } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import { History, diffFindings, isWorse } from './index.js';
+import { MIGRATIONS } from './schema.js';
 
 const hasSqlite = Number(process.versions.node.split('.')[0]) >= 23 || (process.versions.node.startsWith('22.') && Number(process.versions.node.split('.')[1]) >= 13);
 const dir = () => mkdtempSync(join(tmpdir(), 'tw-history-'));
@@ -16,7 +17,7 @@ describe.skipIf(!hasSqlite)('History (node:sqlite)', () => {
     const file = join(dir(), 'h.sqlite');
     const result = await sampleScan();
     const h = await History.open(file);
-    expect(h.schemaVersion).toBe(1);
+    expect(h.schemaVersion).toBe(2);
     const id = h.record({ result, snapshotDigest: 'abc', plugins: [{ name: 'p', version: '1' }] });
     expect(h.scans().map((s) => s.id)).toEqual([id]);
     const scan = h.scan(id)!;
@@ -45,10 +46,29 @@ describe.skipIf(!hasSqlite)('History (node:sqlite)', () => {
     const newer = new DatabaseSync(join(d, 'newer.db'));
     newer.exec('PRAGMA user_version = 99');
     newer.close();
-    await expect(History.open(join(d, 'newer.db'))).rejects.toThrow(/newer\.db has history schema version 99, newer than this Trailwarden knows \(1\)/);
+    await expect(History.open(join(d, 'newer.db'))).rejects.toThrow(/newer\.db has history schema version 99, newer than this Trailwarden knows \(2\)/);
     writeFileSync(join(d, 'text.db'), 'not a database at all, just text '.repeat(100));
     await expect(History.open(join(d, 'text.db'))).rejects.toThrow(/text\.db is not a Trailwarden history file/);
     await expect(History.open(join(d, 'missing.db'), { create: false })).rejects.toThrow(/no history file at .*missing\.db/);
+  });
+
+  it('migrates a version 1 file: its findings read back without data, new ones with it', async () => {
+    const { DatabaseSync } = (await import('node:sqlite' as string)) as { DatabaseSync: new (f: string) => { exec(s: string): void; close(): void } };
+    const file = join(dir(), 'v1.sqlite');
+    const v1 = new DatabaseSync(file);
+    v1.exec(MIGRATIONS[0]!);
+    v1.exec('PRAGMA user_version = 1');
+    v1.exec(`INSERT INTO scans VALUES (1, 't', 't', 't', 't', 'aws', 'fixture', NULL, '[]', '[]', '[]', 'trailwarden', '0', '[]', 'd', 1, '{}', 1, 1, 0, 0, 0, 0)`);
+    v1.exec(`INSERT INTO findings VALUES (1, 0, 'f', 'c', 'PASS', 'low', '111111111111', 'global', 'arn', 'AWS::::Account', 'n', 'm', 'ok', '{}', '{}', NULL, NULL, NULL, NULL)`);
+    v1.close();
+    const h = await History.open(file);
+    expect(h.schemaVersion).toBe(2);
+    expect(h.findings(1)).toEqual([expect.not.objectContaining({ data: expect.anything() })]);
+    const result = await sampleScan();
+    const id = h.record({ result, snapshotDigest: 'abc', plugins: [] });
+    expect(h.findings(id)).toEqual(result.findings);
+    expect(result.findings.some((f) => f.data && Object.keys(f.data).length > 0)).toBe(true);
+    h.close();
   });
 
   it('a failing record leaves nothing behind (one transaction)', async () => {

@@ -151,8 +151,8 @@ export class History {
       const scanId = Number(scan.lastInsertRowid);
       const insertFinding = this.db.prepare(
         `INSERT INTO findings (scan_id, seq, fingerprint, check_id, status, severity, account_id, region, resource_arn, resource_type, resource_name,
-           message, message_id, evidence_json, frameworks_json, exception_id, exception_reason, exception_approver, exception_expires)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           message, message_id, data_json, evidence_json, frameworks_json, exception_id, exception_reason, exception_approver, exception_expires)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       result.findings.forEach((f, seq) => {
         insertFinding.run(
@@ -169,6 +169,7 @@ export class History {
           f.resource.name,
           f.message,
           f.messageId ?? null,
+          f.data ? JSON.stringify(f.data) : null,
           JSON.stringify(f.evidence),
           JSON.stringify(f.frameworks),
           f.exception?.id ?? null,
@@ -382,6 +383,7 @@ function toFinding(r: Record<string, SqlValue>): Finding {
     fingerprint: String(r.fingerprint),
   };
   if (r.message_id !== null) f.messageId = String(r.message_id);
+  if (r.data_json !== null && r.data_json !== undefined) f.data = JSON.parse(String(r.data_json)) as Finding['data'];
   if (r.exception_id !== null) {
     f.exception = { id: String(r.exception_id), reason: String(r.exception_reason), approver: String(r.exception_approver), expires: String(r.exception_expires) };
   }

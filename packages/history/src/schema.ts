@@ -94,6 +94,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scan_id, exception_id)
   ) WITHOUT ROWID;
   `,
+  // 2: each finding's message data (plugin API v2 keeps it in the finding; NULL for older scans).
+  `
+  ALTER TABLE findings ADD COLUMN data_json TEXT;
+  `,
 ];
 
 export const HISTORY_SCHEMA_VERSION = MIGRATIONS.length;

@@ -41,3 +41,4 @@ export {
 export { type PolicyProblem, type Principal, type PrincipalKind, buildAccountPrincipals } from './principals.js';
 export { arnMatches, matchesWildcard, wildcardMatcher } from './wildcard.js';
 export { BUCKET_TAMPER_ACTIONS, EVENT_DATA_STORE_TAMPER_ACTIONS, KEY_TAMPER_ACTIONS, LOCKED_OBJECT_DELETIONS, TAMPER_SERVICES, TRAIL_TAMPER_ACTIONS } from './tamper.js';
+export { iamModelService, tamperCatalogService } from './services.js';

@@ -118,8 +118,9 @@ describe('runCheck', () => {
   });
 
   it('refuses, as the loader would, a check written for another plugin API version', async () => {
-    const future = { ...minTrails, apiVersion: PLUGIN_API_VERSION + 1 };
-    await expect(runCheck(future, single)).rejects.toThrow(/plugin @trailwarden\/testing: .*check "test-min-trails" was written for plugin API version 2/);
+    // Deliberately not a valid check: a version no Trailwarden implements.
+    const future = { ...minTrails, apiVersion: PLUGIN_API_VERSION + 1 } as unknown as typeof minTrails;
+    await expect(runCheck(future, single)).rejects.toThrow(new RegExp(`plugin @trailwarden/testing: .*check "test-min-trails" was written for plugin API version ${PLUGIN_API_VERSION + 1}`));
   });
 
   it('refuses a check whose option defaults break its own schema', async () => {
@@ -189,6 +190,8 @@ describe('the tester fails when expectations are wrong', () => {
       [{ name: 'acct', snapshot: failing, findings: [{ status: 'FAIL', accountId: MEMBER }] }, /accountId: expected 222222222222, got 111111111111/],
       [{ name: 'region', snapshot: failing, findings: [{ status: 'FAIL', region: 'eu-west-1' }] }, /region: expected eu-west-1, got us-east-1/],
       [{ name: 'evidence', snapshot: failing, findings: [{ status: 'FAIL', evidence: { logFileValidationEnabled: true } }] }, /evidence\.logFileValidationEnabled: expected true, got false; the evidence is \{"logFileValidationEnabled":false\}/],
+      [{ name: 'data', snapshot: failing, findings: [{ status: 'FAIL', messageId: 'disabled', data: { name: 'other' } }] }, /data\.name: expected "other", got "main"; the data is \{"name":"main","arn":"arn:aws:cloudtrail:us-east-1:111111111111:trail\/main"\}/],
+      [{ name: 'data pattern', snapshot: failing, findings: [{ status: 'FAIL', data: { arn: /:trail\/other$/ } }] }, /data\.arn: expected \/:trail\\\/other\$\/, got "arn:aws/],
       [{ name: 'count', snapshot: failing, findings: [{ status: 'FAIL' }, { status: 'FAIL' }] }, /expected 2 FAIL\/ERROR finding\(s\), got 1/],
       [{ name: 'clean', snapshot: passing, findings: [{ status: 'FAIL' }] }, /expected 1 FAIL\/ERROR finding\(s\), got 0[\s\S]*#1 PASS/],
       [{ name: 'none', snapshot: failing, findings: [] }, /an invalid case needs `findings`/],
@@ -212,6 +215,15 @@ describe('the tester fails when expectations are wrong', () => {
     await expect(runCase(validation, 'invalid', { name: 'ok', snapshot: failing, findings: [{ status: 'FAIL', messageId: 'disabled' }] })).resolves.toHaveLength(1);
     const evidence = { logFileValidationEnabled: false };
     await expect(runCase(validation, 'invalid', { name: 'ev', snapshot: failing, findings: [{ status: 'FAIL', evidence }] })).resolves.toHaveLength(1);
+    // As RuleTester: the message id and (a subset of) its data, values or patterns.
+    const data = { name: 'main', arn: /:trail\/main$/ };
+    await expect(runCase(validation, 'invalid', { name: 'data', snapshot: failing, findings: [{ status: 'FAIL', messageId: 'disabled', data }] })).resolves.toHaveLength(1);
+  });
+
+  it('an ERROR about an unreadable value is asserted by its core message id and error code', async () => {
+    const denied = snapshot({ accounts: [account(MGMT, { trails: [trail({ name: 'main', status: unreadable('AccessDenied', 'GetTrailStatus') })] })] });
+    const expected = { status: 'ERROR' as const, messageId: 'core.cannotDecide' as const, data: { code: 'AccessDenied', operation: 'GetTrailStatus' } };
+    await expect(runCase(validation, 'invalid', { name: 'denied', snapshot: denied, findings: [expected] })).resolves.toHaveLength(1);
   });
 });
 

@@ -1,11 +1,17 @@
-import type { Check, Finding, Snapshot, Status } from '@trailwarden/core';
+import { type Check, type CoreMessageId, CORE_MESSAGES, type Finding, type Snapshot, type Status } from '@trailwarden/core';
 import { describe as vitestDescribe, it as vitestIt } from 'vitest';
 import { runCheck } from './run-check.js';
 
 /** One expected finding of an invalid case. Fields left out are not compared. */
 export interface ExpectedFinding<MessageIds extends string = string> {
   status: Status;
-  messageId?: MessageIds;
+  /** The message id; `core.cannotDecide` for an ERROR about a value that could not be read. */
+  messageId?: MessageIds | CoreMessageId;
+  /**
+   * Fields the finding's message data must have (a subset: values compared exactly, strings may be
+   * patterns). Assert `{ messageId, data }` rather than the formatted English, as RuleTester does.
+   */
+  data?: Record<string, string | number | boolean | RegExp>;
   /** The whole formatted message, or a pattern it must match. */
   message?: string | RegExp;
   /** The resource's name or ARN. */
@@ -136,7 +142,7 @@ export function assertCase<MessageIds extends string>(
     throw new CheckTestFailure(`${head}: an invalid case needs \`findings\` (at least one expected FAIL or ERROR).\n${formatFindings(findings)}`);
   }
   for (const e of expected) {
-    if (e.messageId !== undefined && !(e.messageId in check.meta.messages)) {
+    if (e.messageId !== undefined && !(e.messageId in check.meta.messages) && !(e.messageId in CORE_MESSAGES)) {
       throw new CheckTestFailure(`${head}: expected messageId "${e.messageId}" is not declared in meta.messages (${Object.keys(check.meta.messages).join(', ')}).`);
     }
   }
@@ -162,7 +168,11 @@ export function assertCase<MessageIds extends string>(
 function compareFinding(e: ExpectedFinding, f: Finding): string[] {
   const out: string[] = [];
   if (e.status !== f.status) out.push(`status: expected ${e.status}, got ${f.status}`);
-  if (e.messageId !== undefined && e.messageId !== f.messageId) out.push(`messageId: expected "${e.messageId}", got ${f.messageId ? `"${f.messageId}"` : 'none (an error finding has no message id)'}`);
+  if (e.messageId !== undefined && e.messageId !== f.messageId) out.push(`messageId: expected "${e.messageId}", got ${f.messageId ? `"${f.messageId}"` : 'none (a v1 check reported this error with ctx.error)'}`);
+  if (e.data !== undefined) {
+    const where = subsetMismatch(e.data, f.data ?? {}, 'data');
+    if (where) out.push(`${where}; the data is ${truncate(JSON.stringify(f.data ?? {}), 300)}`);
+  }
   if (e.message !== undefined) {
     const ok = typeof e.message === 'string' ? e.message === f.message : e.message.test(f.message);
     if (!ok) out.push(`message: expected ${typeof e.message === 'string' ? JSON.stringify(e.message) : String(e.message)}, got ${JSON.stringify(f.message)}`);
@@ -181,6 +191,8 @@ function compareFinding(e: ExpectedFinding, f: Finding): string[] {
 
 /** Where `actual` fails to contain `expected` (objects as subsets), or undefined when it does. */
 function subsetMismatch(expected: unknown, actual: unknown, path: string): string | undefined {
+  // A pattern first: a RegExp is an object with no own fields, which would match anything.
+  if (expected instanceof RegExp) return typeof actual === 'string' && expected.test(actual) ? undefined : `${path}: expected ${expected}, got ${JSON.stringify(actual)}`;
   if (expected && typeof expected === 'object' && !Array.isArray(expected)) {
     if (!actual || typeof actual !== 'object' || Array.isArray(actual)) return `${path}: expected an object, got ${JSON.stringify(actual)}`;
     for (const [k, v] of Object.entries(expected)) {
@@ -189,7 +201,6 @@ function subsetMismatch(expected: unknown, actual: unknown, path: string): strin
     }
     return undefined;
   }
-  if (expected instanceof RegExp) return typeof actual === 'string' && expected.test(actual) ? undefined : `${path}: expected ${expected}, got ${JSON.stringify(actual)}`;
   return JSON.stringify(expected) === JSON.stringify(actual) ? undefined : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
@@ -199,6 +210,7 @@ function formatExpected(e: ExpectedFinding): string {
   if (e.region) parts.push(e.region);
   if (e.resource) parts.push(e.resource);
   if (e.messageId) parts.push(`[${e.messageId}]`);
+  if (e.data) parts.push(JSON.stringify(e.data, (_, v) => (v instanceof RegExp ? String(v) : v)));
   if (e.message !== undefined) parts.push(typeof e.message === 'string' ? JSON.stringify(e.message) : String(e.message));
   return parts.join(' ');
 }

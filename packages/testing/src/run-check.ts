@@ -67,18 +67,19 @@ export async function evaluateCheck<O extends object, M extends string>(
     ? loaded
     : {
         ...loaded,
+        // Same version, same context: only the clock is watched while the check evaluates.
         check: {
           ...loaded.check,
-          evaluate(ctx) {
+          evaluate(ctx: never) {
             const trap = trapClock();
             try {
-              return loaded.check.evaluate(ctx);
+              return (loaded.check.evaluate as (c: never) => void | Promise<void>)(ctx);
             } finally {
               trap.restore();
               reads.push(...trap.reads);
             }
           },
-        },
+        } as LoadedCheck['check'],
       };
   const result = await evaluate(valid, { checks: [watched], now, startedAt: now });
   if (reads.length > 0) {

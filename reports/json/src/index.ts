@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type ScanResult, type Severity, type Status, defineReporter } from '@trailwarden/core';
 
-export const REPORT_SCHEMA_VERSION = '1.0';
-export const REPORT_SCHEMA_ID = 'https://trailwarden.dev/schemas/report-1.0.json';
+/** 1.1: findings carry `data`, the values their message was formatted with (plugin API v2). */
+export const REPORT_SCHEMA_VERSION = '1.1';
+export const REPORT_SCHEMA_ID = 'https://trailwarden.dev/schemas/report-1.1.json';
 
 /** Absolute path of the published JSON Schema (also exported as `@trailwarden/report-json/schema.json`). */
 export const REPORT_SCHEMA_PATH = fileURLToPath(new URL('../schema/trailwarden-report.schema.json', import.meta.url));

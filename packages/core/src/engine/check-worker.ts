@@ -9,11 +9,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Snapshot } from '../model/snapshot.js';
 import type { Check } from '../plugin/api.js';
 import { pluginExports } from '../plugin/plugin-exports.js';
-import { createSelectorEvaluator } from '../selectors/evaluator.js';
 import type { RawFinding } from './context.js';
 import { describeThrown } from './isolation.js';
 import { type CheckEnvironment, runCheckHere } from './run-check.js';
-import { buildSnapshotIndex } from './snapshot-index.js';
+import { buildScanModel } from './scan-model.js';
+import { createServices } from './services.js';
 
 export interface WorkerInit {
   /** The snapshot as UTF-8 JSON in memory shared by every worker, or the object itself. */
@@ -44,9 +44,10 @@ if (!port) throw new Error('check-worker.js runs only as a worker thread of the 
 const init = workerData as WorkerInit;
 const snapshot: Snapshot =
   init.snapshot instanceof SharedArrayBuffer ? (JSON.parse(Buffer.from(init.snapshot).toString('utf8')) as Snapshot) : init.snapshot;
+// The scan model and services of this worker: built once, shared by every check it runs.
 const env: CheckEnvironment = {
-  index: buildSnapshotIndex(snapshot),
-  selectors: createSelectorEvaluator(snapshot.partition),
+  model: buildScanModel(snapshot),
+  services: createServices(snapshot),
   now: new Date(init.now),
 };
 
@@ -81,10 +82,13 @@ async function run(task: RunTask): Promise<void> {
     port?.postMessage({ type: 'started', checkId: task.checkId } satisfies WorkerMessage);
     if (!check) failure = `its plugin module ${task.file} no longer exports it`;
     else {
-      failure = await runCheckHere({ check, plugin: task.plugin, options: task.options }, env, task.budgetMs, (f) => {
-        batch.push(f);
+      ({ failure } = await runCheckHere({ check, plugin: task.plugin, options: task.options }, env, task.budgetMs, (f) => {
+        // A finding with a message id and its data goes without its formatted message: the main
+        // thread formats it again from the same template (withMessage), which costs less than
+        // copying every message string across threads.
+        batch.push(f.messageId !== undefined && f.data !== undefined ? { ...f, message: '' } : f);
         if (batch.length >= BATCH || performance.now() - flushed > FLUSH_MS) flush();
-      });
+      }));
     }
   } catch (e) {
     failure = `its plugin could not be loaded in a worker: ${describeThrown(e)}`;

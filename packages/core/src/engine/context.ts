@@ -1,15 +1,21 @@
+import { TRAILWARDEN_ERROR_CODES } from '../model/errors.js';
 import { type Known, type KnownError, describeKnownError, isUnknown } from '../model/known.js';
-import type { ResourceRef, Status } from '../model/result.js';
-import type { AccountSnapshot, Bucket, Trail } from '../model/snapshot.js';
+import { type ResourceRef, STATUSES, type Status } from '../model/result.js';
+import type { Snapshot, Trail } from '../model/snapshot.js';
 import type {
   AccountView,
-  BucketSettingName,
   BucketView,
   CheckContext,
+  Context,
   Evidence,
+  ExtensionTarget,
   KeyView,
   MessageData,
+  ReportDescriptor,
+  ScanFacts,
+  Services,
   TrailView,
+  UnreadableDescriptor,
 } from '../plugin/api.js';
 import {
   type CollectDeclaration,
@@ -18,25 +24,21 @@ import {
   extensionKey,
   parseCommand,
 } from '../plugin/collect-declaration.js';
-import type { ExtensionTarget } from '../plugin/api.js';
-import type { SelectorEvaluator } from '../selectors/evaluator.js';
-import {
-  type SnapshotIndex,
-  accountResource,
-  bucketResource,
-  keyResource,
-  knownOrNotCollected,
-  notCollected,
-  parseArn,
-  trailResource,
-} from './snapshot-index.js';
-import { isolatedFailure, keptAfterFailure } from './isolation.js';
+import { CORE_MESSAGES, formatMessage } from './core-messages.js';
 
+export { formatMessage };
+import { isolatedFailure, keptAfterFailure } from './isolation.js';
+import type { ScanModel } from './scan-model.js';
+import { bucketResource, keyResource, parseArn } from './snapshot-index.js';
+
+/** A finding as a check (or the engine) reported it, before the engine adds the check's metadata. */
 export interface RawFinding {
   status: Status;
   resource: ResourceRef;
   message: string;
   messageId?: string;
+  /** The data the message was formatted with. */
+  data?: MessageData;
   evidence: Evidence;
 }
 
@@ -48,35 +50,20 @@ export class CheckBudgetExceeded extends Error {
 
 export interface ContextInput {
   checkId: string;
+  /** The plugin API version the check was written for: 1 gets the v1 context, 2 the v2 one. */
+  apiVersion: number;
   /** The plugin the check came from: its `collect` entries live in this snapshot namespace. */
   plugin?: string;
   collect?: Record<string, CollectDeclaration>;
   messages: Record<string, string>;
   options: object;
   now: Date;
-  index: SnapshotIndex;
-  selectors: SelectorEvaluator;
+  model: ScanModel;
+  services: Services;
   emit(finding: RawFinding): void;
   /** Throws CheckBudgetExceeded once the check's time is up (checked on every context call). */
   guard(): void;
 }
-
-const compiledTemplates = new Map<string, string[]>();
-
-/** `Trail {{name}} ...` with data → text. Templates are split once: this runs once per finding. */
-/** The S3 call behind each bucket setting, to name it when the setting is missing. */
-const BUCKET_OPERATIONS: Record<BucketSettingName, string> = {
-  policy: 'GetBucketPolicy',
-  policyStatus: 'GetBucketPolicyStatus',
-  acl: 'GetBucketAcl',
-  publicAccessBlock: 'GetPublicAccessBlock',
-  ownershipControls: 'GetBucketOwnershipControls',
-  objectLock: 'GetObjectLockConfiguration',
-  encryption: 'GetBucketEncryption',
-  logging: 'GetBucketLogging',
-  versioning: 'GetBucketVersioning',
-  lifecycle: 'GetBucketLifecycleConfiguration',
-};
 
 /** "trail main", "trails a, b", "5 trails (a, b, c, ...)": names the trails of a bucket or key in a message. */
 export function describeTrails(trails: readonly TrailView[]): string {
@@ -86,26 +73,10 @@ export function describeTrails(trails: readonly TrailView[]): string {
   return `${names.length === 1 ? 'trail' : 'trails'} ${names.join(', ')}`;
 }
 
-export function formatMessage(template: string, data: MessageData | undefined): string {
-  let parts = compiledTemplates.get(template);
-  if (!parts) {
-    // Odd indexes are placeholder names.
-    parts = template.split(/\{\{\s*([\w.-]+)\s*\}\}/);
-    compiledTemplates.set(template, parts);
-  }
-  if (parts.length === 1) return template;
-  let out = '';
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] as string;
-    if (i % 2 === 0) out += part;
-    else out += data && part in data ? String(data[part]) : `{{${part}}}`;
-  }
-  return out;
-}
-
-export function createCheckContext(input: ContextInput): CheckContext<object, string> {
-  const { index, guard } = input;
-  const snapshot = index.snapshot;
+export function createCheckContext(input: ContextInput): CheckContext<object, string> | Context<object, string> {
+  const { model, guard } = input;
+  const { index, snapshot } = model;
+  const v1 = input.apiVersion === 1;
   // Where findings go: the engine, or the buffer of the isolated judgement in progress.
   let sink: (f: RawFinding) => void = input.emit;
 
@@ -128,157 +99,42 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
     }
   };
 
-  const report = (status: Status, resource: ResourceRef, messageId: string, data?: MessageData, evidence?: Evidence) => {
-    guard();
+  const message = (messageId: string, data: MessageData | undefined): string => {
     const template = input.messages[messageId];
-    if (template === undefined) {
-      throw new Error(`reported unknown message id "${messageId}" (declare it in meta.messages)`);
-    }
-    sink({ status, resource, message: formatMessage(template, data), messageId, evidence: evidence ?? {} });
+    if (template === undefined) throw new Error(`reported unknown message id "${messageId}" (declare it in meta.messages)`);
+    return formatMessage(template, data);
   };
 
-  const error = (resource: ResourceRef, cause: KnownError | string, evidence?: Evidence) => {
+  /** The one report call (v2), and what the v1 calls come down to. */
+  const report = (d: ReportDescriptor | UnreadableDescriptor): void => {
     guard();
-    const message =
-      typeof cause === 'string' ? cause : `Cannot decide: ${describeKnownError(cause)}.`;
+    if (d.status === 'ERROR' && d.error !== undefined) {
+      sink(unreadable(d.resource, d.error, d.evidence));
+      return;
+    }
+    const { status, resource, messageId, data, evidence } = d as ReportDescriptor;
+    if (!(STATUSES as readonly string[]).includes(status)) throw new Error(`reported unknown status "${String(status)}"`);
+    sink({ status, resource, message: message(messageId, data), messageId, data: data ?? {}, evidence: evidence ?? {} });
+  };
+
+  /** v1 `ctx.error`: prose or a Known error, with no message id (as v1 reported it). */
+  const errorV1 = (resource: ResourceRef, cause: KnownError | string, evidence?: Evidence) => {
+    guard();
+    const text = typeof cause === 'string' ? cause : `Cannot decide: ${describeKnownError(cause)}.`;
     const ev: Evidence = { ...(evidence ?? {}) };
     if (typeof cause !== 'string') ev.error = { ...cause } as Evidence;
-    sink({ status: 'ERROR', resource, message, evidence: ev });
+    sink({ status: 'ERROR', resource, message: text, evidence: ev });
+  };
+  /** The ERROR the context itself reports (an unreadable account, trail listing, bucket or key). */
+  const errorHere = (resource: ResourceRef, cause: KnownError, evidence?: Evidence) => {
+    if (v1) errorV1(resource, cause, evidence);
+    else report({ status: 'ERROR', resource, error: cause, ...(evidence ? { evidence } : {}) });
   };
 
-  /**
-   * Why a detail of a trail is missing: the owner account could not be read, the trail's owner was
-   * not scanned (a member cannot read an organization trail's selectors), or it was not collected.
-   */
-  const missingDetail = (seenFrom: Trail, resolved: Trail, operation: string): KnownError => {
-    const owner = resolved.ownerAccountId;
-    const ownerData = snapshot.accounts[owner];
-    if (ownerData && isUnknown(ownerData.access)) return { ...ownerData.access.error, accountId: owner };
-    if (ownerData?.trails && isUnknown(ownerData.trails)) return { ...ownerData.trails.error, accountId: owner };
-    if (resolved.ownerAccountId !== seenFrom.ownerAccountId || !ownerData) {
-      return {
-        code: 'OwnerOutOfScope',
-        message: `trail ${resolved.name} is owned by account ${owner}, which was not scanned; its ${operation === 'GetTrailStatus' ? 'status' : 'selectors'} can be read only there`,
-        operation,
-        accountId: owner,
-        region: resolved.homeRegion,
-      };
-    }
-    return knownOrNotCollected(undefined, operation, owner, resolved.homeRegion).error as KnownError;
-  };
-
-  const trailView = (trail: Trail): TrailView => {
-    const resolved = index.trails.get(trail.arn) ?? trail;
-    const detail = <T>(k: Known<T> | undefined, operation: string): Known<T> => k ?? { error: missingDetail(trail, resolved, operation) };
-    return {
-      trail: resolved,
-      resource: trailResource(resolved),
-      status: () => detail(resolved.status, 'GetTrailStatus'),
-      regionStatuses: () => [
-        { region: resolved.homeRegion, status: detail(resolved.status, 'GetTrailStatus') },
-        ...Object.keys(resolved.regionStatus ?? {})
-          .filter((r) => r !== resolved.homeRegion)
-          .sort()
-          .map((region) => ({ region, status: resolved.regionStatus![region]! })),
-      ],
-      eventSelectors: () => detail(resolved.eventSelectors, 'GetEventSelectors'),
-      insightSelectors: () => detail(resolved.insightSelectors, 'GetInsightSelectors'),
-      bucket: () => (resolved.s3BucketName ? resolveBucket(resolved) : null),
-      key: () => (resolved.kmsKeyId ? resolveKey(resolved) : null),
-    };
-  };
-
-  const resolveBucket = (trail: Trail): Known<BucketView> => {
-    const name = trail.s3BucketName as string;
-    const hit = index.buckets.get(name);
-    if (hit) return { value: bucketView(name) };
-    const reason = snapshot.unresolved?.buckets?.[name];
-    return {
-      error: reason ?? {
-        code: 'BucketOutOfScope',
-        message: `bucket ${name} is not owned by any scanned account (or was not collected)`,
-        operation: 'ListBuckets',
-        accountId: trail.ownerAccountId,
-      },
-    };
-  };
-
-  const resolveKey = (trail: Trail): Known<KeyView> => {
-    const arn = trail.kmsKeyId as string;
-    if (index.keys.has(arn)) return { value: keyView(arn) };
-    const owner = parseArn(arn)?.accountId;
-    const reason = snapshot.unresolved?.keys?.[arn];
-    return {
-      error: reason ?? {
-        code: owner && snapshot.accounts[owner] ? 'NotCollected' : 'KeyOutOfScope',
-        message:
-          owner && snapshot.accounts[owner]
-            ? `key ${arn} was not read in its owner account ${owner}`
-            : `key ${arn} is owned by account ${owner ?? '(unknown)'}, which was not scanned`,
-        operation: 'DescribeKey',
-        accountId: owner ?? trail.ownerAccountId,
-        region: parseArn(arn)?.region,
-      },
-    };
-  };
-
-  // Trails by bucket / key, computed lazily once per context.
-  let trailsByBucket: Map<string, TrailView[]> | undefined;
-  let trailsByKey: Map<string, TrailView[]> | undefined;
-  const usage = () => {
-    if (!trailsByBucket || !trailsByKey) {
-      trailsByBucket = new Map();
-      trailsByKey = new Map();
-      for (const t of index.trails.values()) {
-        const view = trailView(t);
-        if (t.s3BucketName) push(trailsByBucket, t.s3BucketName, view);
-        if (t.kmsKeyId) push(trailsByKey, t.kmsKeyId, view);
-      }
-    }
-    return { byBucket: trailsByBucket, byKey: trailsByKey };
-  };
-
-  const bucketView = (name: string): BucketView => {
-    const hit = index.buckets.get(name)!;
-    const region = hit.bucket.region.value;
-    const resource = bucketResource(index, name, hit.accountId, region);
-    return {
-      bucket: hit.bucket,
-      resource,
-      trails: usage().byBucket.get(name) ?? [],
-      setting: (setting) =>
-        (hit.bucket[setting] ?? { error: notCollected(BUCKET_OPERATIONS[setting], hit.accountId, resource.region) }) as NonNullable<Bucket[typeof setting]>,
-    };
-  };
-
-  const keyView = (arn: string): KeyView => {
-    const hit = index.keys.get(arn)!;
-    return { key: hit.key, resource: keyResource(hit.key, hit.accountId, hit.key.region), trails: usage().byKey.get(arn) ?? [] };
-  };
-
-  const accountView = (id: string): AccountView => {
-    const data = snapshot.accounts[id] as AccountSnapshot;
-    const trailsOf = (own: boolean): Known<TrailView[]> => {
-      if (isUnknown(data.access)) return { error: data.access.error };
-      const trails = knownOrNotCollected(data.trails, 'DescribeTrails', id);
-      if (isUnknown(trails)) return trails;
-      return { value: trails.value.filter((t) => !own || t.ownerAccountId === id).map(trailView) };
-    };
-    return {
-      id,
-      name: index.accountNames.get(id),
-      resource: accountResource(index, id),
-      ouPath: index.ouPaths.get(id) ?? [],
-      isManagementAccount: index.managementAccountId === id,
-      data,
-      ownTrails: () => trailsOf(true),
-      applicableTrails: () => trailsOf(false),
-    };
-  };
-
+  const accountOf = (id: string) => (v1 ? model.accountView(id) : model.account(id));
   const accounts = () => {
     guard();
-    return index.accountIds.map(accountView);
+    return index.accountIds.map((id) => accountOf(id) as AccountView);
   };
 
   /** Where a check asked to read an entry, checked against the entry's placement. */
@@ -311,8 +167,8 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
     const plugin = input.plugin ?? '';
     const { place, accountId, region } = placeOf(entry, decl, at);
     const operation = parseCommand(decl.command)?.operation ?? decl.command;
-    const missing = (message: string): Known<T> => ({
-      error: { code: 'NotCollected', message, operation, accountId, ...(region ? { region } : {}) },
+    const missing = (text: string): Known<T> => ({
+      error: { code: TRAILWARDEN_ERROR_CODES.NotCollected, message: text, operation, accountId, ...(region ? { region } : {}) },
     });
     const requested = snapshot.extensionsRequested?.[plugin]?.[entry];
     if (requested === undefined) {
@@ -330,119 +186,157 @@ export function createCheckContext(input: ContextInput): CheckContext<object, st
     return missing(`${decl.command} was not read for this ${decl.per} (outside the scanned accounts or regions?)`);
   };
 
-  const ctx: CheckContext<object, string> = {
+  const forEachAccount = (fn: (account: AccountView) => void) => {
+    for (const account of accounts()) {
+      if (isUnknown(account.access)) errorHere(account.resource, account.access.error);
+      else isolate(account.resource, () => fn(account));
+    }
+  };
+
+  const forEachTrail = (fn: (trail: TrailView) => void) => {
+    for (const account of accounts()) {
+      const trails = account.ownTrails();
+      if (isUnknown(trails)) {
+        errorHere(account.resource, trails.error);
+        continue;
+      }
+      for (const t of trails.value) isolate(t.resource, () => fn(t));
+      // A single-region trail homed where DescribeTrails failed is invisible: name the gap, never skip it.
+      for (const { region, error } of account.unlistedRegions()) {
+        const unseen: ResourceRef = {
+          arn: `arn:${index.partition}:cloudtrail:${region}:${account.id}:trail/*`,
+          type: 'AWS::CloudTrail::Trail',
+          name: `trails homed in ${region}`,
+          accountId: account.id,
+          region,
+        };
+        errorHere(unseen, error, { consequence: `trails homed only in ${region} could not be listed, so they were not judged` });
+      }
+    }
+    // An organization trail whose scanned owner could not be read (the management account without
+    // the scan role) but whose details were read from another account (the CloudTrail delegated
+    // administrator, or a member for its status): judged from that record.
+    for (const t of model.sortedTrails()) {
+      if (!snapshot.accounts[t.ownerAccountId] || !isUnknown((model.account(t.ownerAccountId) as AccountView).ownTrails())) continue;
+      if (t.status === undefined && t.eventSelectors === undefined && t.insightSelectors === undefined) continue;
+      fn(model.trail(t));
+    }
+  };
+
+  /** Every bucket (key) once: the resolved ones judged in isolation, the unresolved ones an ERROR. */
+  const forEachResolved = <V extends { resource: ResourceRef }>(
+    ids: Iterable<string>,
+    refOf: (t: Trail) => string | undefined,
+    viewOf: (id: string) => V | undefined,
+    unresolved: (id: string, referrer: Trail) => { resource: ResourceRef; why: KnownError },
+    what: string,
+    fn: (view: V) => void,
+  ) => {
+    const seen = new Set<string>();
+    const visit = (id: string, referrer?: Trail) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      const view = viewOf(id);
+      if (view) isolate(view.resource, () => fn(view));
+      else {
+        const u = unresolved(id, referrer as Trail);
+        errorHere(u.resource, u.why);
+      }
+    };
+    const referrers = model.unreadableTrailAccounts();
+    for (const id of [...ids].sort()) visit(id);
+    for (const t of model.sortedTrails()) {
+      const ref = refOf(t);
+      if (ref) visit(ref, t);
+    }
+    for (const a of referrers) errorHere(a.resource, a.why, { consequence: `the ${what} its trails use are unknown` });
+  };
+
+  const forEachBucket = (fn: (bucket: BucketView) => void) =>
+    forEachResolved(
+      index.buckets.keys(),
+      (t) => t.s3BucketName,
+      model.bucket,
+      (name, r) => ({ resource: bucketResource(index, name, r.ownerAccountId, r.homeRegion), why: model.unresolvedBucket(r) }),
+      'buckets',
+      fn,
+    );
+
+  const forEachKey = (fn: (key: KeyView) => void) =>
+    forEachResolved(
+      index.keys.keys(),
+      (t) => t.kmsKeyId,
+      model.key,
+      (arn, r) => {
+        const parsed = parseArn(arn);
+        return { resource: keyResource({ arn }, parsed?.accountId ?? r.ownerAccountId, parsed?.region ?? r.homeRegion), why: model.unresolvedKey(r) };
+      },
+      'keys',
+      fn,
+    );
+
+  const common = {
     checkId: input.checkId,
     options: input.options,
     now: input.now,
     partition: index.partition,
-    snapshot,
-    selectors: input.selectors,
     accounts,
-    account: (id) => (snapshot.accounts[id] ? accountView(id) : undefined),
-    forEachAccount(fn) {
-      for (const account of accounts()) {
-        if (isUnknown(account.data.access)) error(account.resource, account.data.access.error);
-        else isolate(account.resource, () => fn(account));
-      }
-    },
-    forEachTrail(fn) {
-      for (const account of accounts()) {
-        const trails = account.ownTrails();
-        if (isUnknown(trails)) {
-          error(account.resource, trails.error);
-          continue;
-        }
-        for (const t of trails.value) isolate(t.resource, () => fn(t));
-        // A single-region trail homed where DescribeTrails failed is invisible: name the gap, never skip it.
-        const listing = account.data.trailListing ?? {};
-        for (const region of Object.keys(listing).sort()) {
-          const failed = listing[region]?.error;
-          if (!failed) continue;
-          const unseen: ResourceRef = {
-            arn: `arn:${index.partition}:cloudtrail:${region}:${account.id}:trail/*`,
-            type: 'AWS::CloudTrail::Trail',
-            name: `trails homed in ${region}`,
-            accountId: account.id,
-            region,
-          };
-          error(unseen, failed, { consequence: `trails homed only in ${region} could not be listed, so they were not judged` });
-        }
-      }
-      // An organization trail whose scanned owner could not be read (the management account without
-      // the scan role) but whose details were read from another account (the CloudTrail delegated
-      // administrator, or a member for its status): judged from that record.
-      for (const t of sortedTrails()) {
-        if (!snapshot.accounts[t.ownerAccountId] || !isUnknown(accountView(t.ownerAccountId).ownTrails())) continue;
-        if (t.status === undefined && t.eventSelectors === undefined && t.insightSelectors === undefined) continue;
-        fn(trailView(t));
-      }
-    },
-    forEachBucket(fn) {
-      const seen = new Set<string>();
-      const visit = (name: string, referrer?: Trail) => {
-        if (seen.has(name)) return;
-        seen.add(name);
-        if (index.buckets.has(name)) {
-          const view = bucketView(name);
-          isolate(view.resource, () => fn(view));
-          return;
-        }
-        const r = referrer as Trail;
-        const res = resolveBucket(r);
-        error(bucketResource(index, name, r.ownerAccountId, r.homeRegion), res.error as KnownError);
-      };
-      const referrers = unreadableTrailAccounts();
-      for (const name of [...index.buckets.keys()].sort()) visit(name);
-      for (const t of sortedTrails()) if (t.s3BucketName) visit(t.s3BucketName, t);
-      for (const a of referrers) error(a.resource, a.why, { consequence: 'the buckets its trails use are unknown' });
-    },
-    forEachKey(fn) {
-      const seen = new Set<string>();
-      const visit = (arn: string, referrer?: Trail) => {
-        if (seen.has(arn)) return;
-        seen.add(arn);
-        if (index.keys.has(arn)) {
-          const view = keyView(arn);
-          isolate(view.resource, () => fn(view));
-          return;
-        }
-        const r = referrer as Trail;
-        const res = resolveKey(r);
-        const parsed = parseArn(arn);
-        error(keyResource({ arn }, parsed?.accountId ?? r.ownerAccountId, parsed?.region ?? r.homeRegion), res.error as KnownError);
-      };
-      const referrers = unreadableTrailAccounts();
-      for (const arn of [...index.keys.keys()].sort()) visit(arn);
-      for (const t of sortedTrails()) if (t.kmsKeyId) visit(t.kmsKeyId, t);
-      for (const a of referrers) error(a.resource, a.why, { consequence: 'the keys its trails use are unknown' });
-    },
-    pass: (r, m, d, e) => report('PASS', r, m, d, e),
-    fail: (r, m, d, e) => report('FAIL', r, m, d, e),
-    notApplicable: (r, m, d, e) => report('NOT_APPLICABLE', r, m, d, e),
-    error,
+    account: (id: string) => accountOf(id),
+    forEachAccount,
+    forEachTrail,
+    forEachBucket,
+    forEachKey,
     isolate,
     extension: extension as CheckContext<object, string>['extension'],
   };
 
-  function sortedTrails(): Trail[] {
-    return [...index.trails.values()].sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+  if (v1) {
+    const ctx: CheckContext<object, string> = {
+      ...common,
+      account: (id) => model.accountView(id),
+      snapshot,
+      selectors: input.services.selectors,
+      pass: (r, m, d, e) => report({ status: 'PASS', resource: r, messageId: m, data: d, evidence: e }),
+      fail: (r, m, d, e) => report({ status: 'FAIL', resource: r, messageId: m, data: d, evidence: e }),
+      notApplicable: (r, m, d, e) => report({ status: 'NOT_APPLICABLE', resource: r, messageId: m, data: d, evidence: e }),
+      error: errorV1,
+    };
+    return ctx;
   }
-
-  function unreadableTrailAccounts(): { resource: ResourceRef; why: KnownError }[] {
-    const out: { resource: ResourceRef; why: KnownError }[] = [];
-    for (const id of index.accountIds) {
-      const data = snapshot.accounts[id] as AccountSnapshot;
-      const why = isUnknown(data.access) ? data.access.error : data.trails && isUnknown(data.trails) ? data.trails.error : undefined;
-      if (why) out.push({ resource: accountResource(index, id), why });
-    }
-    return out;
-  }
-
+  const ctx: Context<object, string> = {
+    ...(common as Omit<Context<object, string>, 'scan' | 'services' | 'report'>),
+    scan: scanFacts(snapshot),
+    services: input.services,
+    report,
+  };
   return ctx;
 }
 
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+/** The ERROR for a value that could not be read, with the core message id. */
+export function unreadable(resource: ResourceRef, error: KnownError, evidence?: Evidence): RawFinding {
+  const data: MessageData = { code: error.code, operation: error.operation, reason: describeKnownError(error) };
+  return {
+    status: 'ERROR',
+    resource,
+    message: formatMessage(CORE_MESSAGES['core.cannotDecide'], data),
+    messageId: 'core.cannotDecide',
+    data,
+    evidence: { ...(evidence ?? {}), error: { ...error } as Evidence },
+  };
+}
+
+const factsCache = new WeakMap<Snapshot, ScanFacts>();
+function scanFacts(snapshot: Snapshot): ScanFacts {
+  let facts = factsCache.get(snapshot);
+  if (!facts) {
+    const verified = snapshot.logIntegrity;
+    facts = {
+      collectedAt: snapshot.collectedAt,
+      mode: snapshot.scope.mode,
+      logsVerified: verified !== undefined,
+      logIntegrity: (arn) => (verified && Object.hasOwn(verified, arn) ? verified[arn] : undefined),
+    };
+    factsCache.set(snapshot, facts);
+  }
+  return facts;
 }

@@ -2,15 +2,17 @@ import { performance } from 'node:perf_hooks';
 import { type Catalogue, frameworkReports } from '../catalogue/catalogue.js';
 import { type ExceptionRule, applyExceptions } from '../config/exceptions.js';
 import type { CheckSummary, Finding, ScanResult, Severity, Status } from '../model/result.js';
-import type { JsonValue, Snapshot } from '../model/snapshot.js';
+import type { JsonValue, Snapshot, SnapshotSection } from '../model/snapshot.js';
 import type { Check } from '../plugin/api.js';
-import { createSelectorEvaluator } from '../selectors/evaluator.js';
 import { compareStrings, fingerprint } from '../util/stable.js';
-import { type PoolOutcome, runChecksInWorkers } from './check-pool.js';
+import { runChecksInWorkers } from './check-pool.js';
 import type { RawFinding } from './context.js';
+import { CORE_MESSAGES, formatMessage } from './core-messages.js';
 import { computeCoverage } from './coverage.js';
-import { runCheckHere } from './run-check.js';
-import { accountResource, buildSnapshotIndex } from './snapshot-index.js';
+import { type CheckEnvironment, type CheckRun, runCheckHere } from './run-check.js';
+import { type ScanModel, buildScanModel } from './scan-model.js';
+import { createServices } from './services.js';
+import { type SnapshotIndex, accountResource } from './snapshot-index.js';
 
 /** A check ready to run: the plugin it came from and its validated options (defaults applied). */
 export interface LoadedCheck {
@@ -52,17 +54,48 @@ export const DEFAULT_CHECK_TIMEOUT_MS = 60_000;
 export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promise<ScanResult> {
   const startedAt = opts.startedAt ?? new Date();
   const now = opts.now ?? new Date();
-  const index = buildSnapshotIndex(snapshot);
-  const selectors = createSelectorEvaluator(snapshot.partition);
-  const findings: Finding[] = [];
-  const summaries: CheckSummary[] = [];
-  const collected = new Set(snapshot.sections);
+  const model = buildScanModel(snapshot);
+  const services = createServices(snapshot);
+  const checks = [...opts.checks].sort((a, b) => compareStrings(a.check.id, b.check.id));
+  const budgetOf = (l: LoadedCheck) => l.check.timeoutMs ?? opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
 
-  const sorted = [...opts.checks].sort((a, b) => compareStrings(a.check.id, b.check.id));
-  const defaultBudget = opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
-  const missingSections = (loaded: LoadedCheck) => loaded.check.requires.filter((s: string) => !collected.has(s as never));
-  const runnable = sorted.filter((l) => missingSections(l).length === 0);
-  const pooled = opts.isolation === 'workers' ? runnable.filter((l) => l.source) : [];
+  const pooled = await runPooledChecks(snapshot, checks, budgetOf, now, opts);
+  const runs: { loaded: LoadedCheck; run: CheckRun }[] = [];
+  for (const loaded of checks) {
+    const run = pooled.get(loaded.check.id) ?? (await runHere(loaded, snapshot, { model, services, now }, budgetOf(loaded), opts.onCheckDone));
+    runs.push({ loaded, run: settle(loaded.check.id, run, model) });
+  }
+
+  const findings = dedupeFindings(runs.flatMap(({ loaded, run }) => run.findings.map((r) => toFinding(loaded, r))).sort(compareFindings));
+  const exceptions = applyExceptions(findings, opts.exceptions ?? [], now);
+  const summaries = runs.map(({ loaded, run }) => checkSummary(loaded, run.failure));
+  countFindings(summaries, findings);
+
+  return {
+    tool: opts.tool ?? { name: 'trailwarden', version: '0.0.0' },
+    scan: scanInfo(snapshot, model.index, startedAt),
+    coverage: computeCoverage(snapshot),
+    checks: summaries,
+    findings,
+    exceptions,
+    frameworks: frameworkReports(summaries, findings, opts.catalogue),
+  };
+}
+
+/** Sections a check requires that the snapshot was collected without. */
+function missingSections(loaded: LoadedCheck, snapshot: Snapshot): string[] {
+  return loaded.check.requires.filter((s: SnapshotSection) => !snapshot.sections.includes(s));
+}
+
+/** With `isolation: 'workers'`, the runnable checks that have a module to import, run in the pool. */
+async function runPooledChecks(
+  snapshot: Snapshot,
+  checks: LoadedCheck[],
+  budgetOf: (l: LoadedCheck) => number,
+  now: Date,
+  opts: EvaluateOptions,
+): Promise<Map<string, CheckRun>> {
+  const pooled = opts.isolation === 'workers' ? checks.filter((l) => l.source && missingSections(l, snapshot).length === 0) : [];
   const outcomes = await runChecksInWorkers(
     snapshot,
     pooled.map((l) => ({
@@ -70,112 +103,127 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
       file: (l.source as { file: string }).file,
       plugin: l.plugin,
       options: l.options,
-      budgetMs: l.check.timeoutMs ?? defaultBudget,
+      budgetMs: budgetOf(l),
     })),
     { now, ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.onCheckDone ? { onCheckDone: opts.onCheckDone } : {}) },
   );
-
-  for (const loaded of sorted) {
-    const { check } = loaded;
-    const severity = loaded.severity ?? check.meta.severity;
-    let raw: RawFinding[] = [];
-    let failure: string | undefined;
-
-    const missing = missingSections(loaded);
-    const inPool: PoolOutcome | undefined = outcomes.get(check.id);
-    if (missing.length > 0) {
-      failure = `the snapshot lacks the section(s) ${missing.join(', ')} that this check requires; collect again with this check enabled`;
-    } else if (inPool) {
-      raw = inPool.raw;
-      failure = inPool.failure;
-    } else {
-      const checkStarted = performance.now();
-      const env = { index, selectors, now };
-      failure = await runCheckHere(loaded, env, check.timeoutMs ?? defaultBudget, (f) => raw.push(f));
-      opts.onCheckDone?.(check.id, performance.now() - checkStarted);
-    }
-    if (failure !== undefined) {
-      // Only FAILs the check reported before it failed stand (a problem found is found); its
-      // other partial verdicts go, since a half-run check would read as a clean bill.
-      raw = raw.filter((r) => r.status === 'FAIL');
-      for (const id of index.accountIds) {
-        raw.push({
-          status: 'ERROR',
-          resource: accountResource(index, id),
-          message: `Check ${check.id} could not be evaluated: ${failure}.`,
-          evidence: { reason: failure },
-        });
-      }
-    }
-
-    const counts = emptyCounts();
-    for (const r of raw) {
-      counts[r.status]++;
-      findings.push({
-        checkId: check.id,
-        status: r.status,
-        severity,
-        accountId: r.resource.accountId,
-        region: r.resource.region,
-        resource: { arn: r.resource.arn, type: r.resource.type, name: r.resource.name },
-        message: r.message,
-        ...(r.messageId ? { messageId: r.messageId } : {}),
-        evidence: r.evidence,
-        frameworks: check.meta.frameworks ?? {},
-        fingerprint: fingerprint(check.id, r.resource.accountId, r.resource.region, r.resource.arn),
-      });
-    }
-    summaries.push({
-      id: check.id,
-      title: check.meta.title,
-      description: check.meta.description,
-      severity,
-      resourceType: check.meta.resource,
-      frameworks: check.meta.frameworks ?? {},
-      remediation: check.meta.remediation,
-      ...(check.meta.docs ? { docs: check.meta.docs } : {}),
-      ...(check.meta.helpUri ? { helpUri: check.meta.helpUri } : {}),
-      plugin: loaded.plugin,
-      options: loaded.options as Record<string, JsonValue>,
-      counts,
-      ...(failure ? { error: failure } : {}),
-    });
+  const runs = new Map<string, CheckRun>();
+  const byId = new Map(pooled.map((l) => [l.check.id, l]));
+  for (const [id, o] of outcomes) {
+    const messages = byId.get(id)?.check.meta.messages ?? {};
+    runs.set(id, { findings: o.raw.map((r) => withMessage(r, messages)), ...(o.failure !== undefined ? { failure: o.failure } : {}) });
   }
+  return runs;
+}
 
-  findings.sort(compareFindings);
-  dedupeFindings(findings);
-  const exceptions = applyExceptions(findings, opts.exceptions ?? [], now);
-  // Recount: exceptions do not change statuses, but dedupe may have merged findings.
-  for (const s of summaries) s.counts = emptyCounts();
+/** A finding from a worker, which sends those with a message id and data without their text (see check-worker.ts). */
+function withMessage(r: RawFinding, messages: Record<string, string>): RawFinding {
+  if (r.message !== '' || r.messageId === undefined || r.data === undefined) return r;
+  const template = messages[r.messageId] ?? (CORE_MESSAGES as Record<string, string>)[r.messageId];
+  return template === undefined ? r : { ...r, message: formatMessage(template, r.data) };
+}
+
+/** Run one check in this thread, unless the snapshot lacks a section it requires. */
+async function runHere(
+  loaded: LoadedCheck,
+  snapshot: Snapshot,
+  env: CheckEnvironment,
+  budget: number,
+  onCheckDone: EvaluateOptions['onCheckDone'],
+): Promise<CheckRun> {
+  const missing = missingSections(loaded, snapshot);
+  if (missing.length > 0) {
+    return { findings: [], failure: `the snapshot lacks the section(s) ${missing.join(', ')} that this check requires; collect again with this check enabled` };
+  }
+  const started = performance.now();
+  const run = await runCheckHere(loaded, env, budget);
+  onCheckDone?.(loaded.check.id, performance.now() - started);
+  return run;
+}
+
+/**
+ * A check that failed as a whole keeps only the FAILs it reported before it failed (a problem found
+ * is found); its other partial verdicts go, since a half-run check would read as a clean bill, and
+ * every scanned account gets an ERROR naming the failure.
+ */
+function settle(checkId: string, run: CheckRun, model: ScanModel): CheckRun {
+  if (run.failure === undefined) return run;
+  const failure = run.failure;
+  const data = { check: checkId, reason: failure };
+  const errors: RawFinding[] = model.index.accountIds.map((id) => ({
+    status: 'ERROR',
+    resource: accountResource(model.index, id),
+    message: formatMessage(CORE_MESSAGES['core.checkFailed'], data),
+    messageId: 'core.checkFailed',
+    data,
+    evidence: { reason: failure },
+  }));
+  return { findings: [...run.findings.filter((r) => r.status === 'FAIL'), ...errors], failure };
+}
+
+function toFinding(loaded: LoadedCheck, r: RawFinding): Finding {
+  const { check } = loaded;
+  return {
+    checkId: check.id,
+    status: r.status,
+    severity: loaded.severity ?? check.meta.severity,
+    accountId: r.resource.accountId,
+    region: r.resource.region,
+    resource: { arn: r.resource.arn, type: r.resource.type, name: r.resource.name },
+    message: r.message,
+    ...(r.messageId ? { messageId: r.messageId } : {}),
+    ...(r.data ? { data: r.data } : {}),
+    evidence: r.evidence,
+    frameworks: check.meta.frameworks ?? {},
+    fingerprint: fingerprint(check.id, r.resource.accountId, r.resource.region, r.resource.arn),
+  };
+}
+
+/** The check's summary; its counts are filled in by countFindings once the findings are final. */
+function checkSummary(loaded: LoadedCheck, failure: string | undefined): CheckSummary {
+  const { check } = loaded;
+  return {
+    id: check.id,
+    title: check.meta.title,
+    description: check.meta.description,
+    severity: loaded.severity ?? check.meta.severity,
+    resourceType: check.meta.resource,
+    frameworks: check.meta.frameworks ?? {},
+    remediation: check.meta.remediation,
+    ...(check.meta.docs ? { docs: check.meta.docs } : {}),
+    ...(check.meta.helpUri ? { helpUri: check.meta.helpUri } : {}),
+    plugin: loaded.plugin,
+    options: loaded.options as Record<string, JsonValue>,
+    counts: emptyCounts(),
+    ...(failure ? { error: failure } : {}),
+  };
+}
+
+/** Each check's counts, from the final (deduplicated) findings; exceptions do not change statuses. */
+function countFindings(summaries: CheckSummary[], findings: readonly Finding[]): void {
   const byId = new Map(summaries.map((s) => [s.id, s]));
   for (const f of findings) {
     const s = byId.get(f.checkId);
     if (s) s.counts[f.status]++;
   }
+}
 
+function scanInfo(snapshot: Snapshot, index: SnapshotIndex, startedAt: Date): ScanResult['scan'] {
   const org = snapshot.organization?.value;
   return {
-    tool: opts.tool ?? { name: 'trailwarden', version: '0.0.0' },
-    scan: {
-      startedAt: startedAt.toISOString(),
-      finishedAt: new Date().toISOString(),
-      collectedAt: snapshot.collectedAt,
-      partition: snapshot.partition,
-      mode: snapshot.scope.mode,
-      ...(org ? { organizationId: org.id } : {}),
-      accounts: index.accountIds.map((id) => ({
-        id,
-        ...(index.accountNames.get(id) ? { name: index.accountNames.get(id) } : {}),
-        ...(index.ouPaths.get(id) ? { ouPath: index.ouPaths.get(id) } : {}),
-      })),
-      regions: scannedRegions(snapshot),
-      notes: snapshot.scope.notes ?? [],
-    },
-    coverage: computeCoverage(snapshot),
-    checks: summaries,
-    findings,
-    exceptions,
-    frameworks: frameworkReports(summaries, findings, opts.catalogue),
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    collectedAt: snapshot.collectedAt,
+    partition: snapshot.partition,
+    mode: snapshot.scope.mode,
+    ...(org ? { organizationId: org.id } : {}),
+    accounts: index.accountIds.map((id) => ({
+      id,
+      ...(index.accountNames.get(id) ? { name: index.accountNames.get(id) } : {}),
+      ...(index.ouPaths.get(id) ? { ouPath: index.ouPaths.get(id) } : {}),
+    })),
+    regions: scannedRegions(snapshot),
+    notes: snapshot.scope.notes ?? [],
   };
 }
 
@@ -200,7 +248,7 @@ export function compareFindings(a: Finding, b: Finding): number {
  * One finding per (check, resource): if a check reported the same resource twice, keep the worst
  * verdict (FAIL over ERROR over PASS) and merge the evidence of the others into it.
  */
-function dedupeFindings(findings: Finding[]): void {
+function dedupeFindings(findings: Finding[]): Finding[] {
   let w = 0;
   for (let r = 0; r < findings.length; r++) {
     const f = findings[r] as Finding;
@@ -213,6 +261,7 @@ function dedupeFindings(findings: Finding[]): void {
     findings[w++] = f;
   }
   findings.length = w;
+  return findings;
 }
 
 function scannedRegions(snapshot: Snapshot): string[] {

@@ -1,5 +1,6 @@
 import type { ResourceRef } from '../model/result.js';
 import type { RawFinding } from './context.js';
+import { CORE_MESSAGES, formatMessage } from './core-messages.js';
 
 /** Longest error text quoted in a finding: a thrown message may carry a 20 MB string from the snapshot. */
 const MAX_QUOTED = 300;
@@ -29,10 +30,13 @@ export function keptAfterFailure(emitted: readonly RawFinding[], resource: Resou
 /** The ERROR a resource gets when judging it threw. */
 export function isolatedFailure(resource: ResourceRef, checkId: string, e: unknown): RawFinding {
   const what = describeThrown(e);
+  const data = { check: checkId, error: what };
   return {
     status: 'ERROR',
     resource,
-    message: `Cannot decide: check ${checkId} failed while judging this resource (${what}); its data may be malformed or unusual. The check's other findings stand.`,
+    message: formatMessage(CORE_MESSAGES['core.judgementFailed'], data),
+    messageId: 'core.judgementFailed',
+    data,
     evidence: { reason: 'the check failed on this resource', error: what },
   };
 }

@@ -1,4 +1,4 @@
-import { type Known, type KnownError, isUnknown } from '../model/known.js';
+import { isUnknown } from '../model/known.js';
 import { GLOBAL_REGION, type ResourceRef } from '../model/result.js';
 import type { AccountSnapshot, Bucket, Key, Partition, Snapshot, Trail } from '../model/snapshot.js';
 
@@ -114,19 +114,4 @@ export function parseArn(arn: string): { partition: string; service: string; reg
     accountId: parts[4] as string,
     resource: parts.slice(5).join(':'),
   };
-}
-
-/** The error to report when a section a check needs was not in the snapshot. */
-export function notCollected(operation: string, accountId: string, region?: string): KnownError {
-  return {
-    code: 'NotCollected',
-    message: 'this data is not in the snapshot (collected without the check that needs it?)',
-    operation,
-    accountId,
-    region,
-  };
-}
-
-export function knownOrNotCollected<T>(k: Known<T> | undefined, operation: string, accountId: string, region?: string): Known<T> {
-  return k ?? { error: notCollected(operation, accountId, region) };
 }

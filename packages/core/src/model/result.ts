@@ -30,8 +30,13 @@ export interface Finding {
   region: string;
   resource: { arn: string; type: string; name: string };
   message: string;
-  /** The message id the check used (stable across wording changes). */
+  /**
+   * The message id the check used (stable across wording changes); `core.*` ids are the engine's
+   * own (see CORE_MESSAGES). Absent only on ERRORs of plugin API v1 checks (`ctx.error`).
+   */
   messageId?: string;
+  /** The data the message was formatted with, so tools and tests read values, not prose. */
+  data?: Record<string, string | number | boolean>;
   evidence: Record<string, JsonValue>;
   frameworks: FrameworkMap;
   /** Stable hash of (checkId, accountId, region, resource ARN). */

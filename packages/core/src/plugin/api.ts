@@ -5,14 +5,22 @@ import type {
   ResourceRef,
   ScanResult,
   Severity,
+  Status,
 } from '../model/result.js';
 import type {
   AccountSnapshot,
   Bucket,
+  EventHistory,
+  IamData,
   InsightSelector,
   JsonValue,
   Key,
+  KeyMetadata,
   Partition,
+  PolicyDocument,
+  PublicAccessBlock,
+  RegionInfo,
+  RegionMonitoring,
   Snapshot,
   SnapshotSection,
   Trail,
@@ -26,9 +34,12 @@ export type { CollectDeclaration, CollectPlacement } from './collect-declaration
 
 /**
  * The plugin API version this core implements. A plugin records the version it was written for
- * (defineCheck stamps it); the loader refuses plugins written for another major version.
+ * (`createCheck` stamps 2, the v1 `defineCheck` stamps 1); the loader refuses versions it does not
+ * support (see SUPPORTED_PLUGIN_API_VERSIONS).
  */
-export const PLUGIN_API_VERSION = 1;
+export const PLUGIN_API_VERSION = 2;
+/** v1 checks still load: the engine hands them the v1 context (see docs/plugin-api.md, "v1 plugins"). */
+export const SUPPORTED_PLUGIN_API_VERSIONS: readonly number[] = [1, 2];
 
 /** A JSON Schema object (draft 2020-12 subset that ajv understands). */
 export type JsonSchema = { [key: string]: unknown };
@@ -59,7 +70,8 @@ export interface CheckOptionsSpec<Options> {
   defaults: Options;
 }
 
-export interface CheckDefinition<Options extends object, MessageIds extends string, EntryNames extends string = string> {
+/** What every check declares, whichever API version it was written for. */
+export interface CheckFields<Options extends object, MessageIds extends string, EntryNames extends string = string> {
   id: string;
   meta: CheckMeta<MessageIds>;
   options?: CheckOptionsSpec<Options>;
@@ -78,25 +90,63 @@ export interface CheckDefinition<Options extends object, MessageIds extends stri
   collect?: Record<EntryNames, CollectDeclaration>;
   /** Evaluation budget override in milliseconds (default: the engine's). */
   timeoutMs?: number;
+}
+
+/** A check written for plugin API v2 (`createCheck`). */
+export interface CheckDefinitionV2<Options extends object, MessageIds extends string, EntryNames extends string = string>
+  extends CheckFields<Options, MessageIds, EntryNames> {
+  evaluate(ctx: Context<Options, MessageIds, EntryNames>): void | Promise<void>;
+}
+
+/** A check written for plugin API v1 (`defineCheck`): evaluated through the v1 context. */
+export interface CheckDefinition<Options extends object, MessageIds extends string, EntryNames extends string = string>
+  extends CheckFields<Options, MessageIds, EntryNames> {
   evaluate(ctx: CheckContext<Options, MessageIds, EntryNames>): void | Promise<void>;
 }
 
-export interface Check<Options extends object = object, MessageIds extends string = string, EntryNames extends string = string>
+export interface CheckV2<Options extends object = object, MessageIds extends string = string, EntryNames extends string = string>
+  extends CheckDefinitionV2<Options, MessageIds, EntryNames> {
+  kind: 'trailwarden-check';
+  apiVersion: 2;
+}
+
+export interface CheckV1<Options extends object = object, MessageIds extends string = string, EntryNames extends string = string>
   extends CheckDefinition<Options, MessageIds, EntryNames> {
   kind: 'trailwarden-check';
-  apiVersion: number;
+  /** 1, or absent in plugins older than the version stamp. */
+  apiVersion: 1;
+}
+
+/** A loaded check of either API version; `apiVersion` tells which context it is evaluated with. */
+export type Check<Options extends object = object, MessageIds extends string = string, EntryNames extends string = string> =
+  | CheckV2<Options, MessageIds, EntryNames>
+  | CheckV1<Options, MessageIds, EntryNames>;
+
+/**
+ * Declare a check (plugin API v2). Options, message ids and collect entry names are inferred from
+ * `options.defaults`, `meta.messages` and `collect`: give no type arguments. Like
+ * typescript-eslint's `createRule`, the definition is data plus one `evaluate` that reads the scan
+ * model and calls `ctx.report(...)`.
+ */
+export function createCheck<
+  Options extends object = Record<string, never>,
+  MessageIds extends string = string,
+  EntryNames extends string = never,
+>(definition: CheckDefinitionV2<Options, MessageIds, EntryNames>): CheckV2<Options, MessageIds, EntryNames> {
+  return { ...definition, kind: 'trailwarden-check', apiVersion: 2 };
 }
 
 /**
- * Declare a check. Types of options, message ids and collect entry names are inferred from
- * `options.defaults`, `meta.messages` and `collect`.
+ * Declare a check for plugin API v1 (positional `ctx.pass(...)`, `ctx.snapshot`). Still loaded and
+ * run unchanged; new checks use `createCheck`.
+ * @deprecated use createCheck (plugin API v2).
  */
 export function defineCheck<
   Options extends object = Record<string, never>,
   MessageIds extends string = string,
   EntryNames extends string = never,
->(definition: CheckDefinition<Options, MessageIds, EntryNames>): Check<Options, MessageIds, EntryNames> {
-  return { ...definition, kind: 'trailwarden-check', apiVersion: PLUGIN_API_VERSION };
+>(definition: CheckDefinition<Options, MessageIds, EntryNames>): CheckV1<Options, MessageIds, EntryNames> {
+  return { ...definition, kind: 'trailwarden-check', apiVersion: 1 };
 }
 
 export interface ReporterDefinition<Options extends object = Record<string, unknown>> {
@@ -127,16 +177,30 @@ export interface PluginDefinition {
   reporters?: Reporter<any>[];
 }
 
-// ----- The context a check evaluates in -----
+// ----- The scan model a check reads -----
 
-export interface AccountView {
+/** Account-level sections, each read through `Account.get`. */
+export interface AccountSettings {
+  regions: RegionInfo[];
+  iam: IamData;
+  /** `null`: the account has no S3 Block Public Access configuration. */
+  s3AccountPublicAccessBlock: PublicAccessBlock | null;
+  eventHistory: EventHistory;
+  /** By region: what watches the trails' CloudWatch Logs log groups there. */
+  monitoring: Record<string, RegionMonitoring>;
+}
+export type AccountSettingName = keyof AccountSettings;
+
+/** A scanned account, with its trails resolved. */
+export interface Account {
   id: string;
   name?: string;
   /** `arn:<partition>:iam::<id>:root`, type `AWS::::Account`, region `global`. */
   resource: ResourceRef;
   ouPath: string[];
   isManagementAccount: boolean;
-  data: AccountSnapshot;
+  /** How the account was read; an error (e.g. AssumeRole denied) means nothing else was. */
+  access: Known<{ via: 'caller' | 'role'; roleArn?: string }>;
   /** The account's own trails (including organization trails it owns), once each. */
   ownTrails(): Known<TrailView[]>;
   /**
@@ -144,13 +208,44 @@ export interface AccountView {
    * (resolved to the owner's full record when the owner account was scanned).
    */
   applicableTrails(): Known<TrailView[]>;
+  /**
+   * Regions where DescribeTrails failed (sorted): a single-region trail homed only there could not
+   * be seen, so "no qualifying trail" is not known for this account.
+   */
+  unlistedRegions(): { region: string; error: KnownError }[];
+  /**
+   * One account-level section: the account's access error when it could not be read, or a
+   * `NotCollected` error naming the AWS call when the snapshot lacks it.
+   */
+  get<K extends AccountSettingName>(name: K): Known<AccountSettings[K]>;
 }
+
+/** Plugin API v1's account: the v2 `Account` plus `data`, its raw snapshot record. */
+export interface AccountView extends Account {
+  /** @deprecated v1 only: read through `get(...)`; v2 checks do not see the raw snapshot. */
+  data: AccountSnapshot;
+}
+
+/** Trail-level details read after DescribeTrails, each through `TrailView.get`. */
+export interface TrailSettings {
+  status: TrailStatus;
+  eventSelectors: TrailEventSelectors;
+  insightSelectors: InsightSelector[];
+}
+export type TrailSettingName = keyof TrailSettings;
 
 export interface TrailView {
   trail: Trail;
   /** Owner account, home region. */
   resource: ResourceRef;
-  /** The trail's status, or why it is unknown (including "not collected"). */
+  /**
+   * A detail of the trail, or why it is unknown: the owner account unreadable or not scanned
+   * (`OwnerOutOfScope`: a member cannot read an organization trail's selectors), or `NotCollected`.
+   * `insightSelectors` is `[]` when Insights is off (AWS's InsightNotEnabledException, or
+   * HasInsightSelectors false).
+   */
+  get<K extends TrailSettingName>(name: K): Known<TrailSettings[K]>;
+  /** The trail's status, or why it is unknown (including "not collected"); `get('status')`. */
   status(): Known<TrailStatus>;
   /**
    * The status in every region it was read: the home region first (`status()`), then the other
@@ -159,7 +254,7 @@ export interface TrailView {
   regionStatuses(): { region: string; status: Known<TrailStatus> }[];
   /** Event selectors; a never-configured trail has AWS's default (all management events). */
   eventSelectors(): Known<TrailEventSelectors>;
-  /** Insight selectors; `[]` when Insights is off (AWS's InsightNotEnabledException). */
+  /** Insight selectors; `[]` when Insights is off; `get('insightSelectors')`. */
   insightSelectors(): Known<InsightSelector[]>;
   /** The bucket the trail delivers to, resolved in whichever scanned account owns it. */
   bucket(): Known<BucketView> | null;
@@ -184,15 +279,28 @@ export interface BucketView {
   bucket: Bucket;
   resource: ResourceRef;
   /** Trails (from any scanned account) that deliver to this bucket. */
-  trails: TrailView[];
+  readonly trails: TrailView[];
   /** One setting of the bucket; a `NotCollected` error naming the S3 call when the snapshot lacks it. */
+  get<K extends BucketSettingName>(name: K): NonNullable<Bucket[K]>;
+  /** v1 name of `get`. */
   setting<K extends BucketSettingName>(name: K): NonNullable<Bucket[K]>;
 }
+
+/** The per-key settings the collector reads. */
+export interface KeySettings {
+  metadata: KeyMetadata;
+  policy: PolicyDocument;
+  rotation: { enabled: boolean; rotationPeriodInDays?: number };
+}
+export type KeySettingName = keyof KeySettings;
 
 export interface KeyView {
   key: Key;
   resource: ResourceRef;
-  trails: TrailView[];
+  /** Trails (from any scanned account) that encrypt with this key. */
+  readonly trails: TrailView[];
+  /** One setting of the key; a `NotCollected` error naming the KMS call when the snapshot lacks it. */
+  get<K extends KeySettingName>(name: K): Known<KeySettings[K]>;
 }
 
 /**
@@ -205,6 +313,7 @@ export type ExtensionTarget =
   | { bucket: BucketView }
   | { key: KeyView };
 
+/** Plugin API v1's context (`defineCheck`); v2 checks get `Context`. */
 export interface CheckContext<Options extends object = object, MessageIds extends string = string, EntryNames extends string = string> {
   readonly checkId: string;
   readonly options: Readonly<Options>;
@@ -249,5 +358,115 @@ export interface CheckContext<Options extends object = object, MessageIds extend
    * helpers judge each resource this way; call it for any other per-resource loop. Returns false
    * when the judgement failed (so a summary verdict, such as an account's PASS, can be withheld).
    */
+  isolate(resource: ResourceRef, judge: () => void): boolean;
+}
+
+// ----- Plugin API v2: the context of a `createCheck` check -----
+
+/** A finding: one verdict on one resource, its message chosen by id from `meta.messages`. */
+export interface ReportDescriptor<MessageIds extends string = string> {
+  status: Status;
+  resource: ResourceRef;
+  messageId: MessageIds;
+  /** Fills the message's `{{name}}` placeholders, and is kept in the finding (tests assert it). */
+  data?: MessageData;
+  evidence?: Evidence;
+  error?: never;
+}
+
+/**
+ * An ERROR because a value could not be read: reported with the core message id
+ * `core.cannotDecide` ("Cannot decide: <what failed, where, AWS's words>."), the error's code and
+ * operation as data, and the error itself in the evidence.
+ */
+export interface UnreadableDescriptor {
+  status: 'ERROR';
+  resource: ResourceRef;
+  error: KnownError;
+  evidence?: Evidence;
+  messageId?: never;
+  data?: never;
+}
+
+/**
+ * A computation shared by every check of one evaluation (an IAM policy index, an action catalogue):
+ * created on first use and kept for that evaluation only. Compare services by identity: declare
+ * each one once, at module level, with `defineService`.
+ */
+export interface Service<T> {
+  readonly id: string;
+  create(input: ServiceInput): T;
+}
+
+/** What a service is built from: the evaluation's snapshot (services, unlike checks, may read it). */
+export interface ServiceInput {
+  readonly snapshot: Readonly<Snapshot>;
+  readonly partition: Partition;
+}
+
+export function defineService<T>(id: string, create: (input: ServiceInput) => T): Service<T> {
+  return { id, create };
+}
+
+/** The per-evaluation registry of shared services. */
+export interface Services {
+  /** The event-selector evaluator. */
+  readonly selectors: SelectorEvaluator;
+  /** The evaluation's instance of `service`, created on first use. */
+  use<T>(service: Service<T>): T;
+}
+
+/** Facts about the scan as a whole. */
+export interface ScanFacts {
+  /** When the snapshot was collected (ISO 8601, as the collector wrote it). */
+  readonly collectedAt: string;
+  readonly mode: 'organization' | 'single-account' | 'fixture';
+  /** Whether log files were verified in this scan (`scan --verify-logs`). */
+  readonly logsVerified: boolean;
+  /**
+   * What log-file verification found for one trail (the `TrailIntegrity` JSON of
+   * @trailwarden/integrity), or why it could not run; undefined when the trail was not verified.
+   */
+  logIntegrity(trailArn: string): Known<JsonValue> | undefined;
+}
+
+/**
+ * The context of a plugin API v2 check: the resolved scan model (accounts, trails, buckets, keys
+ * and their relations, every value a Known<T>), the shared services, and one `report` call. There
+ * is no raw snapshot: a value missing from the model is a Known error from `get(...)`.
+ */
+export interface Context<Options extends object = object, MessageIds extends string = string, EntryNames extends string = string> {
+  readonly checkId: string;
+  readonly options: Readonly<Options>;
+  /** The evaluation's clock. Checks must not read the system clock. */
+  readonly now: Date;
+  readonly partition: Partition;
+  readonly scan: ScanFacts;
+  readonly services: Services;
+
+  accounts(): Account[];
+  account(accountId: string): Account | undefined;
+  /** Every scanned account whose data could be read; unreadable ones get an ERROR. */
+  forEachAccount(fn: (account: Account) => void): void;
+  /**
+   * Every trail once, in its owner account. Accounts whose trails are unknown get an ERROR, and so
+   * does each region where DescribeTrails failed (a trail homed only there could not be seen).
+   */
+  forEachTrail(fn: (trail: TrailView) => void): void;
+  /** Every bucket some trail delivers to, once, in its owner account; unresolved ones get an ERROR. */
+  forEachBucket(fn: (bucket: BucketView) => void): void;
+  /** Every KMS key some trail uses, once, in its owner account; unresolved ones get an ERROR. */
+  forEachKey(fn: (key: KeyView) => void): void;
+
+  /** See CheckContext.extension. */
+  extension<T = JsonValue>(entry: EntryNames, at: ExtensionTarget): Known<T>;
+
+  /**
+   * Report one finding, for every status: `{ status, resource, messageId, data, evidence }`, or
+   * `{ status: 'ERROR', resource, error }` when a value could not be read.
+   */
+  report(finding: ReportDescriptor<MessageIds> | UnreadableDescriptor): void;
+
+  /** See CheckContext.isolate. */
   isolate(resource: ResourceRef, judge: () => void): boolean;
 }

@@ -5,7 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import { compileOptionsSchema, describeAjvErrors } from '../util/ajv.js';
 import { staticValidator } from '../util/validators.js';
 import { InputError, isInputError } from '../util/errors.js';
-import { type Check, PLUGIN_API_VERSION, type Reporter } from './api.js';
+import { type Check, PLUGIN_API_VERSION, type Reporter, SUPPORTED_PLUGIN_API_VERSIONS } from './api.js';
 import { type CollectDeclaration, declarationHash, declarationProblem } from './collect-declaration.js';
 import { checkMetadataSchema, reporterMetadataSchema } from './metadata-schema.js';
 import { pluginExports } from './plugin-exports.js';
@@ -35,13 +35,19 @@ function firstProblem(validate: ValidateFunction, data: unknown, prefix: string)
   return describeAjvErrors(validate.errors, prefix).join('; ');
 }
 
+/** " (and still loads plugins written for version 1)". */
+function supportedNote(): string {
+  const older = SUPPORTED_PLUGIN_API_VERSIONS.filter((v) => v !== PLUGIN_API_VERSION);
+  return older.length > 0 ? ` (and still loads plugins written for version ${older.join(', ')})` : '';
+}
+
 /** Validate one check's metadata, options schema and defaults; throws naming the plugin and field. */
 export function validateCheck(value: unknown, plugin: string): Check {
   const c = value as Check;
   const label = typeof c?.id === 'string' ? `check "${c.id}"` : 'check';
   if (!c || typeof c !== 'object') refuse(plugin, `${label} is not an object`);
-  if (c.apiVersion !== undefined && c.apiVersion !== PLUGIN_API_VERSION) {
-    refuse(plugin, `${label} was written for plugin API version ${c.apiVersion}, this Trailwarden implements version ${PLUGIN_API_VERSION}; upgrade the plugin or Trailwarden`);
+  if (c.apiVersion !== undefined && !SUPPORTED_PLUGIN_API_VERSIONS.includes(c.apiVersion)) {
+    refuse(plugin, `${label} was written for plugin API version ${c.apiVersion}, this Trailwarden implements version ${PLUGIN_API_VERSION}${supportedNote()}; upgrade the plugin or Trailwarden`);
   }
   // The collect entries first: their refusals (a mutating command, a secret-returning read) are
   // the ones that matter most, and say more than a schema error would.
@@ -72,8 +78,8 @@ export function validateReporter(value: unknown, plugin: string): Reporter {
   const r = value as Reporter;
   const label = typeof r?.id === 'string' ? `reporter "${r.id}"` : 'reporter';
   if (!r || typeof r !== 'object') refuse(plugin, `${label} is not an object`);
-  if (r.apiVersion !== undefined && r.apiVersion !== PLUGIN_API_VERSION) {
-    refuse(plugin, `${label} was written for plugin API version ${r.apiVersion}, this Trailwarden implements version ${PLUGIN_API_VERSION}`);
+  if (r.apiVersion !== undefined && !SUPPORTED_PLUGIN_API_VERSIONS.includes(r.apiVersion)) {
+    refuse(plugin, `${label} was written for plugin API version ${r.apiVersion}, this Trailwarden implements version ${PLUGIN_API_VERSION}${supportedNote()}`);
   }
   const problem = firstProblem(validateReporterMeta(), r, label);
   if (problem) refuse(plugin, problem);

@@ -13,6 +13,7 @@ import {
   type Snapshot,
   type SnapshotSection,
   type Trail,
+  TRAILWARDEN_ERROR_CODES,
   validateSnapshot,
 } from '@trailwarden/core';
 import type { AccountSpec } from './account.js';
@@ -150,7 +151,7 @@ export function snapshot(input: SnapshotInput): Snapshot {
           unresolvedBuckets[bucketName] = given
             ? knownError(given, w.id).error
             : {
-                code: 'BucketOutOfScope',
+                code: TRAILWARDEN_ERROR_CODES.BucketOutOfScope,
                 message: `bucket ${bucketName} (used by a trail seen in ${w.id}) is owned by an account outside the scanned accounts`,
                 operation: 'ListBuckets',
               };
@@ -180,7 +181,7 @@ export function snapshot(input: SnapshotInput): Snapshot {
         const given = typeof un === 'object' && isUnreadable(un.key) ? un.key : undefined;
         unresolvedKeys[arn] = given
           ? knownError(given, ownerId, region).error
-          : { code: 'KeyOutOfScope', message: `key ${arn} is owned by account ${ownerId}, which was not scanned`, operation: 'DescribeKey', accountId: ownerId, region };
+          : { code: TRAILWARDEN_ERROR_CODES.KeyOutOfScope, message: `key ${arn} is owned by account ${ownerId}, which was not scanned`, operation: 'DescribeKey', accountId: ownerId, region };
         continue;
       }
       const spec2 = kmsKey({ id: keyId, region });
