@@ -380,7 +380,6 @@ describe('trail-api-least-privilege', () => {
   });
 
   describe('the root user (judged by the controls AWS gives it, never "remove these actions")', () => {
-    const admin = () => iamRole('Admin', { attachedPolicies: ['AdministratorAccess'] });
     const withRoot = (snap: ReturnType<typeof snapshot>, id: string, accessKeysPresent: boolean, mfaEnabled: boolean) => {
       snap.accounts[id]!.rootUser = { value: { accessKeysPresent, mfaEnabled } };
       return snap;

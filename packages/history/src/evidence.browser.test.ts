@@ -51,6 +51,7 @@ describe('the evidence report in a browser', () => {
     // A gap day is visibly different from a covered one (its own background colour).
     const colours = await page.$$eval('#days .day', (els) => [...new Set(els.map((e) => getComputedStyle(e).backgroundColor))]);
     expect(colours.length).toBeGreaterThanOrEqual(2);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's page.innerText (the text as shown), not the DOM property
     const text = await page.innerText('body');
     expect(text).toMatch(/2 day\(s\) not covered by any scan/);
     expect(text).toMatch(/StopLogging/);
