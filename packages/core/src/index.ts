@@ -47,7 +47,11 @@ export { assertExceptionAccounts, assertExceptionChecks } from './config/excepti
 export { boundResult } from './engine/bounds.js';
 export { MAX_REPORT_STRING_CHARS, capString, terminalSafe, wellFormed } from './util/text-safety.js';
 export { selectChecks } from './config/selection.js';
-export { DEFAULT_CATALOGUE, frameworkReports, controlsOf, compareControlIds, type Catalogue, type FrameworkDefinition } from './catalogue/catalogue.js';
+export { DEFAULT_CATALOGUE, catalogueOf, frameworkReports, controlsOf, compareControlIds, type Catalogue, type FrameworkDefinition } from './catalogue/catalogue.js';
+export { BUILTIN_PACKS, UNKNOWN_CONTROL_TITLE, findPack, frameworksOf, frameworksOfCheck, packProblems, resolvePacks, type PackCheck } from './packs/packs.js';
+export { AUTOMATIONS, automationLine, packAutomation, type Automation, type FrameworkPack, type PackAutomation, type PackControl } from './packs/types.js';
+export { STATUS_ORDER, compareStatus, worstStatus } from './model/status-order.js';
+export { summarize, summaryOf, emptyStatusCounts, WORST_CHECK_STATUSES, type ScanSummary, type WorstCheck } from './summary/summary.js';
 export { renderCheckDoc, renderCheckIndex, checkDocFileName, schemaType, type CheckDocOptions, type DocumentedCheck } from './docs/check-doc.js';
 export { InputError, isInputError } from './util/errors.js';
 export { fingerprint, stableStringify, compareStrings, globToRegExp } from './util/stable.js';

@@ -1,7 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { type Catalogue, frameworkReports } from '../catalogue/catalogue.js';
+import { frameworkReports } from '../catalogue/catalogue.js';
 import { type ExceptionRule, applyExceptions } from '../config/exceptions.js';
 import type { CheckSummary, Finding, ScanResult, Severity, Status } from '../model/result.js';
+import { compareStatus } from '../model/status-order.js';
+import { BUILTIN_PACKS, frameworksOf, resolvePacks } from '../packs/packs.js';
+import type { FrameworkPack } from '../packs/types.js';
+import { summarize } from '../summary/summary.js';
 import type { JsonValue, Snapshot } from '../model/snapshot.js';
 import type { Check } from '../plugin/api.js';
 import { createSelectorEvaluator } from '../selectors/evaluator.js';
@@ -31,7 +35,8 @@ export interface EvaluateOptions {
   /** Per-check budget in milliseconds unless the check sets its own. Default 60 s. */
   timeoutMs?: number;
   exceptions?: ExceptionRule[];
-  catalogue?: Catalogue;
+  /** Framework packs (default: the built-in ones); `meta.frameworks` of v1 plugin checks are folded in. */
+  packs?: readonly FrameworkPack[];
   tool?: { name: string; version: string };
   startedAt?: Date;
   /** Called after each check with its wall time (benchmarks, `--debug` timings); not in the result, which stays deterministic. */
@@ -57,6 +62,10 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
   const findings: Finding[] = [];
   const summaries: CheckSummary[] = [];
   const collected = new Set(snapshot.sections);
+  const packs = resolvePacks(
+    opts.checks.map((l) => ({ id: l.check.id, meta: l.check.meta, plugin: l.plugin })),
+    opts.packs ?? BUILTIN_PACKS,
+  );
 
   const sorted = [...opts.checks].sort((a, b) => compareStrings(a.check.id, b.check.id));
   const defaultBudget = opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
@@ -78,6 +87,7 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
   for (const loaded of sorted) {
     const { check } = loaded;
     const severity = loaded.severity ?? check.meta.severity;
+    const frameworks = frameworksOf(check, packs);
     let raw: RawFinding[] = [];
     let failure: string | undefined;
 
@@ -121,7 +131,7 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
         message: r.message,
         ...(r.messageId ? { messageId: r.messageId } : {}),
         evidence: r.evidence,
-        frameworks: check.meta.frameworks ?? {},
+        frameworks,
         fingerprint: fingerprint(check.id, r.resource.accountId, r.resource.region, r.resource.arn),
       });
     }
@@ -131,7 +141,7 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
       description: check.meta.description,
       severity,
       resourceType: check.meta.resource,
-      frameworks: check.meta.frameworks ?? {},
+      frameworks,
       remediation: check.meta.remediation,
       ...(check.meta.docs ? { docs: check.meta.docs } : {}),
       ...(check.meta.helpUri ? { helpUri: check.meta.helpUri } : {}),
@@ -154,6 +164,7 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
   }
 
   const org = snapshot.organization?.value;
+  const coverage = computeCoverage(snapshot);
   return {
     tool: opts.tool ?? { name: 'trailwarden', version: '0.0.0' },
     scan: {
@@ -171,11 +182,12 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
       regions: scannedRegions(snapshot),
       notes: snapshot.scope.notes ?? [],
     },
-    coverage: computeCoverage(snapshot),
+    coverage,
     checks: summaries,
     findings,
     exceptions,
-    frameworks: frameworkReports(summaries, findings, opts.catalogue),
+    frameworks: frameworkReports(summaries, findings, packs),
+    summary: summarize({ checks: summaries, findings, coverage, exceptions }),
   };
 }
 
@@ -183,15 +195,13 @@ function emptyCounts(): Record<Status, number> {
   return { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 };
 }
 
-const STATUS_ORDER: Record<Status, number> = { FAIL: 0, ERROR: 1, PASS: 2, NOT_APPLICABLE: 3 };
-
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     compareStrings(a.checkId, b.checkId) ||
     compareStrings(a.accountId, b.accountId) ||
     compareStrings(a.region, b.region) ||
     compareStrings(a.resource.arn, b.resource.arn) ||
-    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+    compareStatus(a.status, b.status) ||
     compareStrings(a.message, b.message)
   );
 }
