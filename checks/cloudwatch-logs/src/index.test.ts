@@ -79,7 +79,7 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
 });
 
 describe('trail-cloudwatch-logs details', () => {
-  it('is a valid plugin with the frameworks of checks.md', () => {
+  it('is a valid plugin with the controls its framework packs map to it', () => {
     expect(() => validateCheck(check, 'cloudwatch-logs')).not.toThrow();
     expectCatalogued(frameworksOfCheck(check.id, BUILTIN_PACKS), /CloudWatch/);
     expect(frameworksOfCheck(check.id, BUILTIN_PACKS)).toEqual({

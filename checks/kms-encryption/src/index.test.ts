@@ -159,7 +159,7 @@ new CheckTester().run(check, {
 });
 
 describe('trail-kms-encryption details', () => {
-  it('is a valid plugin with the frameworks of checks.md', () => {
+  it('is a valid plugin with the controls its framework packs map to it', () => {
     expect(() => validateCheck(check, 'kms-encryption')).not.toThrow();
     expectCatalogued(frameworksOfCheck(check.id, BUILTIN_PACKS), /encrypt/);
     expect(frameworksOfCheck(check.id, BUILTIN_PACKS)).toEqual({

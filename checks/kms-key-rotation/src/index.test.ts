@@ -68,7 +68,7 @@ new CheckTester().run(check, {
 });
 
 describe('trail-kms-key-rotation details', () => {
-  it('is a valid plugin with the frameworks of checks.md', () => {
+  it('is a valid plugin with the controls its framework packs map to it', () => {
     expect(() => validateCheck(check, 'kms-key-rotation')).not.toThrow();
     expectCatalogued(frameworksOfCheck(check.id, BUILTIN_PACKS), /otation/);
     expect(frameworksOfCheck(check.id, BUILTIN_PACKS)).toEqual({

@@ -250,7 +250,7 @@ new CheckTester().run(check, {
 });
 
 describe('trail-multi-region details', () => {
-  it('is a valid plugin with the frameworks of checks.md', () => {
+  it('is a valid plugin with the controls its framework packs map to it', () => {
     expect(() => validateCheck(check, 'multi-region')).not.toThrow();
     expectCatalogued(frameworksOfCheck(check.id, BUILTIN_PACKS), /all regions|multi-Region trail/);
     expect(frameworksOfCheck(check.id, BUILTIN_PACKS)).toEqual({

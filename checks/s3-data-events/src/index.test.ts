@@ -257,7 +257,7 @@ new CheckTester().run(s3DataEventsRead, {
 });
 
 describe('trail-s3-data-events-*', () => {
-  it('exports both checks as the default array, each a valid plugin with the CIS controls of checks.md', () => {
+  it('exports both checks as the default array, each a valid plugin with the CIS controls its framework packs map to it', () => {
     expect(checks.map((c) => c.id)).toEqual(['trail-s3-data-events-write', 'trail-s3-data-events-read']);
     for (const c of checks) expect(() => validateCheck(c, 's3-data-events')).not.toThrow();
     expectCatalogued(frameworksOfCheck(s3DataEventsWrite.id, BUILTIN_PACKS), /object-level logging for write events/);

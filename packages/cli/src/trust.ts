@@ -37,9 +37,6 @@ export function announceInputs(io: CliIO, config: EffectiveConfig, plugins: Plug
   const builtins = new Set(builtinPluginNames());
   for (const p of plugins.plugins) {
     if (!builtins.has(p.name)) line(`plugin: ${p.name} ${p.version ?? '(no version)'} from ${p.file ?? p.specifier}`);
-    // Plugin API v1 put framework lists on checks; core folds them into the packs (see resolvePacks).
-    const declaring = p.checks.filter((c) => Object.keys(c.meta.frameworks ?? {}).length > 0).map((c) => c.id);
-    if (declaring.length) line(`plugin: ${p.name}: check(s) ${declaring.join(', ')} declare meta.frameworks (plugin API v1); their controls are added to the framework packs on the plugin's word`);
   }
 }
 

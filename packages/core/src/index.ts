@@ -52,6 +52,7 @@ export { BUILTIN_PACKS, UNKNOWN_CONTROL_TITLE, findPack, frameworksOf, framework
 export { AUTOMATIONS, automationLine, packAutomation, type Automation, type FrameworkPack, type PackAutomation, type PackControl } from './packs/types.js';
 export { STATUS_ORDER, compareStatus, worstStatus } from './model/status-order.js';
 export { summarize, summaryOf, emptyStatusCounts, WORST_CHECK_STATUSES, type ScanSummary, type WorstCheck } from './summary/summary.js';
+export { README_REGION_END, README_REGION_START, readmeReference, renderReadmeReference, withReadmeReference } from './docs/check-readme.js';
 export { renderCheckDoc, renderCheckIndex, checkDocFileName, schemaType, type CheckDocOptions, type DocumentedCheck } from './docs/check-doc.js';
 export { InputError, isInputError } from './util/errors.js';
 export { fingerprint, stableStringify, compareStrings, globToRegExp } from './util/stable.js';
