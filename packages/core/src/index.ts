@@ -6,7 +6,7 @@ export * from './model/known.js';
 export * from './model/snapshot.js';
 export * from './model/result.js';
 export * from './plugin/api.js';
-export { loadPlugin, registerPluginModule, validateCheck, validateReporter, type LoadedPlugin } from './plugin/loader.js';
+export { assertReporterOptions, loadPlugin, registerPluginModule, requiredOptions, validateCheck, validateReporter, type LoadedPlugin } from './plugin/loader.js';
 export { CHECK_ID_PATTERN } from './plugin/metadata-schema.js';
 export {
   COLLECT_PLACEMENTS,

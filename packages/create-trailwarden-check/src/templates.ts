@@ -92,13 +92,24 @@ function tsconfigBuild(): string {
 function indexTs(t: TemplateInput): string {
   return `import { defineCheck } from '@trailwarden/core';
 
+export interface Options {
+  /** The account that must own every trail bucket. Required: the check cannot judge a trail without it. */
+  logArchiveAccountId: string;
+}
+
+const messages = {
+  archived: 'Trail {{name}} delivers to bucket {{bucket}} in the log-archive account {{archive}}.',
+  elsewhere: 'Trail {{name}} delivers to bucket {{bucket}} in account {{owner}}, not in the log-archive account {{archive}}.',
+} as const;
+
 /**
  * ${t.description}
  *
  * Every trail must deliver its log files to a bucket owned by the organization's designated
  * log-archive account, where workload accounts' administrators cannot delete or rewrite them.
  */
-export default defineCheck({
+// Options has a required member that no default can supply, so the types are named here rather than inferred.
+export default defineCheck<Options, keyof typeof messages>({
   id: '${t.checkId}',
   meta: {
     title: 'Trails deliver to the designated log-archive account',
@@ -106,7 +117,8 @@ export default defineCheck({
       'Every CloudTrail trail must deliver to an S3 bucket owned by the designated log-archive account. Logs kept in the account they describe can be deleted or altered by whoever compromises that account.',
     severity: 'high',
     resource: 'AWS::CloudTrail::Trail',
-    // Framework id → control ids. Add the controls of your own framework, e.g. { 'acme-logging-policy': ['LOG-3'] }.
+    // Framework id → control ids, e.g. { 'acme-logging-policy': ['LOG-3'] }: Trailwarden adds them to its
+    // framework packs (built-in checks are mapped by the packs in @trailwarden/core instead).
     frameworks: {},
     remediation: {
       text: 'Point the trail at the log-archive bucket (and let cloudtrail.amazonaws.com write to it in the bucket policy), or replace it with the organization trail.',
@@ -114,10 +126,7 @@ export default defineCheck({
       terraform: 'resource "aws_cloudtrail" "main" {\\n  # ...\\n  s3_bucket_name = "<log-archive-bucket>"\\n}',
     },
     docs: 'README.md',
-    messages: {
-      archived: 'Trail {{name}} delivers to bucket {{bucket}} in the log-archive account {{archive}}.',
-      elsewhere: 'Trail {{name}} delivers to bucket {{bucket}} in account {{owner}}, not in the log-archive account {{archive}}.',
-    },
+    messages,
   },
   options: {
     schema: {
@@ -125,24 +134,21 @@ export default defineCheck({
       properties: {
         logArchiveAccountId: {
           type: 'string',
-          pattern: '^(\\\\d{12})?$',
+          pattern: '^\\\\d{12}$',
           description: 'The account that must own every trail bucket (12 digits).',
         },
       },
+      // Required, so no default: a config without it stops the run with one line saying what to set.
+      required: ['logArchiveAccountId'],
       additionalProperties: false,
     },
-    defaults: { logArchiveAccountId: '' },
+    defaults: {},
   },
   requires: ['trails', 'buckets'],
   evaluate(ctx) {
     const archive = ctx.options.logArchiveAccountId;
     ctx.forEachTrail((trail) => {
       const { name } = trail.trail;
-      if (!archive) {
-        // Not configured is not compliant: say what to set rather than pass.
-        ctx.error(trail.resource, 'Set the option logArchiveAccountId (checks.${t.checkId}.options in trailwarden.config.yaml) to the log-archive account id.');
-        return;
-      }
       const bucket = trail.bucket();
       if (bucket === null) return;
       if (bucket.error) {
@@ -162,7 +168,8 @@ export default defineCheck({
 }
 
 function indexTestTs(): string {
-  return `import { CheckTester, account, bucket, organization, snapshot, trail, unreadable } from '@trailwarden/testing';
+  return `import { CheckTester, account, bucket, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
+import { describe, expect, it } from 'vitest';
 import check from './index.js';
 
 const MANAGEMENT = '111111111111';
@@ -206,12 +213,13 @@ new CheckTester().run(check, {
       options,
       findings: [{ status: 'ERROR', message: /ListBuckets failed .*AccessDenied/ }],
     },
-    {
-      name: 'without logArchiveAccountId the check says what to set',
-      snapshot: org(LOG_ARCHIVE),
-      findings: [{ status: 'ERROR', message: /Set the option logArchiveAccountId/ }],
-    },
   ],
+});
+
+describe('options', () => {
+  it('refuses to run without logArchiveAccountId, naming the option to set', async () => {
+    await expect(runCheck(check, org(LOG_ARCHIVE))).rejects.toThrow(/needs option "logArchiveAccountId"/);
+  });
 });
 `;
 }
@@ -237,7 +245,6 @@ included), the check resolves the bucket the trail delivers to, wherever it live
 | The bucket is owned by \`logArchiveAccountId\` | PASS |
 | The bucket is owned by any other account | FAIL |
 | The bucket could not be read (owner not scanned, access denied) | ERROR |
-| \`logArchiveAccountId\` is not set | ERROR (says what to set) |
 
 Severity: **high**. Resource: \`AWS::CloudTrail::Trail\`. Snapshot sections: \`trails\`, \`buckets\`.
 
@@ -251,7 +258,7 @@ aws cloudtrail update-trail --name <trail-arn> --s3-bucket-name <log-archive-buc
 
 | Option | Type | Default | Meaning |
 |---|---|---|---|
-| \`logArchiveAccountId\` | string (12 digits) | \`""\` | The account that must own every trail bucket. |
+| \`logArchiveAccountId\` | string (12 digits) | required (no default) | The account that must own every trail bucket. A config without it stops the run with one line saying what to set. |
 
 ## Frameworks
 

@@ -55,6 +55,13 @@ export default defineReporter<JsonReportOptions>({
   id: 'json',
   extension: '.json',
   description: 'Versioned JSON document for machines (schema: @trailwarden/report-json/schema.json)',
+  options: {
+    schema: {
+      type: 'object',
+      properties: { indent: { type: 'integer', minimum: 0, maximum: 10, description: 'Pretty-print with this many spaces (default 2); 0 for one line.' } },
+      additionalProperties: false,
+    },
+  },
   render(result, options) {
     return `${JSON.stringify(toJsonReport(result), null, options.indent ?? 2)}\n`;
   },
