@@ -158,6 +158,10 @@ const TASKS = {
     bootstrap();
     return run(process.execPath, [join(ROOT, 'bench/run.mjs'), ...args]);
   },
+  'check-readmes'() {
+    bootstrap();
+    return run(process.execPath, [join(ROOT, 'scripts/check-readmes.mjs')]);
+  },
   pack(args) {
     bootstrap();
     return run(process.execPath, [join(ROOT, 'scripts/pack.mjs'), ...args]);

@@ -18,17 +18,6 @@ export default createCheck({
       'The S3 bucket a trail delivers to must have server access logging enabled, delivering to a different bucket. Access logs show who read, deleted or tried to change the trail logs; a bucket logging into itself is reported as a failure because every delivery triggers another log record and the record lives beside what it guards.',
     severity: 'low',
     resource: 'AWS::S3::Bucket',
-    frameworks: {
-      'cis-aws-1.2.0': ['2.6'],
-      'cis-aws-1.4.0': ['3.6'],
-      'cis-aws-1.5.0': ['3.6'],
-      'cis-aws-2.0.0': ['3.6'],
-      'cis-aws-3.0.0': ['3.4'],
-      'cis-aws-4.0.1': ['3.4'],
-      'cis-aws-5.0.0': ['3.4'],
-      'cis-aws-6.0.0': ['4.4'],
-      'aws-fsbp': ['CloudTrail.7'],
-    },
     remediation: {
       text: 'Enable server access logging on the trail bucket, delivering to a dedicated access-log bucket (in the same region and account) whose bucket policy allows logging.s3.amazonaws.com to write.',
       cli: fixCommand('<bucket>'),

@@ -22,13 +22,6 @@ export default defineCheck({
       'The S3 bucket a trail delivers to must not be public, neither by ACL (grants to AllUsers or AuthenticatedUsers) nor by bucket policy (an Allow to "*" not pinned by a fixed account, organization, source, VPC or IP condition), unless Block Public Access or Object Ownership neutralises it. A public log bucket exposes every API call of the organization, or lets anyone tamper with the record.',
     severity: 'critical',
     resource: 'AWS::S3::Bucket',
-    frameworks: {
-      'cis-aws-1.2.0': ['2.3'],
-      'cis-aws-1.4.0': ['3.3'],
-      'cis-aws-1.5.0': ['3.3'],
-      'cis-aws-2.0.0': ['3.3'],
-      'aws-fsbp': ['CloudTrail.6'],
-    },
     remediation: {
       text: 'Turn on all four Block Public Access settings for the bucket (or the account), disable ACLs with Object Ownership "BucketOwnerEnforced", remove grants to AllUsers/AuthenticatedUsers, and remove or pin (aws:PrincipalOrgID, aws:SourceArn, ...) every bucket policy statement that allows "*".',
       cli: `${fixCommand('<bucket>')}\naws s3api put-bucket-ownership-controls --bucket <bucket> --ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'`,

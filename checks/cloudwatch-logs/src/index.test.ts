@@ -1,4 +1,4 @@
-import { DEFAULT_CATALOGUE, type Known, type Snapshot, type TrailStatus, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Known, type Snapshot, type TrailStatus, validateCheck, BUILTIN_PACKS, frameworksOfCheck } from '@trailwarden/core';
 import { CheckTester, account, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check from './index.js';
@@ -79,10 +79,10 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
 });
 
 describe('trail-cloudwatch-logs details', () => {
-  it('is a valid plugin with the frameworks of checks.md', () => {
+  it('is a valid plugin with the controls its framework packs map to it', () => {
     expect(() => validateCheck(check, 'cloudwatch-logs')).not.toThrow();
-    expectCatalogued(check.meta.frameworks, /CloudWatch/);
-    expect(check.meta.frameworks).toEqual({
+    expectCatalogued(frameworksOfCheck(check.id, BUILTIN_PACKS), /CloudWatch/);
+    expect(frameworksOfCheck(check.id, BUILTIN_PACKS)).toEqual({
       'cis-aws-1.2.0': ['2.4'],
       'cis-aws-1.4.0': ['3.4'],
       'cis-aws-1.5.0': ['3.4'],

@@ -33,13 +33,6 @@ export default createCheck({
       'Every trail must send its events to a CloudWatch Logs log group, and delivery must be working and recent. CloudWatch Logs is where metric filters and alarms watch for root logins, policy changes and trail tampering in near real time.',
     severity: 'low',
     resource: 'AWS::CloudTrail::Trail',
-    frameworks: {
-      'cis-aws-1.2.0': ['2.4'],
-      'cis-aws-1.4.0': ['3.4'],
-      'cis-aws-1.5.0': ['3.4'],
-      'cis-aws-2.0.0': ['3.4'],
-      'aws-fsbp': ['CloudTrail.5'],
-    },
     remediation: {
       text: 'Create a log group and a role that cloudtrail.amazonaws.com can assume with logs:CreateLogStream and logs:PutLogEvents on it, then set both on the trail.',
       cli: [

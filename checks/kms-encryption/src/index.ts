@@ -31,17 +31,6 @@ export default createCheck({
       'Every trail must encrypt its log files with SSE-KMS using a customer-managed key that exists, is enabled, is not pending deletion, and whose key policy lets cloudtrail.amazonaws.com use it. A customer-managed key adds an access control (kms:Decrypt) on top of the bucket policy; a key CloudTrail cannot use stops log delivery.',
     severity: 'medium',
     resource: 'AWS::CloudTrail::Trail',
-    frameworks: {
-      'cis-aws-1.2.0': ['2.7'],
-      'cis-aws-1.4.0': ['3.7'],
-      'cis-aws-1.5.0': ['3.7'],
-      'cis-aws-2.0.0': ['3.7'],
-      'cis-aws-3.0.0': ['3.5'],
-      'cis-aws-4.0.1': ['3.5'],
-      'cis-aws-5.0.0': ['3.5'],
-      'cis-aws-6.0.0': ['4.5'],
-      'aws-fsbp': ['CloudTrail.2'],
-    },
     remediation: {
       text: 'Create a customer-managed symmetric KMS key whose policy allows cloudtrail.amazonaws.com kms:GenerateDataKey* (scoped with the kms:EncryptionContext:aws:cloudtrail:arn condition) and kms:DescribeKey, then set it on the trail.',
       cli: [

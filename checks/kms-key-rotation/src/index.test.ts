@@ -1,4 +1,4 @@
-import { DEFAULT_CATALOGUE, type Snapshot, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Snapshot, validateCheck, BUILTIN_PACKS, frameworksOfCheck } from '@trailwarden/core';
 import { CheckTester, account, kmsKey, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check from './index.js';
@@ -69,10 +69,10 @@ new CheckTester().run(check, {
 });
 
 describe('trail-kms-key-rotation details', () => {
-  it('is a valid plugin with the frameworks of checks.md', () => {
+  it('is a valid plugin with the controls its framework packs map to it', () => {
     expect(() => validateCheck(check, 'kms-key-rotation')).not.toThrow();
-    expectCatalogued(check.meta.frameworks, /otation/);
-    expect(check.meta.frameworks).toEqual({
+    expectCatalogued(frameworksOfCheck(check.id, BUILTIN_PACKS), /otation/);
+    expect(frameworksOfCheck(check.id, BUILTIN_PACKS)).toEqual({
       'cis-aws-1.2.0': ['2.8'],
       'cis-aws-1.4.0': ['3.8'],
       'cis-aws-1.5.0': ['3.8'],

@@ -32,16 +32,6 @@ export default createCheck({
       'Every customer-managed KMS key that encrypts CloudTrail logs must have automatic key rotation enabled, so that new key material is used regularly and the exposure of any one key version is limited.',
     severity: 'medium',
     resource: 'AWS::KMS::Key',
-    frameworks: {
-      'cis-aws-1.2.0': ['2.8'],
-      'cis-aws-1.4.0': ['3.8'],
-      'cis-aws-1.5.0': ['3.8'],
-      'cis-aws-2.0.0': ['3.8'],
-      'cis-aws-3.0.0': ['3.6'],
-      'cis-aws-4.0.1': ['3.6'],
-      'cis-aws-5.0.0': ['3.6'],
-      'cis-aws-6.0.0': ['4.6'],
-    },
     remediation: {
       text: 'Enable automatic rotation on the key (in the account that owns it).',
       cli: 'aws kms enable-key-rotation --key-id <key-arn> --rotation-period-in-days 365',

@@ -14,7 +14,6 @@ export default defineCheck({
       'Every CloudTrail Lake event data store must be encrypted with a customer managed AWS KMS key. By default CloudTrail encrypts the events with a key AWS owns, whose use the organization cannot audit in its own CloudTrail, restrict with a key policy or revoke.',
     severity: 'medium',
     resource: 'AWS::CloudTrail::EventDataStore',
-    frameworks: { 'aws-fsbp': ['CloudTrail.10'] },
     remediation: {
       text: 'Create a symmetric customer managed KMS key whose key policy lets cloudtrail.amazonaws.com use it, and set it on the event data store (in the account that owns the store: for an organization store, the management account or the CloudTrail delegated administrator). Once set, the key cannot be removed or changed, and disabling or deleting it stops ingestion and makes the events unreadable.',
       cli: 'aws cloudtrail update-event-data-store --event-data-store <event-data-store-arn> --kms-key-id <customer-managed-key-arn> --region <store-region>',

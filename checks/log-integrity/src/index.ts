@@ -48,12 +48,6 @@ export default createCheck({
       "Verifies each trail's signed digest chains and every log file they list (what `aws cloudtrail validate-logs` does, for every account and source region at once): no log file changed, deleted or re-signed, no digest missing, no unexplained hole in the verified period, and no log file in the bucket that no digest lists. Off by default: it reads every digest and log file (run `trailwarden scan --verify-logs`).",
     severity: 'high',
     resource: 'AWS::CloudTrail::Trail',
-    frameworks: {
-      'cis-aws-1.4.0': ['3.2'],
-      'cis-aws-3.0.0': ['3.2'],
-      'cis-aws-6.0.0': ['4.2'],
-      'aws-fsbp': ['CloudTrail.4'],
-    },
     remediation: {
       text: 'Investigate every INVALID file and unexplained gap (who deleted or changed it: S3 server access logs, CloudTrail data events on the bucket). Prevent recurrence: S3 Object Lock in compliance mode on the trail bucket, MFA delete, a bucket policy that denies s3:DeleteObject and s3:PutObject except to cloudtrail.amazonaws.com, and an SCP that protects the trail.',
       cli: 'trailwarden verify-logs --from <start> --to <end> --verbose',

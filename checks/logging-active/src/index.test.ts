@@ -1,4 +1,4 @@
-import { DEFAULT_CATALOGUE, type Known, type Snapshot, type TrailStatus, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Known, type Snapshot, type TrailStatus, validateCheck, BUILTIN_PACKS, frameworksOfCheck } from '@trailwarden/core';
 import { CheckTester, account, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check, { formatAge } from './index.js';
@@ -87,8 +87,8 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
 describe('trail-logging-active details', () => {
   it('is a valid plugin mapped to FSBP CloudTrail.3', () => {
     expect(() => validateCheck(check, 'logging-active')).not.toThrow();
-    expectCatalogued(check.meta.frameworks, /enabled/);
-    expect(check.meta.frameworks).toEqual({ 'aws-fsbp': ['CloudTrail.3'] });
+    expectCatalogued(frameworksOfCheck(check.id, BUILTIN_PACKS), /enabled/);
+    expect(frameworksOfCheck(check.id, BUILTIN_PACKS)).toEqual({ 'aws-fsbp': ['CloudTrail.3'] });
     expect(check.options?.defaults).toEqual({ maxDeliveryAgeHours: 24 });
   });
 

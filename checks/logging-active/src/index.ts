@@ -34,7 +34,6 @@ export default createCheck({
       'Every trail must be logging (IsLogging), deliver its log files to S3 without errors, and have delivered one recently. A stopped trail records nothing; a trail with a delivery error (bucket or key policy broken) records events nobody can read.',
     severity: 'high',
     resource: 'AWS::CloudTrail::Trail',
-    frameworks: { 'aws-fsbp': ['CloudTrail.3'] },
     remediation: {
       text: 'Start logging on the trail, and make sure the bucket policy and KMS key policy let cloudtrail.amazonaws.com write log files.',
       cli: ['aws cloudtrail start-logging --name <trail-arn>', 'aws cloudtrail get-trail-status --name <trail-arn>   # LatestDeliveryError, LatestDeliveryTime'].join('\n'),

@@ -1,4 +1,4 @@
-import { DEFAULT_CATALOGUE, type HistoryEvent, type Snapshot, fingerprint, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type HistoryEvent, type Snapshot, fingerprint, validateCheck, BUILTIN_PACKS, frameworksOfCheck } from '@trailwarden/core';
 import { CheckTester, account, bucket, historyEvent, kmsKey, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import check, { actorOf, blindWindows, formatMinutes } from './index.js';
@@ -101,7 +101,7 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
 describe('trail-logging-continuity details', () => {
   it('is a valid plugin, mapped to a catalogued control', () => {
     expect(() => validateCheck(check, 'logging-continuity')).not.toThrow();
-    for (const [fw, ids] of Object.entries(check.meta.frameworks ?? {})) for (const id of ids) expect(DEFAULT_CATALOGUE[fw]?.controls[id]).toBeDefined();
+    for (const [fw, ids] of Object.entries(frameworksOfCheck(check.id, BUILTIN_PACKS) ?? {})) for (const id of ids) expect(DEFAULT_CATALOGUE[fw]?.controls[id]).toBeDefined();
     expect(check.requires).toContain('eventHistory');
   });
 

@@ -50,7 +50,6 @@ export default createCheck({
       'From CloudTrail Event History: no trail was stopped (StopLogging) or deleted during the look-back period, so the audit trail is continuous. Weakening changes to the trail, its S3 bucket and its KMS key are listed with who made them. A trail that is logging today may have been stopped last month.',
     severity: 'high',
     resource: 'AWS::CloudTrail::Trail',
-    frameworks: { 'aws-fsbp': ['CloudTrail.3'] },
     remediation: {
       text: 'Ask who stopped the trail and why (the finding names the principal). Deny cloudtrail:StopLogging and cloudtrail:DeleteTrail to everyone but a break-glass role with an SCP, and alert on these events (EventBridge rule or a CloudWatch metric filter).',
       cli: [

@@ -1,4 +1,4 @@
-import { MONITORING_CONTROLS, type MonitoringControl, type RegionMonitoring, type Snapshot, validateCheck } from '@trailwarden/core';
+import { MONITORING_CONTROLS, type MonitoringControl, type RegionMonitoring, type Snapshot, validateCheck, BUILTIN_PACKS, frameworksOfCheck } from '@trailwarden/core';
 import { account, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import checks from './index.js';
@@ -87,7 +87,7 @@ const NEAR_MISS: Record<string, [string, string]> = {
 describe.each(MONITORING_CONTROLS.map((c) => [c.topic, c] as const))('monitor-%s', (_topic, control) => {
   it('is a valid check mapped to CIS v1.2–v6.0', () => {
     expect(() => validateCheck(checkOf(control), 'test')).not.toThrow();
-    const fw = checkOf(control).meta.frameworks!;
+    const fw = frameworksOfCheck(checkOf(control).id, BUILTIN_PACKS);
     expect(fw['cis-aws-3.0.0']).toEqual([`4.${control.cisNumber}`]);
     expect(fw['cis-aws-6.0.0']).toEqual([`5.${control.cisNumber}`]);
     expect(fw['cis-aws-1.2.0']).toEqual(control.cisNumber <= 14 ? [`3.${control.cisNumber}`] : undefined);

@@ -1,4 +1,4 @@
-import { type Account, type Context, type Evidence, MONITORING_CONTROLS, type MonitoringControl, type Severity, createCheck, monitoringFrameworks, monitoringSubject } from '@trailwarden/core';
+import { type Account, type Context, type Evidence, MONITORING_CONTROLS, type MonitoringControl, type Severity, createCheck, monitoringSubject } from '@trailwarden/core';
 import { NAMESPACE, walk } from './chain.js';
 
 export interface MonitorOptions {
@@ -45,7 +45,6 @@ function monitorCheck(control: MonitoringControl) {
       description: `A CloudWatch Logs metric filter on a multi-region, logging trail's log group must catch every event of ${what} (${events.join(', ')}), judged by evaluating the filter pattern against canonical CloudTrail events rather than by comparing its text with CIS's sample; an enabled alarm on the filter's metric must go off on a single event and notify an SNS topic with a confirmed subscriber. Without that chain nobody learns of the change until they look.`,
       severity: (HIGH.has(control.topic) ? 'high' : 'medium') satisfies Severity,
       resource: 'AWS::::Account',
-      frameworks: monitoringFrameworks(control.cisNumber),
       remediation: {
         text: `Send the trail to CloudWatch Logs, add a metric filter that catches ${events.join(', ')}, an alarm on its metric (Sum ≥ 1 in one 5-minute period) and an SNS topic with a confirmed subscriber.`,
         cli: [

@@ -1,4 +1,4 @@
-import { DEFAULT_CATALOGUE, type Snapshot, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Snapshot, validateCheck, BUILTIN_PACKS, frameworksOfCheck } from '@trailwarden/core';
 import {
   CheckTester,
   account,
@@ -305,10 +305,10 @@ new CheckTester().run(check, {
 });
 
 describe('trail-multi-region details', () => {
-  it('is a valid plugin with the frameworks of checks.md', () => {
+  it('is a valid plugin with the controls its framework packs map to it', () => {
     expect(() => validateCheck(check, 'multi-region')).not.toThrow();
-    expectCatalogued(check.meta.frameworks, /all regions|multi-Region trail/);
-    expect(check.meta.frameworks).toEqual({
+    expectCatalogued(frameworksOfCheck(check.id, BUILTIN_PACKS), /all regions|multi-Region trail/);
+    expect(frameworksOfCheck(check.id, BUILTIN_PACKS)).toEqual({
       'cis-aws-1.2.0': ['2.1'],
       'cis-aws-1.4.0': ['3.1'],
       'cis-aws-1.5.0': ['3.1'],

@@ -53,17 +53,6 @@ export default defineCheck<MultiRegionOptions, MessageId>({
       'Every account must be covered by at least one multi-region CloudTrail trail (its own or an organization trail) that is logging and records all read and write management events. Without it, API activity in some regions or of some kinds goes unrecorded and cannot be investigated.',
     severity: 'high',
     resource: 'AWS::::Account',
-    frameworks: {
-      'cis-aws-1.2.0': ['2.1'],
-      'cis-aws-1.4.0': ['3.1'],
-      'cis-aws-1.5.0': ['3.1'],
-      'cis-aws-2.0.0': ['3.1'],
-      'cis-aws-3.0.0': ['3.1'],
-      'cis-aws-4.0.1': ['3.1'],
-      'cis-aws-5.0.0': ['3.1'],
-      'cis-aws-6.0.0': ['4.1'],
-      'aws-fsbp': ['CloudTrail.1'],
-    },
     remediation: {
       text: 'Create (or fix) a multi-region trail — ideally an organization trail in the management or delegated administrator account — that is logging and records all read and write management events with no excluded event sources.',
       cli: [

@@ -1,4 +1,4 @@
-import { DEFAULT_CATALOGUE, type Snapshot, registerPluginModule, validateCheck } from '@trailwarden/core';
+import { DEFAULT_CATALOGUE, type Snapshot, registerPluginModule, validateCheck, BUILTIN_PACKS, frameworksOfCheck } from '@trailwarden/core';
 import {
   CheckTester,
   account,
@@ -257,12 +257,12 @@ new CheckTester().run(s3DataEventsRead, {
 });
 
 describe('trail-s3-data-events-*', () => {
-  it('exports both checks as the default array, each a valid plugin with the CIS controls of checks.md', () => {
+  it('exports both checks as the default array, each a valid plugin with the CIS controls its framework packs map to it', () => {
     expect(checks.map((c) => c.id)).toEqual(['trail-s3-data-events-write', 'trail-s3-data-events-read']);
     for (const c of checks) expect(() => validateCheck(c, 's3-data-events')).not.toThrow();
-    expectCatalogued(s3DataEventsWrite.meta.frameworks, /object-level logging for write events/);
-    expectCatalogued(s3DataEventsRead.meta.frameworks, /object-level logging for read events/);
-    expect(s3DataEventsWrite.meta.frameworks).toEqual({
+    expectCatalogued(frameworksOfCheck(s3DataEventsWrite.id, BUILTIN_PACKS), /object-level logging for write events/);
+    expectCatalogued(frameworksOfCheck(s3DataEventsRead.id, BUILTIN_PACKS), /object-level logging for read events/);
+    expect(frameworksOfCheck(s3DataEventsWrite.id, BUILTIN_PACKS)).toEqual({
       'cis-aws-1.4.0': ['3.10'],
       'cis-aws-1.5.0': ['3.10'],
       'cis-aws-2.0.0': ['3.10'],
@@ -271,7 +271,7 @@ describe('trail-s3-data-events-*', () => {
       'cis-aws-5.0.0': ['3.8'],
       'cis-aws-6.0.0': ['4.8'],
     });
-    expect(s3DataEventsRead.meta.frameworks).toEqual({
+    expect(frameworksOfCheck(s3DataEventsRead.id, BUILTIN_PACKS)).toEqual({
       'cis-aws-1.4.0': ['3.11'],
       'cis-aws-1.5.0': ['3.11'],
       'cis-aws-2.0.0': ['3.11'],

@@ -54,26 +54,6 @@ function makeCheck(access: Access) {
       } log files.`,
       severity: 'medium',
       resource: 'AWS::S3::Bucket',
-      frameworks:
-        access === 'write'
-          ? {
-              'cis-aws-1.4.0': ['3.10'],
-              'cis-aws-1.5.0': ['3.10'],
-              'cis-aws-2.0.0': ['3.10'],
-              'cis-aws-3.0.0': ['3.8'],
-              'cis-aws-4.0.1': ['3.8'],
-              'cis-aws-5.0.0': ['3.8'],
-              'cis-aws-6.0.0': ['4.8'],
-            }
-          : {
-              'cis-aws-1.4.0': ['3.11'],
-              'cis-aws-1.5.0': ['3.11'],
-              'cis-aws-2.0.0': ['3.11'],
-              'cis-aws-3.0.0': ['3.9'],
-              'cis-aws-4.0.1': ['3.9'],
-              'cis-aws-5.0.0': ['3.9'],
-              'cis-aws-6.0.0': ['4.9'],
-            },
       remediation: {
         text: `Add an advanced event selector recording S3 object-level ${access} events for the bucket (or for all buckets) to a multi-region, logging trail that applies to the bucket's owner account — an organization trail covers every member account.`,
         cli: `aws cloudtrail put-event-selectors --trail-name <multi-region-trail> --advanced-event-selectors '[{"Name":"Management events","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]},{"Name":"S3 object ${access}s","FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},{"Field":"resources.type","Equals":["AWS::S3::Object"]},{"Field":"readOnly","Equals":["${readOnly}"]},{"Field":"resources.ARN","StartsWith":["arn:aws:s3:::<bucket>/"]}]}]'`,

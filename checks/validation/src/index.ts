@@ -13,17 +13,6 @@ export default createCheck({
       'Every trail must have log file integrity validation enabled, and CloudTrail must be delivering its digest files. Without digests nobody can prove that a log file was not modified or deleted after delivery.',
     severity: 'medium',
     resource: 'AWS::CloudTrail::Trail',
-    frameworks: {
-      'cis-aws-1.2.0': ['2.2'],
-      'cis-aws-1.4.0': ['3.2'],
-      'cis-aws-1.5.0': ['3.2'],
-      'cis-aws-2.0.0': ['3.2'],
-      'cis-aws-3.0.0': ['3.2'],
-      'cis-aws-4.0.1': ['3.2'],
-      'cis-aws-5.0.0': ['3.2'],
-      'cis-aws-6.0.0': ['4.2'],
-      'aws-fsbp': ['CloudTrail.4'],
-    },
     remediation: {
       text: 'Enable log file validation on the trail, and make sure CloudTrail can write digest files to the bucket (bucket policy and KMS key policy allow cloudtrail.amazonaws.com).',
       cli: 'aws cloudtrail update-trail --name <trail-arn> --enable-log-file-validation',

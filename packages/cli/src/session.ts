@@ -7,6 +7,7 @@ import {
   type Snapshot,
   assertExceptionAccounts,
   assertExceptionChecks,
+  assertReporterOptions,
   boundResult,
   evaluate,
   selectChecks,
@@ -51,6 +52,8 @@ export async function openSession(args: ParsedArgs, io: CliIO, defaults: { outpu
     ...(v['verify-logs'] === true ? { enable: ['trail-log-integrity'] } : {}),
   });
   const reporters = selectFormats(listOption(v.format) ?? config.config.output?.formats ?? defaults.formats, plugins.reporters);
+  // Every installed reporter's options, not only the selected formats': a typo should not wait for the day the format is used.
+  assertReporterOptions([...plugins.reporters.values()], config.config.reporters, config.path ?? 'config');
   const outputDir = resolve(io.cwd, typeof v.output === 'string' ? v.output : (config.config.output?.dir ?? defaults.outputDir ?? 'trailwarden-out'));
   const failOn = failOnOption(v['fail-on'], config.config.failOn);
   const now = nowOption(v.now);

@@ -1,10 +1,8 @@
 import { relative } from 'node:path';
-import { type FailOn, type ScanResult, type Severity, type Status, terminalSafe } from '@trailwarden/core';
+import { type FailOn, SEVERITIES, type ScanResult, automationLine, summaryOf, terminalSafe } from '@trailwarden/core';
 import { gatingFindings, isIncomplete } from './exit-codes.js';
 import type { CliIO, Style } from './io.js';
 import type { RenderOutcome } from './render.js';
-
-const SEVERITIES: Severity[] = ['critical', 'high', 'medium', 'low'];
 
 /** Every string from AWS, a snapshot, a config or a plugin goes through this before the terminal. */
 const t = (s: string | undefined) => terminalSafe(s ?? '');
@@ -32,14 +30,9 @@ export interface SummaryHistory {
 /** The one-screen summary: counts by status and severity, worst checks, gaps, where the reports are. */
 export function formatSummary(result: ScanResult, outcome: RenderOutcome | undefined, failOn: FailOn, exitCode: number, io: CliIO, s: Style, history: SummaryHistory = {}): string {
   const lines: string[] = [];
-  const counts: Record<Status, number> = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 };
-  const failedBySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
-  let excepted = 0;
-  for (const f of result.findings) {
-    counts[f.status]++;
-    if (f.exception) excepted++;
-    else if (f.status === 'FAIL') failedBySeverity[f.severity]++;
-  }
+  // Core's summary: the same open counts and worst checks as the HTML and JSON reports.
+  const { open, excepted, bySeverity, worstChecks } = summaryOf(result);
+  const exceptedTotal = excepted.PASS + excepted.FAIL + excepted.ERROR + excepted.NOT_APPLICABLE;
   const scope =
     result.scan.mode === 'organization'
       ? `organization ${result.scan.organizationId ?? ''}`.trim()
@@ -51,22 +44,25 @@ export function formatSummary(result: ScanResult, outcome: RenderOutcome | undef
       ` — ${result.scan.accounts.length} account(s) (${t(scope)}), ${result.scan.regions.length} region(s), ${result.checks.length} check(s)`,
   );
   for (const note of result.scan.notes) lines.push(s.dim(`  note: ${t(note)}`));
-  const sev = SEVERITIES.map((k) => `${k} ${failedBySeverity[k]}`).join(', ');
+  const sev = SEVERITIES.map((k) => `${k} ${bySeverity[k].FAIL}`).join(', ');
   lines.push(
-    `  ${s.red(`FAIL ${counts.FAIL}`)} (${sev}${excepted ? `; ${excepted} excepted` : ''})   ${s.yellow(`ERROR ${counts.ERROR}`)}   ${s.green(`PASS ${counts.PASS}`)}   N/A ${counts.NOT_APPLICABLE}`,
+    `  ${s.red(`FAIL ${open.FAIL}`)} (${sev}${exceptedTotal ? `; ${exceptedTotal} excepted` : ''})   ${s.yellow(`ERROR ${open.ERROR}`)}   ${s.green(`PASS ${open.PASS}`)}   N/A ${open.NOT_APPLICABLE}`,
   );
 
-  const worst = result.checks
-    .filter((c) => c.counts.FAIL + c.counts.ERROR > 0)
-    .sort((a, b) => SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) || b.counts.FAIL - a.counts.FAIL || a.id.localeCompare(b.id))
-    .slice(0, 6);
+  const worst = worstChecks.slice(0, 6);
   if (worst.length) {
     lines.push('', s.bold('Worst checks'));
     const width = Math.max(...worst.map((c) => c.id.length));
     for (const c of worst) {
-      const err = c.error ? s.yellow(` could not run: ${t(c.error)}`) : '';
-      lines.push(`  ${t(c.id).padEnd(width)}  ${c.severity.padEnd(8)} ${String(c.counts.FAIL).padStart(4)} FAIL ${String(c.counts.ERROR).padStart(4)} ERROR${err}`);
+      const err = c.couldNotRun ? s.yellow(` could not run: ${t(c.couldNotRun)}`) : '';
+      lines.push(`  ${t(c.id).padEnd(width)}  ${c.severity.padEnd(8)} ${String(c.fail).padStart(4)} FAIL ${String(c.error).padStart(4)} ERROR${err}`);
     }
+  }
+
+  if (result.frameworks.length) {
+    lines.push('', s.bold('Frameworks') + s.dim(' (manual controls are listed in the reports, never as passed)'));
+    const width = Math.max(...result.frameworks.map((f) => f.id.length));
+    for (const f of result.frameworks) lines.push(`  ${t(f.id).padEnd(width)}  ${f.automation ? automationLine(f.automation) : ''}`);
   }
 
   const cov = result.coverage;

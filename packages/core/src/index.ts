@@ -7,7 +7,7 @@ export * from './model/errors.js';
 export * from './model/snapshot.js';
 export * from './model/result.js';
 export * from './plugin/api.js';
-export { loadPlugin, registerPluginModule, validateCheck, validateReporter, type LoadedPlugin } from './plugin/loader.js';
+export { assertReporterOptions, loadPlugin, registerPluginModule, requiredOptions, validateCheck, validateReporter, type LoadedPlugin } from './plugin/loader.js';
 export { CHECK_ID_PATTERN } from './plugin/metadata-schema.js';
 export {
   COLLECT_PLACEMENTS,
@@ -51,7 +51,12 @@ export { assertExceptionAccounts, assertExceptionChecks } from './config/excepti
 export { boundResult } from './engine/bounds.js';
 export { MAX_REPORT_STRING_CHARS, capString, terminalSafe, wellFormed } from './util/text-safety.js';
 export { selectChecks } from './config/selection.js';
-export { DEFAULT_CATALOGUE, frameworkReports, controlsOf, compareControlIds, type Catalogue, type FrameworkDefinition } from './catalogue/catalogue.js';
+export { DEFAULT_CATALOGUE, catalogueOf, frameworkReports, controlsOf, compareControlIds, type Catalogue, type FrameworkDefinition } from './catalogue/catalogue.js';
+export { BUILTIN_PACKS, UNKNOWN_CONTROL_TITLE, findPack, frameworksOf, frameworksOfCheck, packProblems, resolvePacks, type PackCheck } from './packs/packs.js';
+export { AUTOMATIONS, automationLine, packAutomation, type Automation, type FrameworkPack, type PackAutomation, type PackControl } from './packs/types.js';
+export { STATUS_ORDER, compareStatus, worstStatus } from './model/status-order.js';
+export { summarize, summaryOf, emptyStatusCounts, WORST_CHECK_STATUSES, type ScanSummary, type WorstCheck } from './summary/summary.js';
+export { README_REGION_END, README_REGION_START, readmeReference, renderReadmeReference, withReadmeReference } from './docs/check-readme.js';
 export { renderCheckDoc, renderCheckIndex, checkDocFileName, schemaType, type CheckDocOptions, type DocumentedCheck } from './docs/check-doc.js';
 export { InputError, isInputError } from './util/errors.js';
 export { fingerprint, stableStringify, compareStrings, globToRegExp } from './util/stable.js';

@@ -38,7 +38,10 @@ describe('scaffoldCheck', () => {
     expect(tsconfig.compilerOptions).toMatchObject({ strict: true, module: 'NodeNext', moduleResolution: 'NodeNext' });
     const src = readFileSync(join(dir, 'src/index.ts'), 'utf8');
     expect(src).toContain("id: '@acme/log-archive'");
-    expect(src).toContain("pattern: '^(\\\\d{12})?$'");
+    // A required option: no faked default ('' with a pattern that admits it), no silent skipping.
+    expect(src).toContain("pattern: '^\\\\d{12}$'");
+    expect(src).toContain("required: ['logArchiveAccountId']");
+    expect(src).toContain('defaults: {}');
     expect(src).toContain('logArchiveAccountId');
     const test = readFileSync(join(dir, 'src/index.test.ts'), 'utf8');
     expect(test).toMatch(/new CheckTester\(\)\.run\(check, \{\s+valid: \[/);

@@ -92,13 +92,26 @@ function tsconfigBuild(): string {
 function indexTs(t: TemplateInput): string {
   return `import { createCheck } from '@trailwarden/core';
 
+export interface Options {
+  /** The account that must own every trail bucket. Required: the check cannot judge a trail without it. */
+  logArchiveAccountId: string;
+}
+
+const messages = {
+  archived: 'Trail {{name}} delivers to bucket {{bucket}} in the log-archive account {{archive}}.',
+  elsewhere: 'Trail {{name}} delivers to bucket {{bucket}} in account {{owner}}, not in the log-archive account {{archive}}.',
+  // ERRORs have message ids too: "cannot decide", in the check's own words.
+  noBucket: 'Cannot decide: trail {{name}} names no S3 bucket, so where its logs go is unknown.',
+} as const;
+
 /**
  * ${t.description}
  *
  * Every trail must deliver its log files to a bucket owned by the organization's designated
  * log-archive account, where workload accounts' administrators cannot delete or rewrite them.
  */
-export default createCheck({
+// Options has a required member that no default can supply, so the types are named here rather than inferred.
+export default createCheck<Options, keyof typeof messages>({
   id: '${t.checkId}',
   meta: {
     title: 'Trails deliver to the designated log-archive account',
@@ -106,7 +119,8 @@ export default createCheck({
       'Every CloudTrail trail must deliver to an S3 bucket owned by the designated log-archive account. Logs kept in the account they describe can be deleted or altered by whoever compromises that account.',
     severity: 'high',
     resource: 'AWS::CloudTrail::Trail',
-    // Framework id → control ids. Add the controls of your own framework, e.g. { 'acme-logging-policy': ['LOG-3'] }.
+    // Framework id → control ids, e.g. { 'acme-logging-policy': ['LOG-3'] }: Trailwarden adds them to its
+    // framework packs (built-in checks are mapped by the packs in @trailwarden/core instead).
     frameworks: {},
     remediation: {
       text: 'Point the trail at the log-archive bucket (and let cloudtrail.amazonaws.com write to it in the bucket policy), or replace it with the organization trail.',
@@ -114,13 +128,7 @@ export default createCheck({
       terraform: 'resource "aws_cloudtrail" "main" {\\n  # ...\\n  s3_bucket_name = "<log-archive-bucket>"\\n}',
     },
     docs: 'README.md',
-    messages: {
-      archived: 'Trail {{name}} delivers to bucket {{bucket}} in the log-archive account {{archive}}.',
-      elsewhere: 'Trail {{name}} delivers to bucket {{bucket}} in account {{owner}}, not in the log-archive account {{archive}}.',
-      // ERRORs have message ids too: "cannot decide", in the check's own words.
-      noBucket: 'Cannot decide: trail {{name}} names no S3 bucket, so where its logs go is unknown.',
-      notConfigured: 'Set the option logArchiveAccountId (checks.{{check}}.options in trailwarden.config.yaml) to the log-archive account id.',
-    },
+    messages,
   },
   options: {
     schema: {
@@ -128,13 +136,15 @@ export default createCheck({
       properties: {
         logArchiveAccountId: {
           type: 'string',
-          pattern: '^(\\\\d{12})?$',
+          pattern: '^\\\\d{12}$',
           description: 'The account that must own every trail bucket (12 digits).',
         },
       },
+      // Required, so no default: a config without it stops the run with one line saying what to set.
+      required: ['logArchiveAccountId'],
       additionalProperties: false,
     },
-    defaults: { logArchiveAccountId: '' },
+    defaults: {},
   },
   requires: ['trails', 'buckets'],
   evaluate(ctx) {
@@ -142,11 +152,6 @@ export default createCheck({
     // Every trail gets a finding: a trail skipped silently would read as compliant.
     ctx.forEachTrail((trail) => {
       const { name } = trail.trail;
-      if (!archive) {
-        // Not configured is not compliant: say what to set rather than pass.
-        ctx.report({ status: 'ERROR', resource: trail.resource, messageId: 'notConfigured', data: { check: ctx.checkId } });
-        return;
-      }
       // The bucket, resolved in whichever scanned account owns it.
       const bucket = trail.bucket();
       if (bucket === null) {
@@ -169,7 +174,8 @@ export default createCheck({
 }
 
 function indexTestTs(): string {
-  return `import { CheckTester, account, bucket, organization, snapshot, trail, unreadable } from '@trailwarden/testing';
+  return `import { CheckTester, account, bucket, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
+import { describe, expect, it } from 'vitest';
 import check from './index.js';
 
 const MANAGEMENT = '111111111111';
@@ -214,12 +220,13 @@ new CheckTester().run(check, {
       options,
       findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { code: 'AccessDenied', operation: 'ListBuckets' } }],
     },
-    {
-      name: 'without logArchiveAccountId the check says what to set',
-      snapshot: org(LOG_ARCHIVE),
-      findings: [{ status: 'ERROR', messageId: 'notConfigured' }],
-    },
   ],
+});
+
+describe('options', () => {
+  it('refuses to run without logArchiveAccountId, naming the option to set', async () => {
+    await expect(runCheck(check, org(LOG_ARCHIVE))).rejects.toThrow(/needs option "logArchiveAccountId"/);
+  });
 });
 `;
 }
@@ -246,7 +253,6 @@ included), the check resolves the bucket the trail delivers to, wherever it live
 | The bucket is owned by any other account | FAIL |
 | The bucket could not be read (owner not scanned, access denied) | ERROR |
 | The trail names no bucket | ERROR (never skipped: a trail without a finding would read as compliant) |
-| \`logArchiveAccountId\` is not set | ERROR (says what to set) |
 
 Severity: **high**. Resource: \`AWS::CloudTrail::Trail\`. Snapshot sections: \`trails\`, \`buckets\`.
 
@@ -260,7 +266,7 @@ aws cloudtrail update-trail --name <trail-arn> --s3-bucket-name <log-archive-buc
 
 | Option | Type | Default | Meaning |
 |---|---|---|---|
-| \`logArchiveAccountId\` | string (12 digits) | \`""\` | The account that must own every trail bucket. |
+| \`logArchiveAccountId\` | string (12 digits) | required (no default) | The account that must own every trail bucket. A config without it stops the run with one line saying what to set. |
 
 ## Frameworks
 

@@ -52,7 +52,7 @@ export function renderEvidenceHtml(r: EvidenceReport): string {
       const rows = fw.controls
         .map(
           (c) =>
-            `<tr><td>${escapeHtml(c.id)}</td><td>${escapeHtml(c.title)}</td><td class="${escapeHtml(c.worst)}">${escapeHtml(c.worst)}</td><td>${c.scans.map((s) => `<span class="${escapeHtml(s.status)}" title="scan ${s.scanId} ${escapeHtml(s.startedAt)}">${escapeHtml(s.status === 'NO_FINDINGS' ? '–' : s.status[0] ?? '')}</span>`).join(' ')}</td><td>${escapeHtml(c.checks.join(', '))}</td></tr>`,
+            `<tr><td>${escapeHtml(c.id)}</td><td>${escapeHtml(c.title)}</td><td class="${escapeHtml(c.worst)}">${escapeHtml(c.worst)}</td><td>${c.scans.map((s) => `<span class="${escapeHtml(s.status)}" title="scan ${s.scanId} ${escapeHtml(s.startedAt)}">${escapeHtml(s.status === 'NO_FINDINGS' || s.status === 'NOT_RUN' ? '–' : s.status[0] ?? '')}</span>`).join(' ')}</td><td>${escapeHtml(c.checks.join(', '))}</td></tr>`,
         )
         .join('\n');
       return `<h3>${escapeHtml(fw.id)}</h3><table><thead><tr><th>Control</th><th>Title</th><th>Worst in period</th><th>Per scan (oldest first)</th><th>Checks</th></tr></thead><tbody>${rows}</tbody></table>`;

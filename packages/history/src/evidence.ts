@@ -1,4 +1,4 @@
-import type { Finding, JsonValue } from '@trailwarden/core';
+import { type Finding, type JsonValue, STATUS_ORDER } from '@trailwarden/core';
 import type { History, ScanRecord } from './history.js';
 
 export const EVIDENCE_SCHEMA_VERSION = '1.0';
@@ -24,7 +24,7 @@ export interface EvidenceControl {
   checks: string[];
   /** The control's status in each scan of the period, oldest first. */
   scans: { scanId: number; startedAt: string; status: string }[];
-  /** Worst status over the period (FAIL > ERROR > PASS > NOT_APPLICABLE > NO_FINDINGS). */
+  /** Worst status over the period (FAIL > ERROR > PASS > NOT_APPLICABLE > NO_FINDINGS > NOT_RUN > MANUAL). */
   worst: string;
 }
 
@@ -71,7 +71,9 @@ export interface EvidenceReport {
 }
 
 const DAY_MS = 86_400_000;
-const WORST: Record<string, number> = { FAIL: 5, ERROR: 4, PASS: 3, NOT_APPLICABLE: 2, NO_FINDINGS: 1 };
+/** Worst first: core's status order, then a control with no finding, one whose checks did not run, a manual one (never a pass). */
+const WORST_FIRST: readonly string[] = [...STATUS_ORDER, 'NO_FINDINGS', 'NOT_RUN', 'MANUAL'];
+const rank = (s: string) => (WORST_FIRST.includes(s) ? WORST_FIRST.indexOf(s) : WORST_FIRST.length);
 
 /** A UTC date `YYYY-MM-DD` (a whole day) or an ISO time → epoch ms; NaN when neither. */
 export function parsePeriodBound(text: string): number {
@@ -108,11 +110,11 @@ export function buildEvidence(history: History, from: Date, to: Date, options: {
     }
     let control = controls.get(c.controlId);
     if (!control) {
-      control = { id: c.controlId, title: c.title, checks: c.checks, scans: [], worst: 'NO_FINDINGS' };
+      control = { id: c.controlId, title: c.title, checks: c.checks, scans: [], worst: c.status };
       controls.set(c.controlId, control);
     }
     control.scans.push({ scanId: c.scanId, startedAt: startedOf.get(c.scanId) ?? '', status: c.status });
-    if ((WORST[c.status] ?? 0) > (WORST[control.worst] ?? 0)) control.worst = c.status;
+    if (rank(c.status) < rank(control.worst)) control.worst = c.status;
   }
 
   const windows = new Map<string, EvidenceWindow>();

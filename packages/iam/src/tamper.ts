@@ -1,5 +1,5 @@
 /**
- * The actions that tamper with CloudTrail logging (checks.md, trail-api-least-privilege), as action
+ * The actions that tamper with CloudTrail logging (checks/least-privilege/README.md), as action
  * patterns; expand them with an ActionCatalog. Shared by the checks that judge who can perform them.
  */
 export const TRAIL_TAMPER_ACTIONS = [

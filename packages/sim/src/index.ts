@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 export type { SimCounters } from './counters.js';
 export { DEFAULT_QUOTAS, type InjectionOptions } from './inject.js';
 export { type SimOptions, type SimServer, startSimulator } from './server.js';
-export { DEFAULT_AS_OF, type GenerateWorldOptions, generateWorld, generateWorldWithTruth, writeGeneratedWorld } from './world/generate.js';
+export { DEFAULT_AS_OF, type GenerateWorldOptions, type WorldDraft, generateWorld, generateWorldWithTruth, planWorld, renderWorld, writeGeneratedWorld } from './world/generate.js';
 export { type GroundTruth, type TruthEntry, type TruthStatus, type OrgTrailVariant, TRUTH_CHECKS } from './world/truth.js';
 export { loadWorld, validateWorld, WorldError } from './world/load.js';
 export { worldSchema } from './world/schema.js';

@@ -1,5 +1,5 @@
 /**
- * Checks must read time only from `ctx.now` (design.md): a check that reads the system clock gives
+ * Checks must read time only from `ctx.now` (docs/architecture.md): a check that reads the system clock gives
  * different verdicts for the same snapshot. While a check's `evaluate` runs synchronously, the
  * global Date is replaced by one that records `Date.now()` and argument-less `new Date()`.
  */

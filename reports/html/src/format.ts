@@ -33,6 +33,10 @@ export const STATUS_LABELS = {
   ERROR: 'Error',
   NOT_APPLICABLE: 'N/A',
   NO_FINDINGS: 'No findings',
+  MANUAL: 'Manual',
+  NOT_RUN: 'Not run',
 } as const;
+
+export const AUTOMATION_LABELS = { automated: 'Automated', partial: 'Partly automated', manual: 'Manual' } as const;
 
 export const SEVERITY_LABELS = { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' } as const;

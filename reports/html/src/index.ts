@@ -16,6 +16,14 @@ export default defineReporter<HtmlReportOptions>({
   id: 'html',
   extension: '.html',
   description: 'One self-contained HTML file (no network requests, strict CSP): summary, coverage, accounts, checks, compliance, exceptions and a filterable findings table',
+  options: {
+    schema: {
+      type: 'object',
+      // `trend` is set by the CLI from --history, not by hand.
+      properties: { trend: { type: 'object', description: 'Per-check FAIL counts of earlier scans (set by --history).' } },
+      additionalProperties: false,
+    },
+  },
   render(result: ScanResult, options) {
     return renderHtml(result, options.trend);
   },

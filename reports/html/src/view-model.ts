@@ -1,15 +1,20 @@
 import {
   type CheckSummary,
   type Finding,
+  type ScanSummary,
+  automationLine,
+  summaryOf,
+  worstStatus,
   type ScanResult,
   SEVERITIES,
   STATUSES,
+  STATUS_ORDER,
   type Severity,
   type Status,
   compareStrings,
 } from '@trailwarden/core';
 import { type ChartModel, severityChart } from './chart.js';
-import { SEVERITY_LABELS, STATUS_LABELS, formatCount, safeHttpUrl } from './format.js';
+import { AUTOMATION_LABELS, SEVERITY_LABELS, STATUS_LABELS, formatCount, safeHttpUrl } from './format.js';
 import { type IntegrityTimelineModel, integrityTimeline } from './integrity-timeline.js';
 
 /**
@@ -108,7 +113,10 @@ export interface FrameworkModel {
   id: string;
   title: string;
   version?: string;
-  controls: { id: string; title: string; checks: string[]; status: string; statusLabel: string; counts: string }[];
+  /** "N of M controls in scope automated (K partly), L manual". */
+  automation: string;
+  scope?: string;
+  controls: { id: string; title: string; checks: string[]; automation: string; automationLabel: string; gap?: string; status: string; statusLabel: string; counts: string }[];
   summary: { status: string; label: string; count: string }[];
 }
 
@@ -171,11 +179,11 @@ function cells(c: Counts): CountCells {
 
 /** The headline status of a group: any open FAIL, else ERROR, else PASS, else N/A. */
 function worstOf(c: Counts): Status | 'NO_FINDINGS' {
-  if (c.FAIL > 0) return 'FAIL';
-  if (c.ERROR > 0) return 'ERROR';
+  const worst = worstStatus(c);
+  if (worst === 'FAIL' || worst === 'ERROR') return worst;
+  // An excepted finding reads as accepted, like a PASS, in a group's headline.
   if (c.PASS > 0 || c.excepted > 0) return 'PASS';
-  if (c.NOT_APPLICABLE > 0) return 'NOT_APPLICABLE';
-  return 'NO_FINDINGS';
+  return worst ?? 'NO_FINDINGS';
 }
 
 export function statusClass(s: string): string {
@@ -185,23 +193,17 @@ export function statusClass(s: string): string {
 export function buildViewModel(result: ScanResult, trend?: TrendInput): ViewModel {
   const byAccount = new Map<string, Counts>();
   const byCheck = new Map<string, Counts>();
-  const failAccountsByCheck = new Map<string, Set<string>>();
-  const matrix = new Map<Severity, Counts>(SEVERITIES.map((s) => [s, emptyCounts()]));
-  const total = emptyCounts();
+  // The headline, the matrix and the worst checks come from core's summary, so every report agrees.
+  const summary = summaryOf(result);
+  const total: Counts = { ...summary.open, excepted: sumOf(summary.excepted) };
+  const matrix = new Map<Severity, Counts>(SEVERITIES.map((s) => [s, { ...summary.bySeverity[s], excepted: summary.exceptedBySeverity[s] }]));
   for (const f of result.findings) {
-    tally(total, f);
-    tally(matrix.get(f.severity) ?? emptyCounts(), f);
     const a = byAccount.get(f.accountId) ?? emptyCounts();
     byAccount.set(f.accountId, a);
     tally(a, f);
     const c = byCheck.get(f.checkId) ?? emptyCounts();
     byCheck.set(f.checkId, c);
     tally(c, f);
-    if (!f.exception && (f.status === 'FAIL' || f.status === 'ERROR')) {
-      const set = failAccountsByCheck.get(f.checkId) ?? new Set<string>();
-      set.add(f.accountId);
-      failAccountsByCheck.set(f.checkId, set);
-    }
   }
 
   const scan = result.scan;
@@ -245,7 +247,7 @@ export function buildViewModel(result: ScanResult, trend?: TrendInput): ViewMode
     matrixTotals: matrixCells(total).map((x) => ({ value: x.value })),
     matrixGrandTotal: formatCount(result.findings.length),
     chart: severityChart(SEVERITIES.map((sev) => ({ severity: sev, counts: matrix.get(sev) as Counts }))),
-    worstChecks: worstChecks(result.checks, byCheck, failAccountsByCheck),
+    worstChecks: worstChecks(summary),
     coverage,
     accounts: accountRows(result, byAccount),
     checks: result.checks.map((c) => withTrend(checkRow(c, byCheck.get(c.id) ?? emptyCounts()), trend, c.counts.FAIL)),
@@ -254,17 +256,22 @@ export function buildViewModel(result: ScanResult, trend?: TrendInput): ViewMode
       id: fw.id,
       title: fw.title,
       ...(fw.version ? { version: fw.version } : {}),
+      ...(fw.scope ? { scope: fw.scope } : {}),
+      automation: fw.automation ? automationLine(fw.automation) : '',
       controls: fw.controls.map((ctl) => ({
         id: ctl.id,
         title: ctl.title,
         checks: ctl.checks,
+        automation: `auto-${ctl.automation ?? 'automated'}`,
+        automationLabel: AUTOMATION_LABELS[ctl.automation ?? 'automated'],
+        ...(ctl.gap ? { gap: ctl.gap } : {}),
         status: statusClass(ctl.status),
         statusLabel: STATUS_LABELS[ctl.status],
         counts: STATUSES.filter((s) => ctl.counts[s] > 0)
           .map((s) => `${formatCount(ctl.counts[s])} ${STATUS_LABELS[s]}`)
           .join(' · '),
       })),
-      summary: (['FAIL', 'ERROR', 'PASS', 'NOT_APPLICABLE', 'NO_FINDINGS'] as const).map((s) => ({
+      summary: ([...STATUS_ORDER, 'NO_FINDINGS', 'NOT_RUN', 'MANUAL'] as const).map((s) => ({
         status: statusClass(s),
         label: STATUS_LABELS[s],
         count: formatCount(fw.controls.filter((c) => c.status === s).length),
@@ -318,31 +325,22 @@ function matrixCells(c: Counts): { cls: string; value: string; raw: number }[] {
   }));
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
+function worstChecks(summary: ScanSummary): WorstCheck[] {
+  return summary.worstChecks.slice(0, WORST_CHECKS).map((c) => ({
+    id: c.id,
+    title: c.title,
+    severity: `sev-${c.severity}`,
+    severityLabel: SEVERITY_LABELS[c.severity],
+    fail: formatCount(c.fail),
+    error: formatCount(c.error),
+    failCls: c.fail > 0 ? 'st-fail' : 'zero',
+    errorCls: c.error > 0 ? 'st-error' : 'zero',
+    accounts: formatCount(c.accounts),
+  }));
+}
 
-function worstChecks(checks: CheckSummary[], byCheck: Map<string, Counts>, accounts: Map<string, Set<string>>): WorstCheck[] {
-  return checks
-    .map((c) => ({ c, counts: byCheck.get(c.id) ?? emptyCounts() }))
-    .filter(({ counts }) => counts.FAIL + counts.ERROR > 0)
-    .sort(
-      (a, b) =>
-        SEVERITY_RANK[a.c.severity] - SEVERITY_RANK[b.c.severity] ||
-        b.counts.FAIL - a.counts.FAIL ||
-        b.counts.ERROR - a.counts.ERROR ||
-        compareStrings(a.c.id, b.c.id),
-    )
-    .slice(0, WORST_CHECKS)
-    .map(({ c, counts }) => ({
-      id: c.id,
-      title: c.title,
-      severity: `sev-${c.severity}`,
-      severityLabel: SEVERITY_LABELS[c.severity],
-      fail: formatCount(counts.FAIL),
-      error: formatCount(counts.ERROR),
-      failCls: counts.FAIL > 0 ? 'st-fail' : 'zero',
-      errorCls: counts.ERROR > 0 ? 'st-error' : 'zero',
-      accounts: formatCount(accounts.get(c.id)?.size ?? 0),
-    }));
+function sumOf(counts: Record<Status, number>): number {
+  return STATUSES.reduce((n, s) => n + counts[s], 0);
 }
 
 function accountRows(result: ScanResult, byAccount: Map<string, Counts>): AccountRow[] {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type ScanResult, type Severity, type Status, defineReporter } from '@trailwarden/core';
+import { SEVERITIES, type ScanResult, type Severity, defineReporter, summaryOf } from '@trailwarden/core';
 
 /** 1.1: findings carry `data`, the values their message was formatted with (plugin API v2). */
 export const REPORT_SCHEMA_VERSION = '1.1';
@@ -23,26 +23,24 @@ export interface JsonReportOptions {
  * two runs over the same snapshot differ only in their timestamps.
  */
 export function toJsonReport(result: ScanResult): Record<string, unknown> {
-  const counts: Record<Status, number> = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 };
-  const failedBySeverity: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
-  let excepted = 0;
-  for (const f of result.findings) {
-    counts[f.status]++;
-    if (f.exception) excepted++;
-    else if (f.status === 'FAIL') failedBySeverity[f.severity]++;
-  }
+  const summary = summaryOf(result);
+  const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, summary.bySeverity[s].FAIL])) as Record<Severity, number>;
+  const e = summary.excepted;
   return {
     $schema: REPORT_SCHEMA_ID,
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: result.tool,
     scan: result.scan,
+    // Core's summary (ScanResult.summary), in the report's 1.x field names.
     summary: {
-      counts,
+      counts: summary.counts,
       failedBySeverity,
-      excepted,
-      complete: result.coverage.complete && counts.ERROR === 0,
-      expiredExceptions: result.exceptions.filter((e) => e.state === 'expired').length,
-      expiringExceptions: result.exceptions.filter((e) => e.expiresSoon).length,
+      excepted: e.PASS + e.FAIL + e.ERROR + e.NOT_APPLICABLE,
+      complete: summary.complete,
+      expiredExceptions: summary.exceptions.expired,
+      expiringExceptions: summary.exceptions.expiringSoon,
+      open: summary.open,
+      worstChecks: summary.worstChecks,
     },
     coverage: result.coverage,
     checks: result.checks,
@@ -58,6 +56,13 @@ export default defineReporter<JsonReportOptions>({
   id: 'json',
   extension: '.json',
   description: 'Versioned JSON document for machines (schema: @trailwarden/report-json/schema.json)',
+  options: {
+    schema: {
+      type: 'object',
+      properties: { indent: { type: 'integer', minimum: 0, maximum: 10, description: 'Pretty-print with this many spaces (default 2); 0 for one line.' } },
+      additionalProperties: false,
+    },
+  },
   render(result, options) {
     return `${JSON.stringify(toJsonReport(result), null, options.indent ?? 2)}\n`;
   },

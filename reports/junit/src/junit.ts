@@ -1,4 +1,4 @@
-import { type CheckSummary, type Finding, InputError, type JsonValue, type ScanResult, compareStrings, didYouMean, stableStringify } from '@trailwarden/core';
+import { type CheckSummary, type Finding, InputError, type JsonValue, type ScanResult, automationLine, compareStrings, didYouMean, stableStringify } from '@trailwarden/core';
 import { escapeText, openTag } from './xml.js';
 
 export interface JunitOptions {
@@ -190,6 +190,12 @@ function runSuiteXml(scan: ScanResult, counts: Counts): string {
     props.push(['plugins', p.plugins.map((x) => `${x.name}@${x.version ?? '?'}${x.builtin ? '' : ` (${x.path})`}`).join(', ')]);
     if (p.collectionAllow?.length) props.push(['collectionAllow', p.collectionAllow.join(', ')]);
     if (p.stopped) props.push(['stopped', p.stopped]);
+  }
+  // Manual controls are not test cases (nothing was tested); they are named so nobody reads them as passed.
+  for (const f of scan.frameworks) {
+    if (!f.automation) continue;
+    const manual = f.controls.filter((c) => c.automation === 'manual').map((c) => c.id);
+    props.push([`framework.${f.id}`, `${automationLine(f.automation)}${manual.length ? `; manual: ${manual.join(', ')}` : ''}`]);
   }
   if (scan.limits?.truncatedStrings) props.push(['truncatedStrings', `${scan.limits.truncatedStrings} string(s) cut at ${scan.limits.maxStringChars} characters`]);
   if (props.length) {

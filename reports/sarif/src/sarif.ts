@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { type CheckSummary, type Finding, InputError, type JsonValue, type ScanResult, compareStrings, didYouMean, wellFormed } from '@trailwarden/core';
+import { type CheckSummary, type Finding, InputError, type JsonValue, type ScanResult, automationLine, compareStrings, didYouMean, wellFormed } from '@trailwarden/core';
 import { guidFromHash } from './guid.js';
 import { LogicalLocations, artifactUri } from './locations.js';
 import { LEVEL, buildRule } from './rules.js';
@@ -261,6 +261,16 @@ function runProperties(
       errors: leftOut.errors,
     },
     options: { includeErrors: opts.includeErrors, includeExcepted: opts.includeExcepted },
+    // Manual controls have no result here (SARIF results are findings); they are named so nobody reads them as passed.
+    ...(scan.frameworks.length
+      ? {
+          frameworks: scan.frameworks.map((f) => ({
+            id: f.id,
+            ...(f.automation ? { automation: automationLine(f.automation) } : {}),
+            manualControls: f.controls.filter((c) => c.automation === 'manual').map((c) => c.id),
+          })),
+        }
+      : {}),
     ...(scan.provenance ? { provenance: scan.provenance } : {}),
     ...(scan.limits ? { limits: scan.limits } : {}),
     exceptions: {

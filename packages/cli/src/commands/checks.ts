@@ -1,4 +1,4 @@
-import { InputError, type LoadedPlugin, controlsOf, DEFAULT_CATALOGUE, didYouMean, terminalSafe } from '@trailwarden/core';
+import { BUILTIN_PACKS, InputError, type LoadedPlugin, automationLine, controlsOf, didYouMean, frameworksOf, packAutomation, resolvePacks, terminalSafe } from '@trailwarden/core';
 import { helpText, parseCommandArgs, trustOptions } from '../args.js';
 import { loadEffectiveConfig } from '../trust.js';
 import { type CliIO, styleFor } from '../io.js';
@@ -13,7 +13,7 @@ const OPTIONS = {
 
 export const CHECKS_HELP = helpText(
   'trailwarden checks [--framework ID] [--json]',
-  `List the checks (built in and from configured plugins) with their metadata, or a framework's controls.\nFrameworks: ${Object.keys(DEFAULT_CATALOGUE).join(', ')}`,
+  `List the checks (built in and from configured plugins) with their metadata, or a framework's controls: each automated, partly automated (what is not covered) or manual.\nFrameworks: ${BUILTIN_PACKS.map((p) => p.id).join(', ')}`,
   [OPTIONS],
 );
 
@@ -29,20 +29,28 @@ export async function checksCommand(argv: string[], io: CliIO): Promise<number> 
   const s = styleFor(io, io.stdout as { isTTY?: boolean });
   const framework = typeof args.values.framework === 'string' ? args.values.framework : undefined;
 
+  const packs = resolvePacks(checks.map(({ plugin, check }) => ({ id: check.id, meta: check.meta, plugin })));
   if (framework) {
-    const controls = controlsOf(framework, checks.map((c) => c.check));
+    const controls = controlsOf(framework, packs);
     if (!controls) {
-      const known = new Set([...Object.keys(DEFAULT_CATALOGUE), ...checks.flatMap((c) => Object.keys(c.check.meta.frameworks ?? {}))]);
+      const known = new Set(packs.map((p) => p.id));
       throw new InputError(`unknown framework "${framework}"${didYouMean(framework, known)}; known: ${[...known].sort().join(', ')}`, '--framework');
     }
+    const pack = packs.find((p) => p.id === framework);
+    const automation = packAutomation(controls);
     if (args.values.json) {
-      io.stdout.write(`${JSON.stringify({ framework, title: DEFAULT_CATALOGUE[framework]?.title ?? framework, controls }, null, 2)}\n`);
+      io.stdout.write(`${JSON.stringify({ framework, title: pack?.title ?? framework, scope: pack?.scope, automation, controls }, null, 2)}\n`);
       return 0;
     }
-    io.stdout.write(`${s.bold(DEFAULT_CATALOGUE[framework]?.title ?? framework)} (${framework})\n`);
+    io.stdout.write(`${s.bold(terminalSafe(pack?.title ?? framework))} (${terminalSafe(framework)})\n`);
+    if (pack) io.stdout.write(s.dim(`In scope: ${terminalSafe(pack.scope)}. ${automationLine(automation)}.\n`));
     for (const c of controls) {
-      const by = c.checks.length ? terminalSafe(c.checks.join(', ')) : s.yellow('no check');
+      const by =
+        c.automation === 'manual'
+          ? s.yellow('manual')
+          : `${terminalSafe(c.checks.join(', '))}${c.automation === 'partial' ? s.yellow(' (partly)') : ''}`;
       io.stdout.write(`  ${terminalSafe(c.id).padEnd(13)} ${terminalSafe(c.title)}\n  ${''.padEnd(13)} ${s.dim('→')} ${by}\n`);
+      if (c.gap) io.stdout.write(`  ${''.padEnd(13)}   ${s.dim(terminalSafe(c.gap))}\n`);
     }
     return 0;
   }
@@ -53,7 +61,7 @@ export async function checksCommand(argv: string[], io: CliIO): Promise<number> 
       title: check.meta.title,
       severity: check.meta.severity,
       resource: check.meta.resource,
-      frameworks: check.meta.frameworks ?? {},
+      frameworks: frameworksOf(check, packs),
       requires: check.requires,
       options: check.options?.defaults ?? {},
       plugin: plugin.name,

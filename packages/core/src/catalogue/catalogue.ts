@@ -1,7 +1,10 @@
 import type { CheckSummary, ControlStatus, Finding, FrameworkReport, Status } from '../model/result.js';
+import { worstStatus } from '../model/status-order.js';
+import { BUILTIN_PACKS, UNKNOWN_CONTROL_TITLE } from '../packs/packs.js';
+import { type FrameworkPack, packAutomation } from '../packs/types.js';
 import { compareStrings } from '../util/stable.js';
-import { BUILTIN_FRAMEWORKS } from './frameworks.js';
 
+/** A framework's titles (id → control title), derived from its pack; kept for plugin API v1 callers. */
 export interface FrameworkDefinition {
   id: string;
   title: string;
@@ -12,27 +15,23 @@ export interface FrameworkDefinition {
 
 export type Catalogue = Record<string, FrameworkDefinition>;
 
-export const DEFAULT_CATALOGUE: Catalogue = Object.fromEntries(BUILTIN_FRAMEWORKS.map((f) => [f.id, f]));
+export function catalogueOf(packs: readonly FrameworkPack[]): Catalogue {
+  return Object.fromEntries(
+    packs.map((p) => [p.id, { id: p.id, title: p.title, ...(p.version ? { version: p.version } : {}), controls: Object.fromEntries(p.controls.map((c) => [c.id, c.title])) }]),
+  );
+}
 
-const WORST: (Status | 'NO_FINDINGS')[] = ['FAIL', 'ERROR', 'PASS', 'NOT_APPLICABLE', 'NO_FINDINGS'];
+export const DEFAULT_CATALOGUE: Catalogue = catalogueOf(BUILTIN_PACKS);
 
 /**
- * Framework → control → checks → status, for the frameworks the run checks map to. Controls of the
- * catalogue that no run check covers are listed too (with no checks), so gaps are visible.
+ * Framework → control → checks → status, for the frameworks the run's checks map to. Every control
+ * of the pack is listed: `MANUAL` for those no check judges (never PASS), `NOT_RUN` for those whose
+ * checks were all left out of the run, otherwise the worst status of its checks' findings
+ * (excepted findings aside) or `NO_FINDINGS`.
  */
-export function frameworkReports(checks: CheckSummary[], findings: Finding[], catalogue: Catalogue = DEFAULT_CATALOGUE): FrameworkReport[] {
-  const controlChecks = new Map<string, Map<string, Set<string>>>();
-  for (const c of checks) {
-    for (const [fw, controls] of Object.entries(c.frameworks)) {
-      const byControl = controlChecks.get(fw) ?? new Map<string, Set<string>>();
-      controlChecks.set(fw, byControl);
-      for (const control of controls) {
-        const set = byControl.get(control) ?? new Set<string>();
-        set.add(c.id);
-        byControl.set(control, set);
-      }
-    }
-  }
+export function frameworkReports(checks: CheckSummary[], findings: Finding[], packs: readonly FrameworkPack[] = BUILTIN_PACKS): FrameworkReport[] {
+  const ran = new Set(checks.map((c) => c.id));
+  const frameworks = new Set(checks.flatMap((c) => Object.keys(c.frameworks)));
   const countsByCheck = new Map<string, Record<Status, number>>();
   for (const f of findings) {
     if (f.exception) continue;
@@ -41,21 +40,34 @@ export function frameworkReports(checks: CheckSummary[], findings: Finding[], ca
     countsByCheck.set(f.checkId, counts);
   }
   const out: FrameworkReport[] = [];
-  for (const fw of [...controlChecks.keys()].sort(compareStrings)) {
-    const def = catalogue[fw];
-    const byControl = controlChecks.get(fw) as Map<string, Set<string>>;
-    const ids = [...new Set([...Object.keys(def?.controls ?? {}), ...[...byControl.keys()].sort(compareControlIds)])];
-    const controls: ControlStatus[] = ids.map((id) => {
-      const checkIds = [...(byControl.get(id) ?? [])].sort(compareStrings);
+  for (const fw of [...frameworks].sort(compareStrings)) {
+    const pack = packs.find((p) => p.id === fw);
+    const controls: ControlStatus[] = (pack?.controls ?? []).map((control) => {
+      const checkIds = control.checks.filter((id) => ran.has(id)).sort(compareStrings);
       const counts: Record<Status, number> = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 };
       for (const cid of checkIds) {
         const c = countsByCheck.get(cid);
         if (c) for (const s of Object.keys(counts) as Status[]) counts[s] += c[s];
       }
-      const status = WORST.find((s) => s !== 'NO_FINDINGS' && counts[s] > 0) ?? 'NO_FINDINGS';
-      return { id, title: def?.controls[id] ?? '(control not in the catalogue)', checks: checkIds, status, counts };
+      const status: ControlStatus['status'] = control.automation === 'manual' ? 'MANUAL' : checkIds.length === 0 ? 'NOT_RUN' : (worstStatus(counts) ?? 'NO_FINDINGS');
+      return {
+        id: control.id,
+        title: control.title || UNKNOWN_CONTROL_TITLE,
+        automation: control.automation,
+        ...(control.gap ? { gap: control.gap } : {}),
+        checks: checkIds,
+        status,
+        counts,
+      };
     });
-    out.push({ id: fw, title: def?.title ?? fw, ...(def?.version ? { version: def.version } : {}), controls });
+    out.push({
+      id: fw,
+      title: pack?.title ?? fw,
+      ...(pack?.version ? { version: pack.version } : {}),
+      ...(pack ? { scope: pack.scope } : {}),
+      automation: packAutomation(controls),
+      controls,
+    });
   }
   return out;
 }
@@ -75,12 +87,7 @@ export function compareControlIds(a: string, b: string): number {
   return 0;
 }
 
-/** Controls of one framework with the checks (from `checks`) that cover each. */
-export function controlsOf(frameworkId: string, checks: { id: string; meta: { frameworks?: Record<string, string[]> } }[], catalogue: Catalogue = DEFAULT_CATALOGUE): { id: string; title: string; checks: string[] }[] | undefined {
-  const def = catalogue[frameworkId];
-  const covered = new Map<string, string[]>();
-  for (const c of checks) for (const ctl of c.meta.frameworks?.[frameworkId] ?? []) covered.set(ctl, [...(covered.get(ctl) ?? []), c.id]);
-  if (!def && covered.size === 0) return undefined;
-  const ids = [...new Set([...Object.keys(def?.controls ?? {}), ...[...covered.keys()].sort(compareControlIds)])];
-  return ids.map((id) => ({ id, title: def?.controls[id] ?? '(control not in the catalogue)', checks: (covered.get(id) ?? []).sort(compareStrings) }));
+/** Controls of one framework (from its pack) with the checks that judge each; undefined for an unknown framework. */
+export function controlsOf(frameworkId: string, packs: readonly FrameworkPack[] = BUILTIN_PACKS): FrameworkPack['controls'] | undefined {
+  return packs.find((p) => p.id === frameworkId)?.controls.map((c) => ({ ...c, checks: [...c.checks].sort(compareStrings) }));
 }

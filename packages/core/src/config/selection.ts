@@ -1,5 +1,5 @@
 import type { LoadedCheck } from '../engine/evaluate.js';
-import type { LoadedPlugin } from '../plugin/loader.js';
+import { type LoadedPlugin, requiredOptions } from '../plugin/loader.js';
 import { compileOptionsSchema, describeAjvErrors } from '../util/ajv.js';
 import { InputError } from '../util/errors.js';
 import { didYouMean } from '../util/suggest.js';
@@ -49,6 +49,14 @@ export function selectChecks({ plugins, config, configWhere, only, enable }: Sel
     const options = { ...structuredClone(check.options?.defaults ?? {}), ...structuredClone(configured) } as Record<string, unknown>;
     if (check.options) {
       const validate = compileOptionsSchema(check.options.schema);
+      const missing = requiredOptions(check.options.schema).filter((name) => options[name] === undefined);
+      if (missing.length > 0) {
+        const names = missing.map((n) => `"${n}"`).join(', ');
+        throw new InputError(
+          `check ${id} needs option${missing.length > 1 ? 's' : ''} ${names} (required, no default): set ${missing.map((n) => `checks.${id}.options.${n}`).join(', ')}, or turn the check off (checks.${id}: off)`,
+          configWhere,
+        );
+      }
       if (!validate(options)) {
         const lines = describeAjvErrors(validate.errors, `checks.${id}.options`);
         throw new InputError(lines.join('; '), configWhere);

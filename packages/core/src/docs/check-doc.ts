@@ -1,4 +1,6 @@
-import { type Catalogue, DEFAULT_CATALOGUE, compareControlIds } from '../catalogue/catalogue.js';
+import { compareControlIds } from '../catalogue/catalogue.js';
+import { BUILTIN_PACKS, UNKNOWN_CONTROL_TITLE, resolvePacks } from '../packs/packs.js';
+import type { FrameworkPack } from '../packs/types.js';
 import type { Check, JsonSchema } from '../plugin/api.js';
 import { compareStrings } from '../util/stable.js';
 
@@ -9,8 +11,8 @@ import { compareStrings } from '../util/stable.js';
 export interface CheckDocOptions {
   /** The npm package (or path) the check is loaded from, for the "enable it" snippet. */
   pluginName: string;
-  /** Framework titles and control titles. Default: the built-in catalogue. */
-  catalogue?: Catalogue;
+  /** The framework packs that map controls to checks. Default: the built-in ones (plus the check's own v1 `meta.frameworks`). */
+  packs?: readonly FrameworkPack[];
   /** A check shipped with the CLI: enabled by default, so the snippet shows how to configure or turn it off. */
   builtin?: boolean;
 }
@@ -31,7 +33,7 @@ export function checkDocFileName(checkId: string): string {
 
 /** Markdown page for one check: what, severity, frameworks, options, remediation, messages, how to enable it. */
 export function renderCheckDoc(check: AnyCheck, options: CheckDocOptions): string {
-  const catalogue = options.catalogue ?? DEFAULT_CATALOGUE;
+  const packs = resolvePacks([{ id: check.id, meta: check.meta, plugin: { name: options.pluginName } }], options.packs ?? BUILTIN_PACKS);
   const { meta } = check;
   const out: string[] = [];
   out.push(`# ${meta.title}`, '');
@@ -45,25 +47,21 @@ export function renderCheckDoc(check: AnyCheck, options: CheckDocOptions): strin
   out.push('', meta.description.trim(), '');
 
   out.push('## Frameworks', '');
-  const frameworks = Object.entries(meta.frameworks ?? {}).sort(([a], [b]) => compareStrings(a, b));
-  if (frameworks.length === 0) out.push('Not mapped to any compliance framework.', '');
+  const rows = packRows(check.id, packs);
+  if (rows.length === 0) out.push('Not mapped to any compliance framework.', '');
   else {
-    out.push('| Framework | Control | Title |', '|---|---|---|');
-    for (const [fw, controls] of frameworks) {
-      const def = catalogue[fw];
-      for (const control of [...controls].sort(compareControlIds)) {
-        out.push(`| ${cell(def?.title ?? fw)} | ${cell(control)} | ${cell(def?.controls[control] ?? '')} |`);
-      }
-    }
+    out.push('From the framework packs (`trailwarden checks --framework ID` lists a whole pack).', '');
+    out.push('| Framework | Control | Title | Automated |', '|---|---|---|---|');
+    for (const r of rows) out.push(`| ${cell(r.framework)} | ${cell(r.control)} | ${cell(r.title)} | ${cell(r.automation)} |`);
     out.push('');
   }
 
   out.push('## Options', '');
-  const rows = optionRows(check);
-  if (rows.length === 0) out.push('This check takes no options.', '');
+  const options_ = optionRows(check);
+  if (options_.length === 0) out.push('This check takes no options.', '');
   else {
     out.push('| Option | Type | Default | Description |', '|---|---|---|---|');
-    for (const r of rows) out.push(`| \`${r.name}\`${r.required ? ' (required)' : ''} | ${cell(r.type)} | ${cell(r.default)} | ${cell(r.description)} |`);
+    for (const r of options_) out.push(`| \`${r.name}\`${r.required ? ' (required)' : ''} | ${cell(r.type)} | ${cell(r.default)} | ${cell(r.description)} |`);
     out.push('');
   }
 
@@ -77,27 +75,55 @@ export function renderCheckDoc(check: AnyCheck, options: CheckDocOptions): strin
   out.push('');
 
   if (options.builtin) {
-    out.push('## Configure', '', 'Built into Trailwarden and enabled by default.', '', fence('yaml', builtinSnippet(check, rows)), '');
+    out.push('## Configure', '', 'Built into Trailwarden and enabled by default.', '', fence('yaml', builtinSnippet(check, options_)), '');
   } else {
-    out.push('## Enable and configure', '', fence('yaml', enableSnippet(check, options.pluginName, rows)), '');
+    out.push('## Enable and configure', '', fence('yaml', enableSnippet(check, options.pluginName, options_)), '');
   }
   if (meta.docs) out.push(`Further documentation: \`${meta.docs}\` in the plugin package.`, '');
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
 /** Markdown index of checks: id (linked to its page), title, severity, resource, frameworks. */
-export function renderCheckIndex(checks: (AnyCheck | DocumentedCheck)[], options: { title?: string; link?: (checkId: string) => string } = {}): string {
+export function renderCheckIndex(
+  checks: (AnyCheck | DocumentedCheck)[],
+  options: { title?: string; link?: (checkId: string) => string; packs?: readonly FrameworkPack[] } = {},
+): string {
   const link = options.link ?? checkDocFileName;
   const list = checks.map((c) => ('check' in c ? c : { check: c, pluginName: undefined })).sort((a, b) => compareStrings(a.check.id, b.check.id));
+  const packs = resolvePacks(
+    list.map(({ check, pluginName }) => ({ id: check.id, meta: check.meta, plugin: { name: pluginName ?? check.id } })),
+    options.packs ?? BUILTIN_PACKS,
+  );
   const out = [`# ${options.title ?? 'Checks'}`, '', `${list.length} check${list.length === 1 ? '' : 's'}.`, ''];
   out.push('| Check | Title | Severity | Resource | Frameworks | Plugin |', '|---|---|---|---|---|---|');
   for (const { check, pluginName } of list) {
-    const fws = Object.keys(check.meta.frameworks ?? {}).sort(compareStrings).join(', ');
+    const fws = [...new Set(packRows(check.id, packs).map((r) => r.frameworkId))].sort(compareStrings).join(', ');
     out.push(
       `| [\`${check.id}\`](${link(check.id)}) | ${cell(check.meta.title)} | ${check.meta.severity} | \`${check.meta.resource}\` | ${cell(fws) || '—'} | ${pluginName ? `\`${cell(pluginName)}\`` : '—'} |`,
     );
   }
   return `${out.join('\n')}\n`;
+}
+
+interface PackRow {
+  frameworkId: string;
+  framework: string;
+  control: string;
+  title: string;
+  automation: string;
+}
+
+/** Every control of every pack that maps the check, framework by framework. */
+function packRows(checkId: string, packs: readonly FrameworkPack[]): PackRow[] {
+  const out: PackRow[] = [];
+  for (const p of [...packs].sort((a, b) => compareStrings(a.id, b.id))) {
+    for (const c of [...p.controls].sort((a, b) => compareControlIds(a.id, b.id))) {
+      if (!c.checks.includes(checkId)) continue;
+      const automation = c.automation === 'partial' ? `partly: ${c.gap ?? ''}` : c.automation === 'automated' ? 'yes' : 'no';
+      out.push({ frameworkId: p.id, framework: p.title, control: c.id, title: c.title === UNKNOWN_CONTROL_TITLE ? '' : c.title, automation });
+    }
+  }
+  return out;
 }
 
 interface OptionRow {

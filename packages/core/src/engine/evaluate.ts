@@ -1,8 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { type Catalogue, frameworkReports } from '../catalogue/catalogue.js';
+import { frameworkReports } from '../catalogue/catalogue.js';
 import { type ExceptionRule, applyExceptions } from '../config/exceptions.js';
 import type { CheckSummary, Finding, ScanResult, Severity, Status } from '../model/result.js';
+import type { FrameworkMap } from '../model/result.js';
 import type { JsonValue, Snapshot, SnapshotSection } from '../model/snapshot.js';
+import { compareStatus } from '../model/status-order.js';
+import { BUILTIN_PACKS, frameworksOf, resolvePacks } from '../packs/packs.js';
+import type { FrameworkPack } from '../packs/types.js';
+import { summarize } from '../summary/summary.js';
 import type { Check } from '../plugin/api.js';
 import { compareStrings, fingerprint } from '../util/stable.js';
 import { runChecksInWorkers } from './check-pool.js';
@@ -33,7 +38,8 @@ export interface EvaluateOptions {
   /** Per-check budget in milliseconds unless the check sets its own. Default 60 s. */
   timeoutMs?: number;
   exceptions?: ExceptionRule[];
-  catalogue?: Catalogue;
+  /** Framework packs (default: the built-in ones); `meta.frameworks` of v1 plugin checks are folded in. */
+  packs?: readonly FrameworkPack[];
   tool?: { name: string; version: string };
   startedAt?: Date;
   /** Called after each check with its wall time (benchmarks, `--debug` timings); not in the result, which stays deterministic. */
@@ -58,6 +64,11 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
   const services = createServices(snapshot);
   const checks = [...opts.checks].sort((a, b) => compareStrings(a.check.id, b.check.id));
   const budgetOf = (l: LoadedCheck) => l.check.timeoutMs ?? opts.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS;
+  const packs = resolvePacks(
+    checks.map((l) => ({ id: l.check.id, meta: l.check.meta, plugin: l.plugin })),
+    opts.packs ?? BUILTIN_PACKS,
+  );
+  const frameworks = new Map(checks.map((l) => [l.check.id, frameworksOf(l.check, packs)]));
 
   const pooled = await runPooledChecks(snapshot, checks, budgetOf, now, opts);
   const runs: { loaded: LoadedCheck; run: CheckRun }[] = [];
@@ -66,19 +77,21 @@ export async function evaluate(snapshot: Snapshot, opts: EvaluateOptions): Promi
     runs.push({ loaded, run: settle(loaded.check.id, run, model) });
   }
 
-  const findings = dedupeFindings(runs.flatMap(({ loaded, run }) => run.findings.map((r) => toFinding(loaded, r))).sort(compareFindings));
+  const findings = dedupeFindings(runs.flatMap(({ loaded, run }) => run.findings.map((r) => toFinding(loaded, r, frameworks.get(loaded.check.id) ?? {}))).sort(compareFindings));
   const exceptions = applyExceptions(findings, opts.exceptions ?? [], now);
-  const summaries = runs.map(({ loaded, run }) => checkSummary(loaded, run.failure));
+  const summaries = runs.map(({ loaded, run }) => checkSummary(loaded, run.failure, frameworks.get(loaded.check.id) ?? {}));
   countFindings(summaries, findings);
+  const coverage = computeCoverage(snapshot);
 
   return {
     tool: opts.tool ?? { name: 'trailwarden', version: '0.0.0' },
     scan: scanInfo(snapshot, model.index, startedAt),
-    coverage: computeCoverage(snapshot),
+    coverage,
     checks: summaries,
     findings,
     exceptions,
-    frameworks: frameworkReports(summaries, findings, opts.catalogue),
+    frameworks: frameworkReports(summaries, findings, packs),
+    summary: summarize({ checks: summaries, findings, coverage, exceptions }),
   };
 }
 
@@ -161,7 +174,7 @@ function settle(checkId: string, run: CheckRun, model: ScanModel): CheckRun {
   return { findings: [...run.findings.filter((r) => r.status === 'FAIL'), ...errors], failure };
 }
 
-function toFinding(loaded: LoadedCheck, r: RawFinding): Finding {
+function toFinding(loaded: LoadedCheck, r: RawFinding, frameworks: FrameworkMap): Finding {
   const { check } = loaded;
   return {
     checkId: check.id,
@@ -174,13 +187,13 @@ function toFinding(loaded: LoadedCheck, r: RawFinding): Finding {
     ...(r.messageId ? { messageId: r.messageId } : {}),
     ...(r.data ? { data: r.data } : {}),
     evidence: r.evidence,
-    frameworks: check.meta.frameworks ?? {},
+    frameworks,
     fingerprint: fingerprint(check.id, r.resource.accountId, r.resource.region, r.resource.arn),
   };
 }
 
 /** The check's summary; its counts are filled in by countFindings once the findings are final. */
-function checkSummary(loaded: LoadedCheck, failure: string | undefined): CheckSummary {
+function checkSummary(loaded: LoadedCheck, failure: string | undefined, frameworks: FrameworkMap): CheckSummary {
   const { check } = loaded;
   return {
     id: check.id,
@@ -188,7 +201,7 @@ function checkSummary(loaded: LoadedCheck, failure: string | undefined): CheckSu
     description: check.meta.description,
     severity: loaded.severity ?? check.meta.severity,
     resourceType: check.meta.resource,
-    frameworks: check.meta.frameworks ?? {},
+    frameworks,
     remediation: check.meta.remediation,
     ...(check.meta.docs ? { docs: check.meta.docs } : {}),
     ...(check.meta.helpUri ? { helpUri: check.meta.helpUri } : {}),
@@ -231,15 +244,13 @@ function emptyCounts(): Record<Status, number> {
   return { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 };
 }
 
-const STATUS_ORDER: Record<Status, number> = { FAIL: 0, ERROR: 1, PASS: 2, NOT_APPLICABLE: 3 };
-
 export function compareFindings(a: Finding, b: Finding): number {
   return (
     compareStrings(a.checkId, b.checkId) ||
     compareStrings(a.accountId, b.accountId) ||
     compareStrings(a.region, b.region) ||
     compareStrings(a.resource.arn, b.resource.arn) ||
-    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+    compareStatus(a.status, b.status) ||
     compareStrings(a.message, b.message)
   );
 }

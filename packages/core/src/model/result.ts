@@ -1,4 +1,6 @@
 import type { KnownError } from './known.js';
+import type { Automation, PackAutomation } from '../packs/types.js';
+import type { ScanSummary } from '../summary/summary.js';
 import type { JsonValue, Partition } from './snapshot.js';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -134,9 +136,17 @@ export interface Provenance {
 export interface ControlStatus {
   id: string;
   title: string;
+  /** How far trailwarden judges the control (from its pack). */
+  automation: Automation;
+  /** For partly automated and manual controls: what the checks do not cover. */
+  gap?: string;
+  /** The checks of this run that judge it. */
   checks: string[];
-  /** Worst status among the findings of the control's checks (ignoring excepted findings). */
-  status: Status | 'NO_FINDINGS';
+  /**
+   * Worst status among the findings of the control's checks (ignoring excepted findings);
+   * `MANUAL` when no check judges it (never PASS); `NOT_RUN` when its checks were left out of the run.
+   */
+  status: Status | 'NO_FINDINGS' | 'MANUAL' | 'NOT_RUN';
   counts: Record<Status, number>;
 }
 
@@ -144,6 +154,10 @@ export interface FrameworkReport {
   id: string;
   title: string;
   version?: string;
+  /** The part of the framework its pack covers. */
+  scope?: string;
+  /** "N of M controls in scope automated": the pack's controls by automation. */
+  automation: PackAutomation;
   controls: ControlStatus[];
 }
 
@@ -165,6 +179,8 @@ export interface ScanResult {
   findings: Finding[];
   exceptions: ExceptionReport[];
   frameworks: FrameworkReport[];
+  /** Counts, worst checks and completeness, computed once by core (`summarize`); every report shows these. */
+  summary: ScanSummary;
   /** Set by the CLI: what produced this result. */
   provenance?: Provenance;
   /** Set when strings were cut for the reports (see engine/bounds.ts). */

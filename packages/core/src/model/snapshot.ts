@@ -2,7 +2,7 @@ import type { Known, KnownError } from './known.js';
 
 /**
  * The Snapshot: everything the collector read, as plain JSON. It is the contract between collection
- * and evaluation (see design.md). Field names are camelCase Trailwarden names; policy documents stay
+ * and evaluation (see docs/architecture.md). Field names are camelCase Trailwarden names; policy documents stay
  * in AWS's own JSON shape (Version, Statement, ...).
  */
 export const SNAPSHOT_SCHEMA_VERSION = '1.0' as const;

@@ -198,7 +198,10 @@ export const MONITORING_CONTROLS: MonitoringControl[] = [
   },
 ];
 
-/** Framework control ids of a monitoring recommendation, by CIS version (v1.2 has no §3.15). */
+/**
+ * Framework control ids of a monitoring recommendation, by CIS version (v1.2 has no §3.15).
+ * @deprecated Plugin API v1 only: the CIS packs (`BUILTIN_PACKS`, `frameworksOfCheck`) map the monitor checks now.
+ */
 export function monitoringFrameworks(cisNumber: number): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   if (cisNumber <= 14) out['cis-aws-1.2.0'] = [`3.${cisNumber}`];

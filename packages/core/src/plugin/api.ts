@@ -65,9 +65,14 @@ export interface CheckMeta<MessageIds extends string> {
 }
 
 export interface CheckOptionsSpec<Options> {
-  /** JSON Schema of the options object; validated with ajv when the config is loaded. */
+  /**
+   * JSON Schema of the options object; validated with ajv when the config is loaded. An option the
+   * schema lists in `required` needs no default: the config must set it, or the run stops before
+   * any collection with one line naming `checks.<id>.options.<name>`.
+   */
   schema: JsonSchema;
-  defaults: Options;
+  /** A value for every option that has one (all but the `required` ones). */
+  defaults: Partial<Options>;
 }
 
 /** What every check declares, whichever API version it was written for. */
@@ -154,6 +159,12 @@ export interface ReporterDefinition<Options extends object = Record<string, unkn
   /** Appended to `trailwarden-report`, e.g. `.json`, `.junit.xml`. */
   extension: string;
   description?: string;
+  /**
+   * JSON Schema of the options (`reporters.<id>` in the config). The CLI validates them when the run
+   * starts, before any collection, so a typo costs no scan. Without it the options reach `render`
+   * unchecked.
+   */
+  options?: { schema: JsonSchema };
   render(result: ScanResult, options: Partial<Options>): string | Uint8Array | Promise<string | Uint8Array>;
 }
 

@@ -5,6 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import { compileOptionsSchema, describeAjvErrors } from '../util/ajv.js';
 import { staticValidator } from '../util/validators.js';
 import { InputError, isInputError } from '../util/errors.js';
+import { didYouMean } from '../util/suggest.js';
 import { type Check, PLUGIN_API_VERSION, type Reporter, SUPPORTED_PLUGIN_API_VERSIONS } from './api.js';
 import { type CollectDeclaration, declarationHash, declarationProblem } from './collect-declaration.js';
 import { checkMetadataSchema, reporterMetadataSchema } from './metadata-schema.js';
@@ -41,6 +42,12 @@ function supportedNote(): string {
   return older.length > 0 ? ` (and still loads plugins written for version ${older.join(', ')})` : '';
 }
 
+/** The options a check's schema lists as `required` at the top level (they have no default). */
+export function requiredOptions(schema: unknown): string[] {
+  const r = (schema as { required?: unknown } | undefined)?.required;
+  return Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string') : [];
+}
+
 /** Validate one check's metadata, options schema and defaults; throws naming the plugin and field. */
 export function validateCheck(value: unknown, plugin: string): Check {
   const c = value as Check;
@@ -68,7 +75,18 @@ export function validateCheck(value: unknown, plugin: string): Check {
       refuse(plugin, `${label}.options.schema is not a valid JSON Schema: ${(e as Error).message}`);
     }
     const defaults = structuredClone(c.options.defaults);
-    const bad = firstProblem(validate, defaults, `${label}.options.defaults`);
+    const required = requiredOptions(c.options.schema);
+    for (const name of required) {
+      const props = (c.options.schema as { properties?: Record<string, unknown> }).properties ?? {};
+      if (!(name in props)) refuse(plugin, `${label}.options.schema requires "${name}" but does not describe it under properties`);
+    }
+    // A required option has no default (the config must set it): its absence from the defaults is no problem.
+    const bad = validate(defaults)
+      ? undefined
+      : describeAjvErrors(
+          (validate.errors ?? []).filter((e) => !(e.keyword === 'required' && e.instancePath === '' && required.includes(String(e.params.missingProperty)))),
+          `${label}.options.defaults`,
+        ).join('; ');
     if (bad) refuse(plugin, `${bad} (the defaults must satisfy the options schema)`);
   }
   return c;
@@ -84,6 +102,13 @@ export function validateReporter(value: unknown, plugin: string): Reporter {
   const problem = firstProblem(validateReporterMeta(), r, label);
   if (problem) refuse(plugin, problem);
   if (typeof r.render !== 'function') refuse(plugin, `${label}.render must be a function`);
+  if (r.options) {
+    try {
+      compileOptionsSchema(r.options.schema);
+    } catch (e) {
+      refuse(plugin, `${label}.options.schema is not a valid JSON Schema: ${(e as Error).message}`);
+    }
+  }
   return r;
 }
 
@@ -227,4 +252,21 @@ export async function loadPlugin(specifier: string, baseDir: string): Promise<Lo
     refuse(name, `could not be imported from ${file}: ${(e as Error).message}`);
   }
   return { ...asInputError(name, () => registerPluginModule(mod, { name, version, specifier })), file };
+}
+
+/**
+ * Check the config's reporter options (`reporters.<id>`) against each reporter's own schema, and
+ * refuse options for a reporter that is not installed: done when the run starts, before collection.
+ */
+export function assertReporterOptions(reporters: readonly Reporter[], configured: Record<string, Record<string, unknown>> | undefined, where: string): void {
+  const known = reporters.map((r) => r.id);
+  for (const id of Object.keys(configured ?? {})) {
+    if (!known.includes(id)) throw new InputError(`options for unknown reporter "${id}"${didYouMean(id, known)}; known: ${known.join(', ')}`, `${where}: reporters.${id}`);
+  }
+  for (const r of reporters) {
+    if (!r.options) continue;
+    const validate = compileOptionsSchema(r.options.schema);
+    const options = structuredClone(configured?.[r.id] ?? {});
+    if (!validate(options)) throw new InputError(describeAjvErrors(validate.errors, `reporters.${r.id}`).join('; '), where);
+  }
 }

@@ -79,6 +79,7 @@ export const reporterMetadataSchema = {
     id: { type: 'string', pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' },
     extension: { type: 'string', pattern: '^\\.[a-z0-9.]+$' },
     description: { type: 'string' },
+    options: { type: 'object', required: ['schema'], properties: { schema: { type: 'object' } }, additionalProperties: false },
     kind: { const: 'trailwarden-reporter' },
     apiVersion: { type: 'integer' },
     render: {},

@@ -20,7 +20,7 @@ const mgmt = (extra: AdvancedFieldSelector[] = []): AdvancedEventSelector =>
 const s3Data = (extra: AdvancedFieldSelector[] = []): AdvancedEventSelector =>
   sel({ field: 'eventCategory', equals: ['Data'] }, { field: 'resources.type', equals: ['AWS::S3::Object'] }, ...extra);
 
-describe('operator oracle (checks.md), value bedrock.amazonaws.com', () => {
+describe('operator oracle (docs/architecture.md), value bedrock.amazonaws.com', () => {
   const value = { exact: 'bedrock.amazonaws.com' };
   const cases: [string, Omit<AdvancedFieldSelector, 'field'>, boolean][] = [
     ['Equals[bedrock.amazonaws.com]', { equals: ['bedrock.amazonaws.com'] }, true],

@@ -1,8 +1,9 @@
 /**
  * Generates an organization of any size with a mix of good and broken CloudTrail set-ups, for
  * benchmarks (e.g. the 1,000-account collection) and for the ground-truth test. Deterministic: the
- * same options give the same world. Every defect is decided first, as a plan (see truth.ts), and the
- * world is written from the plan, so the verdict each check must give is known without running it.
+ * same options give the same world. planWorld decides every defect first, as a plan (see truth.ts);
+ * renderWorld writes the world from the plan in one pass; truthFromPlan derives the verdict each
+ * check must give without running it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,8 +87,37 @@ export function generateWorld(options: GenerateWorldOptions): World {
   return generateWorldWithTruth(options).world;
 }
 
-/** The world and the verdict every built-in check must give on it. */
+/** The world and the verdict every built-in check must give on it: plan, then render, then judge. */
 export function generateWorldWithTruth(options: GenerateWorldOptions): { world: World; truth: GroundTruth; plan: WorldPlan } {
+  const { plan, draft } = planWorld(options);
+  return { world: renderWorld(plan, draft), truth: truthFromPlan(plan), plan };
+}
+
+/**
+ * What the generator draws that the truth does not need, kept for renderWorld: each account's
+ * world fields no plan holds (name, OU, dates, IAM, Block Public Access, region settings), its KMS
+ * keys as the world lists them, and where each bucket lives and which key encrypts it by default.
+ */
+export interface WorldDraft {
+  regions: string[];
+  orgId: string;
+  securityId: string;
+  /** The region an SCP denies to the Dev OU, when there is one (and it is not opt-in). */
+  deniedToDev: string | undefined;
+  /** The security account is CloudTrail's delegated administrator (with a trail of its own). */
+  delegatedTrail: boolean;
+  /** By account id, without trails, buckets, keys or monitoring (rendered from the plan). */
+  accounts: Map<string, WorldAccount>;
+  /** By account id; an account without an entry lists no keys. */
+  keys: Map<string, WorldKmsKey[]>;
+  buckets: Map<string, { region: string; kmsKeyArn: string | undefined }>;
+}
+
+/**
+ * Decide every account, trail, bucket and key (drawing from the seeded generator, always in the
+ * same order, so the same options give the same world).
+ */
+export function planWorld(options: GenerateWorldOptions): { plan: WorldPlan; draft: WorldDraft } {
   const count = Math.max(3, Math.floor(options.accounts));
   const seed = options.seed ?? 1;
   const orgTrailVariant = options.orgTrail ?? 'all-events';
@@ -123,6 +153,9 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
   const orgId = `o-${hex(10)}`;
   const date = (year: number) => `${year}-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}T10:00:00Z`;
   const plans: AccountPlan[] = [];
+  const accounts = new Map<string, WorldAccount>();
+  const keysOf = new Map<string, WorldKmsKey[]>();
+  const bucketsAt = new Map<string, { region: string; kmsKeyArn: string | undefined }>();
 
   // ---- Management account: the organization trail, logging to the log archive. ----
   const orgBucket = `org-cloudtrail-logs-${archive}`;
@@ -144,14 +177,13 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
     dataFor: { bucket: orgBucket, write: 'all', read: 'none' },
     bucket: orgBucket,
   };
-  const management: WorldAccount = {
+  accounts.set(mgmt, {
     id: mgmt,
     name: 'management',
     joinedTimestamp: '2018-01-01T00:00:00Z',
     publicAccessBlock: fullBlock(),
-    trails: [worldTrail(orgTrailPlan, home, mgmt, ago)],
     iam: { users: [{ name: 'admin', managedPolicies: [ADMIN] }], roles: [auditRole(mgmt)] },
-  };
+  });
   plans.push({
     id: mgmt,
     name: 'management',
@@ -179,16 +211,10 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
     versioning: 'enabled',
     lifecycle: 'long',
   };
-  const logArchive: WorldAccount = {
-    id: archive,
-    name: 'log-archive',
-    ou: 'Security',
-    publicAccessBlock: fullBlock(),
-    buckets: [worldBucket(orgBucketPlan, home, orgId, orgKeyArn)],
-    kmsKeys: [{ id: orgKeyId, region: home, rotation: true, description: 'Organization trail key', policy: keyPolicy(archive, mgmt, 'allow') }],
-    iam: { roles: [auditRole(mgmt)] },
-  };
-  plans.push({
+  accounts.set(archive, { id: archive, name: 'log-archive', ou: 'Security', publicAccessBlock: fullBlock(), iam: { roles: [auditRole(mgmt)] } });
+  bucketsAt.set(orgBucket, { region: home, kmsKeyArn: orgKeyArn });
+  keysOf.set(archive, [{ id: orgKeyId, region: home, rotation: true, description: 'Organization trail key', policy: keyPolicy(archive, mgmt, 'allow') }]);
+  const archivePlan: AccountPlan = {
     id: archive,
     name: 'log-archive',
     management: false,
@@ -201,10 +227,11 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
     trails: [],
     buckets: [orgBucketPlan],
     keys: [{ arn: orgKeyArn, ownerId: archive, awsManaged: false, rotation: true, missing: false }],
-  });
+  };
+  plans.push(archivePlan);
 
-  const securityAccount: WorldAccount = { id: security, name: 'security', ou: 'Security', iam: { roles: [auditRole(mgmt)] } };
-  plans.push({
+  accounts.set(security, { id: security, name: 'security', ou: 'Security', iam: { roles: [auditRole(mgmt)] } });
+  const securityPlan: AccountPlan = {
     id: security,
     name: 'security',
     management: false,
@@ -217,7 +244,8 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
     trails: [],
     buckets: [],
     keys: [],
-  });
+  };
+  plans.push(securityPlan);
 
   // The log archive's shared bucket for account trails, added when the first trail uses it. Its
   // lifecycle rule on `AWSLogs/` reaches only trails that deliver without a key prefix.
@@ -234,20 +262,21 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
   };
   let centralUsers = 0;
   const useCentralBucket = () => {
-    if (plans[1]!.buckets.includes(centralBucket)) return;
-    plans[1]!.buckets.push(centralBucket);
-    logArchive.buckets!.push(worldBucket(centralBucket, home, orgId, undefined));
+    if (archivePlan.buckets.includes(centralBucket)) return;
+    archivePlan.buckets.push(centralBucket);
+    bucketsAt.set(centralBucket.name, { region: home, kmsKeyArn: undefined });
   };
 
   // ---- Workload accounts: each its own mix of defects. ----
   const devDenied = regions.length > 1 ? regions[regions.length - 1]! : undefined;
-  const workloads = workloadIds.map((id, i): WorldAccount => {
+  workloadIds.forEach((id, i) => {
     const ou = pick(OUS);
     const name = `workload-${String(i + 1).padStart(4, '0')}`;
     const active = !chance(0.03);
     const readable = !chance(0.06);
     // An unreadable account's audit role trusts the security account instead of the management account.
     const account: WorldAccount = { id, name, ou, joinedTimestamp: date(2019 + Math.floor(rand() * 6)), iam: { roles: [auditRole(readable ? mgmt : security)] } };
+    accounts.set(id, account);
     if (!active) account.status = 'SUSPENDED';
     if (optIn.length > 0 && chance(0.3)) account.optInRegions = [pick(optIn)];
     if (ou === 'Workloads/Dev' && devDenied && !optIn.includes(devDenied)) account.deniedRegions = [devDenied];
@@ -462,16 +491,14 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
       };
       const goodKey = trailPlans.find((t) => t.kms === 'good')?.keyArn;
       plan.trails = trailPlans;
-      account.trails = trailPlans.map((t) => worldTrail(t, trailRegion, id, ago));
-      account.kmsKeys = keys;
+      keysOf.set(id, keys);
       if (central) useCentralBucket();
       else {
         plan.buckets = [bucketPlan];
         // The bucket of a trail homed in the denied region lives in an allowed one (S3 stays readable).
-        account.buckets = [worldBucket(bucketPlan, regionDenied ? pick(regionsHere) : trailRegion, orgId, goodKey)];
+        bucketsAt.set(bucketName, { region: regionDenied ? pick(regionsHere) : trailRegion, kmsKeyArn: goodKey });
       }
     }
-    return account;
   });
 
   // ---- A bucket and a key owned outside the scan: a suspended account's, still used by scanned trails. ----
@@ -480,9 +507,8 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
     const bucket: BucketPlan = { ...centralBucket, name: `legacy-trail-logs-${outside.id}`, ownerId: outside.id, lifecycle: 'none' };
     const keyId = uuid();
     const keyArn = `arn:aws:kms:${home}:${outside.id}:key/${keyId}`;
-    const outsideWorld = workloads.find((w) => w.id === outside.id)!;
-    outsideWorld.buckets = [...(outsideWorld.buckets ?? []), worldBucket(bucket, home, orgId, undefined)];
-    outsideWorld.kmsKeys = [...(outsideWorld.kmsKeys ?? []), { id: keyId, region: home, rotation: true, policy: keyPolicy(outside.id, '*', 'allow') }];
+    bucketsAt.set(bucket.name, { region: home, kmsKeyArn: undefined });
+    keysOf.set(outside.id, [...(keysOf.get(outside.id) ?? []), { id: keyId, region: home, rotation: true, policy: keyPolicy(outside.id, '*', 'allow') }]);
     outside.buckets.push(bucket);
     outside.keys.push({ arn: keyArn, ownerId: outside.id, awsManaged: false, rotation: true, missing: false });
     let moved = 0;
@@ -491,21 +517,17 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
       if (moved === 2) break;
       const t = p.trails[0];
       if (!p.active || !p.readable || p.trails.length !== 1 || !t || t.regionDenied || p.buckets[0]?.name !== `trail-logs-${p.id}` || !chance(0.2)) continue;
-      const region = t.arn.split(':')[3]!;
       t.bucket = bucket.name;
-      const w = workloads.find((x) => x.id === p.id)!;
       if (!keyMoved) {
         // The first such trail also encrypts with the outside account's key (instead of its own).
         const own = t.keyArn;
         p.keys = p.keys.filter((k) => k.arn !== own);
-        w.kmsKeys = (w.kmsKeys ?? []).filter((k) => `arn:aws:kms:${k.region}:${p.id}:key/${k.id}` !== own);
+        keysOf.set(p.id, (keysOf.get(p.id) ?? []).filter((k) => `arn:aws:kms:${k.region}:${p.id}:key/${k.id}` !== own));
         t.kms = 'outside';
         t.keyArn = keyArn;
         keyMoved = true;
       }
       p.buckets = [];
-      w.trails = p.trails.map((x) => worldTrail(x, region, p.id, ago));
-      delete w.buckets;
       moved++;
     }
   }
@@ -530,37 +552,57 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
       bucket: orgBucket,
       keyPrefix: 'security',
     };
-    plans[2]!.trails.push(t);
-    securityAccount.trails = [worldTrail(t, home, security, ago)];
+    securityPlan.trails.push(t);
   }
 
-  // Metric filters, alarms and topics for the trails that deliver to CloudWatch Logs.
-  for (const account of [management, logArchive, securityAccount, ...workloads]) {
-    const plan = plans.find((p) => p.id === account.id);
-    const trails = (account.trails ?? []).flatMap((wt) => {
-      const tp = plan?.trails.find((t) => t.name === wt.name);
-      return tp ? [{ plan: tp, region: wt.homeRegion, accountId: account.id }] : [];
-    });
+  // CloudTrail Lake event data stores, derived from the account id so the rest of a seeded world is unchanged.
+  for (const p of plans) {
+    const stores = generatedStores(p.id, p.id === mgmt, home);
+    if (stores.length > 0) p.eventDataStores = stores;
+  }
+
+  const plan: WorldPlan = { seed, asOf, partition: 'aws', managementId: mgmt, orgTrail: orgTrailVariant, accounts: plans };
+  const deniedToDev = devDenied && !optIn.includes(devDenied) ? devDenied : undefined;
+  return { plan, draft: { regions, orgId, securityId: security, deniedToDev, delegatedTrail, accounts, keys: keysOf, buckets: bucketsAt } };
+}
+
+/** The world a plan describes: no drawing, no second pass. */
+export function renderWorld(plan: WorldPlan, draft: WorldDraft): World {
+  const asOfMs = Date.parse(plan.asOf);
+  const ago = (hours: number) => new Date(asOfMs - hours * 3_600_000).toISOString().replace(/\.000Z$/, 'Z');
+  const { orgId, securityId: security, deniedToDev, delegatedTrail } = draft;
+  const accounts = plan.accounts.map((p): WorldAccount => {
+    const account: WorldAccount = { ...(draft.accounts.get(p.id) as WorldAccount) };
+    const trails = p.trails.map((t) => ({ plan: t, region: t.arn.split(':')[3] as string, accountId: p.id }));
+    if (trails.length > 0) account.trails = trails.map((t) => worldTrail(t.plan, t.region, p.id, ago));
+    const keys = draft.keys.get(p.id);
+    if (keys) account.kmsKeys = keys;
+    if (p.buckets.length > 0) {
+      account.buckets = p.buckets.map((b) => {
+        const at = draft.buckets.get(b.name) as { region: string; kmsKeyArn: string | undefined };
+        return worldBucket(b, at.region, orgId, at.kmsKeyArn);
+      });
+    }
+    // Metric filters, alarms and topics for the trails that deliver to CloudWatch Logs.
     const monitoring = worldMonitoring(trails);
     if (monitoring) account.monitoring = monitoring;
-    // CloudTrail Lake event data stores (derived from the account id).
-    const stores = generatedStores(account.id, account.id === mgmt, home);
-    if (plan && stores.length > 0) {
-      plan.eventDataStores = stores;
-      account.eventDataStores = stores.map((st) => ({
+    // CloudTrail Lake event data stores (planned from the account id).
+    if (p.eventDataStores) {
+      account.eventDataStores = p.eventDataStores.map((st) => ({
         name: st.name,
         region: st.region,
         ...(st.organization ? { organization: true } : {}),
-        ...(st.customerKey ? { kmsKeyId: `arn:aws:kms:${st.region}:${account.id}:key/1a4e0000-0000-4000-8000-${account.id}` } : {}),
+        ...(st.customerKey ? { kmsKeyId: `arn:aws:kms:${st.region}:${p.id}:key/1a4e0000-0000-4000-8000-${p.id}` } : {}),
       }));
     }
-  }
+    return account;
+  });
 
-  const world: World = {
-    regions,
+  return {
+    regions: draft.regions,
     organization: {
       id: orgId,
-      managementAccountId: mgmt,
+      managementAccountId: plan.managementId,
       policies: [
         {
           name: 'ProtectCloudTrail',
@@ -585,13 +627,13 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
             ],
           },
         },
-        ...(devDenied && !optIn.includes(devDenied)
+        ...(deniedToDev
           ? [
               {
                 name: 'DenyRegionForDev',
                 type: 'SERVICE_CONTROL_POLICY' as const,
                 targets: ['Workloads/Dev'],
-                document: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', NotAction: ['iam:*', 'sts:*', 'organizations:*'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': devDenied } } }] },
+                document: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', NotAction: ['iam:*', 'sts:*', 'organizations:*'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': deniedToDev } } }] },
               },
             ]
           : []),
@@ -602,10 +644,8 @@ export function generateWorldWithTruth(options: GenerateWorldOptions): { world: 
         ...(delegatedTrail ? [{ accountId: security, servicePrincipal: 'cloudtrail.amazonaws.com' }] : []),
       ],
     },
-    accounts: [management, logArchive, securityAccount, ...workloads],
+    accounts,
   };
-  const plan: WorldPlan = { seed, asOf, partition: 'aws', managementId: mgmt, orgTrail: orgTrailVariant, accounts: plans };
-  return { world, truth: truthFromPlan(plan), plan };
 }
 
 /** Write `world.json` and `truth.json` into `dir` (created if missing); returns their paths. */
