@@ -32,6 +32,7 @@ import type { ListedBucket } from './read/buckets.js';
 import type { Sighting } from './read/foreign-trails.js';
 import { selectAccounts, validateFilters } from './scope.js';
 import { AccountSession } from './session.js';
+import { type ShardSpec, type ShardState, assertShardSpec, cutShard, probeSharedBuckets, readForeignKeys, shardRecord } from './shard.js';
 
 export interface CollectOptions {
   sections: SnapshotSection[];
@@ -67,6 +68,8 @@ export interface CollectOptions {
    * not done becomes a `ScanTimeout` error, and collect() returns what it has (incomplete).
    */
   timeoutMs?: number;
+  /** Read only this shard of the selected accounts (`collect --shard K/N`); see `./shard.ts`. */
+  shard?: ShardSpec;
 }
 
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
@@ -84,6 +87,7 @@ const RESOURCES_PER_OWNER = 8;
  */
 export async function collect(options: CollectOptions): Promise<Snapshot> {
   validateFilters(options, options.regions);
+  if (options.shard) assertShardSpec(options.shard);
   const placementSections = (options.extensions ?? []).flatMap((r) => Object.values(r.entries).map((d) => PLACEMENT_SECTION[d.per]).filter((s) => s !== undefined));
   const sections = new Set(resolveSections([...options.sections, ...placementSections]));
   // Before any AWS call: a bad declaration or a missing SDK package is the user's setup.
@@ -137,6 +141,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       if (excluded) notes.push(`The caller's account ${callerId} is excluded by the account filters: nothing was scanned.`);
       if (options.ous?.length) notes.push('--ous was ignored: OUs need Organizations access.');
     }
+    let shard: ShardState | undefined;
+    if (options.shard) ({ targets, state: shard } = cutShard(targets, options.shard));
     const scanned = new Set(targets.map((t) => t.id));
 
     const managementId = discovery.mode === 'organization' ? discovery.organization.managementAccountId : undefined;
@@ -168,6 +174,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       readKeys: new Set(),
       partition,
       sightings: new Map(),
+      shard,
     };
 
     const accounts: Record<string, AccountSnapshot> = {};
@@ -203,6 +210,15 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     });
 
     progress.emit('resources');
+    if (shard && sections.has('buckets')) {
+      await probeSharedBuckets(shard, {
+        owners: ctx.bucketOwners,
+        referenced: (name) => ctx.bucketRefs.has(name) || ctx.readBuckets.has(name),
+        probe: (accountId, name, region) => R.bucketAcceptsCloudTrail(sessionFor(ctx, accountId), name, region ?? homeRegion),
+        accept: (name, accountId) => ctx.bucketRefs.set(name, accountId),
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      });
+    }
     const unresolved = await collectResources(ctx, accounts, partition, options.concurrency ?? DEFAULT_CONCURRENCY);
     if (sections.has('eventHistory')) {
       progress.emit('eventHistory');
@@ -244,6 +260,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     // Only when asked for: without its policies an organization record would claim "no SCPs".
     if (sections.has('organization')) snapshot.organization = discovery.mode === 'organization' ? { value: discovery.organization } : discovery.organization;
     if (unresolved) snapshot.unresolved = unresolved;
+    if (shard) snapshot.shard = shardRecord(shard);
     if (collectedExtensions) {
       snapshot.extensions = collectedExtensions.extensions;
       snapshot.extensionsRequested = collectedExtensions.requested;
@@ -306,6 +323,8 @@ interface AccountContext {
   partition: string;
   /** Trails owned by another account, by ARN: where each was listed (see `R.readForeignTrailDetails`). */
   sightings: Map<string, Sighting[]>;
+  /** A sharded collection: the whole selection, and what this shard reads for the others. */
+  shard: ShardState | undefined;
 }
 
 /** A session for an account: the caller's own credentials for the caller, the assumed role otherwise. */
@@ -518,10 +537,12 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
       };
     }
   }
+  const foreignKeys: { arn: string; ownerAccountId: string; region: string; keyId: string }[] = [];
   for (const [arn, ref] of ctx.keyRefs) {
     if (ctx.readKeys.has(arn)) continue;
     const ownerSnap = accounts[ref.ownerAccountId];
-    if (!ownerSnap) {
+    if (!ownerSnap && ctx.shard?.selection.has(ref.ownerAccountId)) foreignKeys.push({ arn, ...ref });
+    else if (!ownerSnap) {
       unresolvedKeys[arn] = {
         code: 'KeyOutOfScope',
         message: `key ${arn} is owned by account ${ref.ownerAccountId}, which is not scanned`,
@@ -572,6 +593,15 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
     if (snap.keys) snap.keys = sortRecord(snap.keys);
     session.close();
   });
+
+  if (ctx.shard && foreignKeys.length > 0) {
+    const failed = await readForeignKeys(ctx.shard, foreignKeys, {
+      access: async (id) => (await accessFor(ctx, id)).error,
+      read: (k) => R.readKey(sessionFor(ctx, k.ownerAccountId), k.arn, k.keyId, k.region, ctx.metrics),
+      concurrency,
+    });
+    Object.assign(unresolvedKeys, failed);
+  }
 
   const out: NonNullable<Snapshot['unresolved']> = {};
   if (Object.keys(unresolvedBuckets).length > 0) out.buckets = sortRecord(unresolvedBuckets);
