@@ -185,8 +185,9 @@ function describePart(path: string, snapshot: Snapshot): PartHeader {
     for (const name of Object.keys(account.buckets ?? {})) buckets.set(name, id);
     for (const arn of Object.keys(account.keys ?? {})) keys.add(arn);
   }
-  const { accounts, ...header } = snapshot;
-  return { path, index: shard.index, header, shard, accounts: Object.keys(accounts), buckets, keys };
+  // `accounts` stays as a placeholder, so the merged snapshot keeps the parts' field order.
+  const header = { ...snapshot, accounts: undefined } as unknown as Omit<Snapshot, 'accounts'>;
+  return { path, index: shard.index, header, shard, accounts: Object.keys(snapshot.accounts), buckets, keys };
 }
 
 function checkOneScan(parts: PartHeader[]): void {
