@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { KnownError } from '../model/known.js';
 import type { SnapshotShard } from '../model/shard.js';
 import type { AccountSnapshot, Key, Snapshot } from '../model/snapshot.js';
 import { validateSnapshot } from '../snapshot/io.js';
+import { readSnapshotEntries, validateAccountRecord } from '../snapshot/read-stream.js';
 import { writeSnapshotFile } from '../snapshot/write.js';
 import { InputError } from '../util/errors.js';
 import { compareStrings } from '../util/stable.js';
@@ -60,9 +60,9 @@ export async function mergeSnapshotParts(paths: readonly string[], out: string, 
   const referencedBuckets = new Set<string>();
   const foreignKeys = new Map<string, { key: Key; shard: number }>();
   for (const path of paths) {
-    const snapshot = await readPart(path);
-    const part = describePart(path, snapshot);
-    for (const account of Object.values(snapshot.accounts)) for (const t of account.trails?.value ?? []) if (t.s3BucketName) referencedBuckets.add(t.s3BucketName);
+    const part = await scanPart(path, (account) => {
+      for (const t of account.trails?.value ?? []) if (t.s3BucketName) referencedBuckets.add(t.s3BucketName);
+    });
     for (const [arn, key] of Object.entries(part.shard.foreignKeys ?? {})) if (!foreignKeys.has(arn)) foreignKeys.set(arn, { key, shard: part.index });
     parts.push(part);
   }
@@ -132,11 +132,14 @@ export async function mergeSnapshotParts(paths: readonly string[], out: string, 
   let written = 0;
   async function* accounts(): AsyncGenerator<readonly [string, AccountSnapshot]> {
     for (const p of parts) {
-      // Read again: only this part's accounts are held while they are written out.
-      const snapshot = await readPart(p.path);
+      // Read again, one account at a time, each written out before the next is read.
       const dropped = probed.get(p.index)!;
-      for (const id of Object.keys(snapshot.accounts).sort(compareStrings)) {
-        const record = snapshot.accounts[id]!;
+      for await (const e of readSnapshotEntries(p.path)) {
+        if (e.kind !== 'account') continue;
+        const id = e.id;
+        // Validated again: the file is read twice, and must be the same part both times.
+        const record = validateAccountRecord(id, e.value, p.path);
+        if (accountShard.get(id) !== p.index) throw new InputError(`changed while it was being merged (account ${id})`, p.path);
         if (record.buckets) {
           for (const name of Object.keys(record.buckets)) if (dropped.has(name) && !referencedBuckets.has(name)) delete record.buckets[name];
           if (Object.keys(record.buckets).length === 0) delete record.buckets;
@@ -157,37 +160,36 @@ export async function mergeSnapshotParts(paths: readonly string[], out: string, 
   return { shards: parts.length, accounts: written, missing };
 }
 
-async function readPart(path: string): Promise<Snapshot> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read the part (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, path);
+/**
+ * Pass 1 over a part, one account at a time: its header (validated as a snapshot with no accounts),
+ * each account validated on its own and handed to `each`, and what the part holds.
+ */
+async function scanPart(path: string, each: (account: AccountSnapshot) => void): Promise<PartHeader> {
+  const header: Record<string, unknown> = {};
+  const accounts: string[] = [];
+  const buckets = new Map<string, string>();
+  const keys = new Set<string>();
+  for await (const e of readSnapshotEntries(path)) {
+    if (e.kind === 'field') {
+      header[e.key] = e.key === 'accounts' ? undefined : e.value; // `accounts` keeps its place in the field order
+      continue;
+    }
+    const account = validateAccountRecord(e.id, e.value, path);
+    accounts.push(e.id);
+    for (const name of Object.keys(account.buckets ?? {})) buckets.set(name, e.id);
+    for (const arn of Object.keys(account.keys ?? {})) keys.add(arn);
+    each(account);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`is not valid JSON: ${(e as Error).message}`, path);
-  }
-  return validateSnapshot(data, path);
-}
-
-function describePart(path: string, snapshot: Snapshot): PartHeader {
+  if (!('accounts' in header)) throw new InputError('is not a snapshot: it has no accounts', path);
+  const snapshot = validateSnapshot({ ...header, accounts: {} }, path);
   const shard = snapshot.shard;
   if (!shard || shard.index === undefined || !shard.selection) {
     throw new InputError(shard ? 'is a merged snapshot, not a part; merge the parts themselves' : 'is not a shard of a scan (collect it with --shard K/N)', path);
   }
-  const buckets = new Map<string, string>();
-  const keys = new Set<string>();
-  for (const [id, account] of Object.entries(snapshot.accounts)) {
+  for (const id of accounts) {
     if (shardOf(id, shard.count) !== shard.index) throw new InputError(`account ${id} belongs to shard ${shardOf(id, shard.count)}/${shard.count}, not to this part's shard ${shard.index}`, path);
-    for (const name of Object.keys(account.buckets ?? {})) buckets.set(name, id);
-    for (const arn of Object.keys(account.keys ?? {})) keys.add(arn);
   }
-  // `accounts` stays as a placeholder, so the merged snapshot keeps the parts' field order.
-  const header = { ...snapshot, accounts: undefined } as unknown as Omit<Snapshot, 'accounts'>;
-  return { path, index: shard.index, header, shard, accounts: Object.keys(snapshot.accounts), buckets, keys };
+  return { path, index: shard.index, header: header as unknown as Omit<Snapshot, 'accounts'>, shard, accounts, buckets, keys };
 }
 
 function checkOneScan(parts: PartHeader[]): void {
