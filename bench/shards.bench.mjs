@@ -135,7 +135,8 @@ async function measured(sim, role, env) {
   await new Promise((resolve) => (c.exitCode === null ? c.once('exit', resolve) : resolve()));
   sim.c.send('counters');
   const { counters } = await sim.next();
-  return { ...r, calls: counters.total - counters.throttled - counters.faults, throttled: counters.throttled };
+  const organizations = Object.entries(counters.byOperation ?? {}).filter(([k]) => k.startsWith('Organizations.')).reduce((n, [, v]) => n + v, 0);
+  return { ...r, calls: counters.total - counters.throttled - counters.faults, throttled: counters.throttled, organizationsCalls: organizations };
 }
 
 async function main() {
@@ -198,7 +199,7 @@ async function main() {
 }
 
 function fmt(r) {
-  return `${r.accounts} accounts, ${r.wallS} s wall, ${r.cpuS} CPU-s, ${r.calls} calls (${r.throttled} throttled), peak RSS ${r.peakRssMB} MB`;
+  return `${r.accounts} accounts, ${r.wallS} s wall, ${r.cpuS} CPU-s, ${r.calls} calls (${r.throttled} throttled; ${r.organizationsCalls} to Organizations, which every shard reads whole), peak RSS ${r.peakRssMB} MB`;
 }
 function ratio(a, b) {
   return b > 0 ? round(a / b) : null;
