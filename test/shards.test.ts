@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Snapshot, shardOf, validateSnapshot } from '@trailwarden/core';
 import { type SimServer, generateWorld, startSimulator } from '@trailwarden/sim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, NOW, tmp } from './helpers.js';
+import { CLI, NOW, run, tmp } from './helpers.js';
 
 /**
  * Sharded collection end to end, through the built CLI against the simulator: a generated
@@ -105,6 +105,7 @@ describe('collect --shard K/N, merge, evaluate', () => {
     expect(Object.keys(snapshot.accounts).sort()).toEqual(Object.keys(single.accounts).sort());
     expect(snapshot.scope.accounts).toEqual(single.scope.accounts);
     expect(snapshot.shard?.parts?.map((p) => p.index)).toEqual([1, 2, 3]);
+    for (const id of single.scope.accounts) expect(snapshot.shard?.readBy?.accounts?.[id]).toBe(shardOf(id, SHARDS));
     expect(snapshot.unresolved).toEqual(single.unresolved ? expect.objectContaining({}) : undefined);
     expect(Object.keys(snapshot.unresolved?.buckets ?? {}).sort()).toEqual(Object.keys(single.unresolved?.buckets ?? {}).sort());
     expect(Object.keys(snapshot.unresolved?.keys ?? {}).sort()).toEqual(Object.keys(single.unresolved?.keys ?? {}).sort());
@@ -227,4 +228,21 @@ describe('collect --shard auto', () => {
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
     });
   }
+});
+
+describe('merge usage', () => {
+  it('has --help, and refuses no parts or writing over a part, in one line', () => {
+    const help = run(['merge', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/Usage: trailwarden merge <part\.json>\.\.\. \[--output snapshot\.json\] \[--allow-partial\]/);
+    const none = run(['merge']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('trailwarden: merge needs the part files: trailwarden merge part-1.json part-2.json … -o snapshot.json\n');
+    const over = run(['merge', 'a.json', 'b.json', '-o', 'a.json']);
+    expect(over.code).toBe(2);
+    expect(over.stderr).toMatch(/^trailwarden: --output: .*a\.json is one of the parts; write the merged snapshot to another file\n$/);
+    const missing = run(['merge', 'nope.json', '-o', 'x.json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^trailwarden: .*nope\.json: cannot read the snapshot file \(ENOENT\)\n$/);
+  });
 });

@@ -31,6 +31,6 @@ export interface SnapshotShard {
   parts?: { index: number; collectedAt: string; accounts: number }[];
   /** A merged snapshot made with `--allow-partial`: the shards that were not there (their accounts are unread). */
   missing?: number[];
-  /** A merged snapshot: the shard that read each bucket and key (the owner's shard, or for a key, the trail's). */
+  /** A merged snapshot: the shard that read each account, bucket and key (a bucket: its owner's shard; a key: its owner's, or the shard of a trail using it). */
   readBy?: { accounts?: Record<string, number>; buckets?: Record<string, number>; keys?: Record<string, number> };
 }

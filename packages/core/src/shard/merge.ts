@@ -121,7 +121,7 @@ export async function mergeSnapshotParts(paths: readonly string[], out: string, 
     selectionDigest: first.shard.selectionDigest,
     parts: parts.map((p) => ({ index: p.index, collectedAt: p.header.collectedAt, accounts: p.accounts.length })),
     ...(missing.length ? { missing: missing.map((m) => m.index) } : {}),
-    readBy: { buckets: sortRecord(Object.fromEntries(bucketHolder)), keys: sortRecord(Object.fromEntries(keyHolder)) },
+    readBy: { accounts: sortRecord(Object.fromEntries(accountShard)), buckets: sortRecord(Object.fromEntries(bucketHolder)), keys: sortRecord(Object.fromEntries(keyHolder)) },
   };
   header.shard = shard;
 
@@ -140,8 +140,10 @@ export async function mergeSnapshotParts(paths: readonly string[], out: string, 
         // Validated again: the file is read twice, and must be the same part both times.
         const record = validateAccountRecord(id, e.value, p.path);
         if (accountShard.get(id) !== p.index) throw new InputError(`changed while it was being merged (account ${id})`, p.path);
-        if (record.buckets) {
-          for (const name of Object.keys(record.buckets)) if (dropped.has(name) && !referencedBuckets.has(name)) delete record.buckets[name];
+        const unused = Object.keys(record.buckets ?? {}).filter((name) => dropped.has(name) && !referencedBuckets.has(name));
+        if (record.buckets && unused.length > 0) {
+          for (const name of unused) delete record.buckets[name];
+          // The collector writes `buckets` only once it has read one: none left, none written.
           if (Object.keys(record.buckets).length === 0) delete record.buckets;
         }
         const extra = keysFor.get(id);
@@ -204,6 +206,8 @@ function checkOneScan(parts: PartHeader[]): void {
       throw new InputError(`selected other accounts than ${first.path} (${p.shard.selection?.length} vs ${first.shard.selection?.length}); its parts are from another scan or another scope`, p.path);
     }
     for (const [name, get] of SAME_SCAN) {
+      // An organization one shard could not read (an error) has no id to compare.
+      if (name === 'organization id' && (get(p.header) === null || get(first.header) === null)) continue;
       if (JSON.stringify(get(p.header)) !== JSON.stringify(get(first.header))) {
         throw new InputError(`${name} is ${JSON.stringify(get(p.header))}, but ${JSON.stringify(get(first.header))} in ${first.path}; parts of one scan share it`, p.path);
       }
