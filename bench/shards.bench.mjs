@@ -23,7 +23,11 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..');
 const ACCOUNTS = Number(process.argv[2] ?? process.env.BENCH_ACCOUNTS ?? 10_000);
-const SHARD_COUNTS = String(process.argv[3] ?? process.env.BENCH_SHARDS ?? '2,4,8').split(',').map(Number);
+// `none`: the single run only (its peak RSS and the evaluation of its snapshot).
+const SHARD_COUNTS = String(process.argv[3] ?? process.env.BENCH_SHARDS ?? '2,4,8')
+  .split(',')
+  .filter((x) => x && x !== 'none')
+  .map(Number);
 const REGION_COUNT = Number(process.env.BENCH_REGIONS ?? 17);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 80);
 const SEED = 20261202;
@@ -110,9 +114,10 @@ async function evaluateProcess() {
 }
 
 function child(role, env) {
-  const c = fork(fileURLToPath(import.meta.url), [String(ACCOUNTS), SHARD_COUNTS.join(',')], {
+  const c = fork(fileURLToPath(import.meta.url), [String(ACCOUNTS), SHARD_COUNTS.join(',') || 'none'], {
     env: { ...process.env, SHARDS_BENCH_ROLE: role, ...env },
-    execArgv: ['--max-old-space-size=4096'],
+    // V8's default heap limit: a larger one lets garbage pile up and inflates the RSS measured.
+    execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = () =>
