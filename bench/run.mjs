@@ -8,7 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const wanted = process.argv.slice(2);
+// Numbers (and `none`) are the benchmarks' own arguments: `npm run bench shards 2000 2,4` passes `2000 2,4` on.
+const isArgument = (a) => /^([0-9]+(,[0-9]+)*|none)$/.test(a);
+const wanted = process.argv.slice(2).filter((a) => !isArgument(a));
+const forwarded = process.argv.slice(2).filter(isArgument);
 const all = readdirSync(here).filter((f) => f.endsWith('.bench.mjs')).sort();
 const chosen = wanted.length ? all.filter((f) => wanted.some((w) => f.startsWith(w))) : all;
 if (chosen.length === 0) {
@@ -18,7 +21,7 @@ if (chosen.length === 0) {
 let failed = 0;
 for (const file of chosen) {
   console.log(`\n== ${file}`);
-  const r = spawnSync(process.execPath, ['--expose-gc', join(here, file)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', join(here, file), ...forwarded], { stdio: 'inherit' });
   if (r.status !== 0) {
     failed++;
     console.log(`!! ${file} exited ${r.status}`);

@@ -33,6 +33,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // @actions/workflow-parser imports its schema JSON without `with { type: 'json' }`, which Node refuses; Vite's transform accepts it.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
     // Node 20 is supported; the SDK's notice about its own future Node 22 requirement is noise here.
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     // CI reads the JSON results to print its closing "N passed, N failed" line.

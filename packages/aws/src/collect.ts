@@ -38,6 +38,7 @@ import { AccountSession } from './session.js';
 import { CredentialExpiry, isExpiredCredentials } from './expiry.js';
 import { type HomeRegion, resolveHomeRegion } from './home-region.js';
 import { partitionOfRegion } from './partitions.js';
+import { type ShardSpec, type ShardState, assertShardSpec, cutShard, probeSharedBuckets, readForeignKeys, shardRecord } from './shard.js';
 
 export interface CollectOptions {
   sections: SnapshotSection[];
@@ -73,6 +74,8 @@ export interface CollectOptions {
    * not done becomes a `ScanTimeout` error, and collect() returns what it has (incomplete).
    */
   timeoutMs?: number;
+  /** Read only this shard of the selected accounts (`collect --shard K/N`); see `./shard.ts`. */
+  shard?: ShardSpec;
 }
 
 export const DEFAULT_ROLE_NAME = 'OrganizationAccountAccessRole';
@@ -90,6 +93,7 @@ const RESOURCES_PER_OWNER = 8;
  */
 export async function collect(options: CollectOptions): Promise<Snapshot> {
   validateFilters(options, options.regions);
+  if (options.shard) assertShardSpec(options.shard);
   const placementSections = (options.extensions ?? []).flatMap((r) => Object.values(r.entries).map((d) => PLACEMENT_SECTION[d.per]).filter((s) => s !== undefined));
   const sections = new Set(resolveSections([...options.sections, ...placementSections]));
   // Before any AWS call: a bad declaration or a missing SDK package is the user's setup.
@@ -165,6 +169,8 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       if (excluded) notes.push(`The caller's account ${callerId} is excluded by the account filters: nothing was scanned.`);
       if (options.ous?.length) notes.push('--ous was ignored: OUs need Organizations access.');
     }
+    let shard: ShardState | undefined;
+    if (options.shard) ({ targets, state: shard } = cutShard(targets, options.shard));
     const scanned = new Set(targets.map((t) => t.id));
 
     const managementId = discovery.mode === 'organization' ? discovery.organization.managementAccountId : undefined;
@@ -198,6 +204,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
       partition,
       sightings: new Map(),
       scopeNotes: [],
+      shard,
     };
 
     const accounts: Record<string, AccountSnapshot> = {};
@@ -233,6 +240,15 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     });
 
     progress.emit('resources');
+    if (shard && sections.has('buckets')) {
+      await probeSharedBuckets(shard, {
+        owners: ctx.bucketOwners,
+        referenced: (name) => ctx.bucketRefs.has(name) || ctx.readBuckets.has(name),
+        probe: (accountId, name, region) => R.bucketAcceptsCloudTrail(sessionFor(ctx, accountId), name, region ?? homeRegion),
+        accept: (name, accountId) => ctx.bucketRefs.set(name, accountId),
+        concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
+      });
+    }
     const unresolved = await collectResources(ctx, accounts, partition, options.concurrency ?? DEFAULT_CONCURRENCY);
     if (sections.has('eventHistory')) {
       progress.emit('eventHistory');
@@ -278,6 +294,7 @@ export async function collect(options: CollectOptions): Promise<Snapshot> {
     // Only when asked for: without its policies an organization record would claim "no SCPs".
     if (sections.has('organization')) snapshot.organization = discovery.mode === 'organization' ? { value: discovery.organization } : discovery.organization;
     if (unresolved) snapshot.unresolved = unresolved;
+    if (shard) snapshot.shard = shardRecord(shard);
     if (collectedExtensions) {
       snapshot.extensions = collectedExtensions.extensions;
       snapshot.extensionsRequested = collectedExtensions.requested;
@@ -375,6 +392,8 @@ interface AccountContext {
   sightings: Map<string, Sighting[]>;
   /** Said once per account in the snapshot's scope notes (regions an SCP governs out). */
   scopeNotes: string[];
+  /** A sharded collection: the whole selection, and what this shard reads for the others. */
+  shard: ShardState | undefined;
 }
 
 /** A session for an account: the caller's own credentials for the caller, the assumed role otherwise. */
@@ -619,10 +638,12 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
       };
     }
   }
+  const foreignKeys: { arn: string; ownerAccountId: string; region: string; keyId: string }[] = [];
   for (const [arn, ref] of ctx.keyRefs) {
     if (ctx.readKeys.has(arn)) continue;
     const ownerSnap = accounts[ref.ownerAccountId];
-    if (!ownerSnap) {
+    if (!ownerSnap && ctx.shard?.selection.has(ref.ownerAccountId)) foreignKeys.push({ arn, ...ref });
+    else if (!ownerSnap) {
       unresolvedKeys[arn] = {
         code: TRAILWARDEN_ERROR_CODES.KeyOutOfScope,
         message: `key ${arn} is owned by account ${ref.ownerAccountId}, which is not scanned`,
@@ -673,6 +694,15 @@ async function collectResources(ctx: AccountContext, accounts: Record<string, Ac
     if (snap.keys) snap.keys = sortRecord(snap.keys);
     session.close();
   });
+
+  if (ctx.shard && foreignKeys.length > 0) {
+    const failed = await readForeignKeys(ctx.shard, foreignKeys, {
+      access: async (id) => (await accessFor(ctx, id)).error,
+      read: (k) => R.readKey(sessionFor(ctx, k.ownerAccountId), k.arn, k.keyId, k.region, ctx.metrics),
+      concurrency,
+    });
+    Object.assign(unresolvedKeys, failed);
+  }
 
   const out: NonNullable<Snapshot['unresolved']> = {};
   if (Object.keys(unresolvedBuckets).length > 0) out.buckets = sortRecord(unresolvedBuckets);

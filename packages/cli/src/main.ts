@@ -11,6 +11,7 @@ type Command = (argv: string[], io: CliIO) => Promise<number>;
 const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
   scan: { load: async () => (await import('./commands/scan.js')).scanCommand, summary: 'collect the organization, evaluate the checks, write the reports' },
   collect: { load: async () => (await import('./commands/collect.js')).collectCommand, summary: 'collect the organization into a snapshot file' },
+  merge: { load: async () => (await import('./commands/merge.js')).mergeCommand, summary: 'merge the parts of a sharded collection (collect --shard K/N) into one snapshot' },
   evaluate: { load: async () => (await import('./commands/evaluate.js')).evaluateCommand, summary: 'evaluate a snapshot file offline and write the reports' },
   checks: { load: async () => (await import('./commands/checks.js')).checksCommand, summary: 'list the checks, or a framework’s controls and the checks covering them' },
   demo: { load: async () => (await import('./commands/demo.js')).demoCommand, summary: 'scan the built-in demo organization (no AWS account needed)' },

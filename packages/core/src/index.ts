@@ -64,3 +64,7 @@ export { createAjv, describeAjvErrors, optionsSchemaKey, registerPrecompiledOpti
 export { type GlobMatcher, globMatch, globMatcher } from './util/glob.js';
 export { closest, didYouMean } from './util/suggest.js';
 export * from './monitoring/index.js';
+export type { SnapshotShard } from './model/shard.js';
+export { shardOf, selectionDigest, MAX_SHARDS } from './shard/assign.js';
+export { mergeSnapshotParts, type MergeOptions, type MergeOutcome } from './shard/merge.js';
+export { writeSnapshotFile, type AccountEntries } from './snapshot/write.js';

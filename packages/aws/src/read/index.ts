@@ -6,6 +6,7 @@ export { readEventDataStores } from './event-data-stores.js';
 export { collectEventHistory } from './event-history.js';
 export { readIam } from './iam.js';
 export { readKey } from './keys.js';
+export { bucketAcceptsCloudTrail } from './trail-destinations.js';
 export { readMonitoring } from './monitoring.js';
 export { discoverOrganization, readCloudTrailDelegatedAdmins } from './organization.js';
 export { readRegions, regionsToScan } from './regions.js';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { SNAPSHOT_SECTIONS, selectChecks, terminalSafe, validateSnapshot } from '@trailwarden/core';
+import { SNAPSHOT_SECTIONS, selectChecks, terminalSafe, validateSnapshot, writeSnapshotFile } from '@trailwarden/core';
 import { AWS_OPTIONS, helpText, listOption, parseCommandArgs, trustOptions } from '../args.js';
 import { announcePluginActions, assertSomethingScanned, collectOptionsFrom, runCollector } from '../collector.js';
 import { assertWritableFile } from '../output-target.js';
@@ -7,7 +7,7 @@ import { announceInputs, loadEffectiveConfig } from '../trust.js';
 import type { CliIO } from '../io.js';
 import { loadAllPlugins } from '../plugins.js';
 import { attachLogIntegrity } from '../log-integrity.js';
-import { writeAtomic } from '../render.js';
+import { shardOption } from '../shard-option.js';
 
 const OPTIONS = {
   ...AWS_OPTIONS,
@@ -18,6 +18,8 @@ const OPTIONS = {
   quiet: { type: 'boolean' as const, short: 'q', help: 'no progress output' },
   ...trustOptions(),
   'verify-logs': { type: 'boolean' as const, help: 'also verify the trails’ digest chains and log files into the snapshot (check trail-log-integrity)' },
+  shard: { type: 'string' as const, help: 'collect shard K of N of the accounts (by a hash of the id), or auto (Kubernetes, AWS Batch, TRAILWARDEN_SHARD_INDEX); then `trailwarden merge`', arg: 'K/N|auto' },
+  'shard-count': { type: 'string' as const, help: 'with --shard auto: the number of shards when the engine gives only the index (a Kubernetes Indexed Job’s completions)', arg: 'N' },
 };
 
 export const COLLECT_HELP = helpText(
@@ -32,6 +34,7 @@ export async function collectCommand(argv: string[], io: CliIO): Promise<number>
     io.stdout.write(COLLECT_HELP);
     return 0;
   }
+  const shard = shardOption(args.values.shard, args.values['shard-count'], io.env);
   const config = await loadEffectiveConfig(args, io);
   const pluginSet = await loadAllPlugins(config);
   const { plugins } = pluginSet;
@@ -45,17 +48,20 @@ export async function collectCommand(argv: string[], io: CliIO): Promise<number>
   const sections = args.values.all ? [...SNAPSHOT_SECTIONS] : checks.flatMap((c) => c.check.requires);
   const out = resolve(io.cwd, typeof args.values.output === 'string' ? args.values.output : 'trailwarden-snapshot.json');
   await assertWritableFile(out, typeof args.values.output === 'string' ? '--output' : 'snapshot file');
-  const options = collectOptionsFrom(args, { config }, sections, io, checks);
+  const options = { ...collectOptionsFrom(args, { config }, sections, io, checks), ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}) };
   announceInputs(io, config, pluginSet);
+  if (shard) io.stderr.write(`trailwarden: shard ${shard.index}/${shard.count} (${terminalSafe(shard.source)})\n`);
   await announcePluginActions(options, io);
   const snapshot = await runCollector(options, io, args.values.quiet === true);
-  assertSomethingScanned(snapshot, options.regions);
+  // A shard may hold none of a small selection's accounts; the selection itself must not be empty.
+  if (!snapshot.shard?.selection?.length || snapshot.scope.accounts.length > 0) assertSomethingScanned(snapshot, options.regions);
   const integrity = checks.find((c) => c.check.id === 'trail-log-integrity');
   if (integrity) await attachLogIntegrity(snapshot, options, Number(integrity.options.days ?? 7), new Date());
   validateSnapshot(snapshot, 'collected snapshot');
-  await writeAtomic(out, `${JSON.stringify(snapshot, null, 2)}\n`);
+  await writeSnapshotFile(out, snapshot as unknown as Record<string, unknown>);
   const accounts = Object.keys(snapshot.accounts).length;
-  io.stdout.write(`Wrote ${terminalSafe(out)} (${accounts} account(s), sections: ${snapshot.sections.join(', ')}).\n`);
+  const of = snapshot.shard ? ` of ${snapshot.shard.selection?.length ?? 0}, shard ${snapshot.shard.index}/${snapshot.shard.count}` : '';
+  io.stdout.write(`Wrote ${terminalSafe(out)} (${accounts} account(s)${of}, sections: ${snapshot.sections.join(', ')}).\n`);
   // Stopped early (--timeout, expired credentials): what was read is written, and it is incomplete.
   return snapshot.scope.notes?.some((n) => n.startsWith('The scan stopped early')) ? 3 : 0;
 }

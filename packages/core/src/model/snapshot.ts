@@ -1,4 +1,5 @@
 import type { Known, KnownError } from './known.js';
+import type { SnapshotShard } from './shard.js';
 
 /**
  * The Snapshot: everything the collector read, as plain JSON. It is the contract between collection
@@ -83,6 +84,8 @@ export interface Snapshot {
    * found (its `TrailIntegrity` JSON), or why it could not run. Absent when not verified.
    */
   logIntegrity?: Record<string, Known<JsonValue>>;
+  /** A sharded collection's part (`collect --shard K/N`) or a merged snapshot (`merge`); see `SnapshotShard`. */
+  shard?: SnapshotShard;
 }
 
 export interface SnapshotScope {

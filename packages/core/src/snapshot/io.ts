@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { ValidateFunction } from 'ajv';
 import { SNAPSHOT_SCHEMA_VERSION, type Snapshot } from '../model/snapshot.js';
 import { describeAjvErrors } from '../util/ajv.js';
@@ -38,7 +38,12 @@ export function validateSnapshot(data: unknown, where = 'snapshot'): Snapshot {
   return data as Snapshot;
 }
 
+/** Past this size a snapshot is read member by member (`readSnapshotFileStreaming`), never as one string. */
+const STREAMING_FROM_BYTES = 256 << 20;
+
 export async function readSnapshotFile(path: string): Promise<Snapshot> {
+  const size = await stat(path).then((s) => s.size, () => 0);
+  if (size >= STREAMING_FROM_BYTES) return (await import('./read-stream.js')).readSnapshotFileStreaming(path);
   let text: string;
   try {
     text = await readFile(path, 'utf8');

@@ -1,4 +1,5 @@
 import { SNAPSHOT_SCHEMA_VERSION, SNAPSHOT_SECTIONS } from '../model/snapshot.js';
+import { shardSchema } from './shard-schema.js';
 
 /** JSON Schema (2020-12) of the Snapshot. Strict where a typo would silently change a verdict. */
 type S = Record<string, unknown>;
@@ -457,6 +458,7 @@ export const snapshotSchema: S = {
     },
     // Validated in detail by the trail-log-integrity check (@trailwarden/integrity's schema).
     logIntegrity: { type: 'object', additionalProperties: knownSchema({ type: 'object' }) },
+    shard: shardSchema(key),
   },
   additionalProperties: false,
   $defs: {
