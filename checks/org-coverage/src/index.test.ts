@@ -128,11 +128,13 @@ describe('org-trail-coverage details', () => {
   });
 
   it('gives the fix of the organization trail before an own trail needing as many fixes', async () => {
-    const findings = await runCheck(
-      check,
-      org({ trails: [orgTrail({ logging: false })] }, account(M1, { trails: [trail({ name: 'a-own', logging: false })] })),
-    );
-    expect(findings[1]).toMatchObject({ accountId: M1, messageId: 'uncovered', data: { fix: /--name \S+:trail\/org-trail \(in account 111111111111, which owns the trail\)$/ } });
+    // a-own sorts before org-trail: without the preference its fix would be proposed.
+    const findings = await runCheck(check, org({ trails: [trail({ name: 'a-own', logging: false }), orgTrail({ logging: false })] }));
+    expect(findings[0]).toMatchObject({
+      accountId: MGMT,
+      messageId: 'uncovered',
+      data: { reasons: 'a-own: not logging; org-trail: not logging', fix: `aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:${MGMT}:trail/org-trail` },
+    });
   });
 
   it("lists the uncovered accounts in the management account's evidence", async () => {
