@@ -73,6 +73,7 @@ new CheckTester().run(check, {
           messageId: 'publicAcl',
           resource: B,
           accountId: A,
+          data: { bucket: B, trails: 'trail main', reasons: 'its ACL grants READ to AllUsers (anyone on the internet)', fix: /^aws s3api put-public-access-block --bucket trail-logs / },
           message: `Bucket ${B} (CloudTrail logs of trail main) is public: its ACL grants READ to AllUsers (anyone on the internet). Fix: aws s3api put-public-access-block --bucket ${B} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`,
         },
       ],
@@ -80,22 +81,22 @@ new CheckTester().run(check, {
     {
       name: 'AuthenticatedUsers READ is public (Prowler passes it)',
       snapshot: () => single({ ...aclOpen, acl: { grants: [aclGrants.authenticatedUsers()] } }),
-      findings: [{ status: 'FAIL', messageId: 'publicAcl', message: /READ to AuthenticatedUsers \(anyone with an AWS account\)/ }],
+      findings: [{ status: 'FAIL', messageId: 'publicAcl', data: { reasons: /READ to AuthenticatedUsers \(anyone with an AWS account\)/ } }],
     },
     {
       name: 'AllUsers WRITE_ACP with only BlockPublicAcls (which does not affect existing grants)',
       snapshot: () => single({ ownership: 'ObjectWriter', publicAccessBlock: { blockPublicAcls: true, ignorePublicAcls: false }, acl: { grants: [aclGrants.allUsers('WRITE_ACP')] } }),
-      findings: [{ status: 'FAIL', messageId: 'publicAcl', message: /WRITE_ACP to AllUsers/ }],
+      findings: [{ status: 'FAIL', messageId: 'publicAcl', data: { reasons: /WRITE_ACP to AllUsers/ } }],
     },
     {
       name: 'Principal "*" without condition (Prowler ignores policies)',
       snapshot: () => single({ ...policyOpen, policy: doc(open()) }),
-      findings: [{ status: 'FAIL', messageId: 'publicPolicy', message: /its bucket policy statement "Read" \(#1\) allows s3:GetObject to Principal "\*" with no condition/ }],
+      findings: [{ status: 'FAIL', messageId: 'publicPolicy', data: { reasons: /its bucket policy statement "Read" \(#1\) allows s3:GetObject to Principal "\*" with no condition/ } }],
     },
     {
       name: 'Principal {"AWS": "*"} with only BlockPublicPolicy (which does not affect an existing policy)',
       snapshot: () => single({ publicAccessBlock: { blockPublicPolicy: true, restrictPublicBuckets: false }, policy: doc(open(undefined, { AWS: '*' })) }),
-      findings: [{ status: 'FAIL', messageId: 'publicPolicy', message: /to Principal \{"AWS": "\*"\}/ }],
+      findings: [{ status: 'FAIL', messageId: 'publicPolicy', data: { reasons: /to Principal \{"AWS": "\*"\}/ } }],
     },
     {
       name: 'aws:SourceIp 0.0.0.0/0 pins nothing',
@@ -115,37 +116,45 @@ new CheckTester().run(check, {
     {
       name: 'public by ACL and by policy',
       snapshot: () => single({ ...aclOpen, acl: { grants: [aclGrants.allUsers()] }, policy: doc(open()) }),
-      findings: [{ status: 'FAIL', messageId: 'publicAclAndPolicy', message: /public by ACL and by policy: its ACL grants READ to AllUsers .*; its bucket policy statement "Read"/ }],
+      findings: [{ status: 'FAIL', messageId: 'publicAclAndPolicy', data: { reasons: /^its ACL grants READ to AllUsers .*; its bucket policy statement "Read"/ } }],
     },
     {
       name: 'AWS says public while our analysis says not: FAIL and say so',
       snapshot: () => single({ ...policyOpen, policy: doc(open({ StringEquals: { 'aws:PrincipalOrgID': 'o-abc123def4' } })), policyStatus: { isPublic: true } }),
-      findings: [{ status: 'FAIL', messageId: 'awsSaysPublic', message: /public according to AWS, although our own analysis of its policy found no public statement/ }],
+      findings: [{ status: 'FAIL', messageId: 'awsSaysPublic', data: { reasons: /^S3 reports its bucket policy as public \(GetBucketPolicyStatus IsPublic\), although our analysis of the policy found no public statement/ } }],
     },
     {
       name: 'malformed policy text → ERROR naming it',
       snapshot: () => single({ ...policyOpen, policy: '{"Version": "2012-10-17", "Statement": [' }),
-      findings: [{ status: 'ERROR', resource: B, message: /^Cannot decide whether bucket trail-logs is public: the bucket policy is not valid JSON \(text begins .*\), so it cannot be analysed\.$/ }],
+      findings: [
+        {
+          status: 'ERROR',
+          resource: B,
+          messageId: 'undecided',
+          data: { bucket: B, why: /^the bucket policy is not valid JSON \(text begins .*\), so it cannot be analysed$/ },
+          message: /^Cannot decide whether bucket trail-logs is public: the bucket policy is not valid JSON \(text begins .*\), so it cannot be analysed\.$/,
+        },
+      ],
     },
     {
       name: 'malformed policy but AWS says public → FAIL',
       snapshot: () => single({ ...policyOpen, policy: 'garbage', policyStatus: { isPublic: true } }),
-      findings: [{ status: 'FAIL', messageId: 'publicPolicy', message: /S3 reports its bucket policy as public .* and the bucket policy is not valid JSON/ }],
+      findings: [{ status: 'FAIL', messageId: 'publicPolicy', data: { reasons: /S3 reports its bucket policy as public .* and the bucket policy is not valid JSON/ } }],
     },
     {
       name: 'unreadable ACL with ACLs in force → ERROR',
       snapshot: () => single({ ...aclOpen, acl: unreadable('AccessDenied', 'GetBucketAcl') }),
-      findings: [{ status: 'ERROR', message: /^Cannot decide whether bucket trail-logs is public: the ACL is unknown \(GetBucketAcl failed in account 111111111111, region us-east-1: AccessDenied/ }],
+      findings: [{ status: 'ERROR', messageId: 'undecided', data: { bucket: B, why: /^the ACL is unknown \(GetBucketAcl failed in account 111111111111, region us-east-1: AccessDenied/ } }],
     },
     {
       name: 'unreadable policy without RestrictPublicBuckets → ERROR',
       snapshot: () => single({ ...policyOpen, policy: unreadable('AccessDenied', 'GetBucketPolicy') }),
-      findings: [{ status: 'ERROR', message: /the bucket policy is unknown \(GetBucketPolicy failed/ }],
+      findings: [{ status: 'ERROR', messageId: 'undecided', data: { why: /the bucket policy is unknown \(GetBucketPolicy failed/ } }],
     },
     {
       name: 'public policy and unreadable account Block Public Access → ERROR',
       snapshot: () => single({ ...policyOpen, policy: doc(open()) }, unreadable('AccessDenied', 's3control:GetPublicAccessBlock')),
-      findings: [{ status: 'ERROR', message: /whether that is neutralised is unknown: account Block Public Access RestrictPublicBuckets is unknown/ }],
+      findings: [{ status: 'ERROR', messageId: 'undecided', data: { why: /whether that is neutralised is unknown: account Block Public Access RestrictPublicBuckets is unknown \(s3control:GetPublicAccessBlock failed/ } }],
     },
     {
       name: 'public ACL settles it even with an unreadable policy',
@@ -177,12 +186,12 @@ new CheckTester().run(check, {
     {
       name: 'cross-account: judged once, against the owner (log-archive) account and its Block Public Access',
       snapshot: () => orgSnapshot({ ...aclOpen, acl: { grants: [aclGrants.allUsers()] } }, null, {}),
-      findings: [{ status: 'FAIL', messageId: 'publicAcl', resource: 'org-logs', accountId: LOG_ARCHIVE, message: /logs of trails local, org-trail\)/ }],
+      findings: [{ status: 'FAIL', messageId: 'publicAcl', resource: 'org-logs', accountId: LOG_ARCHIVE, data: { bucket: 'org-logs', trails: 'trails local, org-trail' } }],
     },
     {
       name: 'a bucket owned outside the scanned accounts → ERROR from the engine',
       snapshot: () => snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', bucket: 'elsewhere', unresolved: { bucket: true } })] })] }),
-      findings: [{ status: 'ERROR', resource: 'elsewhere', message: /BucketOutOfScope/ }],
+      findings: [{ status: 'ERROR', resource: 'elsewhere', messageId: 'core.cannotDecide', data: { code: 'BucketOutOfScope', operation: 'ListBuckets' } }],
     },
   ],
 });
@@ -220,6 +229,7 @@ new CheckTester().run(check, {
         {
           status: 'FAIL',
           messageId: 'publicAccessPoint',
+          data: { accessPoints: 'open', reasons: `its access point open (arn:aws:s3:us-east-1:${A}:accesspoint/open) has a policy S3 reports as public (GetAccessPointPolicyStatus IsPublic)` },
           message: new RegExp(
             `^Bucket ${B} \\(CloudTrail logs of trail main\\) is public through its access points open: its access point open \\(arn:aws:s3:us-east-1:${A}:accesspoint/open\\) has a policy S3 reports as public \\(GetAccessPointPolicyStatus IsPublic\\)\\. Fix: remove or pin the access point policy, or aws s3api put-public-access-block --bucket ${B} `,
           ),
@@ -229,22 +239,22 @@ new CheckTester().run(check, {
     {
       name: 'access points that could not be listed → ERROR, never a PASS',
       snapshot: () => single({ ...policyOpen, accessPoints: unreadable('AccessDenied', 'ListAccessPoints') }),
-      findings: [{ status: 'ERROR', message: /its access points are unknown \(ListAccessPoints failed in account 111111111111, region us-east-1: AccessDenied/ }],
+      findings: [{ status: 'ERROR', messageId: 'undecided', data: { why: /its access points are unknown \(ListAccessPoints failed in account 111111111111, region us-east-1: AccessDenied/ } }],
     },
     {
       name: "an access point's unreadable policy status → ERROR naming it",
       snapshot: () => single({ ...policyOpen, accessPoints: [ap('analytics', { policyStatus: denied('GetAccessPointPolicyStatus') })] }),
-      findings: [{ status: 'ERROR', message: /the policy status of its access point analytics \(arn:aws:s3:us-east-1:111111111111:accesspoint\/analytics\) is unknown \(GetAccessPointPolicyStatus failed/ }],
+      findings: [{ status: 'ERROR', messageId: 'undecided', data: { why: /the policy status of its access point analytics \(arn:aws:s3:us-east-1:111111111111:accesspoint\/analytics\) is unknown \(GetAccessPointPolicyStatus failed/ } }],
     },
     {
       name: "a public access point whose own Block Public Access is unreadable → ERROR",
       snapshot: () => single({ ...policyOpen, accessPoints: [{ ...publicAp('open'), publicAccessBlock: denied('GetAccessPoint') }] }),
-      findings: [{ status: 'ERROR', message: /open: access point Block Public Access RestrictPublicBuckets is unknown \(GetAccessPoint failed/ }],
+      findings: [{ status: 'ERROR', messageId: 'undecided', data: { why: /open: access point Block Public Access RestrictPublicBuckets is unknown \(GetAccessPoint failed/ } }],
     },
     {
       name: 'public by policy and through an access point: both named',
       snapshot: () => single({ ...policyOpen, policy: doc(open()), accessPoints: [publicAp('open')] }),
-      findings: [{ status: 'FAIL', messageId: 'publicPolicy', message: /its bucket policy statement "Read".*; its access point open/ }],
+      findings: [{ status: 'FAIL', messageId: 'publicPolicy', data: { reasons: /its bucket policy statement "Read".*; its access point open/, accessPoints: 'open' } }],
     },
   ],
 });
@@ -255,6 +265,10 @@ describe('trail-bucket-not-public findings', () => {
     expect(findings).toHaveLength(1);
     const f = findings[0]!;
     expect(f.status).toBe('PASS');
+    expect(f).toMatchObject({
+      messageId: 'notPublic',
+      data: { bucket: 'org-logs', trails: 'trails local, org-trail', summary: 'no public ACL grant; no public bucket policy statement; no access point' },
+    });
     expect(f.message).toBe('Bucket org-logs (CloudTrail logs of trails local, org-trail) is not public: no public ACL grant; no public bucket policy statement; no access point.');
     expect(f.evidence.trails).toEqual([
       'arn:aws:cloudtrail:us-east-1:111111111111:trail/org-trail',
@@ -294,6 +308,8 @@ describe('trail-bucket-not-public findings', () => {
     delete snap.accounts[A]!.buckets![B]!.accessPoints;
     const [f] = await runCheck(check, snap);
     expect(f?.status).toBe('PASS');
+    expect(f?.messageId).toBe('notPublic');
+    expect(f?.data?.summary).toMatch(/; access points not collected$/);
     expect(f?.message).toMatch(/; access points not collected\.$/);
     expect(f?.evidence.accessPoints).toBe('not collected');
   });
@@ -303,6 +319,16 @@ describe('trail-bucket-not-public findings', () => {
     delete snap.accounts[A]!.buckets![B]!.acl;
     const [f] = await runCheck(check, snap);
     expect(f?.status).toBe('ERROR');
+    expect(f?.messageId).toBe('undecided');
     expect(f?.message).toMatch(/the ACL is unknown \(GetBucketAcl failed in account 111111111111, region us-east-1: NotCollected/);
+  });
+
+  it('reports ERROR naming the call when the account Block Public Access was not collected and it matters', async () => {
+    const snap = single({ ...policyOpen, policy: doc(open()) });
+    delete snap.accounts[A]!.s3AccountPublicAccessBlock;
+    const [f] = await runCheck(check, snap);
+    expect(f).toMatchObject({ status: 'ERROR', messageId: 'undecided' });
+    expect(f?.data?.why).toMatch(/account Block Public Access RestrictPublicBuckets is unknown \(GetPublicAccessBlock failed in account 111111111111: NotCollected/);
+    expect(f?.evidence.accountPublicAccessBlock).toBe('not collected');
   });
 });

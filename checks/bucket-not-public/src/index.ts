@@ -1,4 +1,14 @@
-import { type AccessPoint, type BucketView, type Evidence, type JsonValue, type Known, type KnownError, defineCheck, describeTrails, notCollected } from '@trailwarden/core';
+import {
+  type AccessPoint,
+  type BucketView,
+  type Evidence,
+  type JsonValue,
+  type Known,
+  type KnownError,
+  TRAILWARDEN_ERROR_CODES,
+  createCheck,
+  describeTrails,
+} from '@trailwarden/core';
 import { type Exposure, type WayIn, assessExposure } from './exposure.js';
 
 export { analyseBucketPolicy, isFixedValue, isUniversalCidr, PINNING_KEYS, type PolicyAnalysis } from './policy.js';
@@ -14,7 +24,7 @@ const fixCommand = (bucket: string): string =>
  * events. Decided by our own reading of the ACL and the bucket policy; Block Public Access and S3's
  * IsPublic are taken into account as described in README.md.
  */
-export default defineCheck({
+export default createCheck({
   id: 'trail-bucket-not-public',
   meta: {
     title: 'The CloudTrail log bucket is not public',
@@ -38,33 +48,38 @@ export default defineCheck({
         'Bucket {{bucket}} (CloudTrail logs of {{trails}}) is public according to AWS, although our own analysis of its policy found no public statement: {{reasons}}. Fix: {{fix}}',
       publicAccessPoint:
         'Bucket {{bucket}} (CloudTrail logs of {{trails}}) is public through its access points {{accessPoints}}: {{reasons}}. Fix: remove or pin the access point policy, or {{fix}}',
+      undecided: 'Cannot decide whether bucket {{bucket}} is public: {{why}}.',
     },
   },
   requires: ['buckets', 's3AccountPublicAccessBlock'],
   evaluate(ctx) {
     ctx.forEachBucket((view) => {
       const { bucket, resource } = view;
-      const account = ctx.account(resource.accountId);
+      // forEachBucket hands out only buckets some scanned account owns.
+      const owner = ctx.account(resource.accountId);
+      if (!owner) throw new Error(`bucket ${bucket.name}: its owner account ${resource.accountId} is not in the scan model`);
+      const accountBlock = owner.get('s3AccountPublicAccessBlock');
+      const accessPoints = collected(view.get('accessPoints'));
       const exposure = assessExposure({
-        acl: view.setting('acl'),
-        policy: view.setting('policy'),
-        policyStatus: bucket.policyStatus,
-        ownership: view.setting('ownershipControls'),
-        bucketBlock: view.setting('publicAccessBlock'),
-        accountBlock: account?.data.s3AccountPublicAccessBlock ?? { error: notCollected('s3control:GetPublicAccessBlock', resource.accountId) },
-        accessPoints: bucket.accessPoints,
+        acl: view.get('acl'),
+        policy: view.get('policy'),
+        policyStatus: collected(view.get('policyStatus')),
+        ownership: view.get('ownershipControls'),
+        bucketBlock: view.get('publicAccessBlock'),
+        accountBlock,
+        accessPoints,
       });
-      const evidence = buildEvidence(view, exposure, account?.data.s3AccountPublicAccessBlock);
+      const evidence = buildEvidence(view, exposure, accountBlock, accessPoints);
       const data = { bucket: bucket.name, trails: describeTrails(view.trails), fix: fixCommand(bucket.name) };
 
       if (exposure.verdict === 'unknown') {
         const why = [...unknownsOf(exposure.acl), ...unknownsOf(exposure.policy), ...unknownsOf(exposure.accessPoints)];
-        ctx.error(resource, `Cannot decide whether bucket ${bucket.name} is public: ${why.join('; ')}.`, evidence);
+        ctx.report({ status: 'ERROR', resource, messageId: 'undecided', data: { bucket: bucket.name, why: why.join('; ') }, evidence });
         return;
       }
       if (exposure.verdict === 'not-public') {
-        const summary = [summarise('ACL', exposure.acl), summarise('policy', exposure.policy), summariseAccessPoints(exposure.accessPoints, bucket.accessPoints)];
-        ctx.pass(resource, 'notPublic', { ...data, summary: summary.join('; ') }, evidence);
+        const summary = [summarise('ACL', exposure.acl), summarise('policy', exposure.policy), summariseAccessPoints(exposure.accessPoints, accessPoints)];
+        ctx.report({ status: 'PASS', resource, messageId: 'notPublic', data: { ...data, summary: summary.join('; ') }, evidence });
         return;
       }
       const reasons = [...reasonsOf(exposure.acl), ...reasonsOf(exposure.policy), ...reasonsOf(exposure.accessPoints)].join('; ');
@@ -72,12 +87,19 @@ export default defineCheck({
       const byPolicy = exposure.policy.state === 'public';
       const messageId =
         byAcl && byPolicy ? 'publicAclAndPolicy' : byAcl ? 'publicAcl' : byPolicy ? (exposure.awsDisagrees ? 'awsSaysPublic' : 'publicPolicy') : 'publicAccessPoint';
-      ctx.fail(resource, messageId, { ...data, reasons, accessPoints: exposure.publicAccessPoints.join(', ') }, evidence);
+      ctx.report({ status: 'FAIL', resource, messageId, data: { ...data, reasons, accessPoints: exposure.publicAccessPoints.join(', ') }, evidence });
     });
   },
 });
 
-
+/**
+ * `undefined` when the snapshot does not hold the setting (NotCollected): S3's IsPublic is then
+ * only missing evidence, and access points absent from a snapshot older than their collection are
+ * not judged (see README.md).
+ */
+function collected<T>(k: Known<T>): Known<T> | undefined {
+  return k.error?.code === TRAILWARDEN_ERROR_CODES.NotCollected ? undefined : k;
+}
 
 function reasonsOf(way: WayIn): string[] {
   return way.state === 'public' ? way.reasons : [];
@@ -106,13 +128,12 @@ function summariseAccessPoints(way: WayIn, listed: Known<AccessPoint[]> | undefi
 }
 
 function known(k: Known<unknown> | undefined): JsonValue {
-  if (k === undefined) return 'not collected';
+  if (k === undefined || k.error?.code === TRAILWARDEN_ERROR_CODES.NotCollected) return 'not collected';
   if (k.error) return { error: `${k.error.operation}: ${k.error.code}` };
   return (k.value ?? null) as JsonValue;
 }
 
-function buildEvidence(view: BucketView, e: Exposure, accountBlock: Known<unknown> | undefined): Evidence {
-  const b = view.bucket;
+function buildEvidence(view: BucketView, e: Exposure, accountBlock: Known<unknown>, points: Known<AccessPoint[]> | undefined): Evidence {
   const errors: KnownError[] = [
     ...(e.acl.state === 'unknown' ? e.acl.errors : []),
     ...(e.policy.state === 'unknown' ? e.policy.errors : []),
@@ -123,16 +144,16 @@ function buildEvidence(view: BucketView, e: Exposure, accountBlock: Known<unknow
     acl: e.acl.state,
     policy: e.policy.state,
     publicAclGrants: e.publicGrants === null ? 'unknown' : e.publicGrants.map((g) => ({ group: g.group, permission: g.permission })),
-    objectOwnership: known(b.ownershipControls),
-    bucketPublicAccessBlock: known(b.publicAccessBlock),
+    objectOwnership: known(view.get('ownershipControls')),
+    bucketPublicAccessBlock: known(view.get('publicAccessBlock')),
     accountPublicAccessBlock: known(accountBlock),
-    awsPolicyStatus: known(b.policyStatus),
+    awsPolicyStatus: known(view.get('policyStatus')),
     accessPoints:
-      b.accessPoints === undefined
+      points === undefined
         ? 'not collected'
-        : b.accessPoints.error
-          ? known(b.accessPoints)
-          : b.accessPoints.value.map((ap) => ({
+        : points.error
+          ? known(points)
+          : points.value.map((ap) => ({
               name: ap.name,
               arn: ap.arn ?? null,
               networkOrigin: ap.networkOrigin ?? null,

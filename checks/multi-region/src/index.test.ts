@@ -90,7 +90,7 @@ new CheckTester().run(check, {
     {
       name: 'an account with no trail',
       snapshot: () => single(),
-      findings: [{ status: 'FAIL', messageId: 'noTrail', accountId: MGMT, resource: `arn:aws:iam::${MGMT}:root`, message: /no CloudTrail trail at all, so API activity in it is not recorded/ }],
+      findings: [{ status: 'FAIL', messageId: 'noTrail', accountId: MGMT, resource: `arn:aws:iam::${MGMT}:root`, data: { account: MGMT, consequence: ', so API activity in it is not recorded' } }],
     },
     {
       name: 'no trail, but an organization event data store records every management event: named, still FAIL (CIS requires a trail), never "not recorded"',
@@ -100,8 +100,8 @@ new CheckTester().run(check, {
           accounts: [account(MGMT, { eventDataStores: [eventDataStore({ name: 'org-eds', organization: true })] }), account(MEMBER)],
         }),
       findings: [
-        { status: 'FAIL', messageId: 'noTrail', accountId: MGMT, message: /^(?!.*not recorded).*recorded by CloudTrail Lake organization event data store org-eds \(arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore\/.*CIS requires a trail/ },
-        { status: 'FAIL', messageId: 'noTrail', accountId: MEMBER, message: /^(?!.*not recorded).*organization event data store org-eds/ },
+        { status: 'FAIL', messageId: 'noTrail', accountId: MGMT, data: { consequence: /^(?!.*not recorded); its management events are recorded by CloudTrail Lake organization event data store org-eds \(arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore\/.*CIS requires a trail/ } },
+        { status: 'FAIL', messageId: 'noTrail', accountId: MEMBER, data: { consequence: /^(?!.*not recorded).*organization event data store org-eds/ } },
       ],
     },
     {
@@ -111,12 +111,12 @@ new CheckTester().run(check, {
           organization: organization({ managementAccountId: MGMT }),
           accounts: [account(MGMT, { eventDataStores: [eventDataStore({ name: 'org-eds', organization: true, status: 'STOPPED_INGESTION' })] })],
         }),
-      findings: [{ status: 'FAIL', messageId: 'noTrail', message: /so API activity in it is not recorded/ }],
+      findings: [{ status: 'FAIL', messageId: 'noTrail', data: { consequence: ', so API activity in it is not recorded' } }],
     },
     {
       name: 'a store recording only data events does not record management events',
       snapshot: () => snapshot({ accounts: [account(MGMT, { eventDataStores: [S3_DATA_STORE] })] }),
-      findings: [{ status: 'FAIL', messageId: 'noTrail', message: /not recorded/ }],
+      findings: [{ status: 'FAIL', messageId: 'noTrail', data: { consequence: /not recorded/ } }],
     },
     {
       name: 'a member, and the management account could not read one of its stores: unknown, never "not recorded"',
@@ -125,12 +125,12 @@ new CheckTester().run(check, {
           organization: organization({ managementAccountId: MGMT }),
           accounts: [account(MGMT, { trails: [trail({ name: 'main' })], eventDataStores: [eventDataStore({ name: 'x', details: unreadable('AccessDeniedException', 'GetEventDataStore') })] }), account(OTHER)],
         }),
-      findings: [{ status: 'FAIL', accountId: OTHER, messageId: 'noTrail', message: /^(?!.*not recorded).*is unknown \(GetEventDataStore failed in account 111111111111/ }],
+      findings: [{ status: 'FAIL', accountId: OTHER, messageId: 'noTrail', data: { consequence: /^(?!.*not recorded).*is unknown \(GetEventDataStore failed in account 111111111111/ } }],
     },
     {
       name: 'store listings that failed: "not recorded" is unknown, never claimed',
       snapshot: () => snapshot({ accounts: [account(MGMT, { eventDataStores: unreadable('AccessDeniedException', 'ListEventDataStores') })] }),
-      findings: [{ status: 'FAIL', messageId: 'noTrail', message: /^(?!.*not recorded).*whether a CloudTrail Lake event data store records its management events is unknown \(ListEventDataStores failed in account 111111111111/ }],
+      findings: [{ status: 'FAIL', messageId: 'noTrail', data: { consequence: /^(?!.*not recorded); whether a CloudTrail Lake event data store records its management events is unknown \(ListEventDataStores failed in account 111111111111/ } }],
     },
     {
       name: 'a stopped trail and an organization event data store: the store is named after the trail reasons',
@@ -139,7 +139,13 @@ new CheckTester().run(check, {
           organization: organization({ managementAccountId: MGMT }),
           accounts: [account(MGMT, { trails: [trail({ name: 'main', logging: false })], eventDataStores: [eventDataStore({ name: 'org-eds', organization: true })] })],
         }),
-      findings: [{ status: 'FAIL', messageId: 'notCovered', message: /\(main: not logging\)\. Still, its management events are recorded by CloudTrail Lake organization event data store org-eds .* Fix: aws cloudtrail start-logging/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'notCovered',
+          data: { reasons: 'main: not logging', lake: /^ Still, its management events are recorded by CloudTrail Lake organization event data store org-eds /, fix: /^aws cloudtrail start-logging/ },
+        },
+      ],
     },
     {
       name: 'a single-region trail never satisfies it',
@@ -148,6 +154,7 @@ new CheckTester().run(check, {
         {
           status: 'FAIL',
           messageId: 'notCovered',
+          data: { reasons: 'regional: single-region (us-east-1 only)', lake: '', fix: 'aws cloudtrail update-trail --name arn:aws:cloudtrail:us-east-1:111111111111:trail/regional --is-multi-region-trail' },
           message: /regional: single-region \(us-east-1 only\)\)\. Fix: aws cloudtrail update-trail --name arn:aws:cloudtrail:us-east-1:111111111111:trail\/regional --is-multi-region-trail$/,
         },
       ],
@@ -155,7 +162,7 @@ new CheckTester().run(check, {
     {
       name: 'a stopped multi-region trail',
       snapshot: () => single(trail({ name: 'main', logging: false })),
-      findings: [{ status: 'FAIL', messageId: 'notCovered', message: /main: not logging\)\. Fix: aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:111111111111:trail\/main$/ }],
+      findings: [{ status: 'FAIL', messageId: 'notCovered', data: { reasons: 'main: not logging', fix: 'aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:111111111111:trail/main' } }],
     },
     {
       name: 'read-only on one trail plus write-only on another do not add up',
@@ -168,25 +175,25 @@ new CheckTester().run(check, {
         {
           status: 'FAIL',
           messageId: 'notCovered',
-          message: /reads: records no write management events; writes: records no read management events/,
+          data: { reasons: /reads: records no write management events; writes: records no read management events/ },
         },
       ],
     },
     {
       name: 'classic ExcludeManagementEventSources fails by default (Security Hub CloudTrail.1)',
       snapshot: () => single(trail({ name: 'main', eventSelectors: classicSelectors.allManagement({ excludeSources: ['kms.amazonaws.com', 'rdsdata.amazonaws.com'] }) })),
-      findings: [{ status: 'FAIL', message: /excludes management event sources kms\.amazonaws\.com, rdsdata\.amazonaws\.com \(allowExcludedSources is off\)/ }],
+      findings: [{ status: 'FAIL', messageId: 'notCovered', data: { reasons: 'main: excludes management event sources kms.amazonaws.com, rdsdata.amazonaws.com (allowExcludedSources is off)' } }],
     },
     {
       name: 'advanced eventSource NotEquals fails by default',
       snapshot: () => single(trail({ name: 'main', eventSelectors: advancedSelectors.management({ excludeSources: ['kms.amazonaws.com'] }) })),
-      findings: [{ status: 'FAIL', message: /excludes management event sources kms\.amazonaws\.com/ }],
+      findings: [{ status: 'FAIL', messageId: 'notCovered', data: { reasons: /excludes management event sources kms\.amazonaws\.com/ } }],
     },
     {
       name: 'allowExcludedSources does not excuse other narrowing (read-only plus an exclusion)',
       snapshot: () => single(trail({ name: 'main', eventSelectors: advancedSelectors.management({ readOnly: true, excludeSources: ['kms.amazonaws.com'] }) })),
       options: { allowExcludedSources: true },
-      findings: [{ status: 'FAIL', message: /records only some read management events .* and no write management events/ }],
+      findings: [{ status: 'FAIL', messageId: 'notCovered', data: { reasons: /records only some read management events .* and no write management events/ } }],
     },
     {
       name: 'an advanced read-only management selector',
@@ -202,7 +209,7 @@ new CheckTester().run(check, {
     {
       name: 'a classic WriteOnly selector',
       snapshot: () => single(trail({ name: 'main', eventSelectors: classicSelectors.allManagement({ readWriteType: 'WriteOnly' }) })),
-      findings: [{ status: 'FAIL', message: /main: records no read management events/ }],
+      findings: [{ status: 'FAIL', messageId: 'notCovered', data: { reasons: 'main: records no read management events' } }],
     },
     {
       name: 'an advanced management selector narrowed by eventName',
@@ -213,48 +220,48 @@ new CheckTester().run(check, {
             eventSelectors: [{ name: 'Management events selector', fieldSelectors: [{ field: 'eventCategory', equals: ['Management'] }, { field: 'eventName', notEquals: ['ConsoleLogin'] }] }],
           }),
         ),
-      findings: [{ status: 'FAIL', message: /only some read management events .* and only some write management events/ }],
+      findings: [{ status: 'FAIL', messageId: 'notCovered', data: { reasons: /only some read management events .* and only some write management events/ } }],
     },
     {
       name: 'a data-events-only trail records no management events',
       snapshot: () => single(trail({ name: 'data', eventSelectors: classicSelectors.s3Data('*', 'All', { includeManagement: false }) })),
-      findings: [{ status: 'FAIL', message: /data: records no management events/ }],
+      findings: [{ status: 'FAIL', messageId: 'notCovered', data: { reasons: 'data: records no management events' } }],
     },
     {
       name: 'an advanced data selector named like the console management selector is not management',
       snapshot: () =>
         single(trail({ name: 'main', eventSelectors: [{ ...advancedSelectors.s3Data()[0]!, name: 'Management events selector' }] })),
-      findings: [{ status: 'FAIL', message: /records no management events/ }],
+      findings: [{ status: 'FAIL', messageId: 'notCovered', data: { reasons: 'main: records no management events' } }],
     },
     {
       name: 'an empty selector list records nothing',
       snapshot: () => single(trail({ name: 'main', eventSelectors: { eventSelectors: [] } })),
-      findings: [{ status: 'FAIL', message: /records no management events/ }],
+      findings: [{ status: 'FAIL', messageId: 'notCovered', data: { reasons: 'main: records no management events' } }],
     },
     {
       name: 'unknown trail status is an ERROR naming GetTrailStatus, not a FAIL or PASS',
       snapshot: () => single(trail({ name: 'main', status: unreadable('AccessDenied', 'GetTrailStatus') })),
-      findings: [{ status: 'ERROR', message: /trail main: GetTrailStatus failed in account 111111111111, region us-east-1: AccessDenied/ }],
+      findings: [{ status: 'ERROR', messageId: 'undecided', data: { account: MGMT, why: /^trail main: GetTrailStatus failed in account 111111111111, region us-east-1: AccessDenied/ } }],
     },
     {
       name: 'unknown event selectors are an ERROR naming GetEventSelectors',
       snapshot: () => single(trail({ name: 'main', eventSelectors: unreadable('ThrottlingException', 'GetEventSelectors') })),
-      findings: [{ status: 'ERROR', message: /GetEventSelectors failed .*ThrottlingException/ }],
+      findings: [{ status: 'ERROR', messageId: 'undecided', data: { why: /GetEventSelectors failed .*ThrottlingException/ } }],
     },
     {
       name: 'an unknown status does not turn a definite FAIL into an ERROR (single-region anyway)',
       snapshot: () => single(trail({ name: 'regional', multiRegion: false, status: unreadable('AccessDenied', 'GetTrailStatus') })),
-      findings: [{ status: 'FAIL', message: /regional: single-region/ }],
+      findings: [{ status: 'FAIL', messageId: 'notCovered', data: { reasons: /^regional: single-region/ } }],
     },
     {
       name: 'an account that could not be read',
       snapshot: () => org([trail({ name: 'org-trail', organization: true })], account(MEMBER, { access: unreadable('AccessDenied', 'AssumeRole') })),
-      findings: [{ status: 'ERROR', accountId: MEMBER, message: /AssumeRole failed in account 222222222222: AccessDenied/ }],
+      findings: [{ status: 'ERROR', accountId: MEMBER, messageId: 'core.cannotDecide', data: { code: 'AccessDenied', operation: 'AssumeRole', reason: /AssumeRole failed in account 222222222222: AccessDenied/ } }],
     },
     {
       name: 'an account whose trails could not be listed',
       snapshot: () => snapshot({ accounts: [account(MGMT, { trails: unreadable('AccessDenied', 'DescribeTrails') })] }),
-      findings: [{ status: 'ERROR', message: /DescribeTrails failed in account 111111111111: AccessDenied/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'DescribeTrails', reason: /DescribeTrails failed in account 111111111111: AccessDenied/ } }],
     },
     {
       name: 'DescribeTrails denied in one region, no trail listed elsewhere: FAIL (a multi-region trail is listed in every region), without claiming there is no trail at all',
@@ -263,21 +270,35 @@ new CheckTester().run(check, {
         {
           status: 'FAIL',
           messageId: 'notCovered',
-          message: /no multi-region trail is listed in any region that could be read \(DescribeTrails failed in region eu-west-1: AccessDenied; trails homed there are unknown\)\)\. Fix: aws cloudtrail create-trail/,
+          data: {
+            reasons: 'no multi-region trail is listed in any region that could be read (DescribeTrails failed in region eu-west-1: AccessDenied; trails homed there are unknown)',
+            fix: /^aws cloudtrail create-trail .* \(in account 111111111111\)$/,
+          },
         },
       ],
     },
     {
       name: 'DescribeTrails denied in one region beside a failing trail: the FAIL says what could not be listed',
       snapshot: () => snapshot({ accounts: [account(MGMT, { deniedRegions: ['eu-west-1'], trails: [trail({ name: 'main', logging: false })] })] }),
-      findings: [{ status: 'FAIL', message: /\(main: not logging; DescribeTrails failed in region eu-west-1: AccessDenied, so single-region trails homed there are unknown\)\. Fix: aws cloudtrail start-logging/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'notCovered',
+          data: { reasons: 'main: not logging; DescribeTrails failed in region eu-west-1: AccessDenied, so single-region trails homed there are unknown', fix: /^aws cloudtrail start-logging/ },
+        },
+      ],
     },
     {
       name: 'a stopped organization trail leaves every account uncovered',
       snapshot: () => org([trail({ name: 'org-trail', organization: true, logging: false })], account(MEMBER)),
       findings: [
-        { status: 'FAIL', accountId: MGMT, message: /org-trail: not logging/ },
-        { status: 'FAIL', accountId: MEMBER, message: /org-trail: not logging\)\. Fix: aws cloudtrail start-logging --name \S+org-trail \(in account 111111111111, which owns the trail\)$/ },
+        { status: 'FAIL', accountId: MGMT, messageId: 'notCovered', data: { reasons: 'org-trail: not logging' } },
+        {
+          status: 'FAIL',
+          accountId: MEMBER,
+          messageId: 'notCovered',
+          data: { reasons: 'org-trail: not logging', fix: /^aws cloudtrail start-logging --name \S+org-trail \(in account 111111111111, which owns the trail\)$/ },
+        },
       ],
     },
     {
@@ -286,7 +307,7 @@ new CheckTester().run(check, {
         org([trail({ name: 'org-trail', organization: true, logging: false })], account(MEMBER, { trails: [trail({ name: 'local', multiRegion: false })] })),
       findings: [
         { status: 'FAIL', accountId: MGMT },
-        { status: 'FAIL', accountId: MEMBER, message: /\(org-trail: not logging; local: single-region \(us-east-1 only\)\)/ },
+        { status: 'FAIL', accountId: MEMBER, messageId: 'notCovered', data: { reasons: 'org-trail: not logging; local: single-region (us-east-1 only)' } },
       ],
     },
     {
@@ -297,8 +318,8 @@ new CheckTester().run(check, {
           accounts: [account(MGMT, { access: unreadable('AccessDenied', 'AssumeRole'), trails: [trail({ name: 'org-trail', organization: true })] }), account(MEMBER)],
         }),
       findings: [
-        { status: 'ERROR', accountId: MGMT, message: /AssumeRole failed/ },
-        { status: 'ERROR', accountId: MEMBER, message: /trail org-trail: .*AssumeRole failed in account 111111111111: AccessDenied/ },
+        { status: 'ERROR', accountId: MGMT, messageId: 'core.cannotDecide', data: { operation: 'AssumeRole' } },
+        { status: 'ERROR', accountId: MEMBER, messageId: 'undecided', data: { account: MEMBER, why: /^trail org-trail: .*AssumeRole failed in account 111111111111: AccessDenied/ } },
       ],
     },
   ],
@@ -328,6 +349,7 @@ describe('trail-multi-region details', () => {
     );
     expect(findings.map((f) => `${f.accountId} ${f.status}`)).toEqual([`${MGMT} PASS`, `${MEMBER} PASS`]);
     const member = findings[1]!;
+    expect(member).toMatchObject({ messageId: 'covered', data: { account: MEMBER, trail: 'org-trail', note: '' } });
     expect(member.message).toMatch(/covered by multi-region trail org-trail/);
     const trails = member.evidence.trails as { name: string; verdict: string; ownerAccountId: string }[];
     expect(trails.map((t) => [t.name, t.ownerAccountId, t.verdict])).toEqual([
@@ -342,11 +364,13 @@ describe('trail-multi-region details', () => {
       single(trail({ name: 'main', eventSelectors: classicSelectors.allManagement({ excludeSources: ['kms.amazonaws.com'] }) })),
       { options: { allowExcludedSources: true } },
     );
+    expect(findings[0]).toMatchObject({ messageId: 'covered', data: { note: ' (excluding event sources kms.amazonaws.com, allowed by allowExcludedSources)' } });
     expect(findings[0]?.message).toMatch(/excluding event sources kms\.amazonaws\.com, allowed by allowExcludedSources/);
   });
 
   it('gives the fix for the trail closest to qualifying', async () => {
     const findings = await runCheck(check, single(trail({ name: 'a', multiRegion: false, logging: false }), trail({ name: 'b', logging: false })));
+    expect(findings[0]?.data?.fix).toBe('aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:111111111111:trail/b');
     expect(findings[0]?.message).toMatch(/Fix: aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:111111111111:trail\/b$/);
   });
 

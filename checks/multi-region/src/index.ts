@@ -1,16 +1,25 @@
 import {
-  type AccountView,
+  type Account,
   type AdvancedFieldSelector,
-  type CheckContext,
+  type Context,
   type Evidence,
   type KnownError,
   type SelectorCoverage,
   type TrailEventSelectors,
+  type TrailQualification,
   type TrailView,
-  defineCheck,
+  byArn,
+  closestFix,
+  createCheck,
   describeKnownError,
   describeStore,
-  lakeCoverage,
+  describeUndecided,
+  describeUnlistedRegions,
+  lakeCoverageService,
+  qualificationVerdict,
+  qualifies,
+  undecided,
+  unlistedRegionsNote,
 } from '@trailwarden/core';
 
 export interface MultiRegionOptions {
@@ -25,17 +34,14 @@ const messages = {
     'Account {{account}} has no CloudTrail trail at all{{consequence}}. Fix: aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail && aws cloudtrail start-logging --name management-events',
   notCovered:
     'Account {{account}} has no multi-region trail that is logging and records all read and write management events ({{reasons}}).{{lake}} Fix: {{fix}}',
+  undecided:
+    'Cannot decide whether account {{account}} is covered by a multi-region trail recording all management events: no trail qualifies on what could be read, and {{why}}.',
 } as const;
-type MessageId = keyof typeof messages;
+/** What the helpers below are handed: this check's context (its options, its message ids). */
+type Ctx = Context<MultiRegionOptions, keyof typeof messages>;
 
-/** How one trail fares: it qualifies, it is ruled out (with reasons), or what is unknown about it. */
-interface Judgement {
-  trail: TrailView;
-  /** The one-line commands that would make this trail qualify (empty when it cannot be fixed in place). */
-  fixes: string[];
-  qualifies: boolean;
-  problems: string[];
-  unknown: KnownError[];
+/** How one trail fares (see TrailQualification), with what the PASS message and the evidence say. */
+interface Judgement extends TrailQualification {
   note?: string;
   evidence: Evidence;
 }
@@ -45,7 +51,7 @@ interface Judgement {
  * trail) is multi-region, logging, and records every read and every write management event.
  * Coverage does not add up across trails: a read-only trail plus a write-only trail fail.
  */
-export default defineCheck<MultiRegionOptions, MessageId>({
+export default createCheck({
   id: 'trail-multi-region',
   meta: {
     title: 'A multi-region trail records all management events in every account',
@@ -102,52 +108,41 @@ export default defineCheck<MultiRegionOptions, MessageId>({
   },
 });
 
-function judgeAccount(ctx: CheckContext<MultiRegionOptions, MessageId>, account: AccountView): void {
+function judgeAccount(ctx: Ctx, account: Account): void {
   const name = account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id;
   const trails = account.applicableTrails();
   if (trails.error) {
-    ctx.error(account.resource, trails.error);
+    ctx.report({ status: 'ERROR', resource: account.resource, error: trails.error });
     return;
   }
-  const judgements = [...trails.value]
-    .sort((a, b) => (a.trail.arn < b.trail.arn ? -1 : a.trail.arn > b.trail.arn ? 1 : 0))
-    .map((t) => judgeTrail(ctx, t));
+  const judgements = byArn(trails.value).map((t) => judgeTrail(ctx, t));
   const evidence: Evidence = { trails: judgements.map((j) => j.evidence) };
-  const winner = judgements.find((j) => j.qualifies);
+  const winner = judgements.find(qualifies);
   if (winner) {
-    ctx.pass(account.resource, 'covered', { account: name, trail: winner.trail.trail.name, note: winner.note ? ` (${winner.note})` : '' }, evidence);
+    ctx.report({ status: 'PASS', resource: account.resource, messageId: 'covered', data: { account: name, trail: winner.trail.trail.name, note: winner.note ? ` (${winner.note})` : '' }, evidence });
     return;
   }
-  const unlisted = unlistedRegions(account);
+  const unlisted = account.unlistedRegions();
   if (unlisted.length > 0) evidence.unlistedRegions = unlisted.map((u) => ({ region: u.region, error: describeKnownError(u.error) }));
   const lake = lakeNote(ctx, account.id, evidence);
   if (judgements.length === 0) {
     if (unlisted.length === 0) {
-      ctx.fail(account.resource, 'noTrail', { account: name, consequence: lake.consequence }, evidence);
+      ctx.report({ status: 'FAIL', resource: account.resource, messageId: 'noTrail', data: { account: name, consequence: lake.consequence }, evidence });
       return;
     }
     // A multi-region trail (own or organization) is listed in every region, so the regions that
     // were listed settle it; only single-region trails homed in the others are unknown.
-    const where = unlisted.map((u) => `region ${u.region}: ${u.error.code}`).join(', ');
-    const reasons = `no multi-region trail is listed in any region that could be read (DescribeTrails failed in ${where}; trails homed there are unknown)`;
-    ctx.fail(account.resource, 'notCovered', { account: name, reasons, lake: lake.note, fix: fixFor([], account.id) }, evidence);
+    const reasons = `no multi-region trail is listed in any region that could be read (DescribeTrails failed in ${describeUnlistedRegions(account)}; trails homed there are unknown)`;
+    ctx.report({ status: 'FAIL', resource: account.resource, messageId: 'notCovered', data: { account: name, reasons, lake: lake.note, fix: fixFor([], account.id) }, evidence });
     return;
   }
-  const undecided = judgements.filter((j) => j.problems.length === 0 && j.unknown.length > 0);
-  if (undecided.length > 0) {
-    const why = undecided
-      .map((j) => `trail ${j.trail.trail.name}: ${[...new Set(j.unknown.map(describeKnownError))].join('; ')}`)
-      .join(' | ');
-    ctx.error(
-      account.resource,
-      `Cannot decide whether account ${name} is covered by a multi-region trail recording all management events: no trail qualifies on what could be read, and ${why}.`,
-      evidence,
-    );
+  const unknown = judgements.filter(undecided);
+  if (unknown.length > 0) {
+    ctx.report({ status: 'ERROR', resource: account.resource, messageId: 'undecided', data: { account: name, why: describeUndecided(unknown) }, evidence });
     return;
   }
-  const unlistedNote = unlisted.length > 0 ? `; DescribeTrails failed in ${unlisted.map((u) => `region ${u.region}: ${u.error.code}`).join(', ')}, so single-region trails homed there are unknown` : '';
-  const reasons = `${judgements.map((j) => `${j.trail.trail.name}: ${j.problems.join(', ')}`).join('; ')}${unlistedNote}`;
-  ctx.fail(account.resource, 'notCovered', { account: name, reasons, lake: lake.note, fix: fixFor(judgements, account.id) }, evidence);
+  const reasons = `${judgements.map((j) => `${j.trail.trail.name}: ${j.problems.join(', ')}`).join('; ')}${unlistedRegionsNote(account)}`;
+  ctx.report({ status: 'FAIL', resource: account.resource, messageId: 'notCovered', data: { account: name, reasons, lake: lake.note, fix: fixFor(judgements, account.id) }, evidence });
 }
 
 /**
@@ -155,8 +150,8 @@ function judgeAccount(ctx: CheckContext<MultiRegionOptions, MessageId>, account:
  * that records them is named (CIS still asks for a trail: a store delivers no log files), unknown
  * store listings make "not recorded" unknown, and only known absence says "not recorded".
  */
-function lakeNote(ctx: CheckContext<MultiRegionOptions, MessageId>, accountId: string, evidence: Evidence): { consequence: string; note: string } {
-  const lake = lakeCoverage(ctx.snapshot, accountId, ctx.selectors);
+function lakeNote(ctx: Ctx, accountId: string, evidence: Evidence): { consequence: string; note: string } {
+  const lake = ctx.services.use(lakeCoverageService)(accountId);
   if (lake.stores.length > 0) evidence.eventDataStores = lake.stores.map((s) => s.evidence);
   if (lake.unknown.length > 0) evidence.eventDataStoresUnknown = lake.unknown.map(describeKnownError);
   const recording = lake.stores.filter((s) => s.recordsAllManagementEvents).map((s) => describeStore(s.store));
@@ -171,15 +166,7 @@ function lakeNote(ctx: CheckContext<MultiRegionOptions, MessageId>, accountId: s
   return { consequence: ', so API activity in it is not recorded', note: '' };
 }
 
-/** Regions where DescribeTrails failed for this account (its trails were listed elsewhere). */
-function unlistedRegions(account: AccountView): { region: string; error: KnownError }[] {
-  return Object.entries(account.data.trailListing ?? {})
-    .filter((e): e is [string, { error: KnownError }] => e[1].error !== undefined)
-    .map(([region, k]) => ({ region, error: k.error }))
-    .sort((a, b) => (a.region < b.region ? -1 : a.region > b.region ? 1 : 0));
-}
-
-function judgeTrail(ctx: CheckContext<MultiRegionOptions, MessageId>, view: TrailView): Judgement {
+function judgeTrail(ctx: Ctx, view: TrailView): Judgement {
   const { trail } = view;
   const problems: string[] = [];
   const fixes: string[] = [];
@@ -203,8 +190,8 @@ function judgeTrail(ctx: CheckContext<MultiRegionOptions, MessageId>, view: Trai
   let excluded: string[] = [];
   if (selectors.error) unknown.push(selectors.error);
   else {
-    read = ctx.selectors.managementEvents(selectors.value, 'read');
-    write = ctx.selectors.managementEvents(selectors.value, 'write');
+    read = ctx.services.selectors.managementEvents(selectors.value, 'read');
+    write = ctx.services.selectors.managementEvents(selectors.value, 'write');
     if (read !== 'all' || write !== 'all') {
       excluded = excludedSources(selectors.value);
       // Ask the evaluator again with the exclusions lifted: if that records everything, the
@@ -212,8 +199,8 @@ function judgeTrail(ctx: CheckContext<MultiRegionOptions, MessageId>, view: Trai
       const lifted = withoutSourceExclusions(selectors.value);
       const exclusionOnly =
         excluded.length > 0 &&
-        ctx.selectors.managementEvents(lifted, 'read') === 'all' &&
-        ctx.selectors.managementEvents(lifted, 'write') === 'all';
+        ctx.services.selectors.managementEvents(lifted, 'read') === 'all' &&
+        ctx.services.selectors.managementEvents(lifted, 'write') === 'all';
       if (exclusionOnly && ctx.options.allowExcludedSources) {
         note = `excluding event sources ${excluded.join(', ')}, allowed by allowExcludedSources`;
       } else if (exclusionOnly) {
@@ -226,13 +213,9 @@ function judgeTrail(ctx: CheckContext<MultiRegionOptions, MessageId>, view: Trai
     }
   }
 
-  const qualifies = problems.length === 0 && unknown.length === 0;
+  const qualification = { trail: view, fixes, problems, unknown };
   return {
-    trail: view,
-    fixes,
-    qualifies,
-    problems,
-    unknown,
+    ...qualification,
     note,
     evidence: {
       arn: trail.arn,
@@ -245,7 +228,7 @@ function judgeTrail(ctx: CheckContext<MultiRegionOptions, MessageId>, view: Trai
       readManagementEvents: read,
       writeManagementEvents: write,
       excludedEventSources: excluded,
-      verdict: qualifies ? 'qualifies' : problems.length > 0 ? problems.join(', ') : `unknown: ${unknown.map(describeKnownError).join('; ')}`,
+      verdict: qualificationVerdict(qualification),
     },
   };
 }
@@ -258,17 +241,12 @@ function putManagementSelector(arn: string): string {
 }
 
 /**
- * The fix for the trail closest to qualifying (fewest problems, then ARN order), run in its owner
+ * The fix for the trail closest to qualifying (fewest fixes, then ARN order), run in its owner
  * account; or a new multi-region trail when no trail can be fixed in place.
  */
 function fixFor(judgements: Judgement[], accountId: string): string {
-  const candidates = judgements.filter((j) => j.fixes.length > 0 && j.unknown.length === 0);
-  const best = candidates.reduce<Judgement | undefined>((a, j) => (a === undefined || j.fixes.length < a.fixes.length ? j : a), undefined);
-  if (!best) {
-    return `aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail && aws cloudtrail start-logging --name management-events (in account ${accountId})`;
-  }
-  const owner = best.trail.trail.ownerAccountId;
-  return `${best.fixes.join(' && ')}${owner !== accountId ? ` (in account ${owner}, which owns the trail)` : ''}`;
+  const create = `aws cloudtrail create-trail --name management-events --s3-bucket-name <bucket> --is-multi-region-trail && aws cloudtrail start-logging --name management-events (in account ${accountId})`;
+  return closestFix(judgements, accountId, create);
 }
 
 function describeManagementCoverage(read: SelectorCoverage, write: SelectorCoverage): string {

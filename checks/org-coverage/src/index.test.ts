@@ -28,14 +28,17 @@ new CheckTester().run(check, {
           status: 'FAIL',
           accountId: M1,
           messageId: 'uncovered',
-          message: /it has no trail of its own\)\. Its management events are recorded by CloudTrail Lake organization event data store org-eds \(arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore\/[0-9a-f-]+\), but no trail covers it .*Fix: /,
+          data: {
+            reasons: 'no organization trail applies to it and it has no trail of its own',
+            lake: /^ Its management events are recorded by CloudTrail Lake organization event data store org-eds \(arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore\/[0-9a-f-]+\), but no trail covers it /,
+          },
         },
       ],
     },
     {
       name: 'the management account\'s store listing failed: whether a store records the member is unknown, said plainly',
       snapshot: () => org({ trails: [trail({ name: 'mgmt' })], eventDataStores: unreadable('AccessDeniedException', 'ListEventDataStores') }, account(M1)),
-      findings: [{ status: 'FAIL', accountId: M1, messageId: 'uncovered', message: /Whether a CloudTrail Lake event data store records its management events is unknown \(ListEventDataStores failed in account 111111111111/ }],
+      findings: [{ status: 'FAIL', accountId: M1, messageId: 'uncovered', data: { lake: /^ Whether a CloudTrail Lake event data store records its management events is unknown \(ListEventDataStores failed in account 111111111111/ } }],
     },
     {
       name: 'a member with no trail and no organization trail',
@@ -45,7 +48,12 @@ new CheckTester().run(check, {
           status: 'FAIL',
           accountId: M1,
           messageId: 'uncovered',
-          message: /no organization trail applies to it and it has no trail of its own\)\. Fix: from the management account, aws cloudtrail create-trail .*--is-organization-trail --is-multi-region-trail/,
+          data: {
+            account: M1,
+            reasons: 'no organization trail applies to it and it has no trail of its own',
+            lake: '',
+            fix: /^from the management account, aws cloudtrail create-trail .*--is-organization-trail --is-multi-region-trail/,
+          },
         },
       ],
     },
@@ -57,51 +65,59 @@ new CheckTester().run(check, {
           status: 'FAIL',
           accountId: M1,
           messageId: 'uncovered',
-          message: /\(no organization trail applies to it and no multi-region trail of its own is listed in any region that could be read; DescribeTrails failed in region eu-west-1: AccessDenied, so single-region trails homed there are unknown\)/,
+          data: {
+            reasons:
+              'no organization trail applies to it and no multi-region trail of its own is listed in any region that could be read; DescribeTrails failed in region eu-west-1: AccessDenied, so single-region trails homed there are unknown',
+          },
         },
       ],
     },
     {
       name: "a member's own single-region trail does not cover it",
       snapshot: () => org({ trails: [trail({ name: 'mgmt' })] }, account(M1, { trails: [trail({ name: 'local', multiRegion: false })] })),
-      findings: [{ status: 'FAIL', accountId: M1, message: /local: single-region \(us-east-1 only\)/ }],
+      findings: [{ status: 'FAIL', accountId: M1, messageId: 'uncovered', data: { reasons: /local: single-region \(us-east-1 only\)/ } }],
     },
     {
       name: 'a stopped organization trail covers nobody',
       snapshot: () => org({ trails: [orgTrail({ logging: false })] }, account(M1)),
       findings: [
-        { status: 'FAIL', accountId: MGMT, message: /org-trail: not logging/ },
-        { status: 'FAIL', accountId: M1, message: /org-trail: not logging\)\. Fix: aws cloudtrail start-logging --name \S+org-trail \(in account 111111111111, which owns the trail\)$/ },
+        { status: 'FAIL', accountId: MGMT, messageId: 'uncovered', data: { reasons: 'org-trail: not logging' } },
+        {
+          status: 'FAIL',
+          accountId: M1,
+          messageId: 'uncovered',
+          data: { reasons: 'org-trail: not logging', fix: /^aws cloudtrail start-logging --name \S+org-trail \(in account 111111111111, which owns the trail\)$/ },
+        },
       ],
     },
     {
       name: 'a single-region organization trail covers nobody',
       snapshot: () => org({ trails: [orgTrail({ multiRegion: false })] }, account(M1)),
       findings: [
-        { status: 'FAIL', accountId: MGMT, message: /org-trail: single-region/ },
-        { status: 'FAIL', accountId: M1, message: /org-trail: single-region/ },
+        { status: 'FAIL', accountId: MGMT, messageId: 'uncovered', data: { reasons: 'org-trail: single-region (us-east-1 only)' } },
+        { status: 'FAIL', accountId: M1, messageId: 'uncovered', data: { reasons: 'org-trail: single-region (us-east-1 only)' } },
       ],
     },
     {
       name: 'a stopped organization trail, but a member with its own trail is covered',
       snapshot: () => org({ trails: [orgTrail({ logging: false })] }, account(M1, { trails: [trail({ name: 'own' })] })),
       findings: [
-        { status: 'FAIL', accountId: MGMT },
-        { status: 'PASS', accountId: M1, messageId: 'byOwnTrail' },
+        { status: 'FAIL', accountId: MGMT, messageId: 'uncovered' },
+        { status: 'PASS', accountId: M1, messageId: 'byOwnTrail', data: { account: M1, trail: 'own' } },
       ],
     },
     {
       name: "the organization trail's status unreadable: ERROR, not FAIL or PASS",
       snapshot: () => org({ trails: [orgTrail({ status: unreadable('AccessDenied', 'GetTrailStatus') })] }, account(M1)),
       findings: [
-        { status: 'ERROR', accountId: MGMT, message: /trail org-trail: GetTrailStatus failed in account 111111111111, region us-east-1: AccessDenied/ },
-        { status: 'ERROR', accountId: M1, message: /GetTrailStatus failed/ },
+        { status: 'ERROR', accountId: MGMT, messageId: 'undecided', data: { account: MGMT, why: /^trail org-trail: GetTrailStatus failed in account 111111111111, region us-east-1: AccessDenied/ } },
+        { status: 'ERROR', accountId: M1, messageId: 'undecided', data: { why: /^trail org-trail: GetTrailStatus failed/ } },
       ],
     },
     {
       name: 'an account that could not be read',
       snapshot: () => org({ trails: [orgTrail()] }, account(M1, { access: unreadable('AccessDenied', 'AssumeRole') })),
-      findings: [{ status: 'ERROR', accountId: M1, message: /AssumeRole failed/ }],
+      findings: [{ status: 'ERROR', accountId: M1, messageId: 'core.cannotDecide', data: { code: 'AccessDenied', operation: 'AssumeRole' } }],
     },
   ],
 });
@@ -109,6 +125,16 @@ new CheckTester().run(check, {
 describe('org-trail-coverage details', () => {
   it('is a valid plugin', () => {
     expect(() => validateCheck(check, 'org-coverage')).not.toThrow();
+  });
+
+  it('gives the fix of the organization trail before an own trail needing as many fixes', async () => {
+    // a-own sorts before org-trail: without the preference its fix would be proposed.
+    const findings = await runCheck(check, org({ trails: [trail({ name: 'a-own', logging: false }), orgTrail({ logging: false })] }));
+    expect(findings[0]).toMatchObject({
+      accountId: MGMT,
+      messageId: 'uncovered',
+      data: { reasons: 'a-own: not logging; org-trail: not logging', fix: `aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:${MGMT}:trail/org-trail` },
+    });
   });
 
   it("lists the uncovered accounts in the management account's evidence", async () => {
@@ -129,6 +155,7 @@ describe('org-trail-coverage details', () => {
 
   it('names the covering organization trail and its owner', async () => {
     const findings = await runCheck(check, org({ trails: [orgTrail()] }, account(M1)));
+    expect(findings[1]).toMatchObject({ messageId: 'byOrgTrail', data: { account: M1, trail: 'org-trail', owner: MGMT } });
     expect(findings[1]?.message).toBe(`Account ${M1} is covered by organization trail org-trail (owned by ${MGMT}), which is multi-region and logging.`);
   });
 });

@@ -1,20 +1,34 @@
-import { type AccountView, type Evidence, type KnownError, type TrailView, defineCheck, describeKnownError, describeStore, lakeCoverage } from '@trailwarden/core';
+import {
+  type Account,
+  type Evidence,
+  type KnownError,
+  type TrailQualification,
+  type TrailView,
+  byArn,
+  closestFix,
+  createCheck,
+  describeKnownError,
+  describeStore,
+  describeUndecided,
+  lakeCoverageService,
+  qualificationVerdict,
+  qualifies,
+  undecided,
+  unlistedRegionsNote,
+} from '@trailwarden/core';
 
 const messages = {
   byOrgTrail: 'Account {{account}} is covered by organization trail {{trail}} (owned by {{owner}}), which is multi-region and logging.',
   byOwnTrail: 'Account {{account}} is covered by its own multi-region trail {{trail}}, which is logging.',
   uncovered:
     'Account {{account}} is covered neither by a logging multi-region organization trail nor by a logging multi-region trail of its own ({{reasons}}).{{lake}} Fix: {{fix}}',
+  undecided: 'Cannot decide whether account {{account}} is covered by a trail: no trail qualifies on what could be read, and {{why}}.',
 } as const;
-type MessageId = keyof typeof messages;
 
-interface Candidate {
-  view: TrailView;
-  /** The one-line commands that would make this trail cover the account. */
-  fixes: string[];
+/** How one trail fares for one account (see TrailQualification), and how it could cover it. */
+interface Candidate extends TrailQualification {
+  /** A trail owned by another account covers this one only if it is an organization trail. */
   kind: 'org' | 'own' | 'other';
-  problems: string[];
-  unknown: KnownError[];
 }
 
 /**
@@ -23,7 +37,7 @@ interface Candidate {
  * this check answers "is any trail watching this account at all?". The management account's
  * finding lists every uncovered scanned account as evidence.
  */
-export default defineCheck<Record<string, never>, MessageId>({
+export default createCheck({
   id: 'org-trail-coverage',
   meta: {
     title: 'Every account is covered by an organization trail or its own multi-region trail',
@@ -54,83 +68,78 @@ export default defineCheck<Record<string, never>, MessageId>({
   },
   requires: ['organization', 'trails', 'trailStatus', 'eventDataStores'],
   evaluate(ctx) {
-    const verdicts: { account: AccountView; covered: boolean | null }[] = [];
-    const pending: { account: AccountView; report: () => void }[] = [];
-    const later = (account: AccountView, report: () => void) => pending.push({ account, report });
+    const verdicts: { account: Account; covered: boolean | null }[] = [];
+    const pending: { account: Account; report: () => void }[] = [];
+    const later = (account: Account, report: () => void) => pending.push({ account, report });
     ctx.forEachAccount((account) => {
       const name = account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id;
       const trails = account.applicableTrails();
       if (trails.error) {
         verdicts.push({ account, covered: null });
-        later(account, () => ctx.error(account.resource, trails.error));
+        later(account, () => ctx.report({ status: 'ERROR', resource: account.resource, error: trails.error }));
         return;
       }
-      const candidates = [...trails.value]
-        .sort((a, b) => (a.trail.arn < b.trail.arn ? -1 : a.trail.arn > b.trail.arn ? 1 : 0))
-        .map((t) => judge(t, account.id));
+      const candidates = byArn(trails.value).map((t) => judge(t, account.id));
       const evidence = (): Evidence => ({
         trails: candidates.map((c) => ({
-          arn: c.view.trail.arn,
-          name: c.view.trail.name,
-          ownerAccountId: c.view.trail.ownerAccountId,
-          isOrganizationTrail: c.view.trail.isOrganizationTrail,
-          verdict:
-            c.problems.length === 0 && c.unknown.length === 0
-              ? 'covers'
-              : c.problems.length > 0
-                ? c.problems.join(', ')
-                : `unknown: ${c.unknown.map(describeKnownError).join('; ')}`,
+          arn: c.trail.trail.arn,
+          name: c.trail.trail.name,
+          ownerAccountId: c.trail.trail.ownerAccountId,
+          isOrganizationTrail: c.trail.trail.isOrganizationTrail,
+          verdict: qualifies(c) ? 'covers' : qualificationVerdict(c),
         })),
         ...(account.isManagementAccount
           ? {
               uncoveredAccounts: uncoveredList(),
               // Organization accounts outside the scan: covered only if the organization trail is.
-              unscannedAccounts: unscannedList(),
+              unscannedAccounts: ctx.scan.unscannedAccounts(),
               unscannedCoveredByOrganizationTrail: org !== undefined,
             }
           : {}),
       });
-      const org = candidates.find((c) => c.kind === 'org' && c.problems.length === 0 && c.unknown.length === 0);
-      const own = candidates.find((c) => c.kind === 'own' && c.problems.length === 0 && c.unknown.length === 0);
+      const org = candidates.find((c) => c.kind === 'org' && qualifies(c));
+      const own = candidates.find((c) => c.kind === 'own' && qualifies(c));
       if (org) {
         verdicts.push({ account, covered: true });
         later(account, () =>
-          ctx.pass(account.resource, 'byOrgTrail', { account: name, trail: org.view.trail.name, owner: org.view.trail.ownerAccountId }, evidence()),
+          ctx.report({
+            status: 'PASS',
+            resource: account.resource,
+            messageId: 'byOrgTrail',
+            data: { account: name, trail: org.trail.trail.name, owner: org.trail.trail.ownerAccountId },
+            evidence: evidence(),
+          }),
         );
         return;
       }
       if (own) {
         verdicts.push({ account, covered: true });
-        later(account, () => ctx.pass(account.resource, 'byOwnTrail', { account: name, trail: own.view.trail.name }, evidence()));
+        later(account, () =>
+          ctx.report({ status: 'PASS', resource: account.resource, messageId: 'byOwnTrail', data: { account: name, trail: own.trail.trail.name }, evidence: evidence() }),
+        );
         return;
       }
-      const undecided = candidates.filter((c) => c.kind !== 'other' && c.problems.length === 0 && c.unknown.length > 0);
-      if (undecided.length > 0) {
+      const unknown = candidates.filter((c) => c.kind !== 'other' && undecided(c));
+      if (unknown.length > 0) {
         verdicts.push({ account, covered: null });
-        const why = undecided.map((c) => `trail ${c.view.trail.name}: ${c.unknown.map(describeKnownError).join('; ')}`).join(' | ');
-        later(account, () =>
-          ctx.error(account.resource, `Cannot decide whether account ${name} is covered by a trail: no trail qualifies on what could be read, and ${why}.`, evidence()),
-        );
+        const why = describeUndecided(unknown);
+        later(account, () => ctx.report({ status: 'ERROR', resource: account.resource, messageId: 'undecided', data: { account: name, why }, evidence: evidence() }));
         return;
       }
       verdicts.push({ account, covered: false });
       const relevant = candidates.filter((c) => c.kind !== 'other');
       // A multi-region trail (own or organization) is listed in every region, so a region whose
       // listing failed hides only single-region trails: the verdict stands, the message says so.
-      const unlisted = Object.entries(account.data.trailListing ?? {})
-        .filter(([, k]) => k.error !== undefined)
-        .map(([region, k]) => `region ${region}: ${k.error?.code}`)
-        .sort();
-      const unlistedNote = unlisted.length > 0 ? `; DescribeTrails failed in ${unlisted.join(', ')}, so single-region trails homed there are unknown` : '';
+      const unlistedNote = unlistedRegionsNote(account);
       const reasons =
         (relevant.length === 0
-          ? unlisted.length > 0
+          ? unlistedNote
             ? 'no organization trail applies to it and no multi-region trail of its own is listed in any region that could be read'
             : 'no organization trail applies to it and it has no trail of its own'
-          : relevant.map((c) => `${c.view.trail.name}: ${c.problems.join(', ')}`).join('; ')) + unlistedNote;
+          : relevant.map((c) => `${c.trail.trail.name}: ${c.problems.join(', ')}`).join('; ')) + unlistedNote;
       // CloudTrail Lake: an event data store recording the account's management events is named (a
       // trail is still required); unreadable store listings make "nothing records it" unknown.
-      const lake = lakeCoverage(ctx.snapshot, account.id, ctx.selectors);
+      const lake = ctx.services.use(lakeCoverageService)(account.id);
       const recording = lake.stores.filter((s) => s.recordsAllManagementEvents).map((s) => describeStore(s.store));
       const lakeNote =
         recording.length > 0
@@ -143,19 +152,13 @@ export default defineCheck<Record<string, never>, MessageId>({
         ...(lake.stores.length > 0 ? { eventDataStores: lake.stores.map((s) => s.evidence) } : {}),
         ...(lake.unknown.length > 0 ? { eventDataStoresUnknown: lake.unknown.map(describeKnownError) } : {}),
       });
-      later(account, () => ctx.fail(account.resource, 'uncovered', { account: name, reasons, lake: lakeNote, fix: fixFor(relevant, account.id) }, lakeEvidence()));
+      later(account, () =>
+        ctx.report({ status: 'FAIL', resource: account.resource, messageId: 'uncovered', data: { account: name, reasons, lake: lakeNote, fix: fixFor(relevant, account.id) }, evidence: lakeEvidence() }),
+      );
     });
     // Findings are reported once every account is judged, so the management account's evidence
     // can list all uncovered accounts.
     for (const { account, report } of pending) ctx.isolate(account.resource, report);
-
-    function unscannedList(): string[] {
-      const members = ctx.snapshot.organization?.value?.accounts ?? [];
-      return members
-        .filter((a) => !ctx.snapshot.accounts[a.id] && a.status === 'ACTIVE')
-        .map((a) => a.id)
-        .sort();
-    }
 
     function uncoveredList(): string[] {
       return verdicts.filter((v) => v.covered === false).map((v) => v.account.id).sort();
@@ -181,18 +184,12 @@ function judge(view: TrailView, accountId: string): Candidate {
     problems.push('not logging');
     fixes.push(`aws cloudtrail start-logging --name ${trail.arn}`);
   }
-  return { view, fixes, kind, problems, unknown };
+  return { trail: view, fixes, kind, problems, unknown };
 }
 
-/** Fix the candidate closest to covering the account (organization trails first), or create an organization trail. */
+/** Fix the candidate closest to covering the account (organization trails first among equals), or create an organization trail. */
 function fixFor(candidates: Candidate[], accountId: string): string {
-  const rank = (c: Candidate) => c.fixes.length * 2 + (c.kind === 'org' ? 0 : 1);
-  const best = candidates
-    .filter((c) => c.fixes.length > 0 && c.unknown.length === 0)
-    .reduce<Candidate | undefined>((a, c) => (a === undefined || rank(c) < rank(a) ? c : a), undefined);
-  if (!best) {
-    return 'from the management account, aws cloudtrail create-trail --name org-trail --s3-bucket-name <log-archive-bucket> --is-organization-trail --is-multi-region-trail && aws cloudtrail start-logging --name org-trail';
-  }
-  const owner = best.view.trail.ownerAccountId;
-  return `${best.fixes.join(' && ')}${owner !== accountId ? ` (in account ${owner}, which owns the trail)` : ''}`;
+  const create =
+    'from the management account, aws cloudtrail create-trail --name org-trail --s3-bucket-name <log-archive-bucket> --is-organization-trail --is-multi-region-trail && aws cloudtrail start-logging --name org-trail';
+  return closestFix(candidates, accountId, create, (c) => c.kind === 'org');
 }

@@ -35,7 +35,7 @@ export {
   type CollectionVerdict,
 } from './plugin/collection-policy.js';
 export * from './selectors/evaluator.js';
-export { describeStore, type LakeCoverage, lakeCoverage, type StoreJudgement } from './lake/event-data-stores.js';
+export { describeStore, type LakeCoverage, lakeCoverage, lakeCoverageService, type StoreJudgement } from './lake/event-data-stores.js';
 export { evaluate, compareFindings, DEFAULT_CHECK_TIMEOUT_MS, type EvaluateOptions, type LoadedCheck } from './engine/evaluate.js';
 export { computeCoverage } from './engine/coverage.js';
 export { formatMessage, describeTrails } from './engine/context.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { closestFix, qualificationVerdict, qualifies, undecided } from '../helpers/trail-qualification.js';
+import { closestFix, describeUndecided, qualificationVerdict, qualifies, undecided } from '../helpers/trail-qualification.js';
 import type { Snapshot } from '../model/snapshot.js';
 import { type Account, type Context, type TrailView, createCheck, defineService } from '../plugin/api.js';
 import { validateSnapshot } from '../snapshot/io.js';
@@ -209,5 +209,21 @@ describe('trail qualification', () => {
     expect(closestFix([two, one, unreadable], '111', 'create one')).toBe('fix c (in account 222, which owns the trail)');
     expect(closestFix([two], '111', 'create one')).toBe('fix a && fix b');
     expect(closestFix([unreadable], '111', 'create one')).toBe('create one');
+  });
+
+  it('breaks ties between equally many fixes with prefer, and only ties', () => {
+    const own = { trail: view('arn:1', '111'), problems: ['p'], fixes: ['fix own'], unknown: [], kind: 'own' };
+    const org = { trail: view('arn:2', '222'), problems: ['p'], fixes: ['fix org'], unknown: [], kind: 'org' };
+    const orgTwo = { trail: view('arn:3', '222'), problems: ['p', 'q'], fixes: ['fix a', 'fix b'], unknown: [], kind: 'org' };
+    // The callback sees the extended type (kind), with no type argument.
+    expect(closestFix([own, org], '111', 'create one', (q) => q.kind === 'org')).toBe('fix org (in account 222, which owns the trail)');
+    expect(closestFix([own, org], '111', 'create one')).toBe('fix own');
+    expect(closestFix([orgTwo, own], '111', 'create one', (q) => q.kind === 'org')).toBe('fix own');
+  });
+
+  it('names what kept undecided trails from a verdict, each failure once', () => {
+    const a = { trail: { ...view('arn:1', '111'), trail: { arn: 'arn:1', ownerAccountId: '111', name: 'a' } } as unknown as TrailView, problems: [], fixes: [], unknown: [denied, denied] };
+    const b = { trail: { ...view('arn:2', '111'), trail: { arn: 'arn:2', ownerAccountId: '111', name: 'b' } } as unknown as TrailView, problems: [], fixes: [], unknown: [denied] };
+    expect(describeUndecided([a, b])).toBe('trail a: GetEventSelectors failed: AccessDenied — no | trail b: GetEventSelectors failed: AccessDenied — no');
   });
 });

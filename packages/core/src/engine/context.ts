@@ -335,6 +335,11 @@ function scanFacts(snapshot: Snapshot): ScanFacts {
       mode: snapshot.scope.mode,
       logsVerified: verified !== undefined,
       logIntegrity: (arn) => (verified && Object.hasOwn(verified, arn) ? verified[arn] : undefined),
+      unscannedAccounts: () =>
+        (snapshot.organization?.value?.accounts ?? [])
+          .filter((a) => !Object.hasOwn(snapshot.accounts, a.id) && a.status === 'ACTIVE')
+          .map((a) => a.id)
+          .sort(),
     };
     factsCache.set(snapshot, facts);
   }

@@ -56,6 +56,7 @@ const BUCKET_OPERATIONS: Record<BucketSettingName, string> = {
   logging: 'GetBucketLogging',
   versioning: 'GetBucketVersioning',
   lifecycle: 'GetBucketLifecycleConfiguration',
+  accessPoints: 'ListAccessPoints',
 };
 
 /** The KMS call behind each key setting and what to call it when it is missing. */

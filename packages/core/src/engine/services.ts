@@ -8,10 +8,11 @@ import { createSelectorEvaluator } from '../selectors/evaluator.js';
  * and no package needs a module-level cache keyed by snapshot.
  */
 export function createServices(snapshot: Snapshot): Services {
-  const input: ServiceInput = { snapshot, partition: snapshot.partition };
+  const selectors = createSelectorEvaluator(snapshot.partition);
+  const input: ServiceInput = { snapshot, partition: snapshot.partition, selectors };
   const made = new Map<Service<unknown>, unknown>();
   return {
-    selectors: createSelectorEvaluator(snapshot.partition),
+    selectors,
     use<T>(service: Service<T>): T {
       if (made.has(service)) return made.get(service) as T;
       if (!service || typeof service.create !== 'function') throw new TypeError('services.use: pass a service declared with defineService(id, create)');

@@ -1,5 +1,5 @@
 import { type KnownError, describeKnownError } from '../model/known.js';
-import type { TrailView } from '../plugin/api.js';
+import type { Account, TrailView } from '../plugin/api.js';
 
 /**
  * How one trail fares against what a check asks of it ("multi-region and logging", "records this
@@ -37,17 +37,55 @@ export function qualificationVerdict(q: TrailQualification): string {
 /**
  * The fix of the trail closest to qualifying (fewest fixes; the first of equals, so pass them in
  * ARN order), to run in the trail's owner account; `fallback` when no trail can be fixed in place.
- * Trails with unreadable details are not proposed: their fix is not known to be enough.
+ * Trails with unreadable details are not proposed: their fix is not known to be enough. `prefer`
+ * breaks ties between equally many fixes (e.g. an organization trail before an account's own).
  */
-export function closestFix(qualifications: readonly TrailQualification[], accountId: string, fallback: string): string {
-  let best: TrailQualification | undefined;
+export function closestFix<Q extends TrailQualification>(
+  qualifications: readonly Q[],
+  accountId: string,
+  fallback: string,
+  prefer?: (q: Q) => boolean,
+): string {
+  let best: Q | undefined;
   for (const q of qualifications) {
     if (q.fixes.length === 0 || q.unknown.length > 0) continue;
     if (best === undefined || q.fixes.length < best.fixes.length) best = q;
+    else if (prefer && q.fixes.length === best.fixes.length && prefer(q) && !prefer(best)) best = q;
   }
   if (!best) return fallback;
   const owner = best.trail.trail.ownerAccountId;
   return `${best.fixes.join(' && ')}${owner !== accountId ? ` (in account ${owner}, which owns the trail)` : ''}`;
+}
+
+/**
+ * What kept each of these (undecided) trails from a verdict, for an ERROR's message:
+ * `trail A: <what failed> | trail B: ...`, each failure named once.
+ */
+export function describeUndecided(undecidedTrails: readonly TrailQualification[]): string {
+  return undecidedTrails
+    .map((q) => `trail ${q.trail.trail.name}: ${[...new Set(q.unknown.map(describeKnownError))].join('; ')}`)
+    .join(' | ');
+}
+
+/**
+ * The account's regions where DescribeTrails failed, as `region eu-west-1: AccessDenied, ...`
+ * (region order); empty when every region was listed. A multi-region trail is listed in every
+ * region, so only single-region trails homed there are unknown.
+ */
+export function describeUnlistedRegions(account: Account): string {
+  return account
+    .unlistedRegions()
+    .map((u) => `region ${u.region}: ${u.error.code}`)
+    .join(', ');
+}
+
+/**
+ * The clause a "no qualifying trail" FAIL appends when some regions could not be listed
+ * (`; DescribeTrails failed in region ..., so single-region trails homed there are unknown`), or ''.
+ */
+export function unlistedRegionsNote(account: Account): string {
+  const where = describeUnlistedRegions(account);
+  return where ? `; DescribeTrails failed in ${where}, so single-region trails homed there are unknown` : '';
 }
 
 /** Trails in ARN order, the order findings and fixes name them in. */

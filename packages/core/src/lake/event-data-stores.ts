@@ -1,6 +1,7 @@
 import { describeKnownError, type Known, type KnownError } from '../model/known.js';
 import type { EventDataStore, JsonValue, Snapshot } from '../model/snapshot.js';
 import type { SelectorCoverage, SelectorEvaluator } from '../selectors/evaluator.js';
+import { type Service, defineService } from '../plugin/api.js';
 
 /** How one CloudTrail Lake event data store that applies to an account records its management events. */
 export interface StoreJudgement {
@@ -87,6 +88,27 @@ export function lakeCoverage(snapshot: Readonly<Snapshot>, accountId: string, se
   const stores = [...found.values()].sort((a, b) => (a.arn < b.arn ? -1 : 1)).map((s) => judge(s, selectors));
   return { stores, unknown: dedupe(unknown) };
 }
+
+/**
+ * `lakeCoverage` for plugin API v2 checks, which do not see the snapshot:
+ * `ctx.services.use(lakeCoverageService)(account.id)`. Each account's coverage is computed once per
+ * evaluation and shared by the checks that ask (trail-multi-region, org-trail-coverage).
+ */
+export const lakeCoverageService: Service<(accountId: string) => LakeCoverage> = defineService(
+  'trailwarden/core/lake-coverage',
+  ({ snapshot, selectors }) => {
+    const byAccount = new Map<string, LakeCoverage>();
+    return (accountId) => {
+      let coverage = byAccount.get(accountId);
+      if (!coverage) {
+        coverage = lakeCoverage(snapshot, accountId, selectors);
+        byAccount.set(accountId, coverage);
+      }
+      // Fresh lists, as every view hands out: no check can change what the next one reads.
+      return { stores: [...coverage.stores], unknown: [...coverage.unknown] };
+    };
+  },
+);
 
 function judge(store: EventDataStore, selectors: SelectorEvaluator): StoreJudgement {
   const base = { arn: store.arn, name: store.name, ownerAccountId: store.ownerAccountId, region: store.region };

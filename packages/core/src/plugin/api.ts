@@ -284,7 +284,9 @@ export type BucketSettingName =
   | 'encryption'
   | 'logging'
   | 'versioning'
-  | 'lifecycle';
+  | 'lifecycle'
+  /** The bucket's S3 access points (ListAccessPoints), each with its policy status and own Block Public Access. */
+  | 'accessPoints';
 
 export interface BucketView {
   bucket: Bucket;
@@ -413,6 +415,8 @@ export interface Service<T> {
 export interface ServiceInput {
   readonly snapshot: Readonly<Snapshot>;
   readonly partition: Partition;
+  /** The evaluation's event-selector evaluator (the one checks get as `ctx.services.selectors`). */
+  readonly selectors: SelectorEvaluator;
 }
 
 export function defineService<T>(id: string, create: (input: ServiceInput) => T): Service<T> {
@@ -439,6 +443,8 @@ export interface ScanFacts {
    * @trailwarden/integrity), or why it could not run; undefined when the trail was not verified.
    */
   logIntegrity(trailArn: string): Known<JsonValue> | undefined;
+  /** ACTIVE accounts of the organization that were not scanned, sorted (`[]` outside an organization). */
+  unscannedAccounts(): string[];
 }
 
 /**
