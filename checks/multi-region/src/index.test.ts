@@ -133,6 +133,11 @@ new CheckTester().run(check, {
       findings: [{ status: 'FAIL', messageId: 'noTrail', data: { consequence: /^(?!.*not recorded); whether a CloudTrail Lake event data store records its management events is unknown \(ListEventDataStores failed in account 111111111111/ } }],
     },
     {
+      name: 'a snapshot without the eventDataStores section (older, or lake-kms-encryption off) is judged, and Lake is unknown',
+      snapshot: () => snapshot({ sections: ['trails', 'trailStatus', 'eventSelectors'], accounts: [account(MGMT, {})] }),
+      findings: [{ status: 'FAIL', messageId: 'noTrail', data: { consequence: /^(?!.*not recorded); whether a CloudTrail Lake event data store records its management events is unknown \(.*not read/ } }],
+    },
+    {
       name: 'a stopped trail and an organization event data store: the store is named after the trail reasons',
       snapshot: () =>
         snapshot({

@@ -102,7 +102,9 @@ export default createCheck({
     },
     defaults: { allowExcludedSources: false },
   },
-  requires: ['trails', 'trailStatus', 'eventSelectors', 'eventDataStores'],
+  requires: ['trails', 'trailStatus', 'eventSelectors'],
+  // CloudTrail Lake only changes what a FAIL says; a snapshot without it is judged, saying Lake is unknown.
+  uses: ['eventDataStores'],
   evaluate(ctx) {
     ctx.forEachAccount((account) => judgeAccount(ctx, account));
   },

@@ -66,7 +66,9 @@ export default createCheck({
     docs: 'README.md',
     messages,
   },
-  requires: ['organization', 'trails', 'trailStatus', 'eventDataStores'],
+  requires: ['organization', 'trails', 'trailStatus'],
+  // CloudTrail Lake only changes what a FAIL says; a snapshot without it is judged, saying Lake is unknown.
+  uses: ['eventDataStores'],
   evaluate(ctx) {
     const verdicts: { account: Account; covered: boolean | null }[] = [];
     const pending: { account: Account; report: () => void }[] = [];

@@ -63,6 +63,7 @@ export async function checksCommand(argv: string[], io: CliIO): Promise<number> 
       resource: check.meta.resource,
       frameworks: frameworksOf(check, packs),
       requires: check.requires,
+      ...(check.uses?.length ? { uses: check.uses } : {}),
       options: check.options?.defaults ?? {},
       plugin: plugin.name,
     }));

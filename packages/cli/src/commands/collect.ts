@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { SNAPSHOT_SECTIONS, selectChecks, terminalSafe, validateSnapshot, writeSnapshotFile } from '@trailwarden/core';
+import { SNAPSHOT_SECTIONS, sectionsOfCheck, selectChecks, terminalSafe, validateSnapshot, writeSnapshotFile } from '@trailwarden/core';
 import { AWS_OPTIONS, helpText, listOption, parseCommandArgs, trustOptions } from '../args.js';
 import { announcePluginActions, assertSomethingScanned, collectOptionsFrom, runCollector } from '../collector.js';
 import { assertWritableFile } from '../output-target.js';
@@ -45,7 +45,7 @@ export async function collectCommand(argv: string[], io: CliIO): Promise<number>
     only: listOption(args.values.checks),
     ...(args.values['verify-logs'] === true ? { enable: ['trail-log-integrity'] } : {}),
   });
-  const sections = args.values.all ? [...SNAPSHOT_SECTIONS] : checks.flatMap((c) => c.check.requires);
+  const sections = args.values.all ? [...SNAPSHOT_SECTIONS] : checks.flatMap((c) => sectionsOfCheck(c.check));
   const out = resolve(io.cwd, typeof args.values.output === 'string' ? args.values.output : 'trailwarden-snapshot.json');
   await assertWritableFile(out, typeof args.values.output === 'string' ? '--output' : 'snapshot file');
   const options = { ...collectOptionsFrom(args, { config }, sections, io, checks), ...(shard ? { shard: { index: shard.index, count: shard.count } } : {}) };

@@ -1,5 +1,5 @@
 import { DEMO_WORLD_PATH, startSimulator } from '@trailwarden/sim';
-import { resolveSections } from '@trailwarden/core';
+import { resolveSections, sectionsOfCheck } from '@trailwarden/core';
 import { OUTPUT_OPTIONS, helpText, parseCommandArgs } from '../args.js';
 import { runCollector } from '../collector.js';
 import type { CliIO } from '../io.js';
@@ -35,7 +35,7 @@ export async function demoCommand(argv: string[], io: CliIO): Promise<number> {
     if (!session.quiet) io.stderr.write(`Simulated AWS organization listening on ${sim.url}\n`);
     snapshot = await runCollector(
       {
-        sections: resolveSections(session.checks.flatMap((c) => c.check.requires)),
+        sections: resolveSections(session.checks.flatMap((c) => sectionsOfCheck(c.check))),
         endpointUrl: sim.url,
         credentials: sim.callerCredentials,
         region: 'us-east-1',

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { InputError } from '@trailwarden/core';
+import { InputError, sectionsOfCheck } from '@trailwarden/core';
 import { mkdir } from 'node:fs/promises';
 import { AWS_OPTIONS, OUTPUT_OPTIONS, helpText, parseCommandArgs } from '../args.js';
 import { announcePluginActions, assertSomethingScanned, collectOptionsFrom, runCollector } from '../collector.js';
@@ -33,7 +33,7 @@ export async function scanCommand(argv: string[], io: CliIO): Promise<number> {
   const startedAt = new Date();
   const session = await openSession(args, io);
   const historyRun = await openHistoryRun(args, session);
-  const options = collectOptionsFrom(args, session, session.checks.flatMap((c) => c.check.requires), io, session.checks);
+  const options = collectOptionsFrom(args, session, session.checks.flatMap((c) => sectionsOfCheck(c.check)), io, session.checks);
   await announcePluginActions(options, io);
   const snapshot = await runCollector(options, io, session.quiet);
   assertSomethingScanned(snapshot, options.regions);

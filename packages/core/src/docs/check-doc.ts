@@ -43,6 +43,7 @@ export function renderCheckDoc(check: AnyCheck, options: CheckDocOptions): strin
   out.push(`| Resource type | \`${meta.resource}\` |`);
   out.push(`| Plugin | \`${cell(options.pluginName)}\` |`);
   out.push(`| Snapshot sections read | ${check.requires.map((s) => `\`${s}\``).join(', ') || '(none)'} |`);
+  if (check.uses?.length) out.push(`| Also read, when collected | ${check.uses.map((s) => `\`${s}\``).join(', ')} |`);
   if (meta.helpUri) out.push(`| More | <${meta.helpUri}> |`);
   out.push('', meta.description.trim(), '');
 

@@ -28,6 +28,7 @@ export function renderReadmeReference(packageName: string, checks: readonly AnyC
     out.push(`| Severity | ${check.meta.severity} |`);
     out.push(`| Resource | \`${check.meta.resource}\` |`);
     out.push(`| Reads | ${check.requires.map((s: string) => `\`${s}\``).join(', ') || '(nothing)'} |`);
+    if (check.uses?.length) out.push(`| Also reads, when collected | ${check.uses.map((s: string) => `\`${s}\``).join(', ')} |`);
     out.push(`| Enabled | ${check.optIn ? 'only when the config enables it (opt-in)' : 'by default'} |`);
     out.push('');
     out.push(...frameworks(check.id, packs), '');

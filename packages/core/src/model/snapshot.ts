@@ -40,6 +40,11 @@ const IMPLIED: Partial<Record<SnapshotSection, SnapshotSection[]>> = {
 };
 
 /** The sections to collect for these requirements, with what they imply, in canonical order. */
+/** The sections a check's collection needs: those it requires and those it uses when present. */
+export function sectionsOfCheck(check: { requires: readonly SnapshotSection[]; uses?: readonly SnapshotSection[] }): SnapshotSection[] {
+  return [...check.requires, ...(check.uses ?? [])];
+}
+
 export function resolveSections(required: Iterable<SnapshotSection>): SnapshotSection[] {
   const out = new Set<SnapshotSection>();
   const add = (s: SnapshotSection): void => {

@@ -83,6 +83,11 @@ export interface CheckFields<Options extends object, MessageIds extends string, 
   /** Snapshot sections the check reads; the collector gathers only these. */
   requires: SnapshotSection[];
   /**
+   * Sections the check reads when the snapshot has them and can judge without (it then says what it
+   * could not know): collected with `requires`, but a snapshot without them is no ERROR for the check.
+   */
+  uses?: SnapshotSection[];
+  /**
    * Off unless the config enables it (`checks.<id>: on`) or `--checks` names it: for checks whose
    * data costs more than a configuration read (e.g. trail-log-integrity reads every log file).
    */

@@ -47,6 +47,7 @@ export const checkMetadataSchema = {
       additionalProperties: false,
     },
     requires: { type: 'array', items: { enum: [...SNAPSHOT_SECTIONS] }, uniqueItems: true },
+    uses: { type: 'array', items: { enum: [...SNAPSHOT_SECTIONS] }, uniqueItems: true },
     collect: {
       type: 'object',
       propertyNames: { pattern: '^[A-Za-z][A-Za-z0-9_]*$', maxLength: 64 },
