@@ -43,7 +43,6 @@ const NOT_YET_NAMED_IN_TESTS = new Set([
   'trail-bucket-not-public: notPublic',
   'trail-bucket-retention: retained',
   'trail-cloudwatch-logs: delivering',
-  'trail-insights: enabled',
   'trail-kms-encryption: encrypted',
   'trail-api-least-privilege: noTamper',
   'trail-api-least-privilege: noTrails',
