@@ -41,7 +41,6 @@ function filesUnder(dir: string, keep: (file: string) => boolean): string[] {
  */
 const NOT_YET_NAMED_IN_TESTS = new Set([
   'trail-bucket-not-public: notPublic',
-  'trail-bucket-retention: retained',
   'trail-cloudwatch-logs: delivering',
   'trail-kms-encryption: encrypted',
   'trail-api-least-privilege: noTamper',
