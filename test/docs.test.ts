@@ -52,7 +52,6 @@ const NOT_YET_NAMED_IN_TESTS = new Set([
   'trail-logging-continuity: storeContinuous',
   ...['unauthorized-api-calls', 'console-signin-without-mfa', 'root-usage', 'iam-policy-changes', 'cloudtrail-changes', 'console-auth-failures', 'kms-key-deletion', 's3-bucket-policy-changes', 'config-changes', 'security-group-changes', 'nacl-changes', 'network-gateway-changes', 'route-table-changes', 'vpc-changes', 'organizations-changes'].map((t) => `monitor-${t}: watched`),
   'trail-multi-region: covered',
-  'trail-bucket-object-lock: locked',
   'org-trail-coverage: byOrgTrail',
   'trail-s3-data-events-write: recorded',
   'trail-s3-data-events-read: recorded',
