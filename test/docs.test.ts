@@ -41,7 +41,6 @@ function filesUnder(dir: string, keep: (file: string) => boolean): string[] {
  */
 const NOT_YET_NAMED_IN_TESTS = new Set([
   'trail-bucket-not-public: notPublic',
-  'trail-cloudwatch-logs: delivering',
   'trail-kms-encryption: encrypted',
   'trail-api-least-privilege: noTamper',
   'trail-api-least-privilege: noTrails',
@@ -59,8 +58,6 @@ const NOT_YET_NAMED_IN_TESTS = new Set([
   'org-scp-trail-protection: managementAccount',
   'org-scp-trail-protection: notInOrganization',
   // ERROR message ids that plugin API v2 gave these checks; their tests still match those by status.
-  'trail-cloudwatch-logs: notATimestamp',
-  'trail-cloudwatch-logs: statusUnread',
   'trail-kms-encryption: policyUncertain',
   'trail-log-integrity: notVerified',
   'trail-log-integrity: trailNotVerified',
