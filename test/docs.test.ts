@@ -44,8 +44,6 @@ const NOT_YET_NAMED_IN_TESTS = new Set([
   'trail-kms-encryption: encrypted',
   'trail-api-least-privilege: noTamper',
   'trail-api-least-privilege: noTrails',
-  'trail-logging-continuity: continuous',
-  'trail-logging-continuity: storeContinuous',
   ...['unauthorized-api-calls', 'console-signin-without-mfa', 'root-usage', 'iam-policy-changes', 'cloudtrail-changes', 'console-auth-failures', 'kms-key-deletion', 's3-bucket-policy-changes', 'config-changes', 'security-group-changes', 'nacl-changes', 'network-gateway-changes', 'route-table-changes', 'vpc-changes', 'organizations-changes'].map((t) => `monitor-${t}: watched`),
   'trail-multi-region: covered',
   'org-trail-coverage: byOrgTrail',
