@@ -43,13 +43,11 @@ const NOT_YET_NAMED_IN_TESTS = new Set([
   'trail-bucket-not-public: notPublic',
   'trail-api-least-privilege: noTamper',
   'trail-api-least-privilege: noTrails',
-  ...['unauthorized-api-calls', 'console-signin-without-mfa', 'root-usage', 'iam-policy-changes', 'cloudtrail-changes', 'console-auth-failures', 'kms-key-deletion', 's3-bucket-policy-changes', 'config-changes', 'security-group-changes', 'nacl-changes', 'network-gateway-changes', 'route-table-changes', 'vpc-changes', 'organizations-changes'].map((t) => `monitor-${t}: watched`),
   'trail-multi-region: covered',
   'org-trail-coverage: byOrgTrail',
   'org-scp-trail-protection: protected',
   'org-scp-trail-protection: managementAccount',
   'org-scp-trail-protection: notInOrganization',
-  // ERROR message ids that plugin API v2 gave these checks; their tests still match those by status.
 ]);
 
 describe.each(packages)('checks/$dir', ({ dir, name }) => {
