@@ -158,7 +158,7 @@ new CheckTester().run(check, {
       name: 'an Allow with a condition that fails for this trail is not a grant, even beside a condition that is not understood',
       snapshot: () =>
         withKey({ policy: doc(root, cloudtrail({ Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' }, ArnEquals: { 'aws:SourceArn': `arn:aws:cloudtrail:us-east-1:${A}:trail/other` } } })) }),
-      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /condition does not hold for this trail/ }],
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', data: { why: /^no statement grants it \(statement CloudTrail .*condition does not hold for this trail/ } }],
     },
     {
       name: 'a key that no longer exists',

@@ -143,7 +143,6 @@ describe('trail-logging-continuity details', () => {
       'PutBucketLifecycle logs-main',
       `DisableKey ${KEY}`,
     ]);
-    expect(f!.message).toMatch(/3 change\(s\) to review: PutEventSelectors/);
   });
 
   it('an unreadable bucket region makes the trail ERROR when its own history is clean', async () => {
