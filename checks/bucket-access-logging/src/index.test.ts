@@ -23,6 +23,8 @@ new CheckTester().run(check, {
           messageId: 'notEnabled',
           resource: B,
           accountId: A,
+          data: { bucket: B, trails: 'trail main', target: 'none' },
+          // The fix command is the point of the wording.
           message: `Bucket ${B} (CloudTrail logs of trail main) has server access logging off, so nobody can tell who read or deleted its log files. Fix: aws s3api put-bucket-logging --bucket ${B} --bucket-logging-status '{"LoggingEnabled":{"TargetBucket":"<access-log-bucket>","TargetPrefix":"${B}/"}}'`,
         },
       ],
@@ -30,12 +32,12 @@ new CheckTester().run(check, {
     {
       name: 'logging into itself',
       snapshot: () => single({ logging: { targetBucket: B, targetPrefix: 'access/' } }),
-      findings: [{ status: 'FAIL', messageId: 'logsToItself', message: /writes its server access logs into itself/ }],
+      findings: [{ status: 'FAIL', messageId: 'logsToItself', data: { bucket: B, target: `s3://${B}/access/`, fix: /--bucket trail-logs / }, evidence: { logging: { targetBucket: B, targetPrefix: 'access/' } } }],
     },
     {
       name: 'unreadable logging status → ERROR',
       snapshot: () => single({ logging: unreadable('AccessDenied', 'GetBucketLogging') }),
-      findings: [{ status: 'ERROR', resource: B, message: /^Cannot decide: GetBucketLogging failed in account 111111111111, region us-east-1: AccessDenied/ }],
+      findings: [{ status: 'ERROR', resource: B, messageId: 'core.cannotDecide', data: { operation: 'GetBucketLogging', code: 'AccessDenied' }, message: /^Cannot decide: GetBucketLogging failed in account 111111111111, region us-east-1: AccessDenied/ }],
     },
     {
       name: 'cross-account: judged once, in the bucket owner account',
@@ -48,7 +50,7 @@ new CheckTester().run(check, {
             account('333333333333', { trails: [trail({ name: 'local', bucket: 'org-logs' })] }),
           ],
         }),
-      findings: [{ status: 'FAIL', messageId: 'notEnabled', resource: 'org-logs', accountId: '222222222222', message: /logs of trails local, org-trail\)/ }],
+      findings: [{ status: 'FAIL', messageId: 'notEnabled', resource: 'org-logs', accountId: '222222222222', data: { bucket: 'org-logs', trails: 'trails local, org-trail' } }],
     },
   ],
 });
@@ -56,7 +58,7 @@ new CheckTester().run(check, {
 describe('trail-bucket-access-logging', () => {
   it('names the target in the message and evidence, and maps to CIS and FSBP', async () => {
     const [f] = await runCheck(check, single({ logging: { targetBucket: 'acme-s3-access-logs', targetPrefix: 'trail-logs/' } }));
-    expect(f?.status).toBe('PASS');
+    expect(f).toMatchObject({ status: 'PASS', messageId: 'enabled', data: { bucket: B, trails: 'trail main', target: 's3://acme-s3-access-logs/trail-logs/' } });
     expect(f?.message).toBe(`Bucket ${B} (CloudTrail logs of trail main) has server access logging on, delivering to s3://acme-s3-access-logs/trail-logs/.`);
     expect(f?.evidence.logging).toEqual({ targetBucket: 'acme-s3-access-logs', targetPrefix: 'trail-logs/' });
     expect(f?.frameworks).toEqual({
@@ -76,7 +78,6 @@ describe('trail-bucket-access-logging', () => {
     const snap = single({});
     delete snap.accounts[A]!.buckets![B]!.logging;
     const [f] = await runCheck(check, snap);
-    expect(f?.status).toBe('ERROR');
-    expect(f?.message).toMatch(/GetBucketLogging failed .*: NotCollected/);
+    expect(f).toMatchObject({ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'GetBucketLogging', code: 'NotCollected' } });
   });
 });

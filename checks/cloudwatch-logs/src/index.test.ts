@@ -37,43 +37,68 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
     {
       name: 'a region whose CloudWatch Logs delivery fails is a FAIL naming that region',
       snapshot: () => perRegion({ 'eu-west-1': { value: { ...ok, latestCloudWatchLogsDeliveryError: 'Access denied' } }, 'us-west-2': { value: ok } }),
-      findings: [{ status: 'FAIL', messageId: 'deliveryError', message: /\(from region eu-west-1\): Access denied/ }],
+      findings: [{ status: 'FAIL', messageId: 'deliveryError', data: { name: 'main', group: GROUP, where: ' (from region eu-west-1)', error: 'Access denied' }, evidence: { region: 'eu-west-1' } }],
     },
     {
       name: 'a region whose status could not be read is an ERROR, not a PASS',
       snapshot: () => perRegion({ 'eu-west-1': { error: { code: 'AccessDenied', message: 'denied', operation: 'GetTrailStatus', accountId: A, region: 'eu-west-1' } } }),
-      findings: [{ status: 'ERROR', message: /its status in eu-west-1 could not be read/ }],
+      findings: [
+        {
+          status: 'ERROR',
+          messageId: 'statusUnread',
+          data: { name: 'main', read: 'us-east-1', unread: 'eu-west-1', code: 'AccessDenied' },
+          evidence: { regions: { 'us-east-1': 'delivering', 'eu-west-1': 'unreadable' } },
+        },
+      ],
     },
     {
       name: 'no CloudWatch Logs group',
       snapshot: () => one({ cloudWatchLogsLogGroupArn: null }),
-      findings: [{ status: 'FAIL', messageId: 'notIntegrated', message: /--cloud-watch-logs-log-group-arn/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'notIntegrated',
+          data: { name: 'main', arn: `arn:aws:cloudtrail:us-east-1:${A}:trail/main`, group: '(none)' },
+          // The fix command is the point of the wording.
+          message: new RegExp(`Fix: aws cloudtrail update-trail --name arn:aws:cloudtrail:us-east-1:${A}:trail/main --cloud-watch-logs-log-group-arn <log-group-arn>:\\* --cloud-watch-logs-role-arn <role-arn>$`),
+        },
+      ],
     },
     {
       name: 'a CloudWatch Logs delivery error',
       snapshot: () => one({ status: { latestCloudWatchLogsDeliveryError: 'Access denied. Verify in IAM that the role has adequate permissions.' } }),
-      findings: [{ status: 'FAIL', messageId: 'deliveryError', message: new RegExp(`cannot deliver to CloudWatch Logs group ${GROUP.replace(/[*]/g, '\\*')}: Access denied`) }],
+      findings: [{ status: 'FAIL', messageId: 'deliveryError', data: { group: GROUP, where: '', error: 'Access denied. Verify in IAM that the role has adequate permissions.' } }],
     },
     {
       name: 'never delivered',
       snapshot: () => one({ status: { latestCloudWatchLogsDeliveryTime: undefined } }),
-      findings: [{ status: 'FAIL', messageId: 'neverDelivered' }],
+      findings: [{ status: 'FAIL', messageId: 'neverDelivered', data: { name: 'main', group: GROUP, where: '' }, evidence: { latestCloudWatchLogsDeliveryTime: null } }],
     },
     {
       name: 'last delivery more than 24 hours ago (a stopped trail stops delivering)',
       snapshot: () => one({ logging: false }),
-      findings: [{ status: 'FAIL', messageId: 'stale', message: /2 d 0 h ago \(at 2026-01-13T12:00:00\.000Z\), more than the allowed 24 h/ }],
+      findings: [{ status: 'FAIL', messageId: 'stale', data: { age: '2 d 0 h', time: '2026-01-13T12:00:00.000Z', max: 24 } }],
     },
     {
       name: 'a tighter maxDeliveryAgeHours',
       snapshot: () => one({ status: { latestCloudWatchLogsDeliveryTime: hoursAgo(3) } }),
       options: { maxDeliveryAgeHours: 2 },
-      findings: [{ status: 'FAIL', messageId: 'stale' }],
+      findings: [{ status: 'FAIL', messageId: 'stale', data: { age: '3 h 0 min', max: 2 } }],
     },
     {
       name: 'unreadable status is an ERROR',
       snapshot: () => one({ status: unreadable('AccessDenied', 'GetTrailStatus') }),
-      findings: [{ status: 'ERROR', message: /GetTrailStatus failed/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'GetTrailStatus', code: 'AccessDenied' } }],
+    },
+    {
+      name: 'a delivery time that is not a timestamp is an ERROR naming the field',
+      snapshot: () => one({ status: { latestCloudWatchLogsDeliveryTime: 'yesterday' } }),
+      findings: [{ status: 'ERROR', messageId: 'notATimestamp', data: { name: 'main', problem: 'LatestCloudWatchLogsDeliveryTime "yesterday"', where: '' } }],
+    },
+    {
+      name: 'in a multi-region trail, the region whose delivery time is not a timestamp is named',
+      snapshot: () => perRegion({ 'eu-west-1': { value: { ...ok, latestCloudWatchLogsDeliveryTime: 'not-a-time' } } }),
+      findings: [{ status: 'ERROR', messageId: 'notATimestamp', data: { problem: 'LatestCloudWatchLogsDeliveryTime "not-a-time"', where: ' in eu-west-1' } }],
     },
   ],
 });
@@ -95,6 +120,14 @@ describe('trail-cloudwatch-logs details', () => {
     const findings = await runCheck(check, one({ cloudWatchLogsLogGroupArn: null, status: unreadable('AccessDenied', 'GetTrailStatus') }), { now: new Date(NOW) });
     expect(findings.map((f) => f.status)).toEqual(['FAIL']);
   });
+
+  it('passes with the group, the age and the regions read in the data', async () => {
+    const [single] = await runCheck(check, one({}), { now: new Date(NOW) });
+    expect(single).toMatchObject({ status: 'PASS', messageId: 'delivering', data: { name: 'main', group: GROUP, where: '' } });
+    expect(single?.data?.age).toMatch(/^\d+ min$/);
+    const [multi] = await runCheck(check, perRegion({ 'eu-west-1': { value: ok }, 'us-west-2': { value: ok } }), { now: new Date(NOW) });
+    expect(multi).toMatchObject({ status: 'PASS', messageId: 'delivering', data: { where: ' (read in 3 regions)' } });
+  });
 });
 
 /** Every control the check maps to is in the core catalogue, with a title about the same thing. */
@@ -113,7 +146,7 @@ describe('cloudwatch-logs: delivery times are UTC', () => {
       for (const time of ['2026-01-14T10:00:00', '2026-01-14 10:00:00.000']) {
         const findings = await runCheck(check, one({ status: { latestCloudWatchLogsDeliveryTime: time } }), { now: new Date(NOW) });
         expect(findings.map((f) => [f.status, f.messageId])).toEqual([['FAIL', 'stale']]);
-        expect(findings[0]?.message).toMatch(/ago \(at 2026-01-14T10:00:00\.000Z\)/);
+        expect(findings[0]?.data).toMatchObject({ time: '2026-01-14T10:00:00.000Z', age: '26 h 0 min' });
       }
       const fresh = await runCheck(check, one({ status: { latestCloudWatchLogsDeliveryTime: '2026-01-15T10:00:00' } }), { now: new Date(NOW) });
       expect(fresh.map((f) => f.status)).toEqual(['PASS']);

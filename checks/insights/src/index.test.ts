@@ -33,6 +33,9 @@ new CheckTester().run(check, {
         {
           status: 'FAIL',
           messageId: 'missing',
+          data: { name: 'main', arn: `arn:aws:cloudtrail:us-east-1:${A}:trail/main`, missing: 'ApiCallRateInsight and ApiErrorRateInsight' },
+          evidence: { insightTypes: [], requiredInsightTypes: ['ApiCallRateInsight', 'ApiErrorRateInsight'] },
+          // The wording matters here: the fix is a command to paste.
           message:
             'Trail main lacks CloudTrail Insights for ApiCallRateInsight and ApiErrorRateInsight, so unusual API call or error rates go unnoticed. Fix: aws cloudtrail put-insight-selectors --trail-name arn:aws:cloudtrail:us-east-1:111111111111:trail/main --insight-selectors \'[{"InsightType":"ApiCallRateInsight"},{"InsightType":"ApiErrorRateInsight"}]\'',
         },
@@ -41,27 +44,34 @@ new CheckTester().run(check, {
     {
       name: 'only the API call rate insight',
       snapshot: () => one({ insightSelectors: ['ApiCallRateInsight'] }),
-      findings: [{ status: 'FAIL', messageId: 'missing', message: /lacks CloudTrail Insights for ApiErrorRateInsight,/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'missing',
+          // The fix keeps the insight already on.
+          data: { missing: 'ApiErrorRateInsight', selectors: `'[{"InsightType":"ApiCallRateInsight"},{"InsightType":"ApiErrorRateInsight"}]'` },
+        },
+      ],
     },
     {
       name: 'InsightNotEnabledException means no insights',
       snapshot: () => one({ insightSelectors: unreadable('InsightNotEnabledException', 'GetInsightSelectors') }),
-      findings: [{ status: 'FAIL', messageId: 'missing' }],
+      findings: [{ status: 'FAIL', messageId: 'missing', data: { missing: 'ApiCallRateInsight and ApiErrorRateInsight' } }],
     },
     {
       name: 'not read, but DescribeTrails says HasInsightSelectors false',
       snapshot: () => withoutSelectors(false),
-      findings: [{ status: 'FAIL', messageId: 'missing' }],
+      findings: [{ status: 'FAIL', messageId: 'missing', data: { missing: 'ApiCallRateInsight and ApiErrorRateInsight' } }],
     },
     {
       name: 'not read while DescribeTrails says it has some: ERROR',
       snapshot: () => withoutSelectors(true),
-      findings: [{ status: 'ERROR', message: /GetInsightSelectors failed .*NotCollected/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'GetInsightSelectors', code: 'NotCollected' } }],
     },
     {
       name: 'GetInsightSelectors denied is an ERROR',
       snapshot: () => one({ insightSelectors: unreadable('AccessDenied', 'GetInsightSelectors') }),
-      findings: [{ status: 'ERROR', message: /GetInsightSelectors failed in account 111111111111, region us-east-1: AccessDenied/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'GetInsightSelectors', code: 'AccessDenied', reason: /in account 111111111111, region us-east-1/ } }],
     },
   ],
 });
@@ -71,6 +81,13 @@ describe('trail-insights details', () => {
     expect(() => validateCheck(check, 'insights')).not.toThrow();
     expect(check.meta.severity).toBe('low');
     expect(check.options?.defaults).toEqual({ requiredInsightTypes: ['ApiCallRateInsight', 'ApiErrorRateInsight'] });
+  });
+
+  it('passes with the insight types that are on in the data', async () => {
+    const [both] = await runCheck(check, one({}));
+    expect(both).toMatchObject({ status: 'PASS', messageId: 'enabled', data: { name: 'main', types: 'ApiCallRateInsight, ApiErrorRateInsight' } });
+    const [callRate] = await runCheck(check, one({ insightSelectors: ['ApiCallRateInsight'] }), { options: { requiredInsightTypes: ['ApiCallRateInsight'] } });
+    expect(callRate).toMatchObject({ status: 'PASS', messageId: 'enabled', data: { types: 'ApiCallRateInsight' }, evidence: { requiredInsightTypes: ['ApiCallRateInsight'] } });
   });
 
   it('refuses an unknown insight type in the options', async () => {

@@ -70,90 +70,115 @@ new CheckTester().run(check, {
     {
       name: 'no KMS key: SSE-S3 only',
       snapshot: () => snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', kmsKey: null })] })] }),
-      findings: [{ status: 'FAIL', messageId: 'noKey', resource: TRAIL_ARN, message: /--kms-key-id <customer-managed-key-arn>/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'noKey',
+          resource: TRAIL_ARN,
+          data: { name: 'main', arn: TRAIL_ARN },
+          evidence: { kmsKeyId: null },
+          // The fix command is the point of the wording.
+          message: /Fix: aws cloudtrail update-trail --name arn:aws:cloudtrail:us-east-1:111111111111:trail\/main --kms-key-id <customer-managed-key-arn>$/,
+        },
+      ],
     },
     {
       name: 'a disabled key',
       snapshot: () => withKey({ state: 'Disabled' }),
-      findings: [{ status: 'FAIL', messageId: 'keyUnusable', message: /is disabled \(state Disabled\).*aws kms enable-key --key-id arn:aws:kms:us-east-1:111111111111:key\/k1/ }],
+      findings: [{ status: 'FAIL', messageId: 'keyUnusable', data: { key: KEY_ARN, state: 'disabled (state Disabled)', fix: `aws kms enable-key --key-id ${KEY_ARN}` } }],
     },
     {
       name: 'a key pending deletion',
       snapshot: () => withKey({ state: 'PendingDeletion' }),
-      findings: [{ status: 'FAIL', messageId: 'keyUnusable', message: /pending deletion \(deletion on 2026-01-22.*cancel-key-deletion/ }],
+      findings: [{ status: 'FAIL', messageId: 'keyUnusable', data: { state: /^pending deletion \(deletion on 2026-01-22/, fix: `aws kms cancel-key-deletion --key-id ${KEY_ARN} && aws kms enable-key --key-id ${KEY_ARN}` } }],
     },
     {
       name: 'an AWS-managed key',
       snapshot: () => withKey({ manager: 'AWS' }),
-      findings: [{ status: 'FAIL', messageId: 'awsManaged' }],
+      findings: [{ status: 'FAIL', messageId: 'awsManaged', data: { name: 'main', arn: TRAIL_ARN, key: KEY_ARN }, evidence: { keyManager: 'AWS' } }],
     },
     {
       name: 'a key policy with no statement for CloudTrail',
       snapshot: () => withKey({ policy: doc(root) }),
-      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /no statement grants it kms:GenerateDataKey\*/ }],
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', data: { key: KEY_ARN, name: 'main', why: 'no statement grants it kms:GenerateDataKey*', partition: 'aws', account: A }, evidence: { policyDecision: 'not-allowed' } }],
     },
     {
       name: 'a Deny statement that blocks CloudTrail wins over the Allow',
       snapshot: () => withKey({ policy: doc(root, cloudtrail(), { Sid: 'NoCloudTrail', Effect: 'Deny', Principal: { Service: 'cloudtrail.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Resource: '*' }) }),
-      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /statement NoCloudTrail denies kms:GenerateDataKey\* to cloudtrail\.amazonaws\.com/ }],
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', data: { why: /^statement NoCloudTrail denies kms:GenerateDataKey\* to cloudtrail\.amazonaws\.com/ }, evidence: { policyDecision: 'denied' } }],
     },
     {
       name: 'a Deny with NotPrincipal that does not exempt CloudTrail',
       snapshot: () =>
         withKey({ policy: doc(root, cloudtrail(), { Sid: 'OnlyAdmins', Effect: 'Deny', NotPrincipal: { AWS: `arn:aws:iam::${A}:role/Admin` }, Action: 'kms:*', Resource: '*' }) }),
-      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /OnlyAdmins/ }],
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', data: { why: /^statement OnlyAdmins / } }],
     },
     {
       name: 'Principal "*" without conditions does not count',
       snapshot: () => withKey({ policy: doc(root, { ...cloudtrail(), Principal: '*' }) }),
-      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /allows everyone \("\*"\) without conditions/ }],
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', data: { why: /^no statement grants it \(statement CloudTrail allows everyone \("\*"\) without conditions/ } }],
     },
     {
       name: "an encryption-context condition for another account's trails",
       snapshot: () => withKey({ policy: doc(root, cloudtrail({ Condition: { StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': 'arn:aws:cloudtrail:*:999999999999:trail/*' } } })) }),
-      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /condition does not hold for this trail/ }],
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', data: { why: /condition does not hold for this trail/ } }],
     },
     {
       name: 'an Allow for other actions only',
       snapshot: () => withKey({ policy: doc(root, cloudtrail({ Action: ['kms:Decrypt', 'kms:DescribeKey'] })) }),
-      findings: [{ status: 'FAIL', messageId: 'policyDenies' }],
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', evidence: { policyDecision: 'not-allowed' } }],
     },
     {
       name: 'a condition key the reader does not understand is an ERROR, not a guess',
       snapshot: () => withKey({ policy: doc(root, cloudtrail({ Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' } } })) }),
-      findings: [{ status: 'ERROR', message: /condition key kms:ViaService/ }],
+      findings: [
+        {
+          status: 'ERROR',
+          messageId: 'policyUncertain',
+          data: { key: KEY_ARN, name: 'main', why: "statement CloudTrail condition key kms:ViaService is not one CloudTrail's request is known to carry" },
+          evidence: { policyDecision: 'uncertain' },
+        },
+      ],
     },
     {
       name: 'an Allow whose one understood condition holds, beside one that is not understood, stays an ERROR',
       snapshot: () =>
         withKey({ policy: doc(root, cloudtrail({ Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com', 'aws:SourceAccount': A } } })) }),
-      findings: [{ status: 'ERROR', message: /condition key kms:ViaService/ }],
+      findings: [{ status: 'ERROR', messageId: 'policyUncertain', data: { why: /condition key kms:ViaService/ } }],
+    },
+    {
+      name: 'a Deny the reader cannot evaluate beside a grant is an ERROR naming the Deny',
+      snapshot: () =>
+        withKey({
+          policy: doc(root, cloudtrail(), { Sid: 'OrgOnly', Effect: 'Deny', Principal: '*', Action: 'kms:*', Resource: '*', Condition: { StringNotEquals: { 'aws:PrincipalOrgID': 'o-abc' } } }),
+        }),
+      findings: [{ status: 'ERROR', messageId: 'policyUncertain', data: { why: /^statement OrgOnly condition key aws:PrincipalOrgID / }, message: /^Cannot decide whether the key policy of / }],
     },
     {
       name: 'an Allow with a condition that fails for this trail is not a grant, even beside a condition that is not understood',
       snapshot: () =>
         withKey({ policy: doc(root, cloudtrail({ Condition: { StringEquals: { 'kms:ViaService': 's3.us-east-1.amazonaws.com' }, ArnEquals: { 'aws:SourceArn': `arn:aws:cloudtrail:us-east-1:${A}:trail/other` } } })) }),
-      findings: [{ status: 'FAIL', messageId: 'policyDenies', message: /condition does not hold for this trail/ }],
+      findings: [{ status: 'FAIL', messageId: 'policyDenies', data: { why: /^no statement grants it \(statement CloudTrail .*condition does not hold for this trail/ } }],
     },
     {
       name: 'a key that no longer exists',
       snapshot: () => withKey({ state: unreadable('NotFoundException', 'DescribeKey', 'Key does not exist') }),
-      findings: [{ status: 'FAIL', messageId: 'keyMissing' }],
+      findings: [{ status: 'FAIL', messageId: 'keyMissing', data: { name: 'main', key: KEY_ARN }, evidence: { error: { code: 'NotFoundException' } } }],
     },
     {
       name: 'DescribeKey denied is an ERROR',
       snapshot: () => withKey({ state: unreadable('AccessDeniedException', 'DescribeKey') }),
-      findings: [{ status: 'ERROR', message: /DescribeKey failed in account 111111111111, region us-east-1: AccessDeniedException/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'DescribeKey', code: 'AccessDeniedException', reason: /in account 111111111111, region us-east-1/ } }],
     },
     {
       name: 'GetKeyPolicy denied is an ERROR',
       snapshot: () => withKey({ policy: unreadable('AccessDeniedException', 'GetKeyPolicy') }),
-      findings: [{ status: 'ERROR', message: /GetKeyPolicy failed/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'GetKeyPolicy', code: 'AccessDeniedException' } }],
     },
     {
       name: 'a key owned outside the scanned accounts is an ERROR',
       snapshot: () => snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', kmsKey: 'arn:aws:kms:us-east-1:999999999999:key/far' })] })] }),
-      findings: [{ status: 'ERROR', resource: TRAIL_ARN, message: /KeyOutOfScope/ }],
+      findings: [{ status: 'ERROR', resource: TRAIL_ARN, messageId: 'core.cannotDecide', data: { code: 'KeyOutOfScope' } }],
     },
   ],
 });
@@ -178,7 +203,7 @@ describe('trail-kms-encryption details', () => {
   it('reports the trail once, in its owner account, with the key and the deciding statement as evidence', async () => {
     const findings = await runCheck(check, withKey());
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ status: 'PASS', accountId: A, region: 'us-east-1' });
+    expect(findings[0]).toMatchObject({ status: 'PASS', messageId: 'encrypted', data: { name: 'main', key: KEY_ARN }, accountId: A, region: 'us-east-1' });
     expect(findings[0]?.evidence).toMatchObject({ kmsKeyId: KEY_ARN, keyManager: 'CUSTOMER', keyState: 'Enabled', policyDecision: 'allowed' });
   });
 });

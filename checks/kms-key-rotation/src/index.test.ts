@@ -10,13 +10,16 @@ const KEY_ARN = `arn:aws:kms:us-east-1:${A}:key/k1`;
 const withKey = (key: Parameters<typeof kmsKey>[0] = {}): Snapshot =>
   snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', kmsKey: 'k1' })], keys: [kmsKey({ id: 'k1', ...key })] })] });
 
-const withOrigin = (origin: string): Snapshot => {
-  const snap = withKey();
+/** The kit's key with its DescribeKey metadata changed (origins and replicas have no builder input). */
+const withMetadata = (change: Record<string, unknown>, key: Parameters<typeof kmsKey>[0] = {}): Snapshot => {
+  const snap = withKey(key);
   const meta = snap.accounts[A]?.keys?.[KEY_ARN]?.metadata;
   if (!meta?.value) throw new Error('test setup: key metadata missing');
-  meta.value.origin = origin;
+  Object.assign(meta.value, change);
   return snap;
 };
+const withOrigin = (origin: string): Snapshot => withMetadata({ origin });
+const PRIMARY_ARN = `arn:aws:kms:eu-west-1:${A}:key/mrk-primary`;
 
 new CheckTester().run(check, {
   valid: [
@@ -49,6 +52,24 @@ new CheckTester().run(check, {
       name: 'a rotation period longer than allowed',
       snapshot: () => withKey({ rotation: { enabled: true, rotationPeriodInDays: 730 } }),
       findings: [{ status: 'FAIL', messageId: 'periodTooLong', data: { days: 730, max: 365 } }],
+    },
+    {
+      name: 'a multi-Region replica whose primary does not rotate: the fix names the primary, in its region',
+      snapshot: () => withMetadata({ multiRegion: true, multiRegionKeyType: 'REPLICA', primaryKeyArn: PRIMARY_ARN }, { rotation: false }),
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'notRotatingReplica',
+          data: { key: KEY_ARN, trails: 'trail main', primary: PRIMARY_ARN, primaryRegion: 'eu-west-1' },
+          evidence: { primaryKeyArn: PRIMARY_ARN, rotationEnabled: false },
+          message: new RegExp(`Fix: aws kms enable-key-rotation --key-id ${PRIMARY_ARN} --region eu-west-1$`),
+        },
+      ],
+    },
+    {
+      name: 'a multi-Region primary key (not a replica) that does not rotate: the plain fix',
+      snapshot: () => withMetadata({ multiRegion: true, multiRegionKeyType: 'PRIMARY', primaryKeyArn: KEY_ARN }, { rotation: false }),
+      findings: [{ status: 'FAIL', messageId: 'notRotating', data: { key: KEY_ARN } }],
     },
     {
       name: 'GetKeyRotationStatus denied is an ERROR',
@@ -92,8 +113,28 @@ describe('trail-kms-key-rotation details', () => {
     });
     const findings = await runCheck(check, snap);
     expect(findings).toHaveLength(1);
-    expect(findings[0]?.message).toMatch(/\(used by trail a, b\)/);
+    expect(findings[0]).toMatchObject({ messageId: 'notRotating', data: { trails: 'trail a, b' } });
     expect(findings[0]?.evidence).toMatchObject({ rotationEnabled: false, trails: [`arn:aws:cloudtrail:us-east-1:${A}:trail/a`, `arn:aws:cloudtrail:us-east-1:${A}:trail/b`] });
+  });
+
+  it('says which keys it does not judge, and why (message ids and data)', async () => {
+    const [aws] = await runCheck(check, withKey({ manager: 'AWS', rotation: false }));
+    expect(aws).toMatchObject({ status: 'NOT_APPLICABLE', messageId: 'awsManaged', data: { key: KEY_ARN, trails: 'trail main' }, evidence: { keyManager: 'AWS' } });
+    for (const origin of ['AWS_CLOUDHSM', 'EXTERNAL_KEY_STORE']) {
+      const [f] = await runCheck(check, withMetadata({ origin, customKeyStoreId: 'cks-0123456789abcdefg' }));
+      expect(f).toMatchObject({ status: 'NOT_APPLICABLE', messageId: 'customKeyStore', data: { key: KEY_ARN, trails: 'trail main', origin }, evidence: { origin, customKeyStoreId: 'cks-0123456789abcdefg' } });
+    }
+    const [imported] = await runCheck(check, withOrigin('EXTERNAL'));
+    expect(imported).toMatchObject({ status: 'NOT_APPLICABLE', messageId: 'importedMaterial', data: { key: KEY_ARN, trails: 'trail main' }, evidence: { origin: 'EXTERNAL' } });
+    // The wording matters here: it is the on-demand command to use instead.
+    expect(imported?.message).toContain(`aws kms rotate-key-on-demand --key-id ${KEY_ARN}`);
+  });
+
+  it('a rotating key passes with its period in the data', async () => {
+    const [f] = await runCheck(check, withKey({ rotation: { enabled: true, rotationPeriodInDays: 180 } }));
+    expect(f).toMatchObject({ status: 'PASS', messageId: 'rotating', data: { key: KEY_ARN, trails: 'trail main', days: 180 } });
+    const [byDefault] = await runCheck(check, withKey({ rotation: { enabled: true } }));
+    expect(byDefault).toMatchObject({ status: 'PASS', messageId: 'rotating', data: { days: 365 } });
   });
 
   it('refuses a rotation period AWS does not allow', async () => {

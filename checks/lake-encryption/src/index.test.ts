@@ -23,6 +23,8 @@ new CheckTester().run(lake, {
           messageId: 'awsOwnedKey',
           resource: 'audit',
           region: 'us-east-1',
+          data: { name: 'audit', arn: /^arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore\/[0-9a-f-]+$/, region: 'us-east-1', owner: MGMT },
+          // The fix command is the point of the wording.
           message: /aws cloudtrail update-event-data-store --event-data-store arn:aws:cloudtrail:us-east-1:111111111111:eventdatastore\/[0-9a-f-]+ --kms-key-id <customer-managed-key-arn> --region us-east-1/,
         },
       ],
@@ -33,19 +35,20 @@ new CheckTester().run(lake, {
         accounts: [account(MGMT, { eventDataStores: [eventDataStore({ name: 'good', kmsKeyId: KEY }), eventDataStore({ name: 'eu', region: 'eu-west-1' })] })],
       }),
       findings: [
-        { status: 'FAIL', resource: 'eu', region: 'eu-west-1', messageId: 'awsOwnedKey' },
-        { status: 'PASS', resource: 'good', messageId: 'encrypted' },
+        { status: 'FAIL', resource: 'eu', region: 'eu-west-1', messageId: 'awsOwnedKey', data: { name: 'eu', region: 'eu-west-1' } },
+        { status: 'PASS', resource: 'good', messageId: 'encrypted', data: { name: 'good', key: KEY } },
       ],
     },
     {
       name: 'no stores in any scanned region: NOT_APPLICABLE for the account',
       snapshot: snapshot({ accounts: [account(MGMT)] }),
-      findings: [{ status: 'NOT_APPLICABLE', messageId: 'noStores', accountId: MGMT, message: /in the scanned regions \(eu-west-1, us-east-1\)/ }],
+      findings: [{ status: 'NOT_APPLICABLE', messageId: 'noStores', accountId: MGMT, data: { account: MGMT, regions: 'eu-west-1, us-east-1' } }],
     },
     {
       name: 'the store list could not be read: ERROR, never NOT_APPLICABLE',
       snapshot: snapshot({ accounts: [account(MGMT, { eventDataStores: unreadable('AccessDeniedException', 'ListEventDataStores') })] }),
       findings: [
+        // A v1 check: its ERRORs carry no message id or data, only the formatted reason.
         { status: 'ERROR', region: 'eu-west-1', message: /ListEventDataStores failed in account 111111111111, region eu-west-1: AccessDeniedException/ },
         { status: 'ERROR', region: 'us-east-1', message: /ListEventDataStores failed .*us-east-1/ },
       ],
@@ -57,7 +60,7 @@ new CheckTester().run(lake, {
       }),
       findings: [
         { status: 'ERROR', region: 'eu-west-1', message: /ThrottlingException/ },
-        { status: 'PASS', resource: 'audit' },
+        { status: 'PASS', resource: 'audit', messageId: 'encrypted' },
       ],
     },
     {
@@ -72,16 +75,16 @@ new CheckTester().run(lake, {
         accounts: [account(MGMT, { eventDataStores: [eventDataStore({ name: 'org-eds', organization: true })] }), account(ADMIN), account(MEMBER)],
       }),
       findings: [
-        { status: 'FAIL', resource: 'org-eds', accountId: MGMT, message: /in account 111111111111/ },
-        { status: 'NOT_APPLICABLE', accountId: ADMIN },
-        { status: 'NOT_APPLICABLE', accountId: MEMBER },
+        { status: 'FAIL', resource: 'org-eds', accountId: MGMT, messageId: 'awsOwnedKey', data: { name: 'org-eds', owner: MGMT } },
+        { status: 'NOT_APPLICABLE', accountId: ADMIN, messageId: 'noStores', data: { account: ADMIN } },
+        { status: 'NOT_APPLICABLE', accountId: MEMBER, messageId: 'noStores', data: { account: MEMBER } },
       ],
     },
     {
       name: 'an account whose role could not be assumed is an ERROR',
       snapshot: snapshot({ accounts: [account(MGMT, { eventDataStores: [eventDataStore({ name: 'audit', kmsKeyId: KEY })] }), account(MEMBER, { access: unreadable('AccessDenied', 'AssumeRole') })] }),
       findings: [
-        { status: 'PASS', resource: 'audit' },
+        { status: 'PASS', resource: 'audit', messageId: 'encrypted' },
         { status: 'ERROR', accountId: MEMBER, message: /AssumeRole failed/ },
       ],
     },

@@ -33,53 +33,71 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
     {
       name: 'a region where delivery fails is a FAIL naming that region (GetTrailStatus answers per region)',
       snapshot: () => perRegion({ 'eu-west-1': { value: { ...ok, latestDeliveryError: 'AccessDenied' } }, 'us-west-2': { value: ok } }),
-      findings: [{ status: 'FAIL', messageId: 'deliveryError', message: /cannot deliver log files to S3 bucket \S+ in region eu-west-1: AccessDenied/ }],
+      findings: [{ status: 'FAIL', messageId: 'deliveryError', data: { name: 'main', where: ' in region eu-west-1', error: 'AccessDenied' }, evidence: { region: 'eu-west-1', regions: { 'eu-west-1': 'deliveryError', 'us-west-2': 'active' } } }],
     },
     {
       name: 'every failing region is named',
       snapshot: () => perRegion({ 'eu-west-1': { value: { ...ok, latestDeliveryTime: hoursAgo(30) } }, 'us-west-2': { value: { ...ok, latestDeliveryError: 'KMS.AccessDenied' } } }),
-      findings: [{ status: 'FAIL', messageId: 'stale', message: /in regions eu-west-1, us-west-2 / }],
+      findings: [{ status: 'FAIL', messageId: 'stale', data: { where: ' in regions eu-west-1, us-west-2', age: '30 h 0 min', max: 24 } }],
     },
     {
       name: 'a region whose status could not be read is an ERROR, not a PASS',
       snapshot: () => perRegion({ 'eu-west-1': { error: { code: 'AccessDenied', message: 'denied', operation: 'GetTrailStatus', accountId: A, region: 'eu-west-1' } }, 'us-west-2': { value: ok } }),
-      findings: [{ status: 'ERROR', message: /its status in eu-west-1 could not be read/ }],
+      findings: [{ status: 'ERROR', messageId: 'statusUnread', data: { name: 'main', read: 'us-east-1, us-west-2', unread: 'eu-west-1', code: 'AccessDenied' }, evidence: { error: { code: 'AccessDenied', region: 'eu-west-1' } } }],
     },
     {
       name: 'a stopped trail',
       snapshot: () => one({ logging: false }),
-      findings: [{ status: 'FAIL', messageId: 'stopped', message: /not logging \(stopped since 2026-01-13T12:00:00\.000Z\).*aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:111111111111:trail\/main/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'stopped',
+          data: { name: 'main', arn: `arn:aws:cloudtrail:us-east-1:${A}:trail/main`, since: ' since 2026-01-13T12:00:00.000Z', where: '' },
+          // The fix command is the point of the wording.
+          message: /not logging \(stopped since 2026-01-13T12:00:00\.000Z\).*Fix: aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:111111111111:trail\/main$/,
+        },
+      ],
     },
     {
       name: 'a delivery error',
       snapshot: () => one({ status: { latestDeliveryError: 'AccessDenied' } }),
-      findings: [{ status: 'FAIL', messageId: 'deliveryError', message: /cannot deliver log files to S3 bucket aws-cloudtrail-logs-111111111111-main: AccessDenied/ }],
+      findings: [{ status: 'FAIL', messageId: 'deliveryError', data: { bucket: 'aws-cloudtrail-logs-111111111111-main', error: 'AccessDenied', where: '' } }],
     },
     {
       name: 'never delivered',
       snapshot: () => one({ status: { latestDeliveryTime: undefined } }),
-      findings: [{ status: 'FAIL', messageId: 'neverDelivered' }],
+      findings: [{ status: 'FAIL', messageId: 'neverDelivered', data: { bucket: 'aws-cloudtrail-logs-111111111111-main', since: / \(logging since \d{4}-\d{2}-\d{2}T/ }, evidence: { latestDeliveryTime: null } }],
     },
     {
       name: 'last delivery 25 hours ago',
       snapshot: () => one({ status: { latestDeliveryTime: hoursAgo(25) } }),
-      findings: [{ status: 'FAIL', messageId: 'stale', message: /last delivered a log file to S3 25 h 0 min ago \(at 2026-01-14T11:00:00\.000Z\), more than the allowed 24 h/ }],
+      findings: [{ status: 'FAIL', messageId: 'stale', data: { age: '25 h 0 min', time: '2026-01-14T11:00:00.000Z', max: 24, where: '' } }],
     },
     {
       name: 'a tighter maxDeliveryAgeHours',
       snapshot: () => one({ status: { latestDeliveryTime: hoursAgo(2) } }),
       options: { maxDeliveryAgeHours: 1 },
-      findings: [{ status: 'FAIL', messageId: 'stale' }],
+      findings: [{ status: 'FAIL', messageId: 'stale', data: { age: '2 h 0 min', max: 1 } }],
     },
     {
       name: 'unreadable status is an ERROR',
       snapshot: () => one({ status: unreadable('AccessDenied', 'GetTrailStatus') }),
-      findings: [{ status: 'ERROR', message: /GetTrailStatus failed in account 111111111111, region us-east-1: AccessDenied/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'GetTrailStatus', code: 'AccessDenied', reason: /in account 111111111111, region us-east-1/ } }],
+    },
+    {
+      name: 'a delivery time that is not a timestamp is an ERROR naming the field',
+      snapshot: () => one({ status: { latestDeliveryTime: 'last Tuesday' } }),
+      findings: [{ status: 'ERROR', messageId: 'notATimestamp', data: { name: 'main', problem: 'LatestDeliveryTime "last Tuesday"', where: '' } }],
+    },
+    {
+      name: 'in a multi-region trail, an unparseable delivery time is an ERROR naming its region',
+      snapshot: () => perRegion({ 'us-west-2': { value: { ...ok, latestDeliveryTime: '2026-13-45T99:00:00Z' } } }),
+      findings: [{ status: 'ERROR', messageId: 'notATimestamp', data: { problem: 'LatestDeliveryTime "2026-13-45T99:00:00Z"', where: ' in us-west-2' } }],
     },
     {
       name: 'unreadable trails are an ERROR for the account',
       snapshot: () => snapshot({ accounts: [account(A, { trails: unreadable('AccessDenied', 'DescribeTrails') })] }),
-      findings: [{ status: 'ERROR', resource: `arn:aws:iam::${A}:root`, message: /DescribeTrails failed/ }],
+      findings: [{ status: 'ERROR', resource: `arn:aws:iam::${A}:root`, messageId: 'core.cannotDecide', data: { operation: 'DescribeTrails', code: 'AccessDenied' } }],
     },
   ],
 });
@@ -90,6 +108,13 @@ describe('trail-logging-active details', () => {
     expectCatalogued(frameworksOfCheck(check.id, BUILTIN_PACKS), /enabled/);
     expect(frameworksOfCheck(check.id, BUILTIN_PACKS)).toEqual({ 'aws-fsbp': ['CloudTrail.3'] });
     expect(check.options?.defaults).toEqual({ maxDeliveryAgeHours: 24 });
+  });
+
+  it('passes with the age and the regions read in the data', async () => {
+    const [single] = await runCheck(check, one({ status: { latestDeliveryTime: hoursAgo(3) } }), { now: new Date(NOW) });
+    expect(single).toMatchObject({ status: 'PASS', messageId: 'active', data: { name: 'main', age: '3 h 0 min', where: '' } });
+    const [multi] = await runCheck(check, perRegion({ 'eu-west-1': { value: ok }, 'us-west-2': { value: ok } }), { now: new Date(NOW) });
+    expect(multi).toMatchObject({ status: 'PASS', messageId: 'active', data: { where: ' (read in 3 regions)' } });
   });
 
   it('refuses a non-positive maxDeliveryAgeHours', async () => {
@@ -120,7 +145,7 @@ describe('logging-active: delivery times are UTC', () => {
       for (const time of ['2026-01-14T10:00:00', '2026-01-14 10:00:00.000']) {
         const findings = await runCheck(check, one({ status: { latestDeliveryTime: time } }), { now: new Date(NOW) });
         expect(findings.map((f) => [f.status, f.messageId])).toEqual([['FAIL', 'stale']]);
-        expect(findings[0]?.message).toMatch(/ago \(at 2026-01-14T10:00:00\.000Z\)/);
+        expect(findings[0]?.data).toMatchObject({ time: '2026-01-14T10:00:00.000Z', age: '26 h 0 min' });
       }
       const fresh = await runCheck(check, one({ status: { latestDeliveryTime: '2026-01-15T10:00:00' } }), { now: new Date(NOW) });
       expect(fresh.map((f) => f.status)).toEqual(['PASS']);

@@ -48,39 +48,41 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
         {
           status: 'FAIL',
           messageId: 'blindWindow',
+          data: { name: 'main', count: 1, days: 90, more: '' },
+          // The wording matters here: who stopped the trail and who started it again.
           message: new RegExp(`StopLogging at ${ago(50).replace(/\./g, '\\.')} by ${MALLORY}, started again at ${ago(48).replace(/\./g, '\\.')} by arn:aws:iam::${A}:role/Ops \\(session jane\\) \\(2 h 0 min\\)`),
         },
       ],
     },
-    { name: 'a trail still stopped', snapshot: () => world([stop(30)]), findings: [{ status: 'FAIL', messageId: 'blindWindow', message: /still not logging \(30 h 0 min\)/ }] },
-    { name: 'a trail named by name, not ARN', snapshot: () => world([stop(5, MALLORY, 'main'), start(4, MALLORY, 'main')]), findings: [{ status: 'FAIL', messageId: 'blindWindow' }] },
+    { name: 'a trail still stopped', snapshot: () => world([stop(30)]), findings: [{ status: 'FAIL', messageId: 'blindWindow', data: { count: 1, first: new RegExp(`^StopLogging at ${ago(30).replace(/\./g, '\\.')} by ${MALLORY}, still not logging \\(30 h 0 min\\)$`) } }] },
+    { name: 'a trail named by name, not ARN', snapshot: () => world([stop(5, MALLORY, 'main'), start(4, MALLORY, 'main')]), findings: [{ status: 'FAIL', messageId: 'blindWindow', data: { name: 'main', count: 1, first: /^StopLogging at .* \(1 h 0 min\)$/ } }] },
     {
       name: 'deleted and recreated: the window lasts until logging starts again',
       snapshot: () => world([historyEvent('DeleteTrail', ago(10), { actor: MALLORY, params: { name: TRAIL } }), historyEvent('CreateTrail', ago(9), { params: { name: 'main' } }), start(7)]),
-      findings: [{ status: 'FAIL', messageId: 'blindWindow', message: /DeleteTrail at .* \(3 h 0 min\)/ }],
+      findings: [{ status: 'FAIL', messageId: 'blindWindow', data: { count: 1, first: /^DeleteTrail at .* \(3 h 0 min\)$/ } }],
     },
     {
       name: 'failOnWeakeningChanges: a key scheduled for deletion FAILs',
       snapshot: () => world([historyEvent('ScheduleKeyDeletion', ago(3), { actor: OPS, params: { keyId: KEY, pendingWindowInDays: 7 } })]),
       options: { failOnWeakeningChanges: true },
-      findings: [{ status: 'FAIL', messageId: 'weakened', message: new RegExp(`ScheduleKeyDeletion on ${KEY}`) }],
+      findings: [{ status: 'FAIL', messageId: 'weakened', data: { name: 'main', count: 1, days: 90, first: `ScheduleKeyDeletion on ${KEY} at ${ago(3)} by arn:aws:iam::${A}:role/Ops (session jane)`, more: '' } }],
     },
     {
       name: 'a failed lookup in the home region is an ERROR, never "no window"',
       snapshot: () => world(unreadable('ThrottlingException', 'LookupEvents')),
-      findings: [{ status: 'ERROR', message: /LookupEvents failed in account 111111111111, region us-east-1: ThrottlingException/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'LookupEvents', code: 'ThrottlingException', reason: /in account 111111111111, region us-east-1/ } }],
     },
     {
       name: 'event history not collected for the account: ERROR',
       snapshot: () => snapshot({ collectedAt: NOW, accounts: [account(A, { trails: [trail({ name: 'main' })] })] }),
-      findings: [{ status: 'ERROR', message: /Event History was not looked up in us-east-1/ }],
+      findings: [{ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'LookupEvents', code: 'NotCollected', reason: /Event History was not looked up in us-east-1/ } }],
     },
     {
       name: 'a deleted trail that no longer exists is its own FAIL',
       snapshot: () => world([historyEvent('DeleteTrail', ago(20), { actor: MALLORY, params: { name: `arn:aws:cloudtrail:us-east-1:${A}:trail/legacy` } })]),
       findings: [
-        { status: 'FAIL', messageId: 'deletedTrail', resource: `arn:aws:cloudtrail:us-east-1:${A}:trail/legacy`, message: new RegExp(`deleted at .* by ${MALLORY}`) },
-        { status: 'PASS', resource: TRAIL },
+        { status: 'FAIL', messageId: 'deletedTrail', resource: `arn:aws:cloudtrail:us-east-1:${A}:trail/legacy`, data: { name: 'legacy', first: `at ${ago(20)} by ${MALLORY}`, more: '' } },
+        { status: 'PASS', resource: TRAIL, messageId: 'continuous', data: { name: 'main', days: 90, changes: '' } },
       ],
     },
     {
@@ -91,8 +93,23 @@ new CheckTester({ now: new Date(NOW) }).run(check, {
           historyEvent('StartEventDataStoreIngestion', ago(5), { actor: MALLORY, params: { eventDataStore: `arn:aws:cloudtrail:us-east-1:${A}:eventdatastore/eds1` } }),
         ]),
       findings: [
-        { status: 'FAIL', messageId: 'storeWindow', resource: `arn:aws:cloudtrail:us-east-1:${A}:eventdatastore/eds1` },
-        { status: 'PASS', resource: TRAIL },
+        { status: 'FAIL', messageId: 'storeWindow', resource: `arn:aws:cloudtrail:us-east-1:${A}:eventdatastore/eds1`, data: { name: 'eds1', count: 1, days: 90, first: /^StopEventDataStoreIngestion at .* \(1 h 0 min\)$/, more: '' } },
+        { status: 'PASS', resource: TRAIL, messageId: 'continuous' },
+      ],
+    },
+    {
+      name: 'an event data store gap within the tolerated length passes, beside a trail that was stopped too long',
+      snapshot: () =>
+        world([
+          stop(12),
+          start(10),
+          historyEvent('StopEventDataStoreIngestion', ago(6), { actor: MALLORY, params: { eventDataStore: `arn:aws:cloudtrail:us-east-1:${A}:eventdatastore/eds1` } }),
+          historyEvent('StartEventDataStoreIngestion', ago(5.5), { actor: MALLORY, params: { eventDataStore: `arn:aws:cloudtrail:us-east-1:${A}:eventdatastore/eds1` } }),
+        ]),
+      options: { toleratedWindowMinutes: 60, periodDays: 30 },
+      findings: [
+        { status: 'PASS', messageId: 'storeContinuous', resource: `arn:aws:cloudtrail:us-east-1:${A}:eventdatastore/eds1`, data: { name: 'eds1', days: 30 }, evidence: { toleratedWindowMinutes: 60 } },
+        { status: 'FAIL', messageId: 'blindWindow', resource: TRAIL, data: { count: 1, days: 30 } },
       ],
     },
   ],
@@ -120,13 +137,12 @@ describe('trail-logging-continuity details', () => {
       historyEvent('DisableKey', ago(6), { actor: MALLORY, params: { keyId: KEY } }),
     ];
     const [f] = await runCheck(check, world(events), { now: new Date(NOW) });
-    expect(f!.status).toBe('PASS');
+    expect(f).toMatchObject({ status: 'PASS', messageId: 'continuous', data: { name: 'main', days: 90, changes: /^; 3 change\(s\) to review: PutEventSelectors on / } });
     expect((f!.evidence.weakeningChanges as { eventName: string; target: string }[]).map((c) => `${c.eventName} ${c.target}`)).toEqual([
       `PutEventSelectors ${TRAIL}`,
       'PutBucketLifecycle logs-main',
       `DisableKey ${KEY}`,
     ]);
-    expect(f!.message).toMatch(/3 change\(s\) to review: PutEventSelectors/);
   });
 
   it('an unreadable bucket region makes the trail ERROR when its own history is clean', async () => {
@@ -141,7 +157,7 @@ describe('trail-logging-continuity details', () => {
       ],
     });
     const [f] = await runCheck(check, s, { now: new Date(NOW) });
-    expect(f!.status).toBe('ERROR');
+    expect(f).toMatchObject({ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'LookupEvents', code: 'AccessDeniedException' } });
     expect(f!.message).toMatch(/LookupEvents failed in account 111111111111, region eu-west-1: AccessDeniedException/);
   });
 

@@ -1,4 +1,4 @@
-import { MONITORING_CONTROLS, type MonitoringControl, type RegionMonitoring, type Snapshot, validateCheck, BUILTIN_PACKS, frameworksOfCheck } from '@trailwarden/core';
+import { MONITORING_CONTROLS, type MonitoringControl, monitoringSubject, type RegionMonitoring, type Snapshot, validateCheck, BUILTIN_PACKS, frameworksOfCheck } from '@trailwarden/core';
 import { account, organization, runCheck, snapshot, trail, unreadable } from '@trailwarden/testing';
 import { describe, expect, it } from 'vitest';
 import checks from './index.js';
@@ -95,49 +95,51 @@ describe.each(MONITORING_CONTROLS.map((c) => [c.topic, c] as const))('monitor-%s
 
   it.each(control.cisPatterns.map((p) => [p]))("PASSes with CIS's sample %s", async (pattern) => {
     const [f] = await run(control, world(control, { pattern }));
-    expect(f).toMatchObject({ status: 'PASS', accountId: A });
-    expect(f!.message).toMatch(/confirmed subscriber/);
+    expect(f).toMatchObject({
+      status: 'PASS',
+      accountId: A,
+      messageId: 'watched',
+      data: { account: A, trail: 'main', group: GROUP, region: REGION, filter: control.metricName, alarm: `${control.metricName}_alarm`, topic: TOPIC, subscribers: 1 },
+    });
   });
 
   it('PASSes with an equivalent rewritten pattern', async () => {
     const pattern = REWRITTEN[control.topic] ?? orOf([...names(control)].reverse());
-    expect((await run(control, world(control, { pattern })))[0]).toMatchObject({ status: 'PASS' });
+    expect((await run(control, world(control, { pattern })))[0]).toMatchObject({ status: 'PASS', messageId: 'watched', data: { filter: control.metricName, subscribers: 1 } });
   });
 
   it('FAILs with a near-miss, naming the event it does not catch', async () => {
     const list = names(control);
     const [pattern, missed] = NEAR_MISS[control.topic] ?? [orOf(list.slice(0, -1)), control.mustCatch.at(-1)!.label];
     const [f] = await run(control, world(control, { pattern }));
-    expect(f).toMatchObject({ status: 'FAIL', messageId: 'noFilter' });
-    expect(f!.message).toContain(`does not catch ${missed}`);
-    expect(f!.message).toContain('aws logs put-metric-filter');
+    expect(f).toMatchObject({ status: 'FAIL', messageId: 'noFilter', data: { group: GROUP, trail: 'main', region: REGION, metricSuggested: control.metricName, namespaceSuggested: 'CISBenchmark' } });
+    expect(f!.data?.detail).toContain(`does not catch ${missed}`);
+    // The wording matters here: the fix is a command to paste.
+    expect(f!.message).toContain(`aws logs put-metric-filter --region ${REGION} --log-group-name ${GROUP} --filter-name ${control.metricName}`);
   });
 
   it('FAILs with no alarm on the metric', async () => {
     const [f] = await run(control, world(control, { alarm: false }));
-    expect(f).toMatchObject({ status: 'FAIL', messageId: 'noAlarm' });
+    expect(f).toMatchObject({ status: 'FAIL', messageId: 'noAlarm', data: { filter: control.metricName, namespace: 'CISBenchmark', metric: control.metricName, alarmSuggested: `${control.metricName}_alarm` } });
     expect(f!.message).toContain(`aws cloudwatch put-metric-alarm --region ${REGION} --alarm-name ${control.metricName}_alarm --metric-name ${control.metricName} --namespace CISBenchmark`);
   });
 
   it('FAILs with an alarm whose actions are disabled', async () => {
     const [f] = await run(control, world(control, { alarm: { actionsEnabled: false } }));
-    expect(f).toMatchObject({ status: 'FAIL', messageId: 'alarmDisabled' });
-    expect(f!.message).toContain('enable-alarm-actions');
+    expect(f).toMatchObject({ status: 'FAIL', messageId: 'alarmDisabled', data: { alarm: `${control.metricName}_alarm`, region: REGION } });
+    expect(f!.message).toContain(`aws cloudwatch enable-alarm-actions --region ${REGION} --alarm-names ${control.metricName}_alarm`);
   });
 
   it('FAILs with a topic that has no confirmed subscriber', async () => {
     const [f] = await run(control, world(control, { topic: { confirmed: 0, pending: 1 } }));
-    expect(f).toMatchObject({ status: 'FAIL', messageId: 'noSubscriber' });
-    expect(f!.message).toMatch(/no confirmed subscriber \(1 pending confirmation\).*aws sns subscribe/);
+    expect(f).toMatchObject({ status: 'FAIL', messageId: 'noSubscriber', data: { alarm: `${control.metricName}_alarm`, topic: TOPIC, pending: 1 } });
   });
 
   it('is an ERROR when a read failed', async () => {
     const [f] = await run(control, world(control, { filters: 'unreadable' }));
-    expect(f).toMatchObject({ status: 'ERROR' });
-    expect(f!.message).toMatch(/DescribeMetricFilters failed/);
+    expect(f).toMatchObject({ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'DescribeMetricFilters', code: 'AccessDeniedException' } });
     const [g] = await run(control, world(control, { topic: 'unreadable' }));
-    expect(g).toMatchObject({ status: 'ERROR' });
-    expect(g!.message).toMatch(/ListSubscriptionsByTopic failed/);
+    expect(g).toMatchObject({ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'ListSubscriptionsByTopic', code: 'AccessDeniedException' } });
   });
 });
 
@@ -151,7 +153,7 @@ describe('the rest of the chain', () => {
 
   it('FAILs when no multi-region logging trail feeds CloudWatch Logs', async () => {
     const stopped = await run(trailChanges, world(trailChanges, { logging: false }));
-    expect(stopped[0]).toMatchObject({ status: 'FAIL', messageId: 'noTrail' });
+    expect(stopped[0]).toMatchObject({ status: 'FAIL', messageId: 'noTrail', data: { account: A, what: monitoringSubject(trailChanges) } });
     const single = await run(trailChanges, world(trailChanges, { multiRegion: false }));
     expect(single[0]).toMatchObject({ status: 'FAIL', messageId: 'noTrail' });
     const snap = snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', cloudWatchLogsLogGroupArn: null })] })] });
@@ -160,15 +162,14 @@ describe('the rest of the chain', () => {
 
   it('FAILs when the alarm would not fire on one event', async () => {
     const high = await run(trailChanges, world(trailChanges, { alarm: { threshold: 5 } }));
-    expect(high[0]).toMatchObject({ status: 'FAIL', messageId: 'alarmWontFire' });
-    expect(high[0]!.message).toMatch(/Sum = 1, which is not greater than or equal to the threshold 5/);
+    expect(high[0]).toMatchObject({ status: 'FAIL', messageId: 'alarmWontFire', data: { alarm: `${trailChanges.metricName}_alarm`, why: 'one event makes Sum = 1, which is not greater than or equal to the threshold 5' } });
     const periods = await run(trailChanges, world(trailChanges, { alarm: { evaluationPeriods: 3 } }));
-    expect(periods[0]!.message).toMatch(/needs 3 breaching periods/);
+    expect(periods[0]).toMatchObject({ status: 'FAIL', messageId: 'alarmWontFire', data: { why: /needs 3 breaching periods/ } });
   });
 
   it('FAILs when the alarm notifies no SNS topic', async () => {
     const [f] = await run(trailChanges, world(trailChanges, { alarm: { alarmActions: [] } }));
-    expect(f).toMatchObject({ status: 'FAIL', messageId: 'noTopic' });
+    expect(f).toMatchObject({ status: 'FAIL', messageId: 'noTopic', data: { alarm: `${trailChanges.metricName}_alarm`, filter: trailChanges.metricName }, evidence: { alarmActions: [] } });
   });
 
   it('an EventBridge rule counts only with cisStrict off', async () => {
@@ -185,7 +186,7 @@ describe('the rest of the chain', () => {
     const snap = world(trailChanges, { alarm: false, rules });
     expect((await run(trailChanges, snap))[0]).toMatchObject({ status: 'FAIL', messageId: 'noAlarm' });
     const [f] = await run(trailChanges, snap, { cisStrict: false });
-    expect(f).toMatchObject({ status: 'PASS', messageId: 'watchedByEventBridge' });
+    expect(f).toMatchObject({ status: 'PASS', messageId: 'watchedByEventBridge', data: { rule: 'trail-tampering', target: TOPIC, region: REGION } });
     expect(f!.message).toMatch(/cisStrict is off/);
     const disabled = structuredClone(snap);
     disabled.accounts[A]!.monitoring![REGION]!.eventRules!.value![0]!.state = 'DISABLED';
@@ -196,17 +197,16 @@ describe('the rest of the chain', () => {
     const snap = snapshot({ organization: organization({ managementAccountId: A }), accounts: [account(A, { trails: [trail({ name: 'main', organization: true })] }), account(MEMBER)] });
     snap.accounts[A]!.monitoring = { [REGION]: monitoring(trailChanges, {}) };
     const findings = await runCheck(check, snap);
-    expect(findings.map((f) => [f.accountId, f.status])).toEqual([
-      [A, 'PASS'],
-      [MEMBER, 'PASS'],
+    expect(findings.map((f) => [f.accountId, f.status, f.messageId, f.data?.account, f.data?.group])).toEqual([
+      [A, 'PASS', 'watched', A, GROUP],
+      [MEMBER, 'PASS', 'watched', MEMBER, GROUP],
     ]);
   });
 
   it('monitoring not collected is an ERROR, never a PASS or FAIL', async () => {
     const snap = snapshot({ accounts: [account(A, { trails: [trail({ name: 'main' })] })] });
     const [f] = await runCheck(check, snap);
-    expect(f).toMatchObject({ status: 'ERROR' });
-    expect(f!.message).toMatch(/NotCollected|not in the snapshot/);
+    expect(f).toMatchObject({ status: 'ERROR', messageId: 'core.cannotDecide', data: { code: 'NotCollected' } });
   });
 
   it('unreadable trails are an ERROR', async () => {

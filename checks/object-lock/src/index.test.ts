@@ -24,49 +24,50 @@ new CheckTester().run(check, {
         {
           status: 'FAIL',
           messageId: 'notEnabled',
+          data: { bucket: B, trails: 'trail main', retention: 'none', mode: 'none', minimum: 365 },
           resource: B,
           accountId: A,
           message: `Bucket ${B} (CloudTrail logs of trail main) does not have Object Lock enabled, so its log files can be deleted or overwritten. Fix (after enabling versioning): aws s3api put-object-lock-configuration --bucket ${B} --object-lock-configuration '{"ObjectLockEnabled":"Enabled","Rule":{"DefaultRetention":{"Mode":"COMPLIANCE","Days":365}}}'`,
         },
       ],
     },
-    { name: 'Object Lock disabled', snapshot: () => single({ objectLock: { enabled: false } }), findings: [{ status: 'FAIL', messageId: 'notEnabled' }] },
+    { name: 'Object Lock disabled', snapshot: () => single({ objectLock: { enabled: false } }), findings: [{ status: 'FAIL', messageId: 'notEnabled', data: { bucket: B, retention: 'none' } }] },
     {
       name: 'enabled without a default retention rule',
       snapshot: () => single({ objectLock: { enabled: true } }),
-      findings: [{ status: 'FAIL', messageId: 'noDefaultRetention', message: /no default retention rule, so new log files are not locked/ }],
+      findings: [{ status: 'FAIL', messageId: 'noDefaultRetention', data: { retention: 'none', mode: 'none', fix: /"Mode":"COMPLIANCE","Days":365/ } }],
     },
     {
       name: 'GOVERNANCE mode by default is not enough',
       snapshot: () => single({ objectLock: { mode: 'GOVERNANCE', days: 400 } }),
-      findings: [{ status: 'FAIL', messageId: 'governanceMode', message: /GOVERNANCE mode, which anyone with s3:BypassGovernanceRetention can override/ }],
+      findings: [{ status: 'FAIL', messageId: 'governanceMode', data: { mode: 'GOVERNANCE', retention: '400 days', fix: /"Mode":"COMPLIANCE","Days":400/ } }],
     },
     {
       name: 'COMPLIANCE for 30 days',
       snapshot: () => single({ objectLock: { days: 30 } }),
-      findings: [{ status: 'FAIL', messageId: 'retentionTooShort', message: /locks log files for only 30 days, less than the required 365 days/ }],
+      findings: [{ status: 'FAIL', messageId: 'retentionTooShort', data: { retention: '30 days', minimum: 365, mode: 'COMPLIANCE' } }],
     },
     {
       name: 'COMPLIANCE for 1 year against minimumRetentionDays 400',
       snapshot: () => single({ objectLock: { years: 1 } }),
       options: { minimumRetentionDays: 400 },
-      findings: [{ status: 'FAIL', messageId: 'retentionTooShort', message: /for only 1 year \(365 days\), less than the required 400 days.*"Days":400/ }],
+      findings: [{ status: 'FAIL', messageId: 'retentionTooShort', data: { retention: '1 year (365 days)', minimum: 400, fix: /"Days":400}/ } }],
     },
     {
       name: 'GOVERNANCE for 30 days: both reasons',
       snapshot: () => single({ objectLock: { mode: 'GOVERNANCE', days: 30 } }),
-      findings: [{ status: 'FAIL', messageId: 'governanceAndTooShort', message: /GOVERNANCE mode .* and for only 30 days/ }],
+      findings: [{ status: 'FAIL', messageId: 'governanceAndTooShort', data: { mode: 'GOVERNANCE', retention: '30 days', minimum: 365 } }],
     },
     {
       name: 'GOVERNANCE for 30 days with allowGovernance: still too short',
       snapshot: () => single({ objectLock: { mode: 'GOVERNANCE', days: 30 } }),
       options: { allowGovernance: true },
-      findings: [{ status: 'FAIL', messageId: 'retentionTooShort' }],
+      findings: [{ status: 'FAIL', messageId: 'retentionTooShort', data: { mode: 'GOVERNANCE', retention: '30 days' } }],
     },
     {
       name: 'unreadable Object Lock configuration → ERROR',
       snapshot: () => single({ objectLock: unreadable('AccessDenied', 'GetObjectLockConfiguration') }),
-      findings: [{ status: 'ERROR', resource: B, message: /^Cannot decide: GetObjectLockConfiguration failed in account 111111111111, region us-east-1: AccessDenied/ }],
+      findings: [{ status: 'ERROR', resource: B, messageId: 'core.cannotDecide', data: { operation: 'GetObjectLockConfiguration', code: 'AccessDenied' }, message: /^Cannot decide: GetObjectLockConfiguration failed in account 111111111111, region us-east-1: AccessDenied/ }],
     },
     {
       name: 'cross-account: judged once, in the log-archive account that owns the bucket',
@@ -79,7 +80,7 @@ new CheckTester().run(check, {
             account('333333333333', { trails: [trail({ name: 'local', bucket: 'org-logs' })] }),
           ],
         }),
-      findings: [{ status: 'FAIL', messageId: 'notEnabled', resource: 'org-logs', accountId: '222222222222', message: /logs of trails local, org-trail\)/ }],
+      findings: [{ status: 'FAIL', messageId: 'notEnabled', resource: 'org-logs', accountId: '222222222222', data: { bucket: 'org-logs', trails: 'trails local, org-trail' } }],
     },
   ],
 });
@@ -87,7 +88,11 @@ new CheckTester().run(check, {
 describe('trail-bucket-object-lock', () => {
   it('puts the configuration and the thresholds in evidence', async () => {
     const [f] = await runCheck(check, single({ objectLock: { years: 2 } }));
-    expect(f?.status).toBe('PASS');
+    expect(f).toMatchObject({
+      status: 'PASS',
+      messageId: 'locked',
+      data: { bucket: B, trails: 'trail main', retention: '2 years (730 days)', mode: 'COMPLIANCE', minimum: 365 },
+    });
     expect(f?.message).toBe(`Bucket ${B} (CloudTrail logs of trail main) locks every new log file for 2 years (730 days) in COMPLIANCE mode (minimum 365 days).`);
     expect(f?.evidence).toEqual({
       trails: ['arn:aws:cloudtrail:us-east-1:111111111111:trail/main'],
@@ -102,8 +107,7 @@ describe('trail-bucket-object-lock', () => {
     const snap = single({});
     delete snap.accounts[A]!.buckets![B]!.objectLock;
     const [f] = await runCheck(check, snap);
-    expect(f?.status).toBe('ERROR');
-    expect(f?.message).toMatch(/GetObjectLockConfiguration failed .*: NotCollected/);
+    expect(f).toMatchObject({ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'GetObjectLockConfiguration', code: 'NotCollected' } });
   });
 
   it('refuses bad options the way the CLI does', async () => {

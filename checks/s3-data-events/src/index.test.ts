@@ -33,6 +33,8 @@ const orgArchive = (t: Omit<TrailInput, 'name'>, mgmt: Parameters<typeof account
     ],
   });
 
+const FIX_WRITE_MAIN = `aws cloudtrail put-event-selectors --trail-name arn:aws:cloudtrail:us-east-1:111111111111:trail/main --advanced-event-selectors '[{"Name":"S3 object writes","FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},{"Field":"resources.type","Equals":["AWS::S3::Object"]},{"Field":"readOnly","Equals":["false"]},{"Field":"resources.ARN","StartsWith":["arn:aws:s3:::logs/"]}]}]' (list the trail's other selectors too)`;
+
 const writeOnly = advancedSelectors.s3Data({ bucket: 'logs', readOnly: false });
 const readOnly = advancedSelectors.s3Data({ bucket: 'logs', readOnly: true });
 
@@ -80,6 +82,8 @@ new CheckTester().run(s3DataEventsWrite, {
           messageId: 'notRecorded',
           resource: 'logs',
           accountId: MGMT,
+          data: { bucket: 'logs', reasons: 'main: records no object-level write events for this bucket', fix: FIX_WRITE_MAIN },
+          // The wording matters once: the fix is a command to paste.
           message:
             'Bucket logs: no multi-region, logging trail records its object-level write events (main: records no object-level write events for this bucket). Fix: aws cloudtrail put-event-selectors --trail-name arn:aws:cloudtrail:us-east-1:111111111111:trail/main --advanced-event-selectors \'[{"Name":"S3 object writes","FieldSelectors":[{"Field":"eventCategory","Equals":["Data"]},{"Field":"resources.type","Equals":["AWS::S3::Object"]},{"Field":"readOnly","Equals":["false"]},{"Field":"resources.ARN","StartsWith":["arn:aws:s3:::logs/"]}]}]\' (list the trail\'s other selectors too)',
         },
@@ -88,33 +92,37 @@ new CheckTester().run(s3DataEventsWrite, {
     {
       name: 'a read-only advanced data selector does not satisfy the write check',
       snapshot: () => one({ eventSelectors: readOnly }),
-      findings: [{ status: 'FAIL', messageId: 'notRecorded', message: /records no object-level write events/ }],
+      findings: [{ status: 'FAIL', messageId: 'notRecorded', data: { reasons: 'main: records no object-level write events for this bucket', fix: FIX_WRITE_MAIN } }],
     },
     {
       name: 'a classic ReadOnly data selector does not satisfy the write check',
       snapshot: () => one({ eventSelectors: classicSelectors.s3Data('*', 'ReadOnly') }),
-      findings: [{ status: 'FAIL', messageId: 'notRecorded' }],
+      findings: [{ status: 'FAIL', messageId: 'notRecorded', data: { reasons: 'main: records no object-level write events for this bucket' } }],
     },
     {
       name: 'a stopped trail does not satisfy it',
       snapshot: () => one({ logging: false, eventSelectors: classicSelectors.s3Data('*') }),
-      findings: [{ status: 'FAIL', messageId: 'notRecorded', message: /main: not logging/ }],
+      findings: [{ status: 'FAIL', messageId: 'notRecorded', data: { reasons: 'main: not logging', fix: `aws cloudtrail start-logging --name arn:aws:cloudtrail:us-east-1:${MGMT}:trail/main` } }],
     },
     {
       name: 'a single-region trail does not satisfy it',
       snapshot: () => one({ multiRegion: false, eventSelectors: classicSelectors.s3Data('*') }),
-      findings: [{ status: 'FAIL', messageId: 'notRecorded', message: /main: single-region \(us-east-1 only\)\)\. Fix: aws cloudtrail update-trail --name \S+ --is-multi-region-trail$/ }],
+      findings: [{ status: 'FAIL', messageId: 'notRecorded', data: { reasons: 'main: single-region (us-east-1 only)', fix: `aws cloudtrail update-trail --name arn:aws:cloudtrail:us-east-1:${MGMT}:trail/main --is-multi-region-trail` } }],
     },
     {
       name: 'classic: a key prefix only is narrowed, and the message says how',
       snapshot: () => one({ eventSelectors: classicSelectors.s3Data('logs/AWSLogs/') }),
-      findings: [{ status: 'FAIL', messageId: 'narrowed', message: /classic selector #1 covers only the key prefixes arn:aws:s3:::logs\/AWSLogs\// }],
+      findings: [{ status: 'FAIL', messageId: 'narrowed', data: { bucket: 'logs', how: 'trail main: classic selector #1 covers only the key prefixes arn:aws:s3:::logs/AWSLogs/', fix: FIX_WRITE_MAIN } }],
     },
     {
       name: 'advanced: resources.ARN StartsWith a key prefix is narrowed',
       snapshot: () => one({ eventSelectors: advancedSelectors.s3Data({ arnPrefix: 'arn:aws:s3:::logs/AWSLogs/', readOnly: false }) }),
       findings: [
-        { status: 'FAIL', messageId: 'narrowed', message: /advanced selector "S3 data events selector" filters on resources\.ARN StartsWith \[arn:aws:s3:::logs\/AWSLogs\/\]/ },
+        {
+          status: 'FAIL',
+          messageId: 'narrowed',
+          data: { how: 'trail main: advanced selector "S3 data events selector" filters on resources.ARN StartsWith [arn:aws:s3:::logs/AWSLogs/] and readOnly Equals [false]' },
+        },
       ],
     },
     {
@@ -131,7 +139,7 @@ new CheckTester().run(s3DataEventsWrite, {
             },
           ],
         }),
-      findings: [{ status: 'FAIL', messageId: 'narrowed', message: /advanced selector #1 filters on eventName Equals \[PutObject\]/ }],
+      findings: [{ status: 'FAIL', messageId: 'narrowed', data: { how: 'trail main: advanced selector #1 filters on eventName Equals [PutObject]' } }],
     },
     {
       name: 'advanced: NotStartsWith the bucket excludes it',
@@ -147,12 +155,12 @@ new CheckTester().run(s3DataEventsWrite, {
             },
           ],
         }),
-      findings: [{ status: 'FAIL', messageId: 'notRecorded' }],
+      findings: [{ status: 'FAIL', messageId: 'notRecorded', data: { reasons: 'main: records no object-level write events for this bucket' } }],
     },
     {
       name: 'a selector for another bucket does not cover this one (nor one whose name starts the same)',
       snapshot: () => one({ eventSelectors: [...classicSelectors.s3Data('log'), ...classicSelectors.s3Data('logs-archive')] }),
-      findings: [{ status: 'FAIL', messageId: 'notRecorded' }],
+      findings: [{ status: 'FAIL', messageId: 'notRecorded', data: { reasons: 'main: records no object-level write events for this bucket' } }],
     },
     {
       name: 'only the bucket a selector names is covered',
@@ -168,19 +176,19 @@ new CheckTester().run(s3DataEventsWrite, {
           ],
         }),
       findings: [
-        { status: 'PASS', resource: 'logs-a' },
-        { status: 'FAIL', resource: 'logs-b', message: /a: records no object-level write events for this bucket; b: records no/ },
+        { status: 'PASS', resource: 'logs-a', messageId: 'recorded', data: { bucket: 'logs-a', trail: 'a' } },
+        { status: 'FAIL', resource: 'logs-b', messageId: 'notRecorded', data: { reasons: 'a: records no object-level write events for this bucket; b: records no object-level write events for this bucket' } },
       ],
     },
     {
       name: 'unreadable selectors are an ERROR, never a PASS',
       snapshot: () => one({ eventSelectors: unreadable('AccessDenied', 'GetEventSelectors') }),
-      findings: [{ status: 'ERROR', message: /trail main: GetEventSelectors failed in account 111111111111, region us-east-1: AccessDenied/ }],
+      findings: [{ status: 'ERROR', messageId: 'undecided', data: { bucket: 'logs', why: /^trail main: GetEventSelectors failed in account 111111111111, region us-east-1: AccessDenied/ } }],
     },
     {
       name: 'unreadable status of a trail that records the events is an ERROR',
       snapshot: () => one({ status: unreadable('AccessDenied', 'GetTrailStatus'), eventSelectors: classicSelectors.s3Data('*') }),
-      findings: [{ status: 'ERROR', message: /GetTrailStatus failed/ }],
+      findings: [{ status: 'ERROR', messageId: 'undecided', data: { why: /^trail main: GetTrailStatus failed in account 111111111111, region us-east-1: AccessDenied/ } }],
     },
     {
       name: "a trail in another account that is not an organization trail does not apply to the bucket's owner",
@@ -196,6 +204,8 @@ new CheckTester().run(s3DataEventsWrite, {
           status: 'FAIL',
           accountId: ARCHIVE,
           resource: 'shared-logs',
+          messageId: 'notRecorded',
+          data: { reasons: 'no trail applies to account 333333333333' },
           message: /no trail applies to account 333333333333\)\. Fix: .*--trail-name <multi-region-trail> .*, on a logging multi-region trail of account 333333333333 or the organization trail$/,
         },
       ],
@@ -208,6 +218,8 @@ new CheckTester().run(s3DataEventsWrite, {
           status: 'FAIL',
           accountId: ARCHIVE,
           resource: 'org-logs',
+          messageId: 'notRecorded',
+          data: { reasons: 'org-trail: not logging' },
           message: /org-trail: not logging\)\. Fix: aws cloudtrail start-logging --name \S+trail\/org-trail \(in account 111111111111, which owns the trail\)$/,
         },
       ],
@@ -215,7 +227,7 @@ new CheckTester().run(s3DataEventsWrite, {
     {
       name: 'a bucket owned outside the scanned accounts is an ERROR',
       snapshot: () => snapshot({ accounts: [account(MGMT, { trails: [trail({ name: 'main', bucket: 'far-away', unresolved: { bucket: true } })] })] }),
-      findings: [{ status: 'ERROR', resource: 'far-away', message: /BucketOutOfScope/ }],
+      findings: [{ status: 'ERROR', resource: 'far-away', messageId: 'core.cannotDecide', data: { code: 'BucketOutOfScope' } }],
     },
   ],
 });
@@ -231,27 +243,37 @@ new CheckTester().run(s3DataEventsRead, {
     {
       name: 'a write-only advanced data selector does not satisfy the read check',
       snapshot: () => one({ eventSelectors: writeOnly }),
-      findings: [{ status: 'FAIL', messageId: 'notRecorded', message: /records no object-level read events/ }],
+      findings: [{ status: 'FAIL', messageId: 'notRecorded', data: { reasons: 'main: records no object-level read events for this bucket', fix: /"readOnly","Equals":\["true"\]/ } }],
     },
     {
       name: 'a classic WriteOnly selector does not satisfy the read check',
       snapshot: () => one({ eventSelectors: classicSelectors.s3Data('*', 'WriteOnly') }),
-      findings: [{ status: 'FAIL', messageId: 'notRecorded' }],
+      findings: [{ status: 'FAIL', messageId: 'notRecorded', data: { reasons: 'main: records no object-level read events for this bucket' } }],
     },
     {
       name: 'a stopped trail does not satisfy it',
       snapshot: () => one({ logging: false, eventSelectors: readOnly }),
-      findings: [{ status: 'FAIL', message: /not logging/ }],
+      findings: [{ status: 'FAIL', messageId: 'notRecorded', data: { reasons: 'main: not logging' } }],
     },
     {
       name: 'a single-region trail does not satisfy it',
       snapshot: () => one({ multiRegion: false, eventSelectors: readOnly }),
-      findings: [{ status: 'FAIL', message: /single-region/ }],
+      findings: [{ status: 'FAIL', messageId: 'notRecorded', data: { reasons: 'main: single-region (us-east-1 only)' } }],
     },
     {
       name: 'a key prefix only is narrowed',
       snapshot: () => one({ eventSelectors: advancedSelectors.s3Data({ arnPrefix: 'arn:aws:s3:::logs/AWSLogs/', readOnly: true }) }),
-      findings: [{ status: 'FAIL', messageId: 'narrowed', message: /object-level read events are recorded only in part/ }],
+      findings: [{ status: 'FAIL', messageId: 'narrowed', data: { how: /^trail main: advanced selector .* filters on resources\.ARN StartsWith \[arn:aws:s3:::logs\/AWSLogs\/\]/ }, message: /object-level read events are recorded only in part/ }],
+    },
+    {
+      name: 'unreadable selectors are an ERROR, never a PASS',
+      snapshot: () => one({ eventSelectors: unreadable('AccessDenied', 'GetEventSelectors') }),
+      findings: [{ status: 'ERROR', messageId: 'undecided', data: { bucket: 'logs', why: /^trail main: GetEventSelectors failed/ }, message: /^Cannot decide whether object-level read events of bucket logs are recorded/ }],
+    },
+    {
+      name: 'a bucket owned outside the scanned accounts is an ERROR',
+      snapshot: () => snapshot({ accounts: [account(MGMT, { trails: [trail({ name: 'main', bucket: 'far-away', unresolved: { bucket: true } })] })] }),
+      findings: [{ status: 'ERROR', resource: 'far-away', messageId: 'core.cannotDecide', data: { code: 'BucketOutOfScope' } }],
     },
   ],
 });
@@ -298,7 +320,13 @@ describe('trail-s3-data-events-*', () => {
     });
     const findings = await runCheck(s3DataEventsWrite, snap);
     expect(findings.map((f) => `${f.accountId} ${f.region} ${f.resource.name} ${f.status}`)).toEqual([`${ARCHIVE} eu-west-1 org-logs PASS`]);
+    expect(findings[0]).toMatchObject({ messageId: 'recorded', data: { bucket: 'org-logs', trail: 'org-trail' } });
     expect(findings[0]?.message).toBe('Bucket org-logs: object-level write events are recorded by multi-region trail org-trail.');
+  });
+
+  it('the read check passes naming the trail that records the reads', async () => {
+    const [f] = await runCheck(s3DataEventsRead, one({ eventSelectors: readOnly }));
+    expect(f).toMatchObject({ status: 'PASS', messageId: 'recorded', data: { bucket: 'logs', trail: 'main' } });
   });
 
   it('gives the trails considered and their verdicts as evidence', async () => {

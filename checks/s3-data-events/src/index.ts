@@ -27,7 +27,6 @@ const messageTemplates = (access: Access) => ({
   recorded: `Bucket {{bucket}}: object-level ${access} events are recorded by multi-region trail {{trail}}.`,
   narrowed: `Bucket {{bucket}}: object-level ${access} events are recorded only in part — {{how}} — so some ${access}s of log objects go unrecorded. Fix: {{fix}}`,
   notRecorded: `Bucket {{bucket}}: no multi-region, logging trail records its object-level ${access} events ({{reasons}}). Fix: {{fix}}`,
-  ownerNotScanned: 'Cannot decide: the owner account {{account}} of bucket {{bucket}} is not in the snapshot.',
   undecided: `Cannot decide whether object-level ${access} events of bucket {{bucket}} are recorded: no trail qualifies on what could be read, and {{why}}.`,
 });
 /** What the helpers below are handed: the context of these checks (no options; message ids as declared here). */
@@ -103,10 +102,9 @@ function makeCheck(access: Access) {
 function judgeBucket(ctx: Ctx, bucket: BucketView, access: Access): void {
   const name = bucket.bucket.name;
   const owner = ctx.account(bucket.resource.accountId);
-  if (!owner) {
-    ctx.report({ status: 'ERROR', resource: bucket.resource, messageId: 'ownerNotScanned', data: { account: bucket.resource.accountId, bucket: name } });
-    return;
-  }
+  // A bucket view exists only for a bucket listed under an account of the snapshot, so its owner is
+  // always there; were it not, the engine turns this throw into an ERROR for the bucket.
+  if (!owner) throw new Error(`bucket ${name}: owner account ${bucket.resource.accountId} is missing from the scan model`);
   const trails = owner.applicableTrails();
   if (trails.error) {
     ctx.report({ status: 'ERROR', resource: bucket.resource, error: trails.error, evidence: { consequence: `the trails applying to account ${owner.id} are unknown` } });

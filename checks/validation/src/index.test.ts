@@ -24,12 +24,21 @@ new CheckTester().run(validation, {
     {
       name: 'validation off',
       snapshot: snapshot({ accounts: [account(MGMT, { trails: [trail({ name: 'main', logFileValidation: false })] })] }),
-      findings: [{ status: 'FAIL', messageId: 'disabled', resource: 'main', message: /--enable-log-file-validation/ }],
+      findings: [
+        {
+          status: 'FAIL',
+          messageId: 'disabled',
+          data: { name: 'main', arn: `arn:aws:cloudtrail:us-east-1:${MGMT}:trail/main` },
+          resource: 'main',
+          // The fix command is the point of the wording.
+          message: new RegExp(`Fix: aws cloudtrail update-trail --name arn:aws:cloudtrail:us-east-1:${MGMT}:trail/main --enable-log-file-validation$`),
+        },
+      ],
     },
     {
       name: 'validation on but digest delivery failing',
       snapshot: snapshot({ accounts: [account(MGMT, { trails: [trail({ name: 'main', status: { latestDigestDeliveryError: 'AccessDenied' } })] })] }),
-      findings: [{ status: 'FAIL', messageId: 'digestFailing', message: /cannot deliver its digest files \(AccessDenied\)/ }],
+      findings: [{ status: 'FAIL', messageId: 'digestFailing', data: { name: 'main', error: 'AccessDenied' }, evidence: { latestDigestDeliveryError: 'AccessDenied' } }],
     },
     {
       name: 'validation off is a FAIL even when the status cannot be read',
@@ -41,14 +50,14 @@ new CheckTester().run(validation, {
     {
       name: 'validation on but the status is unreadable: ERROR naming the call, never PASS',
       snapshot: snapshot({ accounts: [account(MGMT, { trails: [trail({ name: 'main', status: unreadable('AccessDenied', 'GetTrailStatus') })] })] }),
-      findings: [{ status: 'ERROR', resource: 'main', message: /GetTrailStatus failed .*AccessDenied/ }],
+      findings: [{ status: 'ERROR', resource: 'main', messageId: 'core.cannotDecide', data: { operation: 'GetTrailStatus', code: 'AccessDenied' } }],
     },
     {
       name: 'an account whose role could not be assumed is an ERROR for that account',
       snapshot: snapshot({
         accounts: [account(MGMT, { trails: [trail({ name: 'main' })] }), account(WORKLOAD, { access: unreadable('AccessDenied', 'AssumeRole') })],
       }),
-      findings: [{ status: 'ERROR', accountId: WORKLOAD, message: /AssumeRole failed in account 333333333333: AccessDenied/ }],
+      findings: [{ status: 'ERROR', accountId: WORKLOAD, messageId: 'core.cannotDecide', data: { operation: 'AssumeRole', code: 'AccessDenied' }, message: /AssumeRole failed in account 333333333333: AccessDenied/ }],
     },
     {
       name: 'each trail of an account is judged on its own',
@@ -60,8 +69,10 @@ new CheckTester().run(validation, {
         ],
       }),
       findings: [
-        { status: 'FAIL', resource: 'bad', messageId: 'disabled' },
-        { status: 'FAIL', resource: 'worse', messageId: 'disabled' },
+        // A PASS expected too, so every finding is compared: the good trail passes beside the bad ones.
+        { status: 'FAIL', resource: 'bad', messageId: 'disabled', data: { name: 'bad' } },
+        { status: 'PASS', resource: 'good', messageId: 'enabled', data: { name: 'good' }, evidence: { logFileValidationEnabled: true, latestDigestDeliveryError: null } },
+        { status: 'FAIL', resource: 'worse', messageId: 'disabled', data: { name: 'worse' } },
       ],
     },
   ],
