@@ -1,4 +1,4 @@
-import { type AccountView, type EventDataStore, type ResourceRef, defineCheck } from '@trailwarden/core';
+import { type Account, type EventDataStore, type ResourceRef, createCheck } from '@trailwarden/core';
 
 /**
  * lake-kms-encryption (FSBP CloudTrail.10): every CloudTrail Lake event data store is encrypted
@@ -6,7 +6,7 @@ import { type AccountView, type EventDataStore, type ResourceRef, defineCheck } 
  * which nobody in the organization can audit, restrict or revoke. A store is judged once, in the
  * account that owns it (an organization store: the management account).
  */
-export default defineCheck({
+export default createCheck({
   id: 'lake-kms-encryption',
   meta: {
     title: 'CloudTrail Lake event data stores are encrypted with customer managed KMS keys',
@@ -36,29 +36,27 @@ export default defineCheck({
       const resource: ResourceRef = { arn: store.arn, type: 'AWS::CloudTrail::EventDataStore', name: store.name, accountId: store.ownerAccountId, region: store.region };
       ctx.isolate(resource, () => {
         if (store.details.error) {
-          ctx.error(resource, store.details.error, { consequence: 'its encryption is unknown' });
+          ctx.report({ status: 'ERROR', resource, error: store.details.error, evidence: { consequence: 'its encryption is unknown' } });
           return;
         }
         const d = store.details.value;
         const evidence = { kmsKeyId: d.kmsKeyId ?? null, organizationEnabled: d.organizationEnabled, status: d.status };
-        if (d.kmsKeyId) ctx.pass(resource, 'encrypted', { name: store.name, key: d.kmsKeyId }, evidence);
-        else ctx.fail(resource, 'awsOwnedKey', { name: store.name, arn: store.arn, region: store.region, owner: store.ownerAccountId }, evidence);
+        if (d.kmsKeyId) ctx.report({ status: 'PASS', resource, messageId: 'encrypted', data: { name: store.name, key: d.kmsKeyId }, evidence });
+        else ctx.report({ status: 'FAIL', resource, messageId: 'awsOwnedKey', data: { name: store.name, arn: store.arn, region: store.region, owner: store.ownerAccountId }, evidence });
       });
     };
     // A store listed by an account that does not own it (the delegated administrator sees the
     // organization's stores) is judged there only when its owner's own listing is not in the snapshot.
-    const ownerListed = (store: EventDataStore) => {
-      const owner = ctx.snapshot.accounts[store.ownerAccountId];
-      const listing = owner?.eventDataStores?.[store.region];
-      return listing?.value !== undefined;
-    };
+    const ownerListed = (store: EventDataStore) => ctx.account(store.ownerAccountId)?.get('eventDataStores').value?.[store.region]?.value !== undefined;
     const foreign: EventDataStore[] = [];
     ctx.forEachAccount((account) => {
-      const byRegion = account.data.eventDataStores;
-      if (!byRegion) {
-        ctx.error(account.resource, account.data.regions?.error ?? { code: 'NotCollected', message: 'the event data stores were not read in this account', operation: 'ListEventDataStores', accountId: account.id });
+      const listing = account.get('eventDataStores');
+      if (listing.error) {
+        // Not listed because the account's regions are unknown: that is the reason to give.
+        ctx.report({ status: 'ERROR', resource: account.resource, error: account.get('regions').error ?? listing.error });
         return;
       }
+      const byRegion = listing.value;
       const regions = Object.keys(byRegion).sort();
       let owned = 0;
       let failed = 0;
@@ -66,7 +64,7 @@ export default defineCheck({
         const listed = byRegion[region]!;
         if (listed.error) {
           failed++;
-          ctx.error(regionRef(ctx.partition, account, region), listed.error, { consequence: `event data stores in ${region} could not be listed, so their encryption was not judged` });
+          ctx.report({ status: 'ERROR', resource: regionRef(ctx.partition, account, region), error: listed.error, evidence: { consequence: `event data stores in ${region} could not be listed, so their encryption was not judged` } });
           continue;
         }
         for (const store of listed.value) {
@@ -77,7 +75,8 @@ export default defineCheck({
         }
       }
       if (owned === 0 && failed === 0) {
-        ctx.notApplicable(account.resource, 'noStores', { account: account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id, regions: regions.join(', ') || 'none' }, { regions });
+        const name = account.name && account.name !== account.id ? `${account.name} (${account.id})` : account.id;
+        ctx.report({ status: 'NOT_APPLICABLE', resource: account.resource, messageId: 'noStores', data: { account: name, regions: regions.join(', ') || 'none' }, evidence: { regions } });
       }
     });
     for (const store of foreign) if (!ownerListed(store)) judge(store);
@@ -85,6 +84,6 @@ export default defineCheck({
 });
 
 /** Where a region's listing failed: the stores there, as one unseen resource. */
-function regionRef(partition: string, account: AccountView, region: string): ResourceRef {
+function regionRef(partition: string, account: Account, region: string): ResourceRef {
   return { arn: `arn:${partition}:cloudtrail:${region}:${account.id}:eventdatastore/*`, type: 'AWS::CloudTrail::EventDataStore', name: `event data stores in ${region}`, accountId: account.id, region };
 }

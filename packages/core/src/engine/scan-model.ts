@@ -73,6 +73,7 @@ const ACCOUNT_OPERATIONS: Record<AccountSettingName, string> = {
   s3AccountPublicAccessBlock: 'GetPublicAccessBlock',
   eventHistory: 'LookupEvents',
   monitoring: 'DescribeMetricFilters',
+  eventDataStores: 'ListEventDataStores',
 };
 
 export function buildScanModel(snapshot: Snapshot, index: SnapshotIndex = buildSnapshotIndex(snapshot)): ScanModel {

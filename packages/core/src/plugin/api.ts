@@ -10,6 +10,7 @@ import type {
 import type {
   AccountSnapshot,
   Bucket,
+  EventDataStore,
   EventHistory,
   IamData,
   InsightSelector,
@@ -204,6 +205,8 @@ export interface AccountSettings {
   eventHistory: EventHistory;
   /** By region: what watches the trails' CloudWatch Logs log groups there. */
   monitoring: Record<string, RegionMonitoring>;
+  /** By region: the CloudTrail Lake event data stores listed there (an error: that region's listing failed). */
+  eventDataStores: Record<string, Known<EventDataStore[]>>;
 }
 export type AccountSettingName = keyof AccountSettings;
 
