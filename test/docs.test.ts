@@ -50,8 +50,6 @@ const NOT_YET_NAMED_IN_TESTS = new Set([
   'trail-kms-key-rotation: customKeyStore',
   'trail-kms-key-rotation: notRotatingReplica',
   'trail-kms-key-rotation: importedMaterial',
-  'trail-api-least-privilege: noTamper',
-  'trail-api-least-privilege: noTrails',
   'trail-log-integrity: verified',
   'trail-log-integrity: validationOff',
   'trail-logging-active: active',
@@ -63,9 +61,6 @@ const NOT_YET_NAMED_IN_TESTS = new Set([
   'org-trail-coverage: byOrgTrail',
   'trail-s3-data-events-write: recorded',
   'trail-s3-data-events-read: recorded',
-  'org-scp-trail-protection: protected',
-  'org-scp-trail-protection: managementAccount',
-  'org-scp-trail-protection: notInOrganization',
   'trail-log-file-validation: enabled',
   // ERROR message ids that plugin API v2 gave these checks; their tests still match those by status.
   'trail-cloudwatch-logs: notATimestamp',
