@@ -1,6 +1,6 @@
 import { type Account, type Evidence, type JsonValue, type ResourceRef, createCheck } from '@trailwarden/core';
 import { type Decision, type Principal, iamModelService, wildcardMatcher } from '@trailwarden/iam';
-import { describeConditions, grantsEvidence, principalType, summarize } from './evidence.js';
+import { createGrantsEvidence, describeConditions, principalType, summarize } from './evidence.js';
 import { type LeastPrivilegeOptions, messages } from './messages.js';
 import { orgPolicyGap } from './org-policy-gaps.js';
 import { judgeRootThatCanTamper, rootDenyScp } from './root-user.js';
@@ -57,6 +57,7 @@ export default createCheck({
   async evaluate(ctx) {
     const model = await ctx.services.use(iamModelService);
     const collector = new TargetCollector(ctx, model);
+    const grantsEvidence = createGrantsEvidence();
     const judgedTrails = new Set<string>();
     ctx.forEachTrail((t) => {
       collector.addTrail(t);
