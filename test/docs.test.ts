@@ -35,18 +35,6 @@ function filesUnder(dir: string, keep: (file: string) => boolean): string[] {
   return out;
 }
 
-/**
- * Messages today's tests reach only through the status (mostly the PASS ones): named here so that a
- * new message without a test fails. Empty it as the tests move to `{ messageId, data }` assertions.
- */
-const NOT_YET_NAMED_IN_TESTS = new Set([
-  'trail-api-least-privilege: noTamper',
-  'trail-api-least-privilege: noTrails',
-  'org-scp-trail-protection: protected',
-  'org-scp-trail-protection: managementAccount',
-  'org-scp-trail-protection: notInOrganization',
-]);
-
 describe.each(packages)('checks/$dir', ({ dir, name }) => {
   const readme = readFileSync(join(ROOT, 'checks', dir, 'README.md'), 'utf8');
 
@@ -76,7 +64,7 @@ describe.each(packages)('checks/$dir', ({ dir, name }) => {
       .join('\n');
     const untested = checks.flatMap((c) => Object.keys(c.meta.messages).filter((id) => !new RegExp(`['"\`]${id}['"\`]`).test(tests)).map((id) => `${c.id}: ${id}`));
     expect(
-      untested.filter((id) => !NOT_YET_NAMED_IN_TESTS.has(id)),
+      untested,
       'message ids no test names (name each in a test, e.g. expect(finding.messageId).toBe(...))',
     ).toEqual([]);
   });

@@ -132,8 +132,8 @@ describe('tamper scenarios through the simulator', () => {
     expect(table(LP)).toEqual(
       [
         `PASS ${root(MANAGEMENT)} noTamper`, // no trail there: its admin user has nothing to tamper with
-        `ERROR ${iam(ADMIN_READERS, 'role', 'BrokenInline')}`, // inline policy that is not JSON
-        `ERROR ${iam(ADMIN_READERS, 'user', 'carol')}`, // managed policy with an invalid Effect
+        `ERROR ${iam(ADMIN_READERS, 'role', 'BrokenInline')} policyMalformed`, // inline policy that is not JSON
+        `ERROR ${iam(ADMIN_READERS, 'user', 'carol')} policyMalformed`, // managed policy with an invalid Effect
         `FAIL ${root(ADMIN_READERS)} rootNotDenied`, // root holds every permission of its account; only an SCP can deny it
         `FAIL ${iam(ADMIN_READERS, 'user', 'alice')} canTamper`, // AdministratorAccess
         `FAIL ${BREAK_GLASS} canTamper`, // exempted by the SCP, not allow-listed

@@ -198,7 +198,7 @@ describe('SCPs that could not be read are not "no SCPs" (item 8)', () => {
     const [admin] = about(fromDelegatedAdmin, LP, roleOf(GUARDED, 'Admin'));
     expect(admin?.status).toBe('ERROR');
     expect(admin?.message).toMatch(/the SCPs could not be read \(ListPolicies: AccessDeniedException/);
-    expect(statuses(fromDelegatedAdmin, LP, rootOf(OPEN))).toEqual(['ERROR']);
+    expect(statuses(fromDelegatedAdmin, LP, rootOf(OPEN))).toEqual(['ERROR orgPoliciesUnknown']);
     for (const account of [GUARDED, OPEN]) {
       const [f] = about(fromDelegatedAdmin, SCP, rootOf(account));
       expect(f?.status).toBe('ERROR');

@@ -17,69 +17,72 @@ export function conditionEvidence(c: UndecidedCondition): JsonValue {
   return out;
 }
 
-const objectPatterns = new WeakMap<Target, string>();
-function hitResource(d: Decision, t: Target): string {
-  if (t.kind !== 'object') return d.resource;
-  let pattern = objectPatterns.get(t);
-  if (pattern === undefined) {
-    pattern = t.resource.arn.replace(/\/[^/]*$/, '/*');
-    objectPatterns.set(t, pattern);
-  }
-  return pattern;
-}
-
-function hitEvidence(d: Decision, t: Target): Record<string, JsonValue> {
-  const out: Record<string, JsonValue> = {
-    resource: hitResource(d, t),
-    resourceKind: t.kind,
-    decision: d.decision,
-    statements: d.statements.map(statementEvidence),
-  };
-  if (d.decision === 'allowed' && d.statements.length === 0) out.reason = d.reason;
-  if (d.conditions.length > 0) out.allowedIf = d.conditions.map(conditionEvidence);
-  return out;
-}
-
-// Statement references are immutable and shared by every decision they take part in: each gets
-// a short key for its evidence text once (equal texts, equal keys; the text itself beyond a bound).
-const statementKeys = new WeakMap<StatementRef, string>();
-const keyOfText = new Map<string, string>();
-function statementKey(s: StatementRef): string {
-  let k = statementKeys.get(s);
-  if (k === undefined) {
-    const text = JSON.stringify(statementEvidence(s));
-    k = keyOfText.get(text);
-    if (k === undefined) {
-      k = keyOfText.size < 100_000 ? String(keyOfText.size) : text;
-      if (keyOfText.size < 100_000) keyOfText.set(text, k);
-    }
-    statementKeys.set(s, k);
-  }
-  return k;
-}
-
-/** A text equal for two hits exactly when their evidence bodies (`hitEvidence`) are equal. */
-function hitKey(d: Decision, t: Target): string {
-  let key = `${hitResource(d, t)}\u0000${t.kind}\u0000${d.decision}`;
-  for (const s of d.statements) key += `\u0000${statementKey(s)}`;
-  if (d.decision === 'allowed' && d.statements.length === 0) key += `\u0001${d.reason}`;
-  if (d.conditions.length > 0) key += `\u0002${JSON.stringify(d.conditions.map(conditionEvidence))}`;
-  return key;
-}
-
 /**
  * The grants behind a principal's tamper actions, grouped: actions on the same resource decided by
  * the same statements (and conditions) share one entry, so an administrator's evidence stays short.
+ * One grouper per evaluation: its memo tables (object patterns, statement keys) die with it.
  */
-export function grantsEvidence(hits: { d: Decision; t: Target }[]): JsonValue[] {
-  const groups = new Map<string, { actions: string[]; hit: { d: Decision; t: Target } }>();
-  for (const h of hits) {
-    const key = hitKey(h.d, h.t);
-    const g = groups.get(key);
-    if (g) g.actions.push(h.d.action);
-    else groups.set(key, { actions: [h.d.action], hit: h });
-  }
-  return [...groups.values()].map((g) => ({ actions: g.actions.sort(), ...hitEvidence(g.hit.d, g.hit.t) }));
+export function createGrantsEvidence(): (hits: { d: Decision; t: Target }[]) => JsonValue[] {
+  const objectPatterns = new WeakMap<Target, string>();
+  const hitResource = (d: Decision, t: Target): string => {
+    if (t.kind !== 'object') return d.resource;
+    let pattern = objectPatterns.get(t);
+    if (pattern === undefined) {
+      pattern = t.resource.arn.replace(/\/[^/]*$/, '/*');
+      objectPatterns.set(t, pattern);
+    }
+    return pattern;
+  };
+
+  const hitEvidence = (d: Decision, t: Target): Record<string, JsonValue> => {
+    const out: Record<string, JsonValue> = {
+      resource: hitResource(d, t),
+      resourceKind: t.kind,
+      decision: d.decision,
+      statements: d.statements.map(statementEvidence),
+    };
+    if (d.decision === 'allowed' && d.statements.length === 0) out.reason = d.reason;
+    if (d.conditions.length > 0) out.allowedIf = d.conditions.map(conditionEvidence);
+    return out;
+  };
+
+  // Statement references are immutable and shared by every decision they take part in: each gets
+  // a short key for its evidence text once (equal texts, equal keys; the text itself beyond a bound).
+  const statementKeys = new WeakMap<StatementRef, string>();
+  const keyOfText = new Map<string, string>();
+  const statementKey = (s: StatementRef): string => {
+    let k = statementKeys.get(s);
+    if (k === undefined) {
+      const text = JSON.stringify(statementEvidence(s));
+      k = keyOfText.get(text);
+      if (k === undefined) {
+        k = keyOfText.size < 100_000 ? String(keyOfText.size) : text;
+        if (keyOfText.size < 100_000) keyOfText.set(text, k);
+      }
+      statementKeys.set(s, k);
+    }
+    return k;
+  };
+
+  /** A text equal for two hits exactly when their evidence bodies (`hitEvidence`) are equal. */
+  const hitKey = (d: Decision, t: Target): string => {
+    let key = `${hitResource(d, t)}\u0000${t.kind}\u0000${d.decision}`;
+    for (const s of d.statements) key += `\u0000${statementKey(s)}`;
+    if (d.decision === 'allowed' && d.statements.length === 0) key += `\u0001${d.reason}`;
+    if (d.conditions.length > 0) key += `\u0002${JSON.stringify(d.conditions.map(conditionEvidence))}`;
+    return key;
+  };
+
+  return (hits) => {
+    const groups = new Map<string, { actions: string[]; hit: { d: Decision; t: Target } }>();
+    for (const h of hits) {
+      const key = hitKey(h.d, h.t);
+      const g = groups.get(key);
+      if (g) g.actions.push(h.d.action);
+      else groups.set(key, { actions: [h.d.action], hit: h });
+    }
+    return [...groups.values()].map((g) => ({ actions: g.actions.sort(), ...hitEvidence(g.hit.d, g.hit.t) }));
+  };
 }
 
 export function principalType(p: Principal): string {

@@ -6,6 +6,7 @@ import {
   deny,
   iamRole,
   iamUser,
+  kmsKey,
   managedPolicy,
   organization,
   policy,
@@ -44,8 +45,11 @@ describe('trail-api-least-privilege', () => {
     const snap = snapshot({ accounts: [account(A, { trails: [trail({ name: 'main' })], iam: { users: [iamUser('admin', { attachedPolicies: ['AdministratorAccess'] })] } })] });
     const findings = await runCheck(check, snap);
     const [f] = byName(findings, 'admin');
-    expect(f?.status).toBe('FAIL');
-    expect(f?.messageId).toBe('canTamper');
+    expect(f).toMatchObject({
+      status: 'FAIL',
+      messageId: 'canTamper',
+      data: { principal: `arn:aws:iam::${A}:user/admin`, actions: expect.stringMatching(/ and \d+ more$/), resources: expect.stringContaining(`arn:aws:cloudtrail:us-east-1:${A}:trail/main`) },
+    });
     expect(f?.message).toMatch(/^arn:aws:iam::222222222222:user\/admin can tamper with CloudTrail logging: .* Fix: remove these actions .* add it to allowedPrincipals\.$/);
     expect(f?.resource).toEqual({ arn: `arn:aws:iam::${A}:user/admin`, type: 'AWS::IAM::User', name: 'admin' });
     const actions = (f?.evidence.actions ?? []) as string[];
@@ -66,8 +70,11 @@ describe('trail-api-least-privilege', () => {
     // The root user of a standalone account has full access too; no SCP can restrict it and its
     // credentials (GetAccountSummary) are not in this snapshot: unknown, not FAIL.
     const [root] = byName(findings, 'root');
-    expect(root?.status).toBe('ERROR');
-    expect(root?.message).toContain('GetAccountSummary');
+    expect(root).toMatchObject({
+      status: 'ERROR',
+      messageId: 'rootUndecided',
+      data: { account: A, actions: expect.stringContaining('cloudtrail:DeleteTrail'), reason: "the root user's credentials (IAM GetAccountSummary) are not in the snapshot" },
+    });
   });
 
   it('a service-linked role (AWSServiceRoleForCloudTrail, cloudtrail:*) is evidence on the account PASS, never a FAIL', async () => {
@@ -82,7 +89,7 @@ describe('trail-api-least-privilege', () => {
     expect(byName(findings, 'AWSServiceRoleForCloudTrail')).toEqual([]);
     const slrArn = `arn:aws:iam::${MGMT}:role/aws-service-role/cloudtrail.amazonaws.com/AWSServiceRoleForCloudTrail`;
     const pass = findings.filter((f) => f.resource.arn === `arn:aws:iam::${MGMT}:root`);
-    expect(pass.map((f) => f.status)).toEqual(['PASS']);
+    expect(pass.map((f) => [f.status, f.messageId])).toEqual([['PASS', 'noTamper']]);
     expect(pass[0]?.evidence.serviceLinkedRolesThatCanTamper).toEqual([slrArn]);
     // Control: the same role outside /aws-service-role/ is an ordinary role, and FAILs.
     const plain = iamRole('AWSServiceRoleForCloudTrail', { trust: 'cloudtrail.amazonaws.com', inlinePolicies: { P: policy(allow('cloudtrail:*')) } });
@@ -115,6 +122,8 @@ describe('trail-api-least-privilege', () => {
 
     const allowListed = await runCheck(check, snap(), { options: { allowedPrincipals: ['arn:aws:iam::*:role/BreakGlass'] } });
     expect(allowListed.filter((f) => f.accountId === A).map((f) => [f.status, f.resource.type])).toEqual([['PASS', 'AWS::::Account']]);
+    // Admin, BreakGlass and the root user.
+    expect(allowListed.find((f) => f.accountId === A)).toMatchObject({ messageId: 'noTamper', data: { account: A, principals: 3 } });
     expect(allowListed.find((f) => f.accountId === A)?.evidence.allowListedPrincipalsThatCanTamper).toEqual([`arn:aws:iam::${A}:role/BreakGlass`]);
     // SCPs do not restrict the management account: its root can still reach... nothing here (no trail there).
     expect(allowListed.find((f) => f.accountId === MGMT)?.status).toBe('PASS');
@@ -230,7 +239,21 @@ describe('trail-api-least-privilege', () => {
       accounts: [account(A, { trails: [trail({ name: 'main', bucket: 'logs-a' })], buckets: [bucket('logs-a', { policy: { Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] } })] })],
     });
     const b = (await runCheck(check, snap)).find((f) => f.resource.type === 'AWS::S3::Bucket');
-    expect(b).toMatchObject({ status: 'ERROR', message: expect.stringMatching(/bucket policy is malformed \(Statement\[0\] must have Principal or NotPrincipal\)/) });
+    expect(b).toMatchObject({ status: 'ERROR', messageId: 'bucketPolicyMalformed', data: { bucket: 'logs-a', problem: 'Statement[0] must have Principal or NotPrincipal' } });
+  });
+
+  it('malformed key policy: ERROR for the key naming the problem', async () => {
+    const snap = snapshot({
+      accounts: [account(A, { trails: [trail({ name: 'main', kmsKey: 'k1' })], keys: [kmsKey({ id: 'k1', policy: { Statement: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }] } })] })],
+    });
+    const k = (await runCheck(check, snap)).find((f) => f.resource.type === 'AWS::KMS::Key');
+    expect(k).toMatchObject({ status: 'ERROR', messageId: 'keyPolicyMalformed', data: { key: k?.resource.arn, problem: 'Statement[0] must have Principal or NotPrincipal' } });
+  });
+
+  it('unreadable key policy: ERROR for the key with AWS\'s error', async () => {
+    const snap = snapshot({ accounts: [account(A, { trails: [trail({ name: 'main', kmsKey: 'k1' })], keys: [kmsKey({ id: 'k1', policy: unreadable('AccessDeniedException', 'GetKeyPolicy') })] })] });
+    const k = (await runCheck(check, snap)).find((f) => f.resource.type === 'AWS::KMS::Key');
+    expect(k).toMatchObject({ status: 'ERROR', messageId: 'core.cannotDecide', data: { code: 'AccessDeniedException', operation: 'GetKeyPolicy' } });
   });
 
   it('malformed policy: ERROR for that principal naming the policy, the rest is evaluated', async () => {
@@ -246,17 +269,38 @@ describe('trail-api-least-privilege', () => {
     });
     const findings = await runCheck(check, snap);
     const [e] = byName(findings, 'Garbled');
-    expect(e?.status).toBe('ERROR');
-    expect(e?.message).toMatch(/policy Broken \(inline\) is malformed: the document is not valid JSON/);
+    expect(e).toMatchObject({
+      status: 'ERROR',
+      messageId: 'policyMalformed',
+      data: { principal: `arn:aws:iam::${A}:role/Garbled`, policy: 'Broken', via: 'inline', problem: expect.stringMatching(/^the document is not valid JSON/), more: '' },
+    });
     expect(statusOf(findings, 'Admin')).toEqual(['FAIL']);
     expect(findings.some((f) => f.status === 'PASS')).toBe(false);
+  });
+
+  it('a managed policy the IAM data does not hold: ERROR policyUnusable for that principal', async () => {
+    const snap = snapshot({ accounts: [account(A, { trails: [trail({ name: 'main' })], iam: { roles: [iamRole('Dangling')] } })] });
+    // The builder refuses a reference to a policy it does not define; real IAM data can hold one.
+    const gone = `arn:aws:iam::${A}:policy/Gone`;
+    snap.accounts[A]?.iam?.value?.roles[0]?.attachedPolicies.push({ name: 'Gone', arn: gone });
+    const [e] = byName(await runCheck(check, snap), 'Dangling');
+    expect(e).toMatchObject({
+      status: 'ERROR',
+      messageId: 'policyUnusable',
+      data: { principal: `arn:aws:iam::${A}:role/Dangling`, policy: gone, via: 'attached', problem: 'the managed policy is not in the IAM data', more: '' },
+    });
+  });
+
+  it('an account with no trail, bucket or key: NOT_APPLICABLE noTrails', async () => {
+    const findings = await runCheck(check, snapshot({ accounts: [account(A, { iam: {} })] }));
+    expect(findings.map((f) => [f.accountId, f.status, f.messageId])).toEqual([[A, 'NOT_APPLICABLE', 'noTrails']]);
   });
 
   it('unknown IAM data: ERROR for the account, never PASS', async () => {
     const snap = snapshot({ accounts: [account(A, { trails: [trail({ name: 'main' })], iam: unreadable('AccessDenied', 'GetAccountAuthorizationDetails') })] });
     const findings = await runCheck(check, snap);
     expect(findings.map((f) => [f.status, f.resource.type])).toEqual([['ERROR', 'AWS::::Account']]);
-    expect(findings[0]?.message).toMatch(/GetAccountAuthorizationDetails failed.*AccessDenied/);
+    expect(findings[0]).toMatchObject({ messageId: 'core.cannotDecide', data: { code: 'AccessDenied', operation: 'GetAccountAuthorizationDetails' } });
   });
 
   it('Object Lock in GOVERNANCE mode does not stop deletion', async () => {
@@ -282,7 +326,7 @@ describe('trail-api-least-privilege', () => {
     const [f] = byName(findings, 'OrgAdmin');
     expect(f?.status).toBe('FAIL');
     expect(f?.evidence.notes).toEqual(expect.arrayContaining([expect.stringMatching(/organization trail: it can be changed only from its owner account 111111111111/)]));
-    expect(findings.find((x) => x.accountId === A)?.status).toBe('PASS');
+    expect(findings.find((x) => x.accountId === A)).toMatchObject({ status: 'PASS', messageId: 'noTamper', data: { account: A } });
   });
 
   it('unreadable bucket policy: ERROR for the bucket, the trail and key are still judged', async () => {
@@ -296,7 +340,12 @@ describe('trail-api-least-privilege', () => {
       ],
     });
     const findings = await runCheck(check, snap);
-    expect(findings.find((f) => f.resource.type === 'AWS::S3::Bucket')).toMatchObject({ status: 'ERROR', resource: { name: 'logs-a' } });
+    expect(findings.find((f) => f.resource.type === 'AWS::S3::Bucket')).toMatchObject({
+      status: 'ERROR',
+      resource: { name: 'logs-a' },
+      messageId: 'core.cannotDecide',
+      data: { code: 'AccessDenied', operation: 'GetBucketPolicy' },
+    });
     expect(statusOf(findings, 'TrailOnly')).toEqual(['FAIL']);
   });
 
@@ -314,7 +363,7 @@ describe('trail-api-least-privilege', () => {
       ],
     });
     const findings = await runCheck(check, snap);
-    expect(findings.find((f) => f.resource.type === 'AWS::S3::Bucket')).toMatchObject({ status: 'ERROR', message: /GetBucketPolicy failed/ });
+    expect(findings.find((f) => f.resource.type === 'AWS::S3::Bucket')).toMatchObject({ status: 'ERROR', messageId: 'core.cannotDecide', data: { operation: 'GetBucketPolicy' } });
     expect(findings.filter((f) => f.accountId === A && f.status === 'PASS')).toEqual([]);
     // Another account's PASS says what it could not take into account.
     const mgmt = findings.find((f) => f.accountId === MGMT);
@@ -371,7 +420,7 @@ describe('trail-api-least-privilege', () => {
       [MGMT, 'ERROR'],
       [A, 'ERROR'],
     ]);
-    expect(findings.find((f) => f.accountId === A)?.message).toMatch(/trails of account 111111111111 could not be listed/);
+    expect(findings.find((f) => f.accountId === A)).toMatchObject({ messageId: 'trailsUnknown', data: { accounts: MGMT } });
   });
 
   it('options are validated by the schema', async () => {
@@ -389,7 +438,7 @@ describe('trail-api-least-privilege', () => {
 
     it('in a member account no SCP denies it: FAIL rootNotDenied, the fix is an SCP on aws:PrincipalArn like root', async () => {
       const [f] = (await runCheck(check, memberSnap([]))).filter((x) => x.accountId === A && x.resource.name === 'root');
-      expect(f).toMatchObject({ status: 'FAIL', messageId: 'rootNotDenied' });
+      expect(f).toMatchObject({ status: 'FAIL', messageId: 'rootNotDenied', data: { account: A, partition: 'aws', actions: expect.stringContaining('cloudtrail:StopLogging') } });
       expect(f?.message).not.toMatch(/remove these actions/);
       expect(f?.message).toContain('arn:aws:iam::*:root');
       expect(JSON.parse(f?.evidence.fixScp as string).Statement[0]).toMatchObject({ Effect: 'Deny', Condition: { ArnLike: { 'aws:PrincipalArn': 'arn:aws:iam::*:root' } } });
@@ -408,8 +457,15 @@ describe('trail-api-least-privilege', () => {
       expect(secured[0]?.evidence.rootUser).toEqual({ canTamper: true, why: 'SCPs never restrict the management account', accessKeysPresent: false, mfaEnabled: true });
 
       const [unsecured] = (await runCheck(check, withRoot(base(), MGMT, true, false))).filter((f) => f.accountId === MGMT && f.resource.name === 'root');
-      expect(unsecured).toMatchObject({ status: 'FAIL', messageId: 'rootUnsecured' });
-      expect(unsecured?.message).toMatch(/SCPs never restrict the management account.*has access keys.*MFA is not enabled/);
+      expect(unsecured).toMatchObject({
+        status: 'FAIL',
+        messageId: 'rootUnsecured',
+        data: {
+          account: MGMT,
+          why: 'SCPs never restrict the management account',
+          problems: 'it has access keys (AccountAccessKeysPresent = 1) and MFA is not enabled on it (AccountMFAEnabled = 0)',
+        },
+      });
       expect(unsecured?.message).not.toMatch(/remove these actions/);
     });
   });
@@ -429,10 +485,13 @@ describe('trail-api-least-privilege', () => {
       snap.organization!.value!.policies.scp = { error: { code: 'AccessDeniedException', message: "You don't have permissions to access this resource.", operation: 'ListPolicies', accountId: A } };
       const findings = await runCheck(check, snap);
       const member = findings.find((f) => f.resource.arn === `arn:aws:iam::${A}:role/Admin`);
-      expect(member?.status).toBe('ERROR');
-      expect(member?.message).toMatch(/the SCPs could not be read \(ListPolicies: AccessDeniedException/);
+      expect(member).toMatchObject({
+        status: 'ERROR',
+        messageId: 'orgPoliciesUnknown',
+        data: { principal: `arn:aws:iam::${A}:role/Admin`, why: expect.stringMatching(/^the SCPs could not be read \(ListPolicies: AccessDeniedException/) },
+      });
       expect(member?.evidence.actions).toEqual(expect.arrayContaining(['cloudtrail:StopLogging']));
-      expect(findings.find((f) => f.resource.arn === `arn:aws:iam::${A}:root`)?.status).toBe('ERROR');
+      expect(findings.find((f) => f.resource.arn === `arn:aws:iam::${A}:root`)).toMatchObject({ status: 'ERROR', messageId: 'orgPoliciesUnknown', data: { principal: `the root user of account ${A}` } });
       expect(findings.find((f) => f.resource.arn === `arn:aws:iam::${MGMT}:role/Admin`)?.status).toBe('FAIL');
       // Control: with the SCPs readable, the deny-tamper SCP protects the member: no finding for its admin.
       expect((await runCheck(check, snapWith())).filter((f) => f.resource.arn === `arn:aws:iam::${A}:role/Admin`)).toEqual([]);

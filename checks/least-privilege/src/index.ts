@@ -1,33 +1,14 @@
-import { type AccountView, type Evidence, type JsonValue, type ResourceRef, type Snapshot, defineCheck } from '@trailwarden/core';
-import {
-  type ActionCatalog,
-  type Decision,
-  type Principal,
-  TAMPER_SERVICES,
-  loadActionCatalog,
-  sharedIamModel,
-  wildcardMatcher,
-} from '@trailwarden/iam';
-import { describeConditions, grantsEvidence, principalType, summarize } from './evidence.js';
+import { type Account, type Evidence, type JsonValue, type ResourceRef, createCheck } from '@trailwarden/core';
+import { type Decision, type Principal, iamModelService, wildcardMatcher } from '@trailwarden/iam';
+import { createGrantsEvidence, describeConditions, principalType, summarize } from './evidence.js';
+import { type LeastPrivilegeOptions, messages } from './messages.js';
 import { orgPolicyGap } from './org-policy-gaps.js';
 import { judgeRootThatCanTamper, rootDenyScp } from './root-user.js';
 import { type Target, TargetCollector } from './targets.js';
 
-export interface LeastPrivilegeOptions {
-  /** ARN patterns (`*`, `?` wildcards) of principals allowed to tamper, e.g. break-glass roles. */
-  allowedPrincipals: string[];
-}
-
-let catalogPromise: Promise<ActionCatalog> | undefined;
-const catalog = () => {
-  catalogPromise ??= loadActionCatalog(TAMPER_SERVICES);
-  return catalogPromise;
-};
+export type { LeastPrivilegeOptions };
 
 const ACCOUNT_ID = /^\d{12}$/;
-
-const FIX_TAMPER =
-  'Fix: remove these actions from the policies that grant them (see evidence.grants), or deny them with a permission boundary or an SCP; if it is a break-glass principal, add it to allowedPrincipals.';
 
 function accountOfNamed(entry: string): string | undefined {
   if (ACCOUNT_ID.test(entry)) return entry;
@@ -41,7 +22,7 @@ function accountOfNamed(entry: string): string | undefined {
  * key policies name) is evaluated with @trailwarden/iam against each tamper action; one FAIL per
  * principal, with the actions and the statements that grant them.
  */
-export default defineCheck({
+export default createCheck({
   id: 'trail-api-least-privilege',
   meta: {
     title: 'Only allow-listed principals can tamper with CloudTrail logging',
@@ -56,16 +37,7 @@ export default defineCheck({
         'resource "aws_iam_role_policy_attachment" "trail_readers" {\n  role       = aws_iam_role.auditor.name\n  policy_arn = "arn:aws:iam::aws:policy/AWSCloudTrail_ReadOnlyAccess"\n}',
     },
     docs: 'README.md',
-    messages: {
-      canTamper: `{{principal}} can tamper with CloudTrail logging: {{actions}} (on {{resources}}). ${FIX_TAMPER}`,
-      canTamperIf: `{{principal}} can tamper with CloudTrail logging ({{actions}} on {{resources}}) if these conditions, which a snapshot cannot decide, allow it: {{conditions}}. ${FIX_TAMPER}`,
-      noTamper: 'No principal of account {{account}} outside the allow-list can tamper with CloudTrail logging ({{principals}} principals evaluated).',
-      noTrails: 'No trail, trail bucket or trail key was found in the scanned accounts, so there is nothing to tamper with.',
-      rootNotDenied:
-        'The root user of member account {{account}} can tamper with CloudTrail logging ({{actions}} on {{resources}}): no SCP denies these actions to it. The root user has no IAM policy to edit; the control AWS provides is a service control policy. Fix: attach to the account, or an OU above it, an SCP that denies the tamper actions when aws:PrincipalArn is like arn:{{partition}}:iam::*:root (see the README and evidence.fixScp); keep the root user without access keys and with MFA.',
-      rootUnsecured:
-        'The root user of account {{account}} can tamper with CloudTrail logging ({{actions}} on {{resources}}) and {{why}}, so its credentials are the only control, and {{problems}}. Fix: sign in as the root user and delete its access keys and enable MFA on it (IAM console, Security credentials); no policy can take these actions away from it.',
-    },
+    messages,
   },
   options: {
     schema: {
@@ -83,8 +55,9 @@ export default defineCheck({
   },
   requires: ['organization', 'trails', 'buckets', 'keys', 'iam'],
   async evaluate(ctx) {
-    const model = sharedIamModel(ctx.snapshot as Snapshot, { catalog: await catalog() });
-    const collector = new TargetCollector(ctx as never, model, await catalog());
+    const model = await ctx.services.use(iamModelService);
+    const collector = new TargetCollector(ctx, model);
+    const grantsEvidence = createGrantsEvidence();
     const judgedTrails = new Set<string>();
     ctx.forEachTrail((t) => {
       collector.addTrail(t);
@@ -92,8 +65,9 @@ export default defineCheck({
     });
     // CloudTrail Lake event data stores, each in the account that owns it (when the snapshot has them).
     for (const account of ctx.accounts()) {
-      for (const region of Object.keys(account.data.eventDataStores ?? {}).sort()) {
-        for (const store of account.data.eventDataStores?.[region]?.value ?? []) if (store.ownerAccountId === account.id) collector.addEventDataStore(store);
+      const byRegion = account.get('eventDataStores').value ?? {};
+      for (const region of Object.keys(byRegion).sort()) {
+        for (const store of byRegion[region]?.value ?? []) if (store.ownerAccountId === account.id) collector.addEventDataStore(store);
       }
     }
     // A trail whose targets could not be built (forEachTrail reported its ERROR) is unknown ground:
@@ -109,14 +83,13 @@ export default defineCheck({
     const caveats = model.orgPolicyProblems.map(
       (p) => `${p.kind.toUpperCase()} ${p.policy ?? 'list'}: ${p.error?.code ?? p.message}; a principal that could tamper without it is an ERROR, not a FAIL`,
     );
-    const snapshot = ctx.snapshot as Snapshot;
     // Every way SCPs or RCPs can be unknown (the organization, a list, a document) is a problem here.
     const gapsPossible = model.orgPolicyProblems.length > 0;
     // Unknown SCPs/RCPs, per account (the principal's for SCPs, the resource's for RCPs).
     const gapCache = new Map<string, string | undefined>();
     const gap = (kind: 'scp' | 'rcp', accountId: string) => {
       const k = `${kind}|${accountId}`;
-      if (!gapCache.has(k)) gapCache.set(k, orgPolicyGap(snapshot, model, kind, accountId));
+      if (!gapCache.has(k)) gapCache.set(k, orgPolicyGap(model, kind, accountId));
       return gapCache.get(k);
     };
 
@@ -195,11 +168,13 @@ export default defineCheck({
         const all = undecided.map((u) => u.hit);
         const undecidedActions = [...new Set(all.map((h) => h.d.action))].sort();
         const whys = [...new Set(undecided.map((u) => u.why))];
-        ctx.error(
+        ctx.report({
+          status: 'ERROR',
           resource,
-          `Cannot decide whether ${ownRoot ? `the root user of account ${p.accountId}` : p.arn} can tamper with CloudTrail logging: without the organization's SCPs and RCPs it could (${summarize(undecidedActions)}), but ${whys.join('; ')}, and one of them may deny it.`,
-          { ...evidence, actions: undecidedActions, grants: grantsEvidence(all), unknownOrgPolicies: whys },
-        );
+          messageId: 'orgPoliciesUnknown',
+          data: { principal: ownRoot ? `the root user of account ${p.accountId}` : p.arn, actions: summarize(undecidedActions), why: whys.join('; ') },
+          evidence: { ...evidence, actions: undecidedActions, grants: grantsEvidence(all), unknownOrgPolicies: whys },
+        });
         return { allowListed: false };
       }
       if (undecided.length > 0) evidence.notDecided = undecided.map((u) => `${u.hit.d.action} on ${u.hit.t.resource.arn}: ${u.why}`);
@@ -215,11 +190,19 @@ export default defineCheck({
       if (p.problems.length > 0) {
         flagged.add(findingAccount);
         const first = p.problems[0]!;
-        ctx.error(
+        ctx.report({
+          status: 'ERROR',
           resource,
-          `Cannot decide whether ${p.arn} can tamper with CloudTrail logging: policy ${first.arn ?? first.policy} (${first.via}) ${first.kind === 'malformed' ? 'is malformed: ' : 'cannot be used: '}${first.message}${p.problems.length > 1 ? ` (and ${p.problems.length - 1} more problem(s))` : ''}.`,
-          { ...evidence, problems: p.problems.map((x) => ({ ...x }) as unknown as JsonValue) },
-        );
+          messageId: first.kind === 'malformed' ? 'policyMalformed' : 'policyUnusable',
+          data: {
+            principal: p.arn,
+            policy: first.arn ?? first.policy,
+            via: first.via,
+            problem: first.message,
+            more: p.problems.length > 1 ? ` (and ${p.problems.length - 1} more problem(s))` : '',
+          },
+          evidence: { ...evidence, problems: p.problems.map((x) => ({ ...x }) as unknown as JsonValue) },
+        });
         return { allowListed: false };
       }
       if (hits.length === 0) return ownRoot ? { allowListed: false, root: { canTamper: false, why: 'it can perform no tamper action on the scanned trails, buckets and keys (SCPs deny them to it, or nothing is in reach)' } } : { allowListed: false };
@@ -232,25 +215,28 @@ export default defineCheck({
       const resources = [...new Set(hits.map((h) => messageResource[h.i] as string))].sort();
       const conditional = hits.every((h) => h.d.decision === 'conditional');
       const data = { principal: p.arn, actions: summarize(actions), resources: summarize(resources, 3) };
-      if (conditional) ctx.fail(resource, 'canTamperIf', { ...data, conditions: summarize(describeConditions(hits.map((h) => h.d)), 3) }, evidence);
-      else ctx.fail(resource, 'canTamper', data, evidence);
+      if (conditional) {
+        const conditions = summarize(describeConditions(hits.map((h) => h.d)), 3);
+        ctx.report({ status: 'FAIL', resource, messageId: 'canTamperIf', data: { ...data, conditions }, evidence });
+      } else ctx.report({ status: 'FAIL', resource, messageId: 'canTamper', data, evidence });
       return { allowListed: false };
     };
 
     /** The root user: judged by the controls AWS gives for it (an SCP in members; keys and MFA otherwise). */
     const judgeRoot = (p: Principal, findingAccount: string, hits: { d: Decision; t: Target; i: number }[], resource: ResourceRef, evidence: Evidence): Verdict => {
-      const verdict = judgeRootThatCanTamper(snapshot, model, p.accountId);
+      const verdict = judgeRootThatCanTamper(model, ctx.account(p.accountId), p.accountId);
       const actions = [...new Set(hits.map((h) => h.d.action))].sort();
       const resources = [...new Set(hits.map((h) => messageResource[h.i] as string))].sort();
       const data = { account: p.accountId, actions: summarize(actions), resources: summarize(resources, 3), partition: ctx.partition };
       if (verdict.kind === 'secured') return { allowListed: false, root: { canTamper: true, why: verdict.why, ...(verdict.credentials as object) } };
       flagged.add(findingAccount);
       if (verdict.kind === 'unknown') {
-        ctx.error(resource, `Cannot decide whether the root user of account ${p.accountId} is kept from tampering with CloudTrail logging (${summarize(actions)}): ${verdict.message}.`, evidence);
+        ctx.report({ status: 'ERROR', resource, messageId: 'rootUndecided', data: { account: p.accountId, actions: summarize(actions), reason: verdict.message }, evidence });
       } else if (verdict.kind === 'scp-needed') {
-        ctx.fail(resource, 'rootNotDenied', data, { ...evidence, fixScp: rootDenyScp(ctx.partition) });
+        ctx.report({ status: 'FAIL', resource, messageId: 'rootNotDenied', data, evidence: { ...evidence, fixScp: rootDenyScp(ctx.partition) } });
       } else {
-        ctx.fail(resource, 'rootUnsecured', { ...data, why: verdict.why, problems: verdict.problems.join(' and ') }, { ...evidence, rootCredentials: verdict.credentials });
+        const problems = verdict.problems.join(' and ');
+        ctx.report({ status: 'FAIL', resource, messageId: 'rootUnsecured', data: { ...data, why: verdict.why, problems }, evidence: { ...evidence, rootCredentials: verdict.credentials } });
       }
       return { allowListed: false };
     };
@@ -264,13 +250,8 @@ export default defineCheck({
     if (targets.length === 0) {
       ctx.forEachAccount((a) => {
         if (unlisted.includes(a.id)) return;
-        if (unlisted.length === 0) ctx.notApplicable(a.resource, 'noTrails');
-        else {
-          ctx.error(
-            a.resource,
-            `Cannot decide: no trail was found in the accounts that could be read, but the trails of account ${unlisted.join(', ')} could not be listed, so what there is to tamper with is unknown.`,
-          );
-        }
+        if (unlisted.length === 0) ctx.report({ status: 'NOT_APPLICABLE', resource: a.resource, messageId: 'noTrails' });
+        else ctx.report({ status: 'ERROR', resource: a.resource, messageId: 'trailsUnknown', data: { accounts: unlisted.join(', ') } });
       });
       return;
     }
@@ -285,11 +266,11 @@ export default defineCheck({
       unknownWhat.length > 0 ? `not evaluated because they could not be read: ${unknownWhat.join(', ')} (see their ERROR findings)` : undefined;
 
     const scannedWithIam = new Set<string>();
-    const summaries: { account: AccountView; evaluated: number; allowListed: string[]; serviceLinked: string[]; root?: JsonValue }[] = [];
+    const summaries: { account: Account; evaluated: number; allowListed: string[]; serviceLinked: string[]; root?: JsonValue }[] = [];
     ctx.forEachAccount((account) => {
       const principals = model.principals(account.id);
       if (principals.error) {
-        ctx.error(account.resource, principals.error, { consequence: 'who in this account can tamper with CloudTrail logging is unknown' });
+        ctx.report({ status: 'ERROR', resource: account.resource, error: principals.error, evidence: { consequence: 'who in this account can tamper with CloudTrail logging is unknown' } });
         flagged.add(account.id);
         return;
       }
@@ -311,7 +292,7 @@ export default defineCheck({
     for (const t of targets) {
       for (const entry of t.namedPrincipals) {
         const acct = entry === '*' ? undefined : accountOfNamed(entry);
-        if (entry !== '*' && (!acct || scannedWithIam.has(acct) || ctx.snapshot.accounts[acct])) continue;
+        if (entry !== '*' && (!acct || scannedWithIam.has(acct) || ctx.account(acct))) continue;
         if (!external.has(entry)) external.set(entry, t.resource.accountId);
       }
     }
@@ -329,11 +310,12 @@ export default defineCheck({
       if (denyOnly.length > 0 && !s.account.isManagementAccount) {
         notes.push(`no SCP attached to ${denyOnly.join(', ')} allows anything, so everything is implicitly denied below it (AWS attaches FullAWSAccess at every level; is FullAWSAccess missing from the snapshot?)`);
       }
-      ctx.pass(
-        s.account.resource,
-        'noTamper',
-        { account: s.account.id, principals: s.evaluated },
-        {
+      ctx.report({
+        status: 'PASS',
+        resource: s.account.resource,
+        messageId: 'noTamper',
+        data: { account: s.account.id, principals: s.evaluated },
+        evidence: {
           principalsEvaluated: s.evaluated,
           allowListedPrincipalsThatCanTamper: s.allowListed,
           ...(s.serviceLinked.length > 0 ? { serviceLinkedRolesThatCanTamper: s.serviceLinked } : {}),
@@ -342,7 +324,7 @@ export default defineCheck({
           targetsEvaluated: targets.length,
           ...(notes.length > 0 ? { notes } : {}),
         },
-      );
+      });
     }
   },
 });

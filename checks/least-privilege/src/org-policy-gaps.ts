@@ -1,4 +1,4 @@
-import { type KnownError, type Snapshot, isUnknown } from '@trailwarden/core';
+import { type KnownError, isUnknown } from '@trailwarden/core';
 import { type IamModel, NOT_IN_ORGANIZATION } from '@trailwarden/iam';
 
 /**
@@ -10,8 +10,8 @@ import { type IamModel, NOT_IN_ORGANIZATION } from '@trailwarden/iam';
  * Reading SCPs needs the management account or an Organizations resource-based delegation policy;
  * a delegated administrator of CloudTrail gets AccessDenied (see the README).
  */
-export function orgPolicyGap(snapshot: Snapshot, model: IamModel, kind: 'scp' | 'rcp', accountId: string): string | undefined {
-  const org = snapshot.organization;
+export function orgPolicyGap(model: IamModel, kind: 'scp' | 'rcp', accountId: string): string | undefined {
+  const org = model.organization;
   if (!org) return undefined;
   if (isUnknown(org)) {
     if (org.error.code === NOT_IN_ORGANIZATION) return undefined;

@@ -1,4 +1,4 @@
-import { type JsonValue, type Snapshot, isUnknown } from '@trailwarden/core';
+import { type Account, type JsonValue, TRAILWARDEN_ERROR_CODES, isUnknown } from '@trailwarden/core';
 import { type IamModel, NOT_IN_ORGANIZATION } from '@trailwarden/iam';
 
 /**
@@ -14,8 +14,8 @@ export type RootVerdict =
   | { kind: 'secured'; why: string; credentials: JsonValue }
   | { kind: 'unknown'; message: string };
 
-export function judgeRootThatCanTamper(snapshot: Snapshot, model: IamModel, accountId: string): RootVerdict {
-  const org = snapshot.organization;
+export function judgeRootThatCanTamper(model: IamModel, account: Account | undefined, accountId: string): RootVerdict {
+  const org = model.organization;
   let why: string;
   if (org && isUnknown(org) && org.error.code !== NOT_IN_ORGANIZATION) {
     return { kind: 'unknown', message: `the organization could not be read (${org.error.operation}: ${org.error.code}), so whether an SCP can restrict this root user is unknown` };
@@ -25,8 +25,10 @@ export function judgeRootThatCanTamper(snapshot: Snapshot, model: IamModel, acco
   else if (value?.accounts.some((a) => a.id === accountId) && model.managementAccountId !== accountId) return { kind: 'scp-needed' };
   else why = 'the account is in no organization, so no SCP can restrict it';
 
-  const creds = snapshot.accounts[accountId]?.rootUser;
-  if (!creds) return { kind: 'unknown', message: 'the root user\'s credentials (IAM GetAccountSummary) are not in the snapshot' };
+  const creds = account?.get('rootUser');
+  if (!creds || creds.error?.code === TRAILWARDEN_ERROR_CODES.NotCollected) {
+    return { kind: 'unknown', message: 'the root user\'s credentials (IAM GetAccountSummary) are not in the snapshot' };
+  }
   if (isUnknown(creds)) return { kind: 'unknown', message: `the root user's credentials could not be read (${creds.error.operation}: ${creds.error.code} ${creds.error.message})` };
   const credentials = { accessKeysPresent: creds.value.accessKeysPresent, mfaEnabled: creds.value.mfaEnabled };
   const problems: string[] = [];

@@ -1,4 +1,4 @@
-import type { BucketView, CheckContext, EventDataStore, JsonValue, KeyView, ResourceRef, TrailView } from '@trailwarden/core';
+import type { BucketView, EventDataStore, JsonValue, KeyView, ResourceRef, TrailView } from '@trailwarden/core';
 import {
   type ActionCatalog,
   BUCKET_TAMPER_ACTIONS,
@@ -10,6 +10,7 @@ import {
   TRAIL_TAMPER_ACTIONS,
   statementCoversAction,
 } from '@trailwarden/iam';
+import type { Ctx } from './messages.js';
 
 /** One resource whose tamper actions are judged: a trail, its bucket (and a log object in it), its key; a CloudTrail Lake event data store. */
 export interface Target {
@@ -66,10 +67,10 @@ export class TargetCollector {
   private readonly storeActions: string[];
 
   constructor(
-    private readonly ctx: CheckContext<object, string>,
+    private readonly ctx: Ctx,
     private readonly model: IamModel,
-    catalog: ActionCatalog,
   ) {
+    const catalog = model.catalog;
     this.trailActions = expand(catalog, TRAIL_TAMPER_ACTIONS);
     const bucket = expand(catalog, BUCKET_TAMPER_ACTIONS);
     this.objectActions = bucket.filter((a) => a.toLowerCase().startsWith('s3:deleteobject'));
@@ -100,14 +101,15 @@ export class TargetCollector {
     if (bucket?.error) {
       const name = t.s3BucketName as string;
       // Its owner is unknown: reported against each account whose trails use it (once per account).
-      if (this.markUnknown(`bucket|${name}|${t.ownerAccountId}`, undefined, `bucket ${name}`)) this.ctx.error(this.bucketRef(name, t.ownerAccountId), bucket.error);
+      if (this.markUnknown(`bucket|${name}|${t.ownerAccountId}`, undefined, `bucket ${name}`)) this.ctx.report({ status: 'ERROR', resource: this.bucketRef(name, t.ownerAccountId), error: bucket.error });
     } else if (bucket) this.addBucket(bucket.value, view);
     const key = view.key();
     if (key?.error) {
       const arn = t.kmsKeyId as string;
       const owner = arn.split(':')[4];
-      if (this.markUnknown(`key|${arn}`, owner && this.ctx.snapshot.accounts[owner] ? owner : undefined, `key ${arn}`)) {
-        this.ctx.error({ arn, type: 'AWS::KMS::Key', name: arn, accountId: key.error.accountId ?? t.ownerAccountId, region: key.error.region ?? t.homeRegion }, key.error);
+      if (this.markUnknown(`key|${arn}`, owner && this.ctx.account(owner) ? owner : undefined, `key ${arn}`)) {
+        const resource = { arn, type: 'AWS::KMS::Key', name: arn, accountId: key.error.accountId ?? t.ownerAccountId, region: key.error.region ?? t.homeRegion };
+        this.ctx.report({ status: 'ERROR', resource, error: key.error });
       }
     } else if (key) this.addKey(key.value);
   }
@@ -135,17 +137,16 @@ export class TargetCollector {
   private addBucket(view: BucketView, trail: TrailView): void {
     const b = view.bucket;
     if (this.seen.has(`bucket|${b.arn}`)) return;
-    const policy = b.policy;
-    if (!policy || policy.error) {
+    const policy = view.get('policy');
+    if (policy.error) {
       this.markUnknown(`bucket|${b.arn}`, b.ownerAccountId, `bucket ${b.name}`);
-      const cause = policy?.error ?? { code: 'NotCollected', message: 'the bucket policy is not in the snapshot', operation: 'GetBucketPolicy', accountId: b.ownerAccountId };
-      this.ctx.error(view.resource, cause, { consequence: 'who can tamper with this bucket is unknown' });
+      this.ctx.report({ status: 'ERROR', resource: view.resource, error: policy.error, evidence: { consequence: 'who can tamper with this bucket is unknown' } });
       return;
     }
     const compiled = this.model.compileResourcePolicy(policy.value, { name: 'bucket policy', arn: b.arn });
     if (compiled.error !== undefined) {
       this.markUnknown(`bucket|${b.arn}`, b.ownerAccountId, `bucket ${b.name}`);
-      this.ctx.error(view.resource, `Cannot decide who can tamper with bucket ${b.name}: its bucket policy is malformed (${compiled.error}).`);
+      this.ctx.report({ status: 'ERROR', resource: view.resource, messageId: 'bucketPolicyMalformed', data: { bucket: b.name, problem: compiled.error } });
       return;
     }
     const region = b.region.value;
@@ -156,31 +157,30 @@ export class TargetCollector {
     const prefix = t.s3KeyPrefix ? `${t.s3KeyPrefix.replace(/\/+$/, '')}/` : '';
     const orgPart = t.isOrganizationTrail && this.model.organizationId ? `${this.model.organizationId}/` : '';
     const objectArn = `${b.arn}/${prefix}AWSLogs/${orgPart}${t.ownerAccountId}/CloudTrail/${t.homeRegion}/log.json.gz`;
-    const lock = b.objectLock;
-    const compliance = lock?.value?.enabled === true && lock.value.defaultRetention?.mode === 'COMPLIANCE';
+    const lock = view.get('objectLock');
+    const compliance = lock.value?.enabled === true && lock.value.defaultRetention?.mode === 'COMPLIANCE';
     const notes: string[] = [];
     let actions = this.objectActions;
     if (compliance) {
       actions = actions.filter((a) => !LOCKED.has(a.toLowerCase()));
       notes.push('Object Lock in COMPLIANCE mode: nobody can delete locked log objects, so s3:DeleteObject and s3:DeleteObjectVersion are not counted');
-    } else if (lock?.error) notes.push('Object Lock configuration unknown; object deletion counted as possible');
+    } else if (lock.error) notes.push('Object Lock configuration unknown; object deletion counted as possible');
     this.push({ kind: 'object', resource: { arn: objectArn, accountId: b.ownerAccountId, region, policy: compiled.policy }, actions, namedPrincipals: named, notes });
   }
 
   private addKey(view: KeyView): void {
     const k = view.key;
     if (this.seen.has(`key|${k.arn}`)) return;
-    const policy = k.policy;
-    if (!policy || policy.error) {
+    const policy = view.get('policy');
+    if (policy.error) {
       this.markUnknown(`key|${k.arn}`, k.ownerAccountId, `key ${k.arn}`);
-      const cause = policy?.error ?? { code: 'NotCollected', message: 'the key policy is not in the snapshot', operation: 'GetKeyPolicy', accountId: k.ownerAccountId, region: k.region };
-      this.ctx.error(view.resource, cause, { consequence: 'who can tamper with this key is unknown' });
+      this.ctx.report({ status: 'ERROR', resource: view.resource, error: policy.error, evidence: { consequence: 'who can tamper with this key is unknown' } });
       return;
     }
     const compiled = this.model.compileResourcePolicy(policy.value, { name: 'key policy', arn: k.arn });
     if (compiled.error !== undefined) {
       this.markUnknown(`key|${k.arn}`, k.ownerAccountId, `key ${k.arn}`);
-      this.ctx.error(view.resource, `Cannot decide who can tamper with key ${k.arn}: its key policy is malformed (${compiled.error}).`);
+      this.ctx.report({ status: 'ERROR', resource: view.resource, messageId: 'keyPolicyMalformed', data: { key: k.arn, problem: compiled.error } });
       return;
     }
     const policyDoc = compiled.policy ?? null;

@@ -1,16 +1,5 @@
-import { type Evidence, type JsonValue, type Snapshot, defineCheck, isUnknown } from '@trailwarden/core';
-import {
-  type ActionCatalog,
-  type Decision,
-  type Principal,
-  NOT_IN_ORGANIZATION,
-  type StatementRef,
-  TAMPER_SERVICES,
-  TRAIL_TAMPER_ACTIONS,
-  loadActionCatalog,
-  sharedIamModel,
-  wildcardMatcher,
-} from '@trailwarden/iam';
+import { type Evidence, type JsonValue, createCheck, isUnknown } from '@trailwarden/core';
+import { type Decision, type Principal, NOT_IN_ORGANIZATION, type StatementRef, TRAIL_TAMPER_ACTIONS, iamModelService, wildcardMatcher } from '@trailwarden/iam';
 
 export interface ScpProtectionOptions {
   /** ARN patterns of principals the SCP may exempt (break-glass roles). Empty: any, up to the maximum. */
@@ -18,12 +7,6 @@ export interface ScpProtectionOptions {
   /** At most this many principals of an account may be exempted. */
   maxExemptedPrincipals: number;
 }
-
-let catalogPromise: Promise<ActionCatalog> | undefined;
-const catalog = () => {
-  catalogPromise ??= loadActionCatalog(TAMPER_SERVICES);
-  return catalogPromise;
-};
 
 /** Name of the policy-less, tag-less role used to ask what SCPs deny to "anyone" in an account. */
 const PROBE = 'trailwarden-scp-probe';
@@ -50,7 +33,7 @@ function key(s: StatementRef): string {
  * aws:PrincipalArn or a principal tag). The exempted principals, resolved against the account's IAM
  * data, are the evidence.
  */
-export default defineCheck({
+export default createCheck({
   id: 'org-scp-trail-protection',
   meta: {
     title: 'An SCP denies CloudTrail tamper actions to all but break-glass principals',
@@ -79,6 +62,10 @@ export default defineCheck({
       standalone:
         'Account {{account}} is not a member of an AWS organization (AWSOrganizationsNotInUseException), so service control policies do not apply to it; to protect its trails with an SCP, make it a member of an organization with a deny-tamper SCP.',
       notInOrganization: 'Account {{account}} belongs to no scanned organization, so no SCP protects its trails; put it in an AWS Organization with a deny-tamper SCP.',
+      noOrganizationData: 'Cannot decide: the snapshot has no organization data (single-account scan?), so the SCPs on this account are unknown.',
+      scpsUnreadable:
+        'Cannot decide: the SCPs could not be read ({{cause}}), so whether one protects account {{account}} is unknown. Reading SCPs needs the management account or an AWS Organizations resource-based delegation policy allowing organizations:ListPolicies, DescribePolicy and ListTargetsForPolicy; being the CloudTrail delegated administrator is not enough.',
+      scpMalformed: 'Cannot decide: SCP {{policy}} ({{policyId}}) on the path of account {{account}} is malformed: {{problem}}.',
     },
   },
   options: {
@@ -94,9 +81,8 @@ export default defineCheck({
   },
   requires: ['organization', 'trails', 'iam'],
   async evaluate(ctx) {
-    const snapshot = ctx.snapshot as Snapshot;
-    const orgKnown = snapshot.organization;
-    const model = sharedIamModel(snapshot, { catalog: await catalog() });
+    const model = await ctx.services.use(iamModelService);
+    const orgKnown = model.organization;
     const actions = [...new Set(TRAIL_TAMPER_ACTIONS.flatMap((a) => model.catalog.expand(a)))].sort();
     const allowList = ctx.options.allowedPrincipals.map((p) => wildcardMatcher(p));
     const max = ctx.options.maxExemptedPrincipals;
@@ -105,32 +91,34 @@ export default defineCheck({
 
     ctx.forEachAccount((account) => {
       const data = { account: account.id };
-      if (!orgKnown) {
-        ctx.error(account.resource, 'Cannot decide: the snapshot has no organization data (single-account scan?), so the SCPs on this account are unknown.');
-        return;
-      }
+      const resource = account.resource;
+      if (!orgKnown) return ctx.report({ status: 'ERROR', resource, messageId: 'noOrganizationData', data });
       if (isUnknown(orgKnown)) {
         // No organization, so no SCP can exist: the control does not apply (AWS's own answer, not a gap).
-        if (orgKnown.error.code === NOT_IN_ORGANIZATION) return ctx.notApplicable(account.resource, 'standalone', data, { organization: orgKnown.error.code });
-        return ctx.error(account.resource, orgKnown.error);
+        if (orgKnown.error.code === NOT_IN_ORGANIZATION) {
+          return ctx.report({ status: 'NOT_APPLICABLE', resource, messageId: 'standalone', data, evidence: { organization: orgKnown.error.code } });
+        }
+        return ctx.report({ status: 'ERROR', resource, error: orgKnown.error });
       }
       const org = orgKnown.value;
       // SCPs never restrict the management account: that holds whatever they say.
-      if (account.id === org.managementAccountId) return ctx.notApplicable(account.resource, 'managementAccount', data);
+      if (account.id === org.managementAccountId) return ctx.report({ status: 'NOT_APPLICABLE', resource, messageId: 'managementAccount', data });
       if (isUnknown(org.policies.scp)) {
         const e = org.policies.scp.error;
-        return ctx.error(
-          account.resource,
-          `Cannot decide: the SCPs could not be read (${e.operation}: ${e.code}${e.message ? ` ${e.message}` : ''}), so whether one protects account ${account.id} is unknown. Reading SCPs needs the management account or an AWS Organizations resource-based delegation policy allowing organizations:ListPolicies, DescribePolicy and ListTargetsForPolicy; being the CloudTrail delegated administrator is not enough.`,
-          { error: { ...e }, consequence: 'the SCPs are unknown' },
-        );
+        return ctx.report({
+          status: 'ERROR',
+          resource,
+          messageId: 'scpsUnreadable',
+          data: { ...data, code: e.code, operation: e.operation, cause: `${e.operation}: ${e.code}${e.message ? ` ${e.message}` : ''}` },
+          evidence: { error: { ...e }, consequence: 'the SCPs are unknown' },
+        });
       }
-      if (!orgAccountIds.has(account.id)) return ctx.fail(account.resource, 'notInOrganization', data);
+      if (!orgAccountIds.has(account.id)) return ctx.report({ status: 'FAIL', resource, messageId: 'notInOrganization', data });
       const path = [...account.ouPath, account.id];
       const broken = model.orgPolicyProblems.filter((p) => p.kind === 'scp' && p.policyId && org.policies.scp.value?.find((s) => s.id === p.policyId)?.targets.some((t) => path.includes(t)));
       if (broken.length > 0) {
         const b = broken[0]!;
-        return ctx.error(account.resource, `Cannot decide: SCP ${b.policy} (${b.policyId}) on the path of account ${account.id} is malformed: ${b.message}.`);
+        return ctx.report({ status: 'ERROR', resource, messageId: 'scpMalformed', data: { ...data, policy: b.policy ?? '', policyId: b.policyId ?? '', problem: b.message } });
       }
 
       // Resources: the account's own trails, or a representative trail ARN when it owns none.
@@ -147,22 +135,34 @@ export default defineCheck({
       if (open.length > 0) {
         const names = [...new Set(open.map((d) => d.action))];
         const target = account.ouPath[account.ouPath.length - 1] ?? account.id;
-        return ctx.fail(account.resource, 'notDenied', { ...data, actions: names.join(', '), target }, { notDenied: names, denyingStatements: scpEvidence, scpPath: path });
+        return ctx.report({
+          status: 'FAIL',
+          resource,
+          messageId: 'notDenied',
+          data: { ...data, actions: names.join(', '), target },
+          evidence: { notDenied: names, denyingStatements: scpEvidence, scpPath: path },
+        });
       }
       const conditional = probe.filter((d) => d.decision === 'conditional');
       if (conditional.length > 0) {
         const names = [...new Set(conditional.map((d) => d.action))];
-        return ctx.fail(account.resource, 'conditional', { ...data, actions: names.join(', ') }, {
-          conditionallyDenied: names,
-          conditions: conditional.flatMap((d) => d.conditions.map((c) => ({ operator: c.operator, key: c.key, values: c.values }))).slice(0, 20),
-          denyingStatements: scpEvidence,
+        return ctx.report({
+          status: 'FAIL',
+          resource,
+          messageId: 'conditional',
+          data: { ...data, actions: names.join(', ') },
+          evidence: {
+            conditionallyDenied: names,
+            conditions: conditional.flatMap((d) => d.conditions.map((c) => ({ operator: c.operator, key: c.key, values: c.values }))).slice(0, 20),
+            denyingStatements: scpEvidence,
+          },
         });
       }
 
       // The deny holds for "anyone"; now resolve who the exemption lets through.
       const principals = model.principals(account.id);
       if (principals.error) {
-        return ctx.error(account.resource, principals.error, { consequence: 'the principals the SCP exempts cannot be resolved', denyingStatements: scpEvidence });
+        return ctx.report({ status: 'ERROR', resource, error: principals.error, evidence: { consequence: 'the principals the SCP exempts cannot be resolved', denyingStatements: scpEvidence } });
       }
       const exempted: { arn: string; actions: string[]; conditional: boolean }[] = [];
       const serviceLinked: string[] = [];
@@ -187,12 +187,15 @@ export default defineCheck({
       const policies = `${policyNames.length === 1 ? 'SCP' : 'SCPs'} ${policyNames.join(', ')}`;
       if (allowList.length > 0) {
         const outside = exempted.filter((e) => !allowList.some((m) => m(e.arn))).map((e) => e.arn);
-        if (outside.length > 0) return ctx.fail(account.resource, 'notAllowListed', { ...data, principals: listed(outside), policies }, { ...evidence, notAllowListed: outside });
+        if (outside.length > 0) {
+          return ctx.report({ status: 'FAIL', resource, messageId: 'notAllowListed', data: { ...data, principals: listed(outside), policies }, evidence: { ...evidence, notAllowListed: outside } });
+        }
       }
       if (exempted.length > max) {
-        return ctx.fail(account.resource, 'tooManyExempted', { ...data, count: exempted.length, max, principals: listed(exempted.map((e) => e.arn)), policies }, evidence);
+        const principals = listed(exempted.map((e) => e.arn));
+        return ctx.report({ status: 'FAIL', resource, messageId: 'tooManyExempted', data: { ...data, count: exempted.length, max, principals, policies }, evidence });
       }
-      ctx.pass(account.resource, 'protected', { ...data, exempted: exempted.length }, evidence);
+      ctx.report({ status: 'PASS', resource, messageId: 'protected', data: { ...data, exempted: exempted.length }, evidence });
     });
   },
 });

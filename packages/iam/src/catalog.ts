@@ -20,8 +20,8 @@ export interface ActionCatalog {
 
 export class CatalogError extends Error {}
 
-// One catalogue per set of services: callers (checks of one scan) then share the same object,
-// and with it the IAM model built on it (see sharedIamModel).
+// One catalogue per set of services (static AWS data, not the snapshot's): every caller shares the
+// same object, so expanding a pattern is done once per process.
 const loaded = new Map<string, Promise<ActionCatalog>>();
 
 /** Load the catalogue for these services (e.g. `['cloudtrail', 's3', 'kms']`); loaded once per set. */

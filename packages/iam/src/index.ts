@@ -20,7 +20,6 @@ export {
   type OrgPolicyProblem,
   type ResourceTarget,
   createIamModel,
-  sharedIamModel,
 } from './model.js';
 export {
   BASE_OPERATORS,

@@ -1,4 +1,4 @@
-import type { Known, KnownError, Partition, PolicyDocument } from '@trailwarden/core';
+import type { Known, KnownError, Organization, Partition, PolicyDocument } from '@trailwarden/core';
 import type { ActionCatalog } from './catalog.js';
 import type { UndecidedCondition } from './gates.js';
 import type { CompileResult, CompiledPolicy, PolicySource, StatementRef } from './policy.js';
@@ -70,6 +70,11 @@ export interface IamModel {
   readonly partition: Partition;
   readonly organizationId?: string;
   readonly managementAccountId?: string;
+  /**
+   * The organization the SCPs and RCPs come from, as collected: an error when it could not be read
+   * (`NOT_IN_ORGANIZATION`: the account is in none), undefined when the snapshot has no organization data.
+   */
+  readonly organization?: Known<Organization>;
   readonly catalog: ActionCatalog;
   /** Unreadable SCP/RCP lists and malformed SCP/RCP documents (they are left out of evaluation). */
   readonly orgPolicyProblems: OrgPolicyProblem[];

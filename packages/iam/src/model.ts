@@ -1,5 +1,4 @@
 import type { Snapshot } from '@trailwarden/core';
-import type { ActionCatalog } from './catalog.js';
 import { evaluate, evaluateScps, mayAllow, mayReach } from './decide.js';
 import type { IamModel, IamModelOptions } from './model-types.js';
 import { compilePolicy } from './policy.js';
@@ -28,6 +27,7 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     partition: ix.partition,
     organizationId: ix.org?.id,
     managementAccountId: ix.org?.managementAccountId,
+    organization: snapshot.organization,
     catalog: options.catalog,
     orgPolicyProblems: ix.problems,
     principals: ix.principals,
@@ -44,25 +44,4 @@ export function createIamModel(snapshot: Snapshot, options: IamModelOptions): Ia
     mayAllow: (p, r, action) => mayAllow(ix, p, r, action),
     probeRole: ix.probeRole,
   };
-}
-
-const sharedModels = new WeakMap<Snapshot, WeakMap<ActionCatalog, IamModel>>();
-
-/**
- * The model of a snapshot, built once per (snapshot, catalogue) and shared by every caller: the
- * checks of one scan that judge IAM (principals and policies are then compiled once for all of
- * them). Only for snapshots that do not change afterwards, as the engine's are.
- */
-export function sharedIamModel(snapshot: Snapshot, options: IamModelOptions): IamModel {
-  let perCatalog = sharedModels.get(snapshot);
-  if (!perCatalog) {
-    perCatalog = new WeakMap();
-    sharedModels.set(snapshot, perCatalog);
-  }
-  let model = perCatalog.get(options.catalog);
-  if (!model) {
-    model = createIamModel(snapshot, options);
-    perCatalog.set(options.catalog, model);
-  }
-  return model;
 }

@@ -136,6 +136,26 @@ describe('the scan model', () => {
     expect(model.bucket(name)?.get('versioning').error).toMatchObject({ code: 'NotCollected', operation: 'GetBucketVersioning' });
   });
 
+  it('reads the root user\'s credentials and the event data store listings through get, as collected', () => {
+    const snap = fixture((s) => {
+      for (const a of Object.values(s.accounts)) {
+        delete a.rootUser;
+        delete a.eventDataStores;
+      }
+    });
+    const before = buildScanModel(snap);
+    const id = before.index.accountIds.find((a) => before.account(a)?.access.value)!;
+    const bare = before.account(id);
+    expect(bare?.get('rootUser').error).toMatchObject({ code: 'NotCollected', operation: 'GetAccountSummary', accountId: id });
+    expect(bare?.get('eventDataStores').error).toMatchObject({ code: 'NotCollected', operation: 'ListEventDataStores', accountId: id });
+    const denied = { error: { code: 'AccessDenied', message: 'no', operation: 'ListEventDataStores', accountId: id, region: 'us-east-1' } };
+    snap.accounts[id]!.rootUser = { value: { accessKeysPresent: false, mfaEnabled: true } };
+    snap.accounts[id]!.eventDataStores = { 'us-east-1': denied };
+    const account = buildScanModel(snap).account(id);
+    expect(account?.get('rootUser')).toEqual({ value: { accessKeysPresent: false, mfaEnabled: true } });
+    expect(account?.get('eventDataStores')).toEqual({ value: { 'us-east-1': denied } });
+  });
+
   it('lists the regions where DescribeTrails failed, sorted', () => {
     const snap = fixture((s) => {
       const a = Object.values(s.accounts)[0]!;

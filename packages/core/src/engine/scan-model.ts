@@ -73,6 +73,7 @@ const ACCOUNT_OPERATIONS: Record<AccountSettingName, string> = {
   s3AccountPublicAccessBlock: 'GetPublicAccessBlock',
   eventHistory: 'LookupEvents',
   monitoring: 'DescribeMetricFilters',
+  rootUser: 'GetAccountSummary',
   eventDataStores: 'ListEventDataStores',
 };
 
@@ -228,8 +229,8 @@ export function buildScanModel(snapshot: Snapshot, index: SnapshotIndex = buildS
       if (isUnknown(data.access)) return { error: data.access.error };
       const v = data[name];
       if (v === undefined) return { error: notCollected(ACCOUNT_OPERATIONS[name], id) };
-      // iam, regions and the account Block Public Access are Known already; the others are plain records.
-      if (name === 'iam' || name === 'regions' || name === 's3AccountPublicAccessBlock') return v as Known<AccountSettings[K]>;
+      // iam, regions, the account Block Public Access and the root user are Known already; the others are plain records.
+      if (name === 'iam' || name === 'regions' || name === 's3AccountPublicAccessBlock' || name === 'rootUser') return v as Known<AccountSettings[K]>;
       return { value: v as unknown as AccountSettings[K] };
     };
     const a: Account = {

@@ -22,6 +22,7 @@ import type {
   PublicAccessBlock,
   RegionInfo,
   RegionMonitoring,
+  RootUserCredentials,
   Snapshot,
   SnapshotSection,
   Trail,
@@ -205,7 +206,9 @@ export interface AccountSettings {
   eventHistory: EventHistory;
   /** By region: what watches the trails' CloudWatch Logs log groups there. */
   monitoring: Record<string, RegionMonitoring>;
-  /** By region: the CloudTrail Lake event data stores listed there (an error: that region's listing failed). */
+  /** The root user's credentials (IAM GetAccountSummary: access keys, MFA). */
+  rootUser: RootUserCredentials;
+  /** By region: the CloudTrail Lake event data stores listed there (each listing known or not). */
   eventDataStores: Record<string, Known<EventDataStore[]>>;
 }
 export type AccountSettingName = keyof AccountSettings;
