@@ -77,6 +77,18 @@ describe('trail-api-least-privilege', () => {
     });
   });
 
+  it('an event data store listing that failed makes the account ERROR, never a PASS resting on stores it could not see', async () => {
+    const accounts = (stores?: ReturnType<typeof unreadable>) => [account(MGMT, { trails: [trail({ name: 'org', organization: true })], ...(stores ? { eventDataStores: stores } : {}) }), account(A, { iam: {} })];
+    const options = { options: { allowedPrincipals: ['arn:aws:iam::*:root'] } };
+    // Control: with the stores listed, the management account PASSes.
+    const listed = await runCheck(check, snapshot({ organization: org(), accounts: accounts() }), options);
+    expect(listed.filter((f) => f.accountId === MGMT).map((f) => [f.status, f.messageId])).toEqual([['PASS', 'noTamper']]);
+    const findings = await runCheck(check, snapshot({ organization: org(), accounts: accounts(unreadable('AccessDeniedException', 'ListEventDataStores')) }), options);
+    const mgmt = findings.filter((f) => f.accountId === MGMT);
+    expect(mgmt.some((f) => f.status === 'PASS')).toBe(false);
+    expect(mgmt).toContainEqual(expect.objectContaining({ status: 'ERROR', messageId: 'core.cannotDecide', data: expect.objectContaining({ code: 'AccessDeniedException', operation: 'ListEventDataStores' }) }));
+  });
+
   it('a service-linked role (AWSServiceRoleForCloudTrail, cloudtrail:*) is evidence on the account PASS, never a FAIL', async () => {
     const slr = iamRole('AWSServiceRoleForCloudTrail', {
       path: '/aws-service-role/cloudtrail.amazonaws.com/',

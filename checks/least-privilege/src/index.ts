@@ -64,10 +64,17 @@ export default createCheck({
       judgedTrails.add(t.trail.arn);
     });
     // CloudTrail Lake event data stores, each in the account that owns it (when the snapshot has them).
+    // A region whose listing failed hides stores: that account's PASS may not rest on it.
     for (const account of ctx.accounts()) {
       const byRegion = account.get('eventDataStores').value ?? {};
       for (const region of Object.keys(byRegion).sort()) {
-        for (const store of byRegion[region]?.value ?? []) if (store.ownerAccountId === account.id) collector.addEventDataStore(store);
+        const listed = byRegion[region];
+        if (listed?.error) {
+          ctx.report({ status: 'ERROR', resource: account.resource, error: listed.error, evidence: { consequence: `event data stores in ${region} are unknown, so who can change them is unknown` } });
+          collector.unknownTargets.push({ accountId: account.id, what: `event data stores in ${region} (${listed.error.code})` });
+          continue;
+        }
+        for (const store of listed?.value ?? []) if (store.ownerAccountId === account.id) collector.addEventDataStore(store);
       }
     }
     // A trail whose targets could not be built (forEachTrail reported its ERROR) is unknown ground:
